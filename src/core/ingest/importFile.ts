@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { basename } from 'node:path';
+import type { LearningStore } from '../storage/learningStore';
+import type { NormalizedExample, ParseOptions } from './parseKimiLine';
+import { normalizeRecord, parseKimiLine } from './parseKimiLine';
+import { readLines } from './readLines';
+
+export interface ImportProblem {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface ImportReport {
+  added: number;
+  duplicates: number;
+  conflicts: number;
+  rejected: number;
+  /** The first problems (rejected lines and conflicts), capped at `maxProblems`. */
+  problems: ImportProblem[];
+  /** How many problems were not listed because of the cap. */
+  problemsOmitted: number;
+  cancelled: boolean;
+}
+
+export interface ImportOptions extends ParseOptions {
+  /** Follow mode: resume from the saved offset, leave a partial last line for later. */
+  follow?: boolean;
+  batchSize?: number;
+  maxProblems?: number;
+  maxLineBytes?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: { file: string; linesRead: number; bytesRead: number; totalBytes: number; added: number }) => void;
+}
+
+/** JSON array files are parsed whole; above this size they must be converted to JSON Lines. */
+export const MAX_JSON_ARRAY_BYTES = 256 * 1024 * 1024;
+
+export function emptyReport(): ImportReport {
+  return { added: 0, duplicates: 0, conflicts: 0, rejected: 0, problems: [], problemsOmitted: 0, cancelled: false };
+}
+
+export function mergeReports(a: ImportReport, b: ImportReport, maxProblems = 1000): ImportReport {
+  const problems = [...a.problems, ...b.problems];
+  return {
+    added: a.added + b.added,
+    duplicates: a.duplicates + b.duplicates,
+    conflicts: a.conflicts + b.conflicts,
+    rejected: a.rejected + b.rejected,
+    problems: problems.slice(0, maxProblems),
+    problemsOmitted: a.problemsOmitted + b.problemsOmitted + Math.max(0, problems.length - maxProblems),
+    cancelled: a.cancelled || b.cancelled,
+  };
+}
+
+const HEAD_BYTES = 512;
+
+/**
+ * A fingerprint of a file's first bytes, as "length:sha1": a different head
+ * means the file was replaced. `length` lets a file that was shorter than
+ * HEAD_BYTES when seen, and has grown since, be compared on the same bytes.
+ */
+async function headOf(path: string, length = HEAD_BYTES): Promise<string | null> {
+  const handle = await fs.open(path, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buf, 0, length, 0);
+    if (bytesRead === 0) return null;
+    return `${bytesRead}:${createHash('sha1').update(buf.subarray(0, bytesRead)).digest('hex')}`;
+  } finally {
+    await handle.close();
+  }
+}
+
+function headLength(head: string | null): number {
+  const n = Number(head?.split(':')[0]);
+  return Number.isInteger(n) && n > 0 && n <= HEAD_BYTES ? n : HEAD_BYTES;
+}
+
+class Collector {
+  report = emptyReport();
+  batch: { example: NormalizedExample; sourceId: number; line: number }[] = [];
+  constructor(
+    private readonly file: string,
+    private readonly maxProblems: number,
+  ) {}
+  problem(line: number, reason: string): void {
+    if (this.report.problems.length < this.maxProblems) this.report.problems.push({ file: this.file, line, reason });
+    else this.report.problemsOmitted++;
+  }
+  flush(store: LearningStore): void {
+    if (this.batch.length === 0) return;
+    const counts = store.insert(this.batch);
+    this.report.added += counts.added;
+    this.report.duplicates += counts.duplicates;
+    this.report.conflicts += counts.conflicts;
+    for (const index of counts.conflictIndexes) {
+      const item = this.batch[index]!;
+      this.problem(item.line, `id ${item.example.id} is already stored with other content; the first one was kept`);
+    }
+    this.batch = [];
+  }
+}
+
+/**
+ * Imports one KIMI log: JSON Lines (optionally gzipped) streamed in batches, or
+ * a JSON array. A bad line never stops the import nor costs a good one.
+ * The byte offset reached is stored, so following or re-reading after a crash
+ * picks up where the last committed batch ended (idempotent by id).
+ */
+export async function importFile(store: LearningStore, path: string, options: ImportOptions): Promise<ImportReport> {
+  const batchSize = options.batchSize ?? 5000;
+  const collector = new Collector(path, options.maxProblems ?? 1000);
+  const stat = await fs.stat(path);
+  const gzip = /\.gz$/i.test(path);
+  const sourceId = store.sourceId(path);
+
+  if (/\.json$/i.test(path)) {
+    return importJsonArray(store, path, stat.size, sourceId, collector, options);
+  }
+
+  let startOffset = 0;
+  let startLine = 0;
+  const head = gzip ? null : await headOf(path);
+  if (options.follow && !gzip) {
+    const saved = store.getSourceOffset(path);
+    // Same file, grown or unchanged: resume. Shrunk or replaced: read again from the start (ids make it idempotent).
+    const sameHead = saved !== null && saved.head !== null && (await headOf(path, headLength(saved.head))) === saved.head;
+    if (saved && saved.byteOffset <= stat.size && sameHead) {
+      startOffset = saved.byteOffset;
+      startLine = saved.line;
+    }
+  }
+  let lastOffset = startOffset;
+  let lastLine = startLine;
+  let linesRead = 0;
+  const commit = () => {
+    collector.flush(store);
+    if (!gzip) store.setSourceOffset({ path, byteOffset: lastOffset, line: lastLine, head });
+  };
+  for await (const raw of readLines(path, {
+    startOffset,
+    startLine,
+    gzip,
+    maxLineBytes: options.maxLineBytes,
+    includePartialLastLine: !options.follow,
+  })) {
+    linesRead++;
+    if (raw.text === null) {
+      collector.report.rejected++;
+      collector.problem(raw.line, raw.problem ?? 'unreadable line');
+    } else if (raw.text.trim() !== '') {
+      const result = parseKimiLine(raw.text, options);
+      if (result.ok) collector.batch.push({ example: result.example, sourceId, line: raw.line });
+      else {
+        collector.report.rejected++;
+        collector.problem(raw.line, result.reason);
+      }
+    }
+    lastOffset = raw.endOffset;
+    lastLine = raw.line;
+    if (collector.batch.length >= batchSize || linesRead % batchSize === 0) {
+      commit();
+      options.onProgress?.({ file: path, linesRead, bytesRead: lastOffset, totalBytes: stat.size, added: collector.report.added });
+      if (options.signal?.aborted) {
+        collector.report.cancelled = true;
+        return collector.report;
+      }
+      // Let other requests (queries, cancel) through between batches.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  commit();
+  options.onProgress?.({ file: path, linesRead, bytesRead: stat.size, totalBytes: stat.size, added: collector.report.added });
+  return collector.report;
+}
+
+async function importJsonArray(
+  store: LearningStore,
+  path: string,
+  size: number,
+  sourceId: number,
+  collector: Collector,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  if (size > MAX_JSON_ARRAY_BYTES) {
+    collector.report.rejected++;
+    collector.problem(0, `${basename(path)} is a JSON array of ${Math.round(size / 1048576)} MB; convert it to JSON Lines (one example per line) to import files this large`);
+    return collector.report;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(await fs.readFile(path, 'utf8'));
+  } catch (e) {
+    collector.report.rejected++;
+    collector.problem(1, `invalid JSON (${(e as Error).message})`);
+    return collector.report;
+  }
+  if (!Array.isArray(data)) {
+    // A single object is one example.
+    data = [data];
+  }
+  const items = data as unknown[];
+  for (let i = 0; i < items.length; i++) {
+    const result = normalizeRecord(items[i], options);
+    // For arrays the "line" is the 1-based position in the array.
+    if (result.ok) collector.batch.push({ example: result.example, sourceId, line: i + 1 });
+    else {
+      collector.report.rejected++;
+      collector.problem(i + 1, `item ${i + 1}: ${result.reason}`);
+    }
+    if (collector.batch.length >= (options.batchSize ?? 5000)) {
+      collector.flush(store);
+      if (options.signal?.aborted) {
+        collector.report.cancelled = true;
+        return collector.report;
+      }
+    }
+  }
+  collector.flush(store);
+  return collector.report;
+}

@@ -1,0 +1,304 @@
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database, SqlJsStatic, Statement } from 'sql.js';
+import type { DatabaseState } from '../../shared/example';
+import type { NormalizedExample } from '../ingest/parseKimiLine';
+import { writeFileAtomic } from './atomicWrite';
+import { migrate, SCHEMA_VERSION } from './schema';
+import { acquireLock, releaseLock } from './storeLock';
+
+export const SNAPSHOT_FILE = 'learning.sqlite';
+export const BACKUP_FILE = 'learning.sqlite.bak';
+export const LOCK_FILE = 'learning.lock';
+
+export interface InsertCounts {
+  added: number;
+  duplicates: number;
+  conflicts: number;
+  /** Positions in the batch of the examples whose id clashed with other content (the first stored one is kept). */
+  conflictIndexes: number[];
+}
+
+export interface SourceOffset {
+  path: string;
+  byteOffset: number;
+  line: number;
+  head: string | null;
+}
+
+export interface OpenOptions {
+  SQL: SqlJsStatic;
+  /** The folder that holds the snapshot, its backup and the lock. */
+  dataDir: string;
+  /** Open without taking the lock and never write. */
+  readOnly?: boolean;
+}
+
+/**
+ * The learning database: sql.js in memory, saved as an atomic snapshot.
+ * Owned by one thread (the data worker, or the command line).
+ */
+export class LearningStore {
+  state: DatabaseState = 'ok';
+  /** Why the store is not ok, for the user. */
+  reason: string | null = null;
+  /** Set when a snapshot could not be loaded and was moved aside. */
+  recoveredFrom: string | null = null;
+  private dirty = false;
+  private lockHeld = false;
+  private readonly modelIds = new Map<string, number>();
+  private readonly tagIds = new Map<string, number>();
+  private statements: Record<string, Statement> = {};
+
+  private constructor(
+    readonly db: Database,
+    readonly dataDir: string,
+  ) {}
+
+  static open(options: OpenOptions): LearningStore {
+    const { SQL, dataDir } = options;
+    mkdirSync(dataDir, { recursive: true });
+    const snapshot = join(dataDir, SNAPSHOT_FILE);
+    let readOnlyReason: string | null = null;
+    let lockHeld = false;
+    if (options.readOnly) {
+      readOnlyReason = 'opened read-only on request';
+    } else {
+      const lock = acquireLock(join(dataDir, LOCK_FILE));
+      lockHeld = lock.acquired;
+      if (!lock.acquired) readOnlyReason = `another window (${lock.holder}) is writing to this workspace's learning data; this one is read-only`;
+    }
+    let db: Database;
+    let recoveredFrom: string | null = null;
+    let loadError: string | null = null;
+    if (existsSync(snapshot)) {
+      try {
+        db = new SQL.Database(readFileSync(snapshot));
+        // Touch the schema so a damaged file fails here, not on the first query.
+        db.exec('SELECT count(*) FROM sqlite_master');
+      } catch (e) {
+        loadError = (e as Error).message;
+        db = new SQL.Database();
+        if (lockHeld) {
+          // Never delete what may be the user's data: move it aside.
+          recoveredFrom = `${snapshot}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+          renameSync(snapshot, recoveredFrom);
+        }
+      }
+    } else {
+      db = new SQL.Database();
+    }
+    const store = new LearningStore(db, dataDir);
+    store.lockHeld = lockHeld;
+    store.recoveredFrom = recoveredFrom;
+    if (loadError) {
+      store.reason = `The saved learning data could not be read (${loadError}). ${
+        recoveredFrom ? `It was moved to ${recoveredFrom}; a fresh database was started. Import your KIMI logs again to rebuild it.` : ''
+      }`.trim();
+    }
+    const migration = readOnlyReason && existsSync(snapshot) && !loadError ? { newer: (userVersionOf(db) ?? 0) > SCHEMA_VERSION } : migrate(db);
+    if (migration.newer) {
+      readOnlyReason = `this learning data was written by a newer version of Learning Viewer (schema ${userVersionOf(db)}, this one knows ${SCHEMA_VERSION}); it is open read-only. Update the extension to write to it.`;
+    } else if (readOnlyReason) {
+      // A read-only view of an older file still needs today's tables to answer queries, in memory only.
+      migrate(db);
+    }
+    if (readOnlyReason) {
+      store.state = 'read-only';
+      store.reason = readOnlyReason;
+    }
+    store.loadCaches();
+    return store;
+  }
+
+  get readOnly(): boolean {
+    return this.state === 'read-only';
+  }
+
+  get isDirty(): boolean {
+    return this.dirty;
+  }
+
+  private loadCaches(): void {
+    for (const [id, name] of this.rows<[number, string]>('SELECT model_id, name FROM models')) this.modelIds.set(name, id);
+    for (const [id, name] of this.rows<[number, string]>('SELECT tag_id, name FROM tags')) this.tagIds.set(name, id);
+  }
+
+  rows<T extends unknown[]>(sql: string, params: (string | number | null)[] = []): T[] {
+    const stmt = this.db.prepare(sql);
+    try {
+      stmt.bind(params);
+      const out: T[] = [];
+      while (stmt.step()) out.push(stmt.get() as T);
+      return out;
+    } finally {
+      stmt.free();
+    }
+  }
+
+  private stmt(name: string, sql: string): Statement {
+    return (this.statements[name] ??= this.db.prepare(sql));
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly) throw new Error(`The learning data is read-only: ${this.reason ?? ''}`);
+  }
+
+  private modelId(name: string): number {
+    let id = this.modelIds.get(name);
+    if (id === undefined) {
+      this.stmt('insModel', 'INSERT INTO models (name) VALUES (?)').run([name]);
+      id = Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
+      this.modelIds.set(name, id);
+    }
+    return id;
+  }
+
+  private tagId(name: string): number {
+    let id = this.tagIds.get(name);
+    if (id === undefined) {
+      this.stmt('insTag', 'INSERT INTO tags (name) VALUES (?)').run([name]);
+      id = Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
+      this.tagIds.set(name, id);
+    }
+    return id;
+  }
+
+  sourceId(path: string): number {
+    const found = this.rows<[number]>('SELECT source_id FROM sources WHERE path = ?', [path]);
+    if (found[0]) return found[0][0];
+    this.db.run('INSERT INTO sources (path) VALUES (?)', [path]);
+    return Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
+  }
+
+  /**
+   * Stores a batch in one transaction. An id seen before with the same content
+   * is a duplicate; with other content, a conflict: the first one stays.
+   */
+  insert(examples: readonly { example: NormalizedExample; sourceId?: number; line?: number }[], now = Date.now()): InsertCounts {
+    this.assertWritable();
+    const counts: InsertCounts = { added: 0, duplicates: 0, conflicts: 0, conflictIndexes: [] };
+    if (examples.length === 0) return counts;
+    const find = this.stmt('find', 'SELECT content_hash FROM examples WHERE id = ?');
+    const ins = this.stmt(
+      'insExample',
+      `INSERT INTO examples (id, ts, day, success, model_id, session_id, task_description, tokens, exec_time, metrics,
+        human_feedback, extra, source_id, source_line, ingested_at, flags, content_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insCode = this.stmt('insCode', 'INSERT INTO example_code (k, code) VALUES (?, ?)');
+    const insTag = this.stmt('insExTag', 'INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
+    this.db.exec('BEGIN');
+    try {
+      for (let index = 0; index < examples.length; index++) {
+        const { example: e, sourceId, line } = examples[index]!;
+        find.bind([e.id]);
+        const existing = find.step() ? (find.get()[0] as string) : undefined;
+        find.reset();
+        if (existing !== undefined) {
+          if (existing === e.contentHash) counts.duplicates++;
+          else {
+            counts.conflicts++;
+            counts.conflictIndexes.push(index);
+          }
+          continue;
+        }
+        const execTime = typeof e.metrics.execution_time === 'number' ? e.metrics.execution_time : null;
+        ins.run([
+          e.id,
+          e.ts,
+          e.day,
+          e.success ? 1 : 0,
+          e.model === null ? null : this.modelId(e.model),
+          e.sessionId,
+          e.taskDescription,
+          e.tokens,
+          execTime,
+          JSON.stringify(e.metrics),
+          e.humanFeedback,
+          Object.keys(e.extra).length ? JSON.stringify(e.extra) : null,
+          sourceId ?? null,
+          line ?? null,
+          now,
+          e.futureTimestamp ? 1 : 0,
+          e.contentHash,
+        ]);
+        const k = Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
+        if (e.codeContext !== null) insCode.run([k, e.codeContext]);
+        for (const tag of e.tags) insTag.run([this.tagId(tag), e.day, e.success ? 1 : 0, k]);
+        counts.added++;
+      }
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      // The id caches may name rows the rollback removed.
+      this.modelIds.clear();
+      this.tagIds.clear();
+      this.loadCaches();
+      throw err;
+    }
+    this.dirty = true;
+    return counts;
+  }
+
+  getSourceOffset(path: string): SourceOffset | null {
+    const row = this.rows<[number, number, string | null]>('SELECT byte_offset, line, head FROM sources WHERE path = ?', [path])[0];
+    return row ? { path, byteOffset: row[0], line: row[1], head: row[2] } : null;
+  }
+
+  setSourceOffset(offset: SourceOffset, now = Date.now()): void {
+    this.assertWritable();
+    this.sourceId(offset.path);
+    this.db.run('UPDATE sources SET byte_offset = ?, line = ?, head = ?, updated_at = ? WHERE path = ?', [
+      offset.byteOffset,
+      offset.line,
+      offset.head,
+      now,
+      offset.path,
+    ]);
+    this.dirty = true;
+  }
+
+  count(): number {
+    return Number(this.db.exec('SELECT count(*) FROM examples')[0]!.values[0]![0]);
+  }
+
+  lastIngest(): number | null {
+    const v = this.db.exec('SELECT max(ingested_at) FROM examples')[0]?.values[0]?.[0];
+    return v === null || v === undefined ? null : Number(v);
+  }
+
+  /** Writes the snapshot if anything changed. Never inside a transaction (sql.js ≥ 1.16 throws there). */
+  async save(): Promise<{ saved: boolean; bytes: number; exportMs: number; writeMs: number }> {
+    if (!this.dirty || this.readOnly) return { saved: false, bytes: 0, exportMs: 0, writeMs: 0 };
+    const t0 = performance.now();
+    for (const s of Object.values(this.statements)) s.free();
+    this.statements = {};
+    const data = this.db.export();
+    const t1 = performance.now();
+    this.dirty = false;
+    try {
+      await writeFileAtomic(join(this.dataDir, SNAPSHOT_FILE), data, join(this.dataDir, BACKUP_FILE));
+    } catch (e) {
+      this.dirty = true;
+      throw e;
+    }
+    return { saved: true, bytes: data.byteLength, exportMs: t1 - t0, writeMs: performance.now() - t1 };
+  }
+
+  close(): void {
+    for (const s of Object.values(this.statements)) s.free();
+    this.statements = {};
+    this.db.close();
+    if (this.lockHeld) releaseLock(join(this.dataDir, LOCK_FILE));
+    this.lockHeld = false;
+  }
+}
+
+function userVersionOf(db: Database): number | null {
+  try {
+    return Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
+  } catch {
+    return null;
+  }
+}

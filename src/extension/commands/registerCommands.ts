@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import type { Container } from '../container';
+import { openDashboard } from './openDashboard';
+import { importLogs } from './importLogs';
+import { refresh } from './refresh';
+import { exportData } from './exportData';
+import { startLearningTask } from './startLearningTask';
+
+/** Every command the extension contributes, by id. A test checks this against package.json. */
+export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unknown> = {
+  'learningViewer.openDashboard': openDashboard,
+  'learningViewer.importLogs': importLogs,
+  'learningViewer.startLearningTask': startLearningTask,
+  'learningViewer.exportData': exportData,
+  'learningViewer.refresh': refresh,
+};
+
+export function registerCommands(container: Container): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, run]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await run(container, ...args);
+      } catch (e) {
+        container.log.error(`${id}: ${(e as Error).stack ?? String(e)}`);
+        void vscode.window.showErrorMessage(`Learning Viewer: ${(e as Error).message}`);
+        return undefined;
+      }
+    }),
+  );
+}

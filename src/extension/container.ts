@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import { DataClient } from './dataClient';
+import { DashboardPanel, registerDashboardSerializer } from './dashboard/dashboardPanel';
+import { ExamplesTree } from './examples/examplesTree';
+import { HealthStatusBar } from './statusBar/healthStatusBar';
+import { LogFollower } from './follow/logFollower';
+import { readSettings } from './settings';
+import { registerCommands } from './commands/registerCommands';
+
+/**
+ * Creates the services once and disposes them in reverse order through one
+ * `context.subscriptions` entry.
+ */
+export class Container implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  readonly data: DataClient;
+  readonly dataDir: string;
+  readonly tree: ExamplesTree;
+  readonly statusBar: HealthStatusBar;
+  readonly follower: LogFollower;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the stored examples or the store's state changed. */
+  readonly onDidChangeData = this.changeEmitter.event;
+
+  constructor(readonly context: vscode.ExtensionContext) {
+    this.log = vscode.window.createOutputChannel('Learning Viewer', { log: true });
+    const storage = context.storageUri ?? context.globalStorageUri;
+    this.dataDir = join(storage.fsPath, 'data');
+    const settings = readSettings();
+    this.data = new DataClient(join(context.extensionPath, 'dist', 'worker.js'), {
+      dataDir: this.dataDir,
+      wasmPath: join(context.extensionPath, 'dist', 'sql-wasm.wasm'),
+      assumeTimeZone: settings.assumeTimeZone,
+    });
+    this.data.on('log', (level, message) => this.log[level](message));
+    this.data.on('changed', () => this.changeEmitter.fire());
+    this.data.on('saveFailed', (message) => {
+      this.log.error(message);
+      void vscode.window.showErrorMessage(`Learning Viewer: ${message}`);
+    });
+    void this.data.opened.then((health) => {
+      this.log.info(`learning data at ${this.dataDir}: ${health.state}, ${health.examples} examples`);
+      if (health.reason) void vscode.window.showWarningMessage(`Learning Viewer: ${health.reason}`);
+      this.changeEmitter.fire();
+    });
+
+    this.tree = new ExamplesTree(this);
+    this.statusBar = new HealthStatusBar(this);
+    this.follower = new LogFollower(this);
+    this.disposables.push(
+      this.log,
+      this.changeEmitter,
+      this.tree,
+      this.statusBar,
+      this.follower,
+      registerDashboardSerializer(this),
+      ...registerCommands(this),
+      { dispose: () => DashboardPanel.current?.dispose() },
+    );
+  }
+
+  /** Tells every view to redraw from the store. */
+  notifyChanged(): void {
+    this.changeEmitter.fire();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.reverse()) d.dispose();
+    void this.data.dispose();
+  }
+}

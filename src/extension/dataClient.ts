@@ -1,0 +1,116 @@
+// The host's side of the data worker: typed requests with replies matched by
+// id and a timeout, and events. No vscode import, so plain tests can use it.
+import { EventEmitter } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { Health } from '../shared/example';
+import type { WorkerInit, WorkerMethod, WorkerParams, WorkerResult, WorkerToHost } from '../shared/workerProtocol';
+import { workerMethods, workerToHostSchema } from '../shared/workerProtocol';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; method: WorkerMethod; timer: NodeJS.Timeout | undefined };
+
+export interface DataClientEvents {
+  opened: [Health];
+  changed: [number];
+  importProgress: [Extract<WorkerToHost, { kind: 'importProgress' }>];
+  saveFailed: [string];
+  log: ['info' | 'warn' | 'error', string];
+  exit: [number];
+}
+
+export class DataClient extends EventEmitter<DataClientEvents> {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private exited = false;
+  private disposing: Promise<void> | undefined;
+  /** Resolves with the store's health once the worker has opened it. */
+  readonly opened: Promise<Health>;
+
+  constructor(workerPath: string, init: WorkerInit) {
+    super();
+    this.worker = new Worker(workerPath, { workerData: init });
+    this.opened = new Promise((resolve) => this.once('opened', resolve));
+    this.worker.on('message', (raw: unknown) => this.onMessage(raw));
+    this.worker.on('error', (e) => this.emit('log', 'error', `data worker crashed: ${e.stack ?? e.message}`));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      for (const p of this.pending.values()) {
+        clearTimeout(p.timer);
+        p.reject(new Error(`the data worker stopped (exit code ${code}) before answering ${p.method}`));
+      }
+      this.pending.clear();
+      this.emit('exit', code);
+    });
+  }
+
+  private onMessage(raw: unknown): void {
+    const parsed = workerToHostSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.emit('log', 'error', `dropped an invalid message from the data worker: ${parsed.error.issues[0]?.message ?? ''}`);
+      return;
+    }
+    const msg = parsed.data;
+    switch (msg.kind) {
+      case 'response': {
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        this.pending.delete(msg.id);
+        clearTimeout(p.timer);
+        if (!msg.ok) {
+          p.reject(new Error(msg.error ?? `the data worker failed on ${p.method}`));
+          return;
+        }
+        const result = workerMethods[p.method].result.safeParse(msg.result);
+        if (result.success) p.resolve(result.data);
+        else p.reject(new Error(`the data worker answered ${p.method} with an invalid result: ${result.error.issues[0]?.message ?? ''}`));
+        return;
+      }
+      case 'opened':
+        this.emit('opened', msg.health);
+        return;
+      case 'changed':
+        this.emit('changed', msg.examples);
+        return;
+      case 'importProgress':
+        this.emit('importProgress', msg);
+        return;
+      case 'saveFailed':
+        this.emit('saveFailed', msg.message);
+        return;
+      case 'log':
+        this.emit('log', msg.level, msg.message);
+        return;
+    }
+  }
+
+  /** Sends one request; `timeoutMs` 0 waits as long as it takes (imports). */
+  request<M extends WorkerMethod>(method: M, params: WorkerParams<M>, timeoutMs = 30_000): Promise<WorkerResult<M>> {
+    if (this.exited) return Promise.reject(new Error('the data worker is not running'));
+    const id = this.nextId++;
+    return new Promise<WorkerResult<M>>((resolve, reject) => {
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              this.pending.delete(id);
+              reject(new Error(`the data worker did not answer ${method} within ${timeoutMs / 1000} s`));
+            }, timeoutMs)
+          : undefined;
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method, timer });
+      this.worker.postMessage({ id, method, params });
+    });
+  }
+
+  /** Saves and closes the store, then ends the worker. */
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      if (this.exited) return;
+      try {
+        await this.request('shutdown', {}, 10_000);
+      } catch (e) {
+        this.emit('log', 'warn', `data worker shutdown: ${(e as Error).message}`);
+      }
+      await this.worker.terminate();
+    })();
+    return this.disposing;
+  }
+}

@@ -1,0 +1,25 @@
+import type * as vscode from 'vscode';
+import { Container } from './container';
+
+let container: Container | undefined;
+
+/** Exposed for the integration tests: the running services. */
+export interface LearningViewerApi {
+  container: Container;
+  activatedInMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): LearningViewerApi {
+  const started = performance.now();
+  container = new Container(context);
+  context.subscriptions.push(container);
+  const activatedInMs = performance.now() - started;
+  container.log.info(`activated in ${activatedInMs.toFixed(1)} ms`);
+  return { container, activatedInMs };
+}
+
+export async function deactivate(): Promise<void> {
+  // Let the worker write its last snapshot and release the lock.
+  await container?.data.dispose();
+  container = undefined;
+}

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { z } from 'zod';
+
+/** Settings are untrusted input: parsed here, with the defaults of package.json when a value is wrong. */
+const settingsSchema = z.object({
+  logFiles: z.array(z.string().min(1)).catch(['**/learning_logs.jsonl']),
+  followLogs: z.boolean().catch(true),
+  assumeTimeZone: z.enum(['local', 'utc']).catch('local'),
+  statusBarEnabled: z.boolean().catch(true),
+  statusBarWindowDays: z.number().int().min(1).max(365).catch(7),
+  warningBelow: z.number().min(0).max(1).catch(0.7),
+  errorBelow: z.number().min(0).max(1).catch(0.5),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration('learningViewer');
+  return settingsSchema.parse({
+    logFiles: c.get('logFiles'),
+    followLogs: c.get('followLogs'),
+    assumeTimeZone: c.get('timestamps.assumeTimeZone'),
+    statusBarEnabled: c.get('statusBar.enabled'),
+    statusBarWindowDays: c.get('statusBar.windowDays'),
+    warningBelow: c.get('statusBar.warningBelow'),
+    errorBelow: c.get('statusBar.errorBelow'),
+  });
+}

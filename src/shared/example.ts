@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** A learning example as stored and shown: KIMI's fields, normalised. */
+export const storedExampleSchema = z.object({
+  /** KIMI's id, or one derived from the content when the line had none. */
+  id: z.string(),
+  /** ISO 8601 in UTC. */
+  timestamp: z.string(),
+  sessionId: z.string().nullable(),
+  taskDescription: z.string().nullable(),
+  codeContext: z.string().nullable(),
+  success: z.boolean(),
+  /** Numbers such as tests_passed and execution_time (seconds); other values kept as they came. */
+  metrics: z.record(z.string(), z.unknown()),
+  tags: z.array(z.string()),
+  model: z.string().nullable(),
+  tokens: z.number().int().nullable(),
+  humanFeedback: z.string().nullable(),
+  /** Every field KIMI wrote that is not one of the above, kept as it came. */
+  extra: z.record(z.string(), z.unknown()),
+  /** Where the line came from, when it came from a file. */
+  source: z.object({ file: z.string(), line: z.number().int() }).nullable(),
+  /** The timestamp lies more than a day in the future of the moment it was imported. */
+  futureTimestamp: z.boolean(),
+});
+export type StoredExample = z.infer<typeof storedExampleSchema>;
+
+/** A success rate with its Wilson 95% interval. */
+export const rateSchema = z.object({
+  total: z.number().int().nonnegative(),
+  successes: z.number().int().nonnegative(),
+  /** successes / total, or null when there is nothing to divide. */
+  rate: z.number().min(0).max(1).nullable(),
+  /** [low, high] of the Wilson 95% interval, or null without examples. */
+  interval: z.tuple([z.number(), z.number()]).nullable(),
+});
+export type Rate = z.infer<typeof rateSchema>;
+
+export const databaseStateSchema = z.enum(['ok', 'read-only', 'recovering', 'unavailable']);
+export type DatabaseState = z.infer<typeof databaseStateSchema>;
+
+/** What the host knows about the store, shown in the panel's health line and the status bar. */
+export const healthSchema = z.object({
+  state: databaseStateSchema,
+  /** Why the store is not ok, in words for a person. */
+  reason: z.string().nullable(),
+  examples: z.number().int().nonnegative(),
+  /** ISO time of the last import or followed line, null if never. */
+  lastImport: z.string().nullable(),
+  followedFiles: z.number().int().nonnegative(),
+});
+export type Health = z.infer<typeof healthSchema>;

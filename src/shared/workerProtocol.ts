@@ -1,0 +1,90 @@
+// The typed request/response protocol between the extension host and the data
+// worker. Each method names its params and result schema; both sides validate.
+import { z } from 'zod';
+import { healthSchema, rateSchema } from './example';
+
+export const importProblemSchema = z.object({ file: z.string(), line: z.number().int(), reason: z.string() });
+
+export const importReportSchema = z.object({
+  added: z.number().int(),
+  duplicates: z.number().int(),
+  conflicts: z.number().int(),
+  rejected: z.number().int(),
+  problems: z.array(importProblemSchema),
+  problemsOmitted: z.number().int(),
+  cancelled: z.boolean(),
+});
+export type ImportReportMessage = z.infer<typeof importReportSchema>;
+
+export const summarySchema = z.object({
+  /** Count, successes, rate and its Wilson interval. */
+  rate: rateSchema,
+  /** Mean of metrics.execution_time in seconds, null when none carried it. */
+  avgExecutionTime: z.number().nullable(),
+  totalTokens: z.number(),
+  avgTokens: z.number().nullable(),
+});
+export type Summary = z.infer<typeof summarySchema>;
+
+export const workerMethods = {
+  /** The store's state and size. */
+  health: { params: z.object({}), result: healthSchema },
+  /** Totals over every stored example. */
+  summary: { params: z.object({}), result: summarySchema },
+  /** Imports files; `follow` resumes from saved offsets and leaves a partial last line. */
+  importFiles: {
+    params: z.object({ paths: z.array(z.string()).min(1), follow: z.boolean().default(false), importId: z.string() }),
+    result: importReportSchema,
+  },
+  /** Asks a running import to stop after its current batch. */
+  cancelImport: { params: z.object({ importId: z.string() }), result: z.object({ found: z.boolean() }) },
+  /** Writes the snapshot now if anything changed. */
+  save: { params: z.object({}), result: z.object({ saved: z.boolean(), bytes: z.number() }) },
+  /** Saves, closes the database and releases the lock; the worker can then be ended. */
+  shutdown: { params: z.object({}), result: z.object({}) },
+} as const;
+
+export type WorkerMethod = keyof typeof workerMethods;
+export type WorkerParams<M extends WorkerMethod> = z.input<(typeof workerMethods)[M]['params']>;
+export type WorkerResult<M extends WorkerMethod> = z.infer<(typeof workerMethods)[M]['result']>;
+
+export const workerRequestSchema = z.object({
+  id: z.number().int(),
+  method: z.enum(Object.keys(workerMethods) as [WorkerMethod, ...WorkerMethod[]]),
+  params: z.unknown(),
+});
+export type WorkerRequest = z.infer<typeof workerRequestSchema>;
+
+export const workerInitSchema = z.object({
+  /** Folder for the snapshot, backup and lock. */
+  dataDir: z.string(),
+  /** Path of sql-wasm.wasm shipped beside the bundles. */
+  wasmPath: z.string(),
+  assumeTimeZone: z.enum(['local', 'utc']).default('local'),
+  /** Idle time after the last write before a snapshot is saved. */
+  saveIdleMs: z.number().int().positive().default(1500),
+  /** The longest a change waits for a snapshot while writes keep coming. */
+  saveMaxMs: z.number().int().positive().default(10000),
+});
+export type WorkerInit = z.input<typeof workerInitSchema>;
+
+export const workerToHostSchema = z.discriminatedUnion('kind', [
+  /** The answer to request `id`: `result` when ok, else `error` in words. */
+  z.object({ kind: z.literal('response'), id: z.number().int(), ok: z.boolean(), result: z.unknown().optional(), error: z.string().optional() }),
+  /** The store was opened (or failed to); sent once at start. */
+  z.object({ kind: z.literal('opened'), health: healthSchema }),
+  /** Examples were added or changed. */
+  z.object({ kind: z.literal('changed'), examples: z.number().int() }),
+  z.object({
+    kind: z.literal('importProgress'),
+    importId: z.string(),
+    file: z.string(),
+    linesRead: z.number(),
+    bytesRead: z.number(),
+    totalBytes: z.number(),
+    added: z.number(),
+  }),
+  z.object({ kind: z.literal('saveFailed'), message: z.string() }),
+  z.object({ kind: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+]);
+export type WorkerToHost = z.infer<typeof workerToHostSchema>;

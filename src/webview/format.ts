@@ -1,0 +1,22 @@
+const numberFormat = new Intl.NumberFormat(undefined);
+const percentFormat = new Intl.NumberFormat(undefined, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** A count in the user's locale. */
+export function formatCount(n: number): string {
+  return numberFormat.format(n);
+}
+
+/** A 0–1 rate as a percentage in the user's locale. */
+export function formatPercent(rate: number): string {
+  return percentFormat.format(rate);
+}
+
+/** A date and time in local time; the time zone goes in the tooltip. */
+export function formatDateTime(iso: string): { text: string; title: string } {
+  const d = new Date(iso);
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return {
+    text: d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+    title: `${d.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'long' })} (${zone})`,
+  };
+}

@@ -1,0 +1,3 @@
+// Entry of the panel's bundle.
+import './litNonce';
+import './app';

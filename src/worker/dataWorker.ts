@@ -1,0 +1,145 @@
+// The data worker: owns the sql.js database and serves the host's requests.
+// Nothing here blocks the extension host thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import { importFile, mergeReports, emptyReport } from '../core/ingest/importFile';
+import { summary } from '../core/queries/summary';
+import { LearningStore } from '../core/storage/learningStore';
+import { loadSqlJs } from '../core/storage/loadSqlJs';
+import type { Health } from '../shared/example';
+import type { WorkerMethod, WorkerResult, WorkerToHost } from '../shared/workerProtocol';
+import { workerInitSchema, workerMethods, workerRequestSchema } from '../shared/workerProtocol';
+import { SaveScheduler } from './saveScheduler';
+
+if (!parentPort) throw new Error('dataWorker.js must run as a worker thread');
+const port = parentPort;
+const init = workerInitSchema.parse(workerData);
+
+function post(message: WorkerToHost): void {
+  port.postMessage(message);
+}
+
+let lastImport: number | null = null;
+const imports = new Map<string, AbortController>();
+const followed = new Set<string>();
+
+const ready = (async () => {
+  const SQL = await loadSqlJs(init.wasmPath);
+  const store = LearningStore.open({ SQL, dataDir: init.dataDir });
+  lastImport = store.lastIngest();
+  return store;
+})();
+
+let scheduler: SaveScheduler | undefined;
+
+function health(store: LearningStore): Health {
+  return {
+    state: store.state,
+    reason: store.reason,
+    examples: store.count(),
+    lastImport: lastImport === null ? null : new Date(lastImport).toISOString(),
+    followedFiles: followed.size,
+  };
+}
+
+type Handlers = { [M in WorkerMethod]: (store: LearningStore, params: unknown) => Promise<WorkerResult<M>> | WorkerResult<M> };
+
+const handlers: Handlers = {
+  health: (store) => health(store),
+  summary: (store) => summary(store),
+  importFiles: async (store, raw) => {
+    const params = workerMethods.importFiles.params.parse(raw);
+    const controller = new AbortController();
+    imports.set(params.importId, controller);
+    let report = emptyReport();
+    try {
+      for (const path of params.paths) {
+        if (params.follow) followed.add(path);
+        const before = report.added;
+        try {
+          const one = await importFile(store, path, {
+            assumeTimeZone: init.assumeTimeZone,
+            now: Date.now(),
+            follow: params.follow,
+            signal: controller.signal,
+            onProgress: (p) => post({ kind: 'importProgress', importId: params.importId, ...p, added: before + p.added }),
+          });
+          report = mergeReports(report, one);
+        } catch (e) {
+          const error = e as NodeJS.ErrnoException;
+          if (params.follow && error.code === 'ENOENT') {
+            followed.delete(path); // A deleted followed file is dropped quietly.
+            continue;
+          }
+          report = mergeReports(report, { ...emptyReport(), rejected: 0, problems: [{ file: path, line: 0, reason: `could not read the file (${error.message})` }] });
+        }
+        if (report.added > before) {
+          lastImport = Date.now();
+          post({ kind: 'changed', examples: store.count() });
+        }
+        if (report.cancelled) break;
+      }
+    } finally {
+      imports.delete(params.importId);
+      if (store.isDirty) scheduler?.touch();
+    }
+    return report;
+  },
+  cancelImport: (_store, raw) => {
+    const { importId } = workerMethods.cancelImport.params.parse(raw);
+    const controller = imports.get(importId);
+    controller?.abort();
+    return { found: controller !== undefined };
+  },
+  save: async (store) => {
+    const bytesBefore = store.isDirty;
+    await scheduler?.flush();
+    return { saved: bytesBefore, bytes: 0 };
+  },
+  shutdown: async (store) => {
+    for (const controller of imports.values()) controller.abort();
+    await scheduler?.flush();
+    scheduler?.dispose();
+    store.close();
+    return {};
+  },
+};
+
+void ready.then(
+  (store) => {
+    scheduler = new SaveScheduler(
+      async () => {
+        try {
+          await store.save();
+        } catch (e) {
+          post({ kind: 'saveFailed', message: `Saving the learning data to ${init.dataDir} failed (${(e as Error).message}). The previous snapshot is intact; the data stays in memory and saving is retried after the next change.` });
+        }
+      },
+      init.saveIdleMs,
+      init.saveMaxMs,
+    );
+    post({ kind: 'opened', health: health(store) });
+  },
+  (e: Error) => {
+    post({
+      kind: 'opened',
+      health: { state: 'unavailable', reason: `The learning database could not be opened: ${e.message}`, examples: 0, lastImport: null, followedFiles: 0 },
+    });
+  },
+);
+
+port.on('message', async (message: unknown) => {
+  const parsed = workerRequestSchema.safeParse(message);
+  if (!parsed.success) {
+    post({ kind: 'log', level: 'error', message: `data worker: dropped an invalid request: ${parsed.error.issues[0]?.message ?? ''}` });
+    return;
+  }
+  const { id, method, params } = parsed.data;
+  try {
+    const store = await ready;
+    workerMethods[method].params.parse(params);
+    const result = await (handlers[method] as (s: LearningStore, p: unknown) => unknown)(store, params);
+    post({ kind: 'response', id, ok: true, result });
+  } catch (e) {
+    post({ kind: 'response', id, ok: false, error: (e as Error).message });
+  }
+});

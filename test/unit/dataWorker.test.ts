@@ -1,0 +1,54 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { DataClient } from '../../src/extension/dataClient';
+import { SNAPSHOT_FILE } from '../../src/core/storage/learningStore';
+import { useTempDir } from '../helpers/tempDir';
+
+const root = join(__dirname, '..', '..');
+const workerPath = join(root, 'dist', 'worker.js');
+const wasmPath = join(root, 'dist', 'sql-wasm.wasm');
+
+describe('the data worker (dist/worker.js)', function () {
+  const tmp = useTempDir();
+  before(function () {
+    if (!existsSync(workerPath)) throw new Error('dist/worker.js is missing: run `npm run build` first');
+  });
+
+  it('imports in the worker, answers queries, announces the change and saves on shutdown', async () => {
+    const client = new DataClient(workerPath, { dataDir: join(tmp.path, 'db'), wasmPath, assumeTimeZone: 'utc', saveIdleMs: 60_000 });
+    const health = await client.opened;
+    assert.equal(health.state, 'ok');
+    assert.equal(health.examples, 0);
+    const file = join(tmp.path, 'log.jsonl');
+    writeFileSync(
+      file,
+      [
+        { id: 'a', timestamp: '2026-11-20T10:00:00Z', success: true, tokens_consumed: 100, metrics: { execution_time: 2 } },
+        { id: 'b', timestamp: '2026-11-20T11:00:00Z', success: false, tokens_consumed: 300, metrics: { execution_time: 4 } },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join('\n') + '\nnot json\n',
+    );
+    const changed = once(client, 'changed');
+    const report = await client.request('importFiles', { paths: [file], importId: 'x' }, 0);
+    assert.deepEqual([report.added, report.rejected], [2, 1]);
+    assert.deepEqual(report.problems[0], { file, line: 3, reason: report.problems[0]!.reason });
+    assert.equal((await changed)[0], 2);
+    const summary = await client.request('summary', {});
+    assert.equal(summary.rate.total, 2);
+    assert.equal(summary.rate.successes, 1);
+    assert.equal(summary.avgExecutionTime, 3);
+    assert.equal(summary.totalTokens, 400);
+    await client.dispose();
+    assert.ok(existsSync(join(tmp.path, 'db', SNAPSHOT_FILE)), 'shutdown wrote the snapshot');
+  });
+
+  it('rejects a request with invalid params instead of acting on it', async () => {
+    const client = new DataClient(workerPath, { dataDir: join(tmp.path, 'db'), wasmPath });
+    await client.opened;
+    await assert.rejects(client.request('importFiles', { paths: [], importId: 'x' }), /array|too small|>=1/i);
+    await client.dispose();
+  });
+});

@@ -1,0 +1,121 @@
+import { strict as assert } from 'node:assert';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { importFile } from '../../src/core/ingest/importFile';
+import { summary } from '../../src/core/queries/summary';
+import { LearningStore } from '../../src/core/storage/learningStore';
+import { testSqlJs } from '../helpers/sqlJs';
+import { useTempDir } from '../helpers/tempDir';
+
+const NOW = Date.UTC(2026, 10, 21);
+const opts = { assumeTimeZone: 'utc' as const, now: NOW, maxLineBytes: 4096 };
+const line = (id: string, success = true, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ id, timestamp: '2026-11-20T10:00:00Z', success, tags: ['auth'], ...extra });
+
+describe('importing a KIMI log', () => {
+  const tmp = useTempDir();
+  let store: LearningStore;
+  beforeEach(async () => {
+    store = LearningStore.open({ SQL: await testSqlJs(), dataDir: join(tmp.path, 'db') });
+  });
+  afterEach(() => store.close());
+
+  it('stores every good line of a messy file and reports each bad one with its line and reason', async () => {
+    const file = join(tmp.path, 'messy.jsonl');
+    const parts: Buffer[] = [
+      Buffer.from('\uFEFF' + line('a') + '\r\n'), // 1: BOM and CRLF
+      Buffer.from('\n'), // 2: blank
+      Buffer.from('{"timestamp": oops}\n'), // 3: invalid JSON
+      Buffer.from('[1,2]\n'), // 4: not an object
+      Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","success":true}\n')]), // 5: invalid UTF-8
+      Buffer.from(line('b', false) + '\n'), // 6
+      Buffer.from(`{"id":"big","code_context":"${'x'.repeat(10_000)}"}\n`), // 7: over the line limit
+      Buffer.from(line('a') + '\n'), // 8: same id, same content
+      Buffer.from(line('b', true) + '\n'), // 9: same id, other content
+      Buffer.from(JSON.stringify({ id: 'f', timestamp: '2031-01-01T00:00:00Z', success: true }) + '\n'), // 10: future
+      Buffer.from(JSON.stringify({ timestamp: '2026-11-20T10:00:00Z' }) + '\n'), // 11: no success
+      Buffer.from(line('c')), // 12: no newline at the end
+    ];
+    writeFileSync(file, Buffer.concat(parts));
+    const report = await importFile(store, file, opts);
+    assert.deepEqual(
+      { added: report.added, duplicates: report.duplicates, conflicts: report.conflicts, rejected: report.rejected },
+      { added: 4, duplicates: 1, conflicts: 1, rejected: 5 },
+    );
+    const byLine = new Map(report.problems.map((p) => [p.line, p.reason]));
+    assert.match(byLine.get(3)!, /invalid JSON/);
+    assert.match(byLine.get(4)!, /must be a JSON object, not an array/);
+    assert.match(byLine.get(5)!, /not valid UTF-8/);
+    assert.match(byLine.get(7)!, /over the 4\.0 KB limit/);
+    assert.match(byLine.get(9)!, /id b is already stored with other content; the first one was kept/);
+    assert.match(byLine.get(11)!, /success is missing/);
+    assert.ok(report.problems.every((p) => p.file === file));
+    const s = summary(store);
+    assert.equal(s.rate.total, 4);
+    assert.equal(s.rate.successes, 3, 'b stayed a failure: the first one is kept');
+    assert.equal(store.rows<[number]>("SELECT flags FROM examples WHERE id = 'f'")[0]![0], 1, 'future timestamp flagged');
+  });
+
+  it('counts a second import of the same file as already present', async () => {
+    const file = join(tmp.path, 'log.jsonl');
+    writeFileSync(file, [line('a'), line('b'), JSON.stringify({ timestamp: '2026-11-20T10:00:00Z', success: true })].join('\n') + '\n');
+    const first = await importFile(store, file, opts);
+    const second = await importFile(store, file, opts);
+    assert.equal(first.added, 3);
+    assert.equal(second.added, 0);
+    assert.equal(second.duplicates, 3, 'even the line without an id');
+    assert.equal(store.count(), 3);
+  });
+
+  it('in follow mode reads only what was appended and waits for a partial line', async () => {
+    const file = join(tmp.path, 'learning_logs.jsonl');
+    writeFileSync(file, line('a') + '\n' + line('b').slice(0, 20));
+    const follow = { ...opts, follow: true };
+    assert.equal((await importFile(store, file, follow)).added, 1);
+    appendFileSync(file, line('b').slice(20) + '\n' + line('c') + '\n');
+    const second = await importFile(store, file, follow);
+    assert.equal(second.added, 2);
+    assert.equal(second.duplicates, 0, 'nothing was read twice');
+    assert.equal(second.rejected, 0, 'the completed line parsed whole');
+  });
+
+  it('in follow mode reads a truncated or replaced file again from the start without duplicates', async () => {
+    const file = join(tmp.path, 'learning_logs.jsonl');
+    writeFileSync(file, line('a') + '\n' + line('b') + '\n');
+    await importFile(store, file, { ...opts, follow: true });
+    writeFileSync(file, line('c') + '\n');
+    const report = await importFile(store, file, { ...opts, follow: true });
+    assert.equal(report.added, 1);
+    assert.equal(store.count(), 3);
+  });
+
+  it('imports gzip files and JSON arrays, naming the array position of a bad item', async () => {
+    const gz = join(tmp.path, 'old.jsonl.gz');
+    writeFileSync(gz, gzipSync(line('g1') + '\n' + line('g2') + '\n'));
+    const json = join(tmp.path, 'old.json');
+    writeFileSync(json, JSON.stringify([JSON.parse(line('j1')), { id: 'j2', success: true }]));
+    assert.equal((await importFile(store, gz, opts)).added, 2);
+    const r = await importFile(store, json, opts);
+    assert.equal(r.added, 1);
+    assert.equal(r.problems[0]!.line, 2);
+    assert.match(r.problems[0]!.reason, /item 2: timestamp is missing/);
+  });
+
+  it('stops after the current batch when cancelled and keeps what was committed', async () => {
+    const file = join(tmp.path, 'big.jsonl');
+    writeFileSync(file, Array.from({ length: 50 }, (_, i) => line(`id${i}`)).join('\n') + '\n');
+    const controller = new AbortController();
+    const report = await importFile(store, file, {
+      ...opts,
+      batchSize: 10,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.linesRead >= 20) controller.abort();
+      },
+    });
+    assert.equal(report.cancelled, true);
+    assert.equal(report.added, 20);
+    assert.equal(store.count(), 20);
+  });
+});

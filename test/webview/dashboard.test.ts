@@ -1,0 +1,101 @@
+import { strict as assert } from 'node:assert';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { fromHost, PanelHarness, posted, state, type ThemeName } from './panelHarness';
+
+const shots = join(__dirname, '..', '..', 'test-results', 'screenshots');
+
+describe('the panel in Chromium (dist/webview.js)', () => {
+  const harness = new PanelHarness();
+  before(async () => {
+    mkdirSync(shots, { recursive: true });
+    await harness.start();
+  });
+  after(() => harness.stop());
+
+  async function shot(p: Page, name: string) {
+    await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  }
+
+  it('says ready on load and shows Loading until the host answers', async () => {
+    const p = await harness.open();
+    await p.getByText('Loading…').waitFor();
+    await p.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+    assert.deepEqual(await posted(p), [{ type: 'ready' }]);
+    await p.close();
+  });
+
+  for (const theme of ['dark', 'light'] as ThemeName[]) {
+    it(`shows the numbers of the state snapshot (${theme})`, async () => {
+      const p = await harness.open(theme);
+      await fromHost(p, { type: 'didChangeState', state: state() });
+      await p.getByTestId('card-examples').getByTestId('value').getByText('1,234').waitFor();
+      assert.equal(await p.getByTestId('card-success').getByTestId('value').textContent(), '80.0%');
+      assert.equal(await p.getByTestId('card-success').getByText(/95% interval 77\.6% – 82\.1%/).count(), 1);
+      assert.equal(await p.getByTestId('db-state').textContent(), 'ok');
+      await shot(p, `data-${theme}`);
+      await p.close();
+    });
+
+    it(`shows what to do when there are no examples (${theme})`, async () => {
+      const p = await harness.open(theme);
+      await fromHost(p, { type: 'didChangeState', state: state({ overall: { total: 0, successes: 0, rate: null, interval: null } }, { examples: 0, lastImport: null }) });
+      await p.getByTestId('empty').waitFor();
+      await p.getByRole('button', { name: 'Import KIMI Logs…' }).click();
+      assert.deepEqual((await posted(p)).at(-1), { type: 'runCommand', command: 'learningViewer.importLogs' });
+      await shot(p, `empty-${theme}`);
+      await p.close();
+    });
+  }
+
+  it('marks a small sample instead of stating its rate as a headline', async () => {
+    const p = await harness.open();
+    await fromHost(p, { type: 'didChangeState', state: state({ overall: { total: 4, successes: 3, rate: 0.75, interval: [0.301, 0.954] } }, { examples: 4 }) });
+    await p.getByText(/only 4 examples: between 30\.1% and 95\.4%/).waitFor();
+    await p.close();
+  });
+
+  it('shows the read-only state and its reason', async () => {
+    const p = await harness.open();
+    await fromHost(p, { type: 'didChangeState', state: state({}, { state: 'read-only', reason: 'another window is writing to this workspace' }) });
+    await p.getByTestId('banner').getByText('another window is writing').waitFor();
+    assert.equal(await p.getByTestId('db-state').textContent(), 'read-only');
+    await shot(p, 'read-only-dark');
+    await p.close();
+  });
+
+  it('renders HTML and script in data as text and runs nothing', async () => {
+    const p = await harness.open();
+    const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b id="injected">bold</b>';
+    await fromHost(p, { type: 'didChangeState', state: state({}, { state: 'read-only', reason: payload }) });
+    await p.getByTestId('banner').waitFor();
+    assert.equal(await p.getByTestId('banner').textContent(), payload);
+    assert.equal(await p.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.equal(await p.locator('#injected').count(), 0);
+    assert.equal(await p.locator('lv-app img').count(), 0);
+    await p.close();
+  });
+
+  it('drops a message that does not match the protocol and keeps what it shows', async () => {
+    const p = await harness.open();
+    await fromHost(p, { type: 'didChangeState', state: state() });
+    await p.getByTestId('card-examples').waitFor();
+    await fromHost(p, { type: 'didChangeState', state: { health: 'broken' } });
+    await fromHost(p, { type: 'somethingElse' });
+    await fromHost(p, { type: 'didChangeState', state: state({}, { examples: 99 }) });
+    await p.getByTestId('examples-stored').getByText('99 examples stored').waitFor();
+    assert.deepEqual((p as Page & { errors: string[] }).errors, []);
+    await p.close();
+  });
+
+  it('fits a narrow side panel of 300 px without horizontal scrolling', async () => {
+    const p = await harness.open('dark', 300);
+    await fromHost(p, { type: 'didChangeState', state: state() });
+    await p.getByTestId('card-examples').waitFor();
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `scrolls ${overflow} px sideways`);
+    await shot(p, 'narrow-dark');
+    await p.close();
+  });
+});
