@@ -15,7 +15,7 @@ const common = {
   bundle: true,
   sourcemap: production ? false : 'linked',
   minify: production,
-  logLevel: 'info',
+  logLevel: watch ? 'info' : 'warning',
   legalComments: production ? 'none' : 'inline',
 };
 

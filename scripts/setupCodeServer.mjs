@@ -34,11 +34,12 @@ export function ensureCodeServer() {
   }
   mkdirSync(cacheDir, { recursive: true });
   if (!existsSync(join(cacheDir, 'package.json'))) {
-    writeFileSync(join(cacheDir, 'package.json'), JSON.stringify({ name: 'code-server-cache', private: true }, null, 2));
+    writeFileSync(join(cacheDir, 'package.json'), JSON.stringify({ name: 'code-server-cache', private: true, allowScripts: { argon2: true } }, null, 2));
   }
   const started = Date.now();
   run('npm', ['install', `code-server@${CODE_SERVER_VERSION}`, '--ignore-scripts', '--no-save', '--no-package-lock'], cacheDir);
-  run('npm', ['rebuild', 'argon2'], codeServerDir);
+  // npm hoists argon2 beside code-server in the cache folder: rebuild it there.
+  run('npm', ['rebuild', 'argon2'], cacheDir);
   const vscodeDir = join(codeServerDir, 'lib', 'vscode');
   run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-package-lock'], vscodeDir);
   run('npm', ['rebuild', '@vscode/spdlog', 'native-watchdog', 'node-pty', '@vscode/deviceid', 'kerberos'], vscodeDir);

@@ -1,0 +1,129 @@
+// Runs the integration suite inside a real VS Code extension host: code-server
+// (VS Code 1.99.3) driven by headless Chromium. The suite reports its exit
+// code through `codeAutomationExit`; a loopback bridge lets it ask Playwright
+// what a person would see (the webview's frame, the workbench).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, dirname } from 'node:path';
+import { format } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { freePort, startCodeServer, writeUserSettings } from './codeServer.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SUITE_TIMEOUT_MS = 10 * 60_000;
+const shots = join(root, 'test-results', 'screenshots');
+
+execFileSync(process.execPath, [join(root, 'esbuild.mjs'), '--tests'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+
+const runDir = join(root, '.cache', 'integration');
+rmSync(runDir, { recursive: true, force: true });
+const workspace = join(runDir, 'workspace');
+const userDataDir = join(runDir, 'user-data');
+const extensionsDir = join(runDir, 'extensions');
+mkdirSync(workspace, { recursive: true });
+mkdirSync(shots, { recursive: true });
+writeUserSettings(userDataDir);
+
+let page;
+async function webviewFrame(timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      try {
+        if ((await frame.locator('lv-app').count()) > 0) return frame;
+      } catch {
+        // frame went away
+      }
+    }
+    if (Date.now() > deadline) throw new Error('no webview with the Learning Viewer panel appeared');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const ops = {
+  async webviewText({ testId, contains, timeoutMs = 20_000 }) {
+    const frame = await webviewFrame(timeoutMs);
+    let locator = frame.getByTestId(testId);
+    if (contains) locator = locator.filter({ hasText: contains });
+    await locator.first().waitFor({ timeout: timeoutMs });
+    // Read through a component's shadow root, as a person sees it, whitespace folded.
+    const text = await locator.first().evaluate((el) => (el.shadowRoot ? el.shadowRoot.textContent : el.textContent) ?? '');
+    return { text: text.replace(/\s+/g, ' ').trim() };
+  },
+  async webviewClick({ role, name, timeoutMs = 20_000 }) {
+    const frame = await webviewFrame(timeoutMs);
+    await frame.getByRole(role, { name }).click({ timeout: timeoutMs });
+    return {};
+  },
+  async workbenchText({ text, timeoutMs = 20_000 }) {
+    await page.getByText(text, { exact: false }).first().waitFor({ timeout: timeoutMs });
+    return { found: true };
+  },
+  async screenshot({ name }) {
+    await page.screenshot({ path: join(shots, `vscode-${name}.png`) });
+    return {};
+  },
+};
+
+const bridge = createServer((req, res) => {
+  let body = '';
+  req.on('data', (d) => (body += d));
+  req.on('end', async () => {
+    try {
+      const { op, ...args } = JSON.parse(body);
+      if (!ops[op]) throw new Error(`unknown bridge op ${op}`);
+      const result = await ops[op](args);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, ...result }));
+    } catch (e) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: e.message }));
+    }
+  });
+});
+const bridgePort = await freePort();
+await new Promise((r) => bridge.listen(bridgePort, '127.0.0.1', r));
+
+const server = await startCodeServer({
+  folder: workspace,
+  userDataDir,
+  extensionsDir,
+  env: { LV_TEST_BRIDGE: `http://127.0.0.1:${bridgePort}`, LV_TEST_USER_DATA: userDataDir, LV_TEST_WORKSPACE: workspace },
+});
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+let exitCode = 1;
+try {
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const done = new Promise((resolve) => {
+    page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+  });
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    const text = format(...(Array.isArray(args) ? args : [args]));
+    // Errors about the unreachable marketplace are expected on a closed network.
+    if (/marketplace|gallery|ENOTFOUND|update\.code\.visualstudio|vscode-unpkg/i.test(text)) return;
+    console.log(text);
+  });
+  const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(root)],
+    ['extensionTestsPath', remote(join(root, 'out', 'test', 'integration', 'index.js'))],
+    ['skipWelcome', 'true'],
+  ];
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), SUITE_TIMEOUT_MS));
+  const result = await Promise.race([done, timeout]);
+  if (result === 'timeout') {
+    console.error(`integration: the suite did not finish within ${SUITE_TIMEOUT_MS / 60000} minutes`);
+    await page.screenshot({ path: join(shots, 'vscode-timeout.png') }).catch(() => undefined);
+    console.error(server.output().slice(-4000));
+  } else {
+    exitCode = Number(result);
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+  bridge.close();
+}
+if (exitCode !== 0 && existsSync(join(userDataDir, 'logs'))) console.error(`integration: logs under ${join(userDataDir, 'logs')}`);
+process.exit(exitCode);

@@ -1,0 +1,51 @@
+// Takes the README's screenshots in a real VS Code: starts the sandbox's
+// code-server on the demo workspace, opens the dashboard from the status bar.
+// Usage: node scripts/screenshotSandbox.mjs [outDir]
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = process.argv[2] ?? join(root, 'docs', 'images');
+mkdirSync(outDir, { recursive: true });
+const port = 18000 + Math.floor(Math.random() * 1000);
+const sandbox = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((resolve, reject) => {
+  let out = '';
+  sandbox.stdout.on('data', (d) => {
+    out += d;
+    const m = /(http:\/\/127\.0\.0\.1:\d+\/\?\S+)/.exec(out);
+    if (m) resolve(m[1]);
+  });
+  sandbox.on('exit', (code) => reject(new Error(`sandbox exited ${code}: ${out}`)));
+});
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  await page.goto(url);
+  await page.getByRole('button', { name: /%/ }).first().waitFor({ timeout: 60_000 }).catch(async (e) => {
+    await page.screenshot({ path: join(outDir, 'failed.png') });
+    throw e;
+  });
+  // Show the Examples view beside the panel, then open the panel from the status bar.
+  await page.locator('.activitybar a[aria-label^="Learning Viewer"]').first().click({ timeout: 10_000 }).catch(() => undefined);
+  await page.getByRole('button', { name: /%/ }).first().click();
+  const frame = async () => {
+    for (;;) {
+      for (const f of page.frames()) if ((await f.locator('lv-card').count().catch(() => 0)) > 0) return f;
+      await page.waitForTimeout(100);
+    }
+  };
+  await (await frame()).locator('lv-card').first().waitFor();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(outDir, 'vscode-dashboard.png') });
+  console.log(`saved ${join(outDir, 'vscode-dashboard.png')}`);
+} finally {
+  await browser.close();
+  sandbox.kill('SIGINT');
+}

@@ -1,0 +1,28 @@
+// Asks the runner (outside VS Code, driving Chromium) what a person sees.
+const base = process.env.LV_TEST_BRIDGE;
+
+async function call<T>(op: string, args: Record<string, unknown>): Promise<T> {
+  if (!base) throw new Error('LV_TEST_BRIDGE is not set: run the suite with `npm run test:integration`');
+  const res = await fetch(base, { method: 'POST', body: JSON.stringify({ op, ...args }) });
+  const json = (await res.json()) as { ok: boolean; error?: string } & T;
+  if (!json.ok) throw new Error(`bridge ${op}: ${json.error}`);
+  return json;
+}
+
+/** The visible text of the element with `data-testid` inside the Learning Viewer webview, once it contains `contains`. */
+export async function webviewText(testId: string, contains?: string): Promise<string> {
+  return (await call<{ text: string }>('webviewText', { testId, contains })).text;
+}
+
+export async function webviewClick(role: string, name: string): Promise<void> {
+  await call('webviewClick', { role, name });
+}
+
+/** Resolves once `text` is shown somewhere in the workbench. */
+export async function workbenchShows(text: string): Promise<void> {
+  await call('workbenchText', { text });
+}
+
+export async function screenshot(name: string): Promise<void> {
+  await call('screenshot', { name });
+}

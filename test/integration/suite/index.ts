@@ -1,0 +1,18 @@
+// Entry the extension host loads (`extensionTestsPath`): runs the suites with mocha.
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // Give the bundled suites mocha's globals, then load them.
+  mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the globals exist, on purpose
+  require('./foundation.test');
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      const passed = runner.stats?.passes ?? 0;
+      console.log(`integration: ${passed} passed, ${failures} failed`);
+      if (failures > 0) reject(new Error(`${failures} integration tests failed`));
+      else resolve();
+    });
+  });
+}
