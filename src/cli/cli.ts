@@ -6,6 +6,13 @@ import { emptyReport, importFile, mergeReports } from '../core/ingest/importFile
 import { byModel, byTag, daily } from '../core/queries/breakdowns';
 import { summary } from '../core/queries/summary';
 import { writeKimiLog } from '../core/sample/generateExamples';
+import { exampleById, iterateExamples } from '../core/queries/examples';
+import { exportExamples, type ExportFormat } from '../core/export/exportExamples';
+import { toKimiRecord } from '../core/export/kimiRecord';
+import { parseTimestamp } from '../core/ingest/timestamp';
+import { regexProblem } from '../core/queries/filterSql';
+import type { Filters } from '../shared/filters';
+import { filtersSchema } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 
@@ -18,9 +25,13 @@ const HELP: Record<string, string> = {
 
 commands:
   import FILE… --db DIR [--json]   import KIMI logs (.jsonl, .ndjson, .json, .gz)
-  stats --db DIR [--json]          totals, success rate with its 95% interval, per tag, per model, per day
+  stats --db DIR [--json] [FILTERS]   totals, success rate with its 95% interval, per tag, per model, per day
+  examples --db DIR [--json] [--limit N] [FILTERS]   the examples, newest first
+  export --db DIR --format csv|json|jsonl --out FILE [FILTERS]
   sample --out FILE [--count N]    write a sample KIMI log (for trying things out)
 
+FILTERS: --since DATE --until DATE --success true|false --tag T (repeatable)
+         --model M --session S --search TEXT
 Run 'learning-viewer <command> --help' for a command's options.
 Exit codes: 0 done; 1 done but some lines rejected; 2 usage or unreadable input.`,
   import: `usage: learning-viewer import FILE… --db DIR [--json] [--utc]
@@ -29,11 +40,25 @@ Imports KIMI learning logs into the database folder DIR (created if missing).
 Prints "added N, already present N, conflicts N, rejected N"; each rejected
 line goes to stderr as file:line: reason. With --json, one JSON object.
 --utc reads timestamps without an offset as UTC (default: local time).`,
-  stats: `usage: learning-viewer stats --db DIR [--json]
+  stats: `usage: learning-viewer stats --db DIR [--json] [FILTERS]
 
 Prints the totals of the database folder DIR: examples, successes, success
 rate and its Wilson 95% interval, mean execution time, tokens, per tag, per
-model and per day.`,
+model and per day, of the examples the filters select.
+FILTERS: --since DATE --until DATE (a date alone covers that whole day)
+         --success true|false --tag T (repeatable; any of them) --model M
+         --session S --search TEXT`,
+  examples: `usage: learning-viewer examples --db DIR [--json] [--limit N] [FILTERS]
+
+Prints the examples the filters select, newest first: every KIMI field and the
+extra fields. --json prints one JSON array; otherwise one JSON object a line.
+--id ID prints that one example.`,
+  export: `usage: learning-viewer export --db DIR --format csv|json|jsonl --out FILE [--bom] [FILTERS]
+
+Writes the examples the filters select to FILE. CSV follows RFC 4180; a text
+cell that starts with = + - @, a tab or a carriage return gets a leading ' so
+spreadsheets show it as text. --bom starts a CSV with a UTF-8 byte order mark.
+JSON and JSON Lines round-trip: importing them gives the same examples.`,
   sample: `usage: learning-viewer sample --out FILE [--count N] [--days D] [--seed S]
 
 Writes N (default 5000) generated KIMI learning examples spread over the last
@@ -85,10 +110,99 @@ async function runImport(files: string[], values: { db?: string; json?: boolean;
   return report.rejected > 0 ? EXIT_REJECTED : EXIT_OK;
 }
 
-async function runStats(values: { db?: string; json?: boolean }): Promise<number> {
+interface FilterValues {
+  since?: string;
+  until?: string;
+  success?: string;
+  tag?: string[];
+  model?: string;
+  session?: string;
+  search?: string;
+  regex?: string;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** FILTERS from the command line, checked with the same schema the extension uses. */
+export function cliFilters(v: FilterValues): Filters {
+  const time = (name: string, text: string | undefined, endOfDay: boolean): number | null => {
+    if (text === undefined) return null;
+    const t = parseTimestamp(text, 'local');
+    if (typeof t === 'string') throw new UsageError(`${name}: ${t.replace(/^timestamp/, 'the date')}`);
+    return endOfDay && DATE_ONLY.test(text.trim()) ? t + 86_400_000 : t;
+  };
+  let success: boolean | null = null;
+  if (v.success !== undefined) {
+    if (v.success !== 'true' && v.success !== 'false') throw new UsageError('--success takes true or false');
+    success = v.success === 'true';
+  }
+  if (v.regex) {
+    const problem = regexProblem(v.regex);
+    if (problem) throw new UsageError(problem);
+  }
+  const parsed = filtersSchema.safeParse({
+    since: time('--since', v.since, false),
+    until: time('--until', v.until, true),
+    success,
+    tags: v.tag ?? [],
+    model: v.model ?? null,
+    session: v.session ?? null,
+    search: v.search ?? null,
+    codeRegex: v.regex ?? null,
+  });
+  if (!parsed.success) throw new UsageError(`invalid filter: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+async function runExamples(values: FilterValues & { db?: string; json?: boolean; limit?: string; id?: string }): Promise<number> {
+  const limit = values.limit === undefined ? Infinity : Number(values.limit);
+  if (values.limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new UsageError('--limit takes a whole number of 0 or more');
+  const filters = cliFilters(values);
   const store = await openStore(values.db, true);
   try {
-    const s = summary(store);
+    if (values.id !== undefined) {
+      const e = exampleById(store, values.id);
+      if (!e) {
+        process.stderr.write(`learning-viewer: no example with id ${values.id}\n`);
+        return EXIT_REJECTED;
+      }
+      process.stdout.write(`${JSON.stringify(toKimiRecord(e))}\n`);
+      return EXIT_OK;
+    }
+    let n = 0;
+    if (values.json) process.stdout.write('[');
+    for (const e of iterateExamples(store, { filters, sort: 'timestamp', direction: 'desc' })) {
+      if (n >= limit) break;
+      const text = JSON.stringify(toKimiRecord(e));
+      process.stdout.write(values.json ? `${n > 0 ? ',' : ''}\n${text}` : `${text}\n`);
+      n++;
+    }
+    if (values.json) process.stdout.write('\n]\n');
+    return EXIT_OK;
+  } finally {
+    store.close();
+  }
+}
+
+async function runExport(values: FilterValues & { db?: string; format?: string; out?: string; bom?: boolean }): Promise<number> {
+  if (!values.out) throw new UsageError('--out FILE is required');
+  if (values.format !== 'csv' && values.format !== 'json' && values.format !== 'jsonl') throw new UsageError('--format takes csv, json or jsonl');
+  const filters = cliFilters(values);
+  const store = await openStore(values.db, true);
+  try {
+    const { written } = await exportExamples(store, values.out, { format: values.format as ExportFormat, filters, csvBom: values.bom });
+    process.stderr.write(`wrote ${written} examples to ${values.out}\n`);
+    return EXIT_OK;
+  } finally {
+    store.close();
+  }
+}
+
+async function runStats(values: FilterValues & { db?: string; json?: boolean }): Promise<number> {
+  const filters = cliFilters(values);
+  const store = await openStore(values.db, true);
+  try {
+    const s = summary(store, filters);
     const stats = {
       total: s.rate.total,
       successes: s.rate.successes,
@@ -96,9 +210,9 @@ async function runStats(values: { db?: string; json?: boolean }): Promise<number
       successRateCI: s.rate.interval,
       avgExecutionTime: s.avgExecutionTime,
       totalTokens: s.totalTokens,
-      byTag: byTag(store).map(({ tag, total, successes }) => ({ tag, total, successes })),
-      byModel: byModel(store).map(({ model, total, successes }) => ({ model, total, successes })),
-      daily: daily(store),
+      byTag: byTag(store, filters).map(({ tag, total, successes }) => ({ tag, total, successes })),
+      byModel: byModel(store, filters).map(({ model, total, successes }) => ({ model, total, successes })),
+      daily: daily(store, filters),
     };
     if (values.json) process.stdout.write(`${JSON.stringify(stats)}\n`);
     else {
@@ -143,6 +257,18 @@ export async function main(argv: string[]): Promise<number> {
         days: { type: 'string' },
         seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        success: { type: 'string' },
+        tag: { type: 'string', multiple: true },
+        model: { type: 'string' },
+        session: { type: 'string' },
+        search: { type: 'string' },
+        regex: { type: 'string' },
+        limit: { type: 'string' },
+        id: { type: 'string' },
+        format: { type: 'string' },
+        bom: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -160,6 +286,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runImport(positionals, values);
       case 'stats':
         return await runStats(values);
+      case 'examples':
+        return await runExamples(values);
+      case 'export':
+        return await runExport(values);
       case 'sample':
         return await runSample(values);
       default:

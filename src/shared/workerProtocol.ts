@@ -1,7 +1,8 @@
 // The typed request/response protocol between the extension host and the data
 // worker. Each method names its params and result schema; both sides validate.
 import { z } from 'zod';
-import { healthSchema, rateSchema } from './example';
+import { healthSchema, rateSchema, storedExampleSchema } from './example';
+import { filtersSchema, pageRequestSchema } from './filters';
 
 export const importProblemSchema = z.object({ file: z.string(), line: z.number().int(), reason: z.string() });
 
@@ -16,7 +17,7 @@ export const importReportSchema = z.object({
 });
 export type ImportReportMessage = z.infer<typeof importReportSchema>;
 
-export const summarySchema = z.object({
+const totalsSchema = z.object({
   /** Count, successes, rate and its Wilson interval. */
   rate: rateSchema,
   /** Mean of metrics.execution_time in seconds, null when none carried it. */
@@ -24,13 +25,37 @@ export const summarySchema = z.object({
   totalTokens: z.number(),
   avgTokens: z.number().nullable(),
 });
+export const summarySchema = totalsSchema.extend({
+  /** The same figures for the period of the same length just before, when the range is bounded. */
+  previous: totalsSchema.nullable(),
+});
 export type Summary = z.infer<typeof summarySchema>;
 
 export const workerMethods = {
   /** The store's state and size. */
   health: { params: z.object({}), result: healthSchema },
   /** Totals over every stored example. */
-  summary: { params: z.object({}), result: summarySchema },
+  summary: { params: z.object({ filters: filtersSchema.optional() }), result: summarySchema },
+  /** One page of the filtered, sorted examples (without their code context) and the filtered total. */
+  examplesPage: { params: pageRequestSchema, result: z.object({ rows: z.array(storedExampleSchema), total: z.number().int() }) },
+  /** One example with everything, or null. */
+  example: { params: z.object({ id: z.string() }), result: storedExampleSchema.nullable() },
+  /** Examples and successes per tag, per model and per day under the filters. */
+  breakdowns: {
+    params: z.object({ filters: filtersSchema.optional() }),
+    result: z.object({
+      byTag: z.array(z.object({ tag: z.string(), total: z.number(), successes: z.number() })),
+      byModel: z.array(
+        z.object({ model: z.string(), total: z.number(), successes: z.number(), tokens: z.number(), successTokens: z.number(), avgExecutionTime: z.number().nullable() }),
+      ),
+      daily: z.array(z.object({ day: z.string(), total: z.number(), successes: z.number() })),
+    }),
+  },
+  /** Distinct tags, models or sessions with counts, for autocomplete. */
+  distinct: {
+    params: z.object({ field: z.enum(['tag', 'model', 'session']), prefix: z.string().max(200).default(''), limit: z.number().int().min(1).max(500).default(50) }),
+    result: z.array(z.object({ value: z.string(), count: z.number() })),
+  },
   /** Imports files; `follow` resumes from saved offsets and leaves a partial last line. */
   importFiles: {
     params: z.object({ paths: z.array(z.string()).min(1), follow: z.boolean().default(false), importId: z.string() }),

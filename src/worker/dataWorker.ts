@@ -3,6 +3,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { importFile, mergeReports, emptyReport } from '../core/ingest/importFile';
 import { summary } from '../core/queries/summary';
+import { byModel, byTag, daily, distinctValues } from '../core/queries/breakdowns';
+import { exampleById, examplesPage } from '../core/queries/examples';
+import { regexProblem } from '../core/queries/filterSql';
+import type { Filters } from '../shared/filters';
+import { NO_FILTERS } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 import type { Health } from '../shared/example';
@@ -41,11 +46,32 @@ function health(store: LearningStore): Health {
   };
 }
 
+/** Filters from a request, with a user's regular expression checked before it reaches SQL. */
+function checked(filters: Filters | undefined): Filters {
+  const f = filters ?? NO_FILTERS;
+  const problem = f.codeRegex ? regexProblem(f.codeRegex) : null;
+  if (problem) throw new Error(problem);
+  return f;
+}
+
 type Handlers = { [M in WorkerMethod]: (store: LearningStore, params: unknown) => Promise<WorkerResult<M>> | WorkerResult<M> };
 
 const handlers: Handlers = {
   health: (store) => health(store),
-  summary: (store) => summary(store),
+  summary: (store, raw) => summary(store, checked(workerMethods.summary.params.parse(raw).filters)),
+  examplesPage: (store, raw) => {
+    const params = workerMethods.examplesPage.params.parse(raw);
+    return examplesPage(store, { ...params, filters: checked(params.filters) });
+  },
+  example: (store, raw) => exampleById(store, workerMethods.example.params.parse(raw).id),
+  breakdowns: (store, raw) => {
+    const filters = checked(workerMethods.breakdowns.params.parse(raw).filters);
+    return { byTag: byTag(store, filters), byModel: byModel(store, filters), daily: daily(store, filters) };
+  },
+  distinct: (store, raw) => {
+    const p = workerMethods.distinct.params.parse(raw);
+    return distinctValues(store, p.field, p.prefix, p.limit);
+  },
   importFiles: async (store, raw) => {
     const params = workerMethods.importFiles.params.parse(raw);
     const controller = new AbortController();

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
@@ -12,7 +12,8 @@ describe('the packaged VSIX', function () {
   const vsix = join(root, 'out', 'learning-viewer.vsix');
 
   before(() => {
-    execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], { cwd: root, stdio: 'pipe' });
+    mkdirSync(join(root, 'out'), { recursive: true });
+    execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--out', vsix], { cwd: root, stdio: 'pipe' });
     files = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).trim().split('\n');
     console.log(`      VSIX: ${(statSync(vsix).size / 1024).toFixed(0)} KB, ${files.length} files`);
   });

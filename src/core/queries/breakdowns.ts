@@ -1,36 +1,75 @@
+import type { Filters } from '../../shared/filters';
+import { NO_FILTERS } from '../../shared/filters';
 import type { LearningStore } from '../storage/learningStore';
+import { filterSql } from './filterSql';
 
 export interface CountRow {
   total: number;
   successes: number;
 }
 
-/** Examples and successes per tag, most used first. Reads only the tag table's covering key. */
-export function byTag(store: LearningStore): (CountRow & { tag: string })[] {
+function unfiltered(f: Filters): boolean {
+  return filterSql(f).sql === '1';
+}
+
+/** Examples and successes per tag, most used first. Unfiltered, it reads only the tag table's key. */
+export function byTag(store: LearningStore, filters: Filters = NO_FILTERS): (CountRow & { tag: string })[] {
+  const where = filterSql(filters);
+  const inner = unfiltered(filters)
+    ? 'SELECT tag_id, count(*) AS total, sum(success) AS successes FROM example_tags GROUP BY tag_id'
+    : `SELECT et.tag_id, count(*) AS total, sum(et.success) AS successes FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${where.sql} GROUP BY et.tag_id`;
   return store
-    .rows<[string, number, number]>(
-      `SELECT t.name, c.total, c.successes FROM
-         (SELECT tag_id, count(*) AS total, sum(success) AS successes FROM example_tags GROUP BY tag_id) c
-       JOIN tags t ON t.tag_id = c.tag_id ORDER BY c.total DESC, t.name`,
-    )
+    .rows<[string, number, number]>(`SELECT t.name, c.total, c.successes FROM (${inner}) c JOIN tags t ON t.tag_id = c.tag_id ORDER BY c.total DESC, t.name`, where.params)
     .map(([tag, total, successes]) => ({ tag, total, successes }));
 }
 
+export interface ModelRow extends CountRow {
+  model: string;
+  tokens: number;
+  /** Tokens summed over successful examples only. */
+  successTokens: number;
+  avgExecutionTime: number | null;
+}
+
 /** Examples, successes, tokens and time per model, most used first; examples without a model are left out. */
-export function byModel(store: LearningStore): (CountRow & { model: string; tokens: number; avgExecutionTime: number | null })[] {
+export function byModel(store: LearningStore, filters: Filters = NO_FILTERS): ModelRow[] {
+  const where = filterSql(filters);
   return store
-    .rows<[string, number, number, number | null, number | null]>(
-      `SELECT m.name, c.total, c.successes, c.tokens, c.exec FROM
-         (SELECT model_id, count(*) AS total, sum(success) AS successes, sum(tokens) AS tokens, avg(exec_time) AS exec
-          FROM examples WHERE model_id IS NOT NULL GROUP BY model_id) c
+    .rows<[string, number, number, number | null, number | null, number | null]>(
+      `SELECT m.name, c.total, c.successes, c.tokens, c.success_tokens, c.exec FROM
+         (SELECT e.model_id, count(*) AS total, sum(e.success) AS successes, sum(e.tokens) AS tokens,
+                 sum(CASE WHEN e.success THEN e.tokens END) AS success_tokens, avg(e.exec_time) AS exec
+          FROM examples e WHERE e.model_id IS NOT NULL AND ${where.sql} GROUP BY e.model_id) c
        JOIN models m ON m.model_id = c.model_id ORDER BY c.total DESC, m.name`,
+      where.params,
     )
-    .map(([model, total, successes, tokens, exec]) => ({ model, total, successes, tokens: tokens ?? 0, avgExecutionTime: exec }));
+    .map(([model, total, successes, tokens, successTokens, exec]) => ({
+      model,
+      total,
+      successes,
+      tokens: tokens ?? 0,
+      successTokens: successTokens ?? 0,
+      avgExecutionTime: exec,
+    }));
 }
 
 /** Examples and successes per local day, oldest first, as YYYY-MM-DD. */
-export function daily(store: LearningStore): (CountRow & { day: string })[] {
+export function daily(store: LearningStore, filters: Filters = NO_FILTERS): (CountRow & { day: string })[] {
+  const where = filterSql(filters);
   return store
-    .rows<[number, number, number]>('SELECT day, count(*), sum(success) FROM examples GROUP BY day ORDER BY day')
+    .rows<[number, number, number]>(`SELECT e.day, count(*), sum(e.success) FROM examples e WHERE ${where.sql} GROUP BY e.day ORDER BY e.day`, where.params)
     .map(([day, total, successes]) => ({ day: new Date(day * 86_400_000).toISOString().slice(0, 10), total, successes }));
+}
+
+export type DistinctField = 'tag' | 'model' | 'session';
+
+/** Distinct values with their counts, for autocomplete: the most used first, narrowed by a prefix. */
+export function distinctValues(store: LearningStore, field: DistinctField, prefix = '', limit = 50): { value: string; count: number }[] {
+  const like = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const sql = {
+    tag: "SELECT t.name, count(*) AS n FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE t.name LIKE ? ESCAPE '\\' GROUP BY t.tag_id",
+    model: "SELECT m.name, count(*) AS n FROM examples e JOIN models m ON m.model_id = e.model_id WHERE m.name LIKE ? ESCAPE '\\' GROUP BY m.model_id",
+    session: "SELECT e.session_id, count(*) AS n FROM examples e WHERE e.session_id LIKE ? ESCAPE '\\' GROUP BY e.session_id",
+  }[field];
+  return store.rows<[string, number]>(`${sql} ORDER BY n DESC, 1 LIMIT ?`, [like, limit]).map(([value, count]) => ({ value, count }));
 }

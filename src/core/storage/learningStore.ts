@@ -108,7 +108,22 @@ export class LearningStore {
       store.reason = readOnlyReason;
     }
     store.loadCaches();
+    store.registerFunctions();
     return store;
+  }
+
+  /** SQL functions of our own; sql.js drops them on every export, so they are registered again after it. */
+  private registerFunctions(): void {
+    let lastPattern = '';
+    let lastRegex: RegExp | null = null;
+    this.db.create_function('regexp', (pattern: unknown, text: unknown) => {
+      if (typeof pattern !== 'string' || typeof text !== 'string') return 0;
+      if (pattern !== lastPattern || !lastRegex) {
+        lastRegex = new RegExp(pattern, 'u');
+        lastPattern = pattern;
+      }
+      return lastRegex.test(text) ? 1 : 0;
+    });
   }
 
   get readOnly(): boolean {
@@ -275,6 +290,7 @@ export class LearningStore {
     for (const s of Object.values(this.statements)) s.free();
     this.statements = {};
     const data = this.db.export();
+    this.registerFunctions();
     const t1 = performance.now();
     this.dirty = false;
     try {

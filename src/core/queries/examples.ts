@@ -1,0 +1,99 @@
+import type { StoredExample } from '../../shared/example';
+import type { PageRequest, SortColumn } from '../../shared/filters';
+import { pageRequestSchema } from '../../shared/filters';
+import type { LearningStore } from '../storage/learningStore';
+import { filterSql } from './filterSql';
+
+/** Whitelisted sort columns: the only text of a request that shapes the SQL. */
+const SORT_SQL: Record<SortColumn, string> = {
+  timestamp: 'e.ts',
+  success: 'e.success',
+  model: 'e.model_id',
+  tokens: 'e.tokens',
+  executionTime: 'e.exec_time',
+};
+
+const TAG_SEPARATOR = '\u001f';
+
+const SELECT = `SELECT e.id, e.ts, e.session_id, e.task_description, c.code, e.success, e.metrics, m.name, e.tokens,
+    e.human_feedback, e.extra, s.path, e.source_line, e.flags,
+    (SELECT group_concat(t.name, '${TAG_SEPARATOR}') FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE et.k = e.k)
+  FROM examples e
+  LEFT JOIN models m ON m.model_id = e.model_id
+  LEFT JOIN example_code c ON c.k = e.k
+  LEFT JOIN sources s ON s.source_id = e.source_id`;
+
+type Row = [
+  string,
+  number,
+  string | null,
+  string | null,
+  string | null,
+  number,
+  string | null,
+  string | null,
+  number | null,
+  string | null,
+  string | null,
+  string | null,
+  number | null,
+  number,
+  string | null,
+];
+
+function toExample(r: Row, withCode: boolean): StoredExample {
+  return {
+    id: r[0],
+    timestamp: new Date(r[1]).toISOString(),
+    sessionId: r[2],
+    taskDescription: r[3],
+    codeContext: withCode ? r[4] : null,
+    success: r[5] === 1,
+    metrics: r[6] ? (JSON.parse(r[6]) as Record<string, unknown>) : {},
+    model: r[7],
+    tokens: r[8],
+    humanFeedback: r[9],
+    extra: r[10] ? (JSON.parse(r[10]) as Record<string, unknown>) : {},
+    source: r[11] !== null && r[12] !== null ? { file: r[11], line: r[12] } : null,
+    futureTimestamp: (r[13] & 1) === 1,
+    tags: r[14] ? r[14].split(TAG_SEPARATOR).sort() : [],
+  };
+}
+
+/**
+ * One page of the filtered examples, sorted by a whitelisted column with the
+ * insertion key as tie-breaker so pages are stable. The code context is left
+ * out of pages (it can be large); ask for one example to get it.
+ */
+export function examplesPage(store: LearningStore, request: PageRequest): { rows: StoredExample[]; total: number } {
+  const r = pageRequestSchema.parse(request);
+  const where = filterSql(r.filters);
+  const dir = r.direction === 'asc' ? 'ASC' : 'DESC';
+  const total = Number(store.rows<[number]>(`SELECT count(*) FROM examples e WHERE ${where.sql}`, where.params)[0]![0]);
+  const rows = store.rows<Row>(
+    `${SELECT.replace('c.code', 'NULL')} WHERE ${where.sql} ORDER BY ${SORT_SQL[r.sort]} ${dir}, e.k ${dir} LIMIT ? OFFSET ?`.replace(
+      'LEFT JOIN example_code c ON c.k = e.k',
+      '',
+    ),
+    [...where.params, r.limit, r.offset],
+  );
+  return { rows: rows.map((row) => toExample(row, false)), total };
+}
+
+/** Every stored example matching the filters, newest first, streamed in chunks (for exports and the command line). */
+export function* iterateExamples(store: LearningStore, request: Omit<PageRequest, 'offset' | 'limit'>, chunk = 1000): Generator<StoredExample> {
+  const r = pageRequestSchema.parse({ ...request, limit: 1 });
+  const where = filterSql(r.filters);
+  const dir = r.direction === 'asc' ? 'ASC' : 'DESC';
+  for (let offset = 0; ; offset += chunk) {
+    const rows = store.rows<Row>(`${SELECT} WHERE ${where.sql} ORDER BY ${SORT_SQL[r.sort]} ${dir}, e.k ${dir} LIMIT ? OFFSET ?`, [...where.params, chunk, offset]);
+    for (const row of rows) yield toExample(row, true);
+    if (rows.length < chunk) return;
+  }
+}
+
+/** One example with everything, its code context included; null when no such id is stored. */
+export function exampleById(store: LearningStore, id: string): StoredExample | null {
+  const row = store.rows<Row>(`${SELECT} WHERE e.id = ?`, [id])[0];
+  return row ? toExample(row, true) : null;
+}

@@ -1,0 +1,75 @@
+import type { Filters } from '../../shared/filters';
+
+export interface SqlWhere {
+  /** A WHERE clause over `examples e` (without the keyword), or '1' for none. */
+  sql: string;
+  params: (string | number)[];
+}
+
+/** Escapes LIKE's wildcards so a search for "50%" finds "50%". */
+function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Turns the shared filters into SQL with bound parameters only: nothing the
+ * user typed is ever spliced into the statement.
+ */
+export function filterSql(f: Filters): SqlWhere {
+  const parts: string[] = [];
+  const params: (string | number)[] = [];
+  if (f.since !== null) {
+    parts.push('e.ts >= ?');
+    params.push(f.since);
+  }
+  if (f.until !== null) {
+    parts.push('e.ts < ?');
+    params.push(f.until);
+  }
+  if (f.success !== null) {
+    parts.push('e.success = ?');
+    params.push(f.success ? 1 : 0);
+  }
+  if (f.model !== null) {
+    parts.push('e.model_id = (SELECT model_id FROM models WHERE name = ?)');
+    params.push(f.model);
+  }
+  if (f.session !== null) {
+    parts.push('e.session_id = ?');
+    params.push(f.session);
+  }
+  if (f.tags.length > 0) {
+    const tags = [...new Set(f.tags)];
+    const marks = tags.map(() => '?').join(', ');
+    if (f.tagMode === 'all' && tags.length > 1) {
+      parts.push(
+        `e.k IN (SELECT et.k FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE t.name IN (${marks}) GROUP BY et.k HAVING count(*) = ${tags.length})`,
+      );
+    } else {
+      parts.push(`e.k IN (SELECT et.k FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE t.name IN (${marks}))`);
+    }
+    params.push(...tags);
+  }
+  if (f.search !== null && f.search.trim() !== '') {
+    const like = likeContains(f.search.trim());
+    parts.push(
+      "(e.task_description LIKE ? ESCAPE '\\' OR e.human_feedback LIKE ? ESCAPE '\\' OR e.k IN (SELECT c.k FROM example_code c WHERE c.code LIKE ? ESCAPE '\\'))",
+    );
+    params.push(like, like, like);
+  }
+  if (f.codeRegex !== null && f.codeRegex !== '') {
+    parts.push('e.k IN (SELECT c.k FROM example_code c WHERE c.code REGEXP ?)');
+    params.push(f.codeRegex);
+  }
+  return { sql: parts.length ? parts.join(' AND ') : '1', params };
+}
+
+/** Checks a user's regular expression before it reaches the database, with a reason a person understands. */
+export function regexProblem(pattern: string): string | null {
+  try {
+    new RegExp(pattern, 'u');
+    return null;
+  } catch (e) {
+    return `the regular expression ${JSON.stringify(pattern)} is not valid: ${(e as Error).message}`;
+  }
+}

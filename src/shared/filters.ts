@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** The filters shared by every view: panel, tree, status bar tooltip, export, command line. */
+export const filtersSchema = z.object({
+  /** Inclusive start, epoch ms (UTC); null for no bound. */
+  since: z.number().int().nullable().default(null),
+  /** Exclusive end, epoch ms (UTC); null for no bound. */
+  until: z.number().int().nullable().default(null),
+  /** Only successes (true), only failures (false), or both (null). */
+  success: z.boolean().nullable().default(null),
+  tags: z.array(z.string().min(1).max(200)).max(50).default([]),
+  /** With several tags: examples carrying any of them, or all of them. */
+  tagMode: z.enum(['any', 'all']).default('any'),
+  model: z.string().max(500).nullable().default(null),
+  session: z.string().max(500).nullable().default(null),
+  /** Plain text looked for in the description, the code and the feedback (case-insensitive). */
+  search: z.string().max(1000).nullable().default(null),
+  /** A regular expression over the code context. */
+  codeRegex: z.string().max(1000).nullable().default(null),
+});
+export type Filters = z.infer<typeof filtersSchema>;
+export const NO_FILTERS: Filters = filtersSchema.parse({});
+
+/** The columns a page of examples may be sorted by. */
+export const sortColumnSchema = z.enum(['timestamp', 'success', 'model', 'tokens', 'executionTime']);
+export type SortColumn = z.infer<typeof sortColumnSchema>;
+
+export const pageRequestSchema = z.object({
+  filters: filtersSchema.default(NO_FILTERS),
+  sort: sortColumnSchema.default('timestamp'),
+  direction: z.enum(['asc', 'desc']).default('desc'),
+  offset: z.number().int().nonnegative().default(0),
+  limit: z.number().int().min(1).max(1000).default(100),
+});
+export type PageRequest = z.input<typeof pageRequestSchema>;

@@ -1,0 +1,74 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useTempDir } from '../helpers/tempDir';
+
+const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('the command line (dist/cli.js)', () => {
+  const tmp = useTempDir();
+  before(() => {
+    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  });
+
+  it('imports, reports rejected lines as file:line: reason and exits 1 when some were rejected', () => {
+    const log = join(tmp.path, 'log.jsonl');
+    writeFileSync(log, '{"id":"1","timestamp":"2026-11-20T10:00:00Z","success":true,"tags":["auth"],"model_used":"M"}\n{"id":"2","success":"maybe","timestamp":"2026-11-20T10:00:00Z"}\n');
+    const r = run(['import', log, '--db', 'db'], tmp.path);
+    assert.equal(r.code, 1);
+    assert.equal(r.out, 'added 1, already present 0, conflicts 0, rejected 1\n');
+    assert.equal(r.err, `${log}:2: success must be true or false, not the text "maybe"\n`);
+    const again = run(['import', log, '--db', 'db', '--json'], tmp.path);
+    const json = JSON.parse(again.out);
+    assert.deepEqual({ ...json, problems: json.problems.length }, { added: 0, duplicates: 1, conflicts: 0, rejected: 1, problems: 1 });
+  });
+
+  it('prints stats in the documented shape, and filters them', () => {
+    const log = join(tmp.path, 'log.jsonl');
+    writeFileSync(
+      log,
+      [
+        { id: '1', timestamp: '2026-11-20T10:00:00Z', success: true, tags: ['auth'], model_used: 'M', tokens_consumed: 5 },
+        { id: '2', timestamp: '2026-11-21T10:00:00Z', success: false, tags: ['auth'], model_used: 'N', tokens_consumed: 7 },
+      ]
+        .map((x) => JSON.stringify(x))
+        .join('\n'),
+    );
+    assert.equal(run(['import', log, '--db', 'db'], tmp.path).code, 0);
+    const stats = JSON.parse(run(['stats', '--db', 'db', '--json'], tmp.path).out);
+    assert.deepEqual(Object.keys(stats), ['total', 'successes', 'successRate', 'successRateCI', 'avgExecutionTime', 'totalTokens', 'byTag', 'byModel', 'daily']);
+    assert.equal(stats.total, 2);
+    assert.equal(stats.totalTokens, 12);
+    assert.deepEqual(stats.byTag, [{ tag: 'auth', total: 2, successes: 1 }]);
+    const onlyN = JSON.parse(run(['stats', '--db', 'db', '--json', '--model', 'N'], tmp.path).out);
+    assert.deepEqual([onlyN.total, onlyN.successes], [1, 0]);
+    const examples = run(['examples', '--db', 'db', '--success', 'true'], tmp.path).out.trim().split('\n');
+    assert.deepEqual(examples.map((l) => JSON.parse(l).id), ['1']);
+  });
+
+  it('exports CSV, and a database written by the CLI is readable again', () => {
+    writeFileSync(join(tmp.path, 'l.jsonl'), '{"id":"1","timestamp":"2026-11-20T10:00:00Z","success":true}\n');
+    run(['import', 'l.jsonl', '--db', 'db'], tmp.path);
+    const r = run(['export', '--db', 'db', '--format', 'csv', '--out', 'out.csv'], tmp.path);
+    assert.equal(r.code, 0);
+    assert.match(readFileSync(join(tmp.path, 'out.csv'), 'utf8'), /^id,timestamp,success,[^\n]*\r\n1,2026-11-20T10:00:00.000Z,true,/);
+  });
+
+  it('exits 2 with the usage on bad usage or unreadable input', () => {
+    assert.equal(run(['stats'], tmp.path).code, 2);
+    assert.equal(run(['frobnicate', '--db', 'db'], tmp.path).code, 2);
+    assert.equal(run(['stats', '--db', 'db', '--success', 'maybe'], tmp.path).code, 2);
+    const missing = run(['import', 'nope.jsonl', '--db', 'db'], tmp.path);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /cannot read nope\.jsonl/);
+    const help = run(['export', '--help'], tmp.path);
+    assert.equal(help.code, 0);
+    assert.match(help.out, /usage: learning-viewer export/);
+  });
+});

@@ -1,0 +1,125 @@
+import { strict as assert } from 'node:assert';
+import { byModel, byTag, daily, distinctValues } from '../../src/core/queries/breakdowns';
+import { exampleById, examplesPage } from '../../src/core/queries/examples';
+import { summary } from '../../src/core/queries/summary';
+import type { LearningStore } from '../../src/core/storage/learningStore';
+import { filtersSchema } from '../../src/shared/filters';
+import { kimi, storeWith } from '../helpers/storeWith';
+import { useTempDir } from '../helpers/tempDir';
+
+const f = (x: Record<string, unknown>) => filtersSchema.parse(x);
+
+// Ten examples whose figures are counted by hand in each test below.
+const DATA = [
+  kimi({ id: 'a1', timestamp: '2026-11-01T09:00:00Z', success: true, tags: ['auth'], model_used: 'A', tokens_consumed: 100, metrics: { execution_time: 1 }, task_description: 'Fix login' }),
+  kimi({ id: 'a2', timestamp: '2026-11-01T10:00:00Z', success: false, tags: ['auth', 'api'], model_used: 'A', tokens_consumed: 300, metrics: { execution_time: 3 }, code_context: 'token = refresh(user)' }),
+  kimi({ id: 'a3', timestamp: '2026-11-02T09:00:00Z', success: true, tags: ['api'], model_used: 'B', tokens_consumed: 50, human_feedback: '50% faster' }),
+  kimi({ id: 'a4', timestamp: '2026-11-02T10:00:00Z', success: true, tags: ['api', 'db'], model_used: 'B', tokens_consumed: 70 }),
+  kimi({ id: 'a5', timestamp: '2026-11-03T09:00:00Z', success: false, tags: ['db'], model_used: 'B', session_id: 's1' }),
+  kimi({ id: 'a6', timestamp: '2026-11-03T10:00:00Z', success: true, tags: ['auth', 'db'], model_used: 'A', session_id: 's1' }),
+  kimi({ id: 'a7', timestamp: '2026-11-04T09:00:00Z', success: true, tags: [], session_id: 's1' }),
+  kimi({ id: 'a8', timestamp: '2026-11-04T10:00:00Z', success: false, tags: ['auth'], model_used: 'A', code_context: 'def refresh_token(): pass' }),
+  kimi({ id: 'a9', timestamp: '2026-11-05T09:00:00Z', success: true, tags: ['api'], model_used: 'A' }),
+  kimi({ id: 'a10', timestamp: '2026-11-05T10:00:00Z', success: true, tags: ['auth', 'api', 'db'], model_used: 'B', kimi_version: '1.2' }),
+];
+
+describe('queries', () => {
+  const tmp = useTempDir();
+  let store: LearningStore;
+  beforeEach(async () => {
+    store = await storeWith(tmp.path, DATA);
+  });
+  afterEach(() => store.close());
+
+  it('summarises everything: 7 of 10, mean time 2 s, 520 tokens over 4 examples', () => {
+    const s = summary(store);
+    assert.equal(s.rate.total, 10);
+    assert.equal(s.rate.successes, 7);
+    assert.equal(s.avgExecutionTime, 2);
+    assert.equal(s.totalTokens, 520);
+    assert.equal(s.avgTokens, 130);
+    assert.equal(s.previous, null, 'no bounded range, no previous period');
+  });
+
+  it('compares a bounded range with the period of the same length before it', () => {
+    const s = summary(store, f({ since: Date.UTC(2026, 10, 3), until: Date.UTC(2026, 10, 5) }));
+    assert.deepEqual([s.rate.total, s.rate.successes], [4, 2]); // a5..a8
+    assert.deepEqual([s.previous!.rate.total, s.previous!.rate.successes], [4, 3]); // a1..a4
+  });
+
+  it('counts per tag, per model and per day', () => {
+    assert.deepEqual(byTag(store), [
+      { tag: 'api', total: 5, successes: 4 }, // a2 a3 a4 a9 a10
+      { tag: 'auth', total: 5, successes: 3 }, // a1 a2 a6 a8 a10
+      { tag: 'db', total: 4, successes: 3 }, // a4 a5 a6 a10
+    ]);
+    const models = byModel(store);
+    assert.deepEqual(
+      models.map(({ model, total, successes, tokens, successTokens }) => ({ model, total, successes, tokens, successTokens })),
+      [
+        { model: 'A', total: 5, successes: 3, tokens: 400, successTokens: 100 },
+        { model: 'B', total: 4, successes: 3, tokens: 120, successTokens: 120 },
+      ],
+    );
+    assert.deepEqual(
+      daily(store).map((d) => [d.day, d.total, d.successes]),
+      [
+        ['2026-11-01', 2, 1],
+        ['2026-11-02', 2, 2],
+        ['2026-11-03', 2, 1],
+        ['2026-11-04', 2, 1],
+        ['2026-11-05', 2, 2],
+      ].map(([day, t, s]) => [new Date(`${day}T10:00:00Z`).toISOString().slice(0, 10), t, s]),
+    );
+  });
+
+  it('filters by outcome, model, session, tags (any and all) and per-tag counts follow the filters', () => {
+    const count = (x: Record<string, unknown>) => summary(store, f(x)).rate.total;
+    assert.equal(count({ success: false }), 3);
+    assert.equal(count({ model: 'B' }), 4);
+    assert.equal(count({ model: 'nobody' }), 0);
+    assert.equal(count({ session: 's1' }), 3);
+    assert.equal(count({ tags: ['auth', 'db'] }), 7);
+    assert.equal(count({ tags: ['auth', 'db'], tagMode: 'all' }), 2);
+    assert.deepEqual(byTag(store, f({ model: 'B' })).find((t) => t.tag === 'auth'), { tag: 'auth', total: 1, successes: 1 });
+  });
+
+  it('searches description, code and feedback as plain text, wildcards included', () => {
+    const ids = (x: Record<string, unknown>) => examplesPage(store, { filters: f(x), limit: 100 }).rows.map((r) => r.id).sort();
+    assert.deepEqual(ids({ search: 'LOGIN' }), ['a1']);
+    assert.deepEqual(ids({ search: 'refresh' }), ['a2', 'a8']);
+    assert.deepEqual(ids({ search: '50%' }), ['a3']);
+    assert.deepEqual(ids({ search: '%' }), ['a3'], 'a % is looked for, not a wildcard');
+    assert.deepEqual(ids({ codeRegex: '^def \\w+_token' }), ['a8']);
+  });
+
+  it('pages stably in the order asked, with the filtered total', () => {
+    const first = examplesPage(store, { limit: 4, offset: 0 });
+    const second = examplesPage(store, { limit: 4, offset: 4 });
+    const third = examplesPage(store, { limit: 4, offset: 8 });
+    assert.equal(first.total, 10);
+    const all = [...first.rows, ...second.rows, ...third.rows].map((r) => r.id);
+    assert.deepEqual(all, ['a10', 'a9', 'a8', 'a7', 'a6', 'a5', 'a4', 'a3', 'a2', 'a1']);
+    const byTokens = examplesPage(store, { sort: 'tokens', direction: 'desc', limit: 2 }).rows.map((r) => r.id);
+    assert.deepEqual(byTokens, ['a2', 'a1']);
+    assert.equal(first.rows[0]!.codeContext, null, 'pages leave the code out');
+  });
+
+  it('returns one example with every field, extra fields and code included', () => {
+    const e = exampleById(store, 'a10')!;
+    assert.deepEqual(e.tags, ['api', 'auth', 'db']);
+    assert.deepEqual(e.extra, { kimi_version: '1.2' });
+    assert.equal(exampleById(store, 'a2')!.codeContext, 'token = refresh(user)');
+    assert.equal(exampleById(store, 'nope'), null);
+  });
+
+  it('offers distinct values with counts for autocomplete', () => {
+    assert.deepEqual(distinctValues(store, 'tag'), [
+      { value: 'api', count: 5 },
+      { value: 'auth', count: 5 },
+      { value: 'db', count: 4 },
+    ]);
+    assert.deepEqual(distinctValues(store, 'model', 'b'), [{ value: 'B', count: 4 }]);
+    assert.deepEqual(distinctValues(store, 'session'), [{ value: 's1', count: 3 }]);
+  });
+});
