@@ -64,7 +64,11 @@ export const workerMethods = {
   /** Asks a running import to stop after its current batch. */
   cancelImport: { params: z.object({ importId: z.string() }), result: z.object({ found: z.boolean() }) },
   /** Writes the snapshot now if anything changed. */
-  save: { params: z.object({}), result: z.object({ saved: z.boolean(), bytes: z.number() }) },
+  save: {
+    params: z.object({}),
+    /** Whether anything was written; the size of the last snapshot written and how long its export and write took. */
+    result: z.object({ saved: z.boolean(), bytes: z.number(), exportMs: z.number(), writeMs: z.number() }),
+  },
   /** Saves, closes the database and releases the lock; the worker can then be ended. */
   shutdown: { params: z.object({}), result: z.object({}) },
 } as const;

@@ -35,6 +35,7 @@ const ready = (async () => {
 })();
 
 let scheduler: SaveScheduler | undefined;
+let lastSave: { bytes: number; exportMs: number; writeMs: number } | undefined;
 
 function health(store: LearningStore): Health {
   return {
@@ -117,9 +118,9 @@ const handlers: Handlers = {
     return { found: controller !== undefined };
   },
   save: async (store) => {
-    const bytesBefore = store.isDirty;
+    const wasDirty = store.isDirty;
     await scheduler?.flush();
-    return { saved: bytesBefore, bytes: 0 };
+    return { saved: wasDirty, bytes: lastSave?.bytes ?? 0, exportMs: lastSave?.exportMs ?? 0, writeMs: lastSave?.writeMs ?? 0 };
   },
   shutdown: async (store) => {
     for (const controller of imports.values()) controller.abort();
@@ -135,7 +136,8 @@ void ready.then(
     scheduler = new SaveScheduler(
       async () => {
         try {
-          await store.save();
+          const result = await store.save();
+          if (result.saved) lastSave = result;
         } catch (e) {
           post({ kind: 'saveFailed', message: `Saving the learning data to ${init.dataDir} failed (${(e as Error).message}). The previous snapshot is intact; the data stays in memory and saving is retried after the next change.` });
         }

@@ -31,6 +31,8 @@ export interface ImportOptions extends ParseOptions {
   maxProblems?: number;
   maxLineBytes?: number;
   signal?: AbortSignal;
+  /** Awaited after each committed batch (for example, to save a snapshot). */
+  afterBatch?: () => Promise<void>;
   onProgress?: (p: { file: string; linesRead: number; bytesRead: number; totalBytes: number; added: number }) => void;
 }
 
@@ -162,6 +164,7 @@ export async function importFile(store: LearningStore, path: string, options: Im
     lastLine = raw.line;
     if (collector.batch.length >= batchSize || linesRead % batchSize === 0) {
       commit();
+      await options.afterBatch?.();
       options.onProgress?.({ file: path, linesRead, bytesRead: lastOffset, totalBytes: stat.size, added: collector.report.added });
       if (options.signal?.aborted) {
         collector.report.cancelled = true;
@@ -172,6 +175,7 @@ export async function importFile(store: LearningStore, path: string, options: Im
     }
   }
   commit();
+  await options.afterBatch?.();
   options.onProgress?.({ file: path, linesRead, bytesRead: stat.size, totalBytes: stat.size, added: collector.report.added });
   return collector.report;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { canonicalJson, derivedId, sha256Hex } from './canonicalJson';
+import { createHash } from 'node:crypto';
+import { canonicalJson, derivedId } from './canonicalJson';
 import { describe, localDay, parseTimestamp, type AssumeTimeZone } from './timestamp';
 
 /** An example ready to store: KIMI's fields validated and normalised. */
@@ -124,6 +125,27 @@ function firstIssue(error: z.ZodError): string {
   return issue.message.startsWith(String(issue.path[0] ?? '')) || !path ? issue.message : `${path}: ${issue.message}`;
 }
 
+/**
+ * A fingerprint of the normalised content, to tell a re-import (same id, same
+ * content) from a conflict (same id, other content). The body's own fields are
+ * in a fixed order; only metrics and extra, whose key order comes from the
+ * file, are sorted. SHA-1 because this detects change, it guards nothing.
+ */
+function contentHash(body: Omit<NormalizedExample, 'id' | 'day' | 'futureTimestamp' | 'contentHash'>): string {
+  const text = JSON.stringify([
+    body.ts,
+    body.sessionId,
+    body.taskDescription,
+    body.codeContext,
+    body.success,
+    body.tags,
+    body.model,
+    body.tokens,
+    body.humanFeedback,
+  ]);
+  return createHash('sha1').update(text).update(canonicalJson(body.metrics)).update(canonicalJson(body.extra)).digest('hex');
+}
+
 /** Validates one parsed JSON value as a KIMI learning example. */
 export function normalizeRecord(raw: unknown, options: ParseOptions): ParseResult {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -156,7 +178,7 @@ export function normalizeRecord(raw: unknown, options: ParseOptions): ParseResul
       id: r.id ?? derivedId(obj),
       day: localDay(ts),
       futureTimestamp: ts > options.now + DAY_MS,
-      contentHash: sha256Hex(canonicalJson(body)).slice(0, 32),
+      contentHash: contentHash(body),
       ...body,
     },
   };

@@ -1,6 +1,6 @@
 import type { Filters } from '../../shared/filters';
 import { NO_FILTERS } from '../../shared/filters';
-import type { LearningStore } from '../storage/learningStore';
+import type { RowSource } from './rowSource';
 import { filterSql } from './filterSql';
 
 export interface CountRow {
@@ -13,7 +13,7 @@ function unfiltered(f: Filters): boolean {
 }
 
 /** Examples and successes per tag, most used first. Unfiltered, it reads only the tag table's key. */
-export function byTag(store: LearningStore, filters: Filters = NO_FILTERS): (CountRow & { tag: string })[] {
+export function byTag(store: RowSource, filters: Filters = NO_FILTERS): (CountRow & { tag: string })[] {
   const where = filterSql(filters);
   const inner = unfiltered(filters)
     ? 'SELECT tag_id, count(*) AS total, sum(success) AS successes FROM example_tags GROUP BY tag_id'
@@ -32,7 +32,7 @@ export interface ModelRow extends CountRow {
 }
 
 /** Examples, successes, tokens and time per model, most used first; examples without a model are left out. */
-export function byModel(store: LearningStore, filters: Filters = NO_FILTERS): ModelRow[] {
+export function byModel(store: RowSource, filters: Filters = NO_FILTERS): ModelRow[] {
   const where = filterSql(filters);
   return store
     .rows<[string, number, number, number | null, number | null, number | null]>(
@@ -54,7 +54,7 @@ export function byModel(store: LearningStore, filters: Filters = NO_FILTERS): Mo
 }
 
 /** Examples and successes per local day, oldest first, as YYYY-MM-DD. */
-export function daily(store: LearningStore, filters: Filters = NO_FILTERS): (CountRow & { day: string })[] {
+export function daily(store: RowSource, filters: Filters = NO_FILTERS): (CountRow & { day: string })[] {
   const where = filterSql(filters);
   return store
     .rows<[number, number, number]>(`SELECT e.day, count(*), sum(e.success) FROM examples e WHERE ${where.sql} GROUP BY e.day ORDER BY e.day`, where.params)
@@ -64,7 +64,7 @@ export function daily(store: LearningStore, filters: Filters = NO_FILTERS): (Cou
 export type DistinctField = 'tag' | 'model' | 'session';
 
 /** Distinct values with their counts, for autocomplete: the most used first, narrowed by a prefix. */
-export function distinctValues(store: LearningStore, field: DistinctField, prefix = '', limit = 50): { value: string; count: number }[] {
+export function distinctValues(store: RowSource, field: DistinctField, prefix = '', limit = 50): { value: string; count: number }[] {
   const like = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const sql = {
     tag: "SELECT t.name, count(*) AS n FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE t.name LIKE ? ESCAPE '\\' GROUP BY t.tag_id",

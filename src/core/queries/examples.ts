@@ -1,7 +1,7 @@
 import type { StoredExample } from '../../shared/example';
 import type { PageRequest, SortColumn } from '../../shared/filters';
 import { pageRequestSchema } from '../../shared/filters';
-import type { LearningStore } from '../storage/learningStore';
+import type { RowSource } from './rowSource';
 import { filterSql } from './filterSql';
 
 /** Whitelisted sort columns: the only text of a request that shapes the SQL. */
@@ -65,7 +65,7 @@ function toExample(r: Row, withCode: boolean): StoredExample {
  * insertion key as tie-breaker so pages are stable. The code context is left
  * out of pages (it can be large); ask for one example to get it.
  */
-export function examplesPage(store: LearningStore, request: PageRequest): { rows: StoredExample[]; total: number } {
+export function examplesPage(store: RowSource, request: PageRequest): { rows: StoredExample[]; total: number } {
   const r = pageRequestSchema.parse(request);
   const where = filterSql(r.filters);
   const dir = r.direction === 'asc' ? 'ASC' : 'DESC';
@@ -81,7 +81,7 @@ export function examplesPage(store: LearningStore, request: PageRequest): { rows
 }
 
 /** Every stored example matching the filters, newest first, streamed in chunks (for exports and the command line). */
-export function* iterateExamples(store: LearningStore, request: Omit<PageRequest, 'offset' | 'limit'>, chunk = 1000): Generator<StoredExample> {
+export function* iterateExamples(store: RowSource, request: Omit<PageRequest, 'offset' | 'limit'>, chunk = 1000): Generator<StoredExample> {
   const r = pageRequestSchema.parse({ ...request, limit: 1 });
   const where = filterSql(r.filters);
   const dir = r.direction === 'asc' ? 'ASC' : 'DESC';
@@ -93,7 +93,7 @@ export function* iterateExamples(store: LearningStore, request: Omit<PageRequest
 }
 
 /** One example with everything, its code context included; null when no such id is stored. */
-export function exampleById(store: LearningStore, id: string): StoredExample | null {
+export function exampleById(store: RowSource, id: string): StoredExample | null {
   const row = store.rows<Row>(`${SELECT} WHERE e.id = ?`, [id])[0];
   return row ? toExample(row, true) : null;
 }

@@ -2,10 +2,10 @@ import type { Filters } from '../../shared/filters';
 import { NO_FILTERS } from '../../shared/filters';
 import type { Summary } from '../../shared/workerProtocol';
 import { successRate } from '../analytics/successRate';
-import type { LearningStore } from '../storage/learningStore';
+import type { RowSource } from './rowSource';
 import { filterSql } from './filterSql';
 
-function totals(store: LearningStore, filters: Filters): Summary {
+function totals(store: RowSource, filters: Filters): Summary {
   const where = filterSql(filters);
   const [total = 0, successes = 0, avgExec = null, tokens = 0, withTokens = 0] =
     store.rows<[number, number | null, number | null, number | null, number]>(
@@ -26,7 +26,7 @@ function totals(store: LearningStore, filters: Filters): Summary {
  * filtered examples; with a bounded date range, the same for the period of the
  * same length just before it, for the change against it.
  */
-export function summary(store: LearningStore, filters: Filters = NO_FILTERS): Summary {
+export function summary(store: RowSource, filters: Filters = NO_FILTERS): Summary {
   const current = totals(store, filters);
   if (filters.since !== null && filters.until !== null && filters.until > filters.since) {
     const length = filters.until - filters.since;

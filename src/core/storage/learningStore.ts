@@ -45,6 +45,8 @@ export class LearningStore {
   /** Set when a snapshot could not be loaded and was moved aside. */
   recoveredFrom: string | null = null;
   private dirty = false;
+  /** The next integer key for an example. */
+  private nextK = 1;
   private lockHeld = false;
   private readonly modelIds = new Map<string, number>();
   private readonly tagIds = new Map<string, number>();
@@ -135,6 +137,7 @@ export class LearningStore {
   }
 
   private loadCaches(): void {
+    this.nextK = Number(this.db.exec('SELECT coalesce(max(k), 0) + 1 FROM examples')[0]!.values[0]![0]);
     for (const [id, name] of this.rows<[number, string]>('SELECT model_id, name FROM models')) this.modelIds.set(name, id);
     for (const [id, name] of this.rows<[number, string]>('SELECT tag_id, name FROM tags')) this.tagIds.set(name, id);
   }
@@ -195,22 +198,27 @@ export class LearningStore {
     const counts: InsertCounts = { added: 0, duplicates: 0, conflicts: 0, conflictIndexes: [] };
     if (examples.length === 0) return counts;
     const find = this.stmt('find', 'SELECT content_hash FROM examples WHERE id = ?');
+    // The integer key is ours to give: no lookup of last_insert_rowid per row.
     const ins = this.stmt(
       'insExample',
-      `INSERT INTO examples (id, ts, day, success, model_id, session_id, task_description, tokens, exec_time, metrics,
+      `INSERT OR IGNORE INTO examples (k, id, ts, day, success, model_id, session_id, task_description, tokens, exec_time, metrics,
         human_feedback, extra, source_id, source_line, ingested_at, flags, content_hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insCode = this.stmt('insCode', 'INSERT INTO example_code (k, code) VALUES (?, ?)');
     const insTag = this.stmt('insExTag', 'INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
+    const firstK = this.nextK;
     this.db.exec('BEGIN');
     try {
       for (let index = 0; index < examples.length; index++) {
         const { example: e, sourceId, line } = examples[index]!;
-        find.bind([e.id]);
-        const existing = find.step() ? (find.get()[0] as string) : undefined;
-        find.reset();
-        if (existing !== undefined) {
+        const k = this.nextK;
+        ins.run(exampleRowParams(k, e, e.model === null ? null : this.modelId(e.model), sourceId ?? null, line ?? null, now));
+        if (this.db.getRowsModified() === 0) {
+          // The id is stored already: the same content is a duplicate, other content a conflict (the first stays).
+          find.bind([e.id]);
+          const existing = find.step() ? (find.get()[0] as string) : undefined;
+          find.reset();
           if (existing === e.contentHash) counts.duplicates++;
           else {
             counts.conflicts++;
@@ -218,27 +226,7 @@ export class LearningStore {
           }
           continue;
         }
-        const execTime = typeof e.metrics.execution_time === 'number' ? e.metrics.execution_time : null;
-        ins.run([
-          e.id,
-          e.ts,
-          e.day,
-          e.success ? 1 : 0,
-          e.model === null ? null : this.modelId(e.model),
-          e.sessionId,
-          e.taskDescription,
-          e.tokens,
-          execTime,
-          JSON.stringify(e.metrics),
-          e.humanFeedback,
-          Object.keys(e.extra).length ? JSON.stringify(e.extra) : null,
-          sourceId ?? null,
-          line ?? null,
-          now,
-          e.futureTimestamp ? 1 : 0,
-          e.contentHash,
-        ]);
-        const k = Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
+        this.nextK++;
         if (e.codeContext !== null) insCode.run([k, e.codeContext]);
         for (const tag of e.tags) insTag.run([this.tagId(tag), e.day, e.success ? 1 : 0, k]);
         counts.added++;
@@ -246,7 +234,8 @@ export class LearningStore {
       this.db.exec('COMMIT');
     } catch (err) {
       this.db.exec('ROLLBACK');
-      // The id caches may name rows the rollback removed.
+      // The caches may name rows the rollback removed.
+      this.nextK = firstK;
       this.modelIds.clear();
       this.tagIds.clear();
       this.loadCaches();
@@ -309,6 +298,38 @@ export class LearningStore {
     if (this.lockHeld) releaseLock(join(this.dataDir, LOCK_FILE));
     this.lockHeld = false;
   }
+}
+
+/** The values of one `examples` row, in the column order of the insert statement (k first). */
+export function exampleRowParams(
+  k: number,
+  e: NormalizedExample,
+  modelId: number | null,
+  sourceId: number | null,
+  line: number | null,
+  now: number,
+): (string | number | null)[] {
+  const execTime = typeof e.metrics.execution_time === 'number' ? e.metrics.execution_time : null;
+  return [
+    k,
+    e.id,
+    e.ts,
+    e.day,
+    e.success ? 1 : 0,
+    modelId,
+    e.sessionId,
+    e.taskDescription,
+    e.tokens,
+    execTime,
+    JSON.stringify(e.metrics),
+    e.humanFeedback,
+    Object.keys(e.extra).length ? JSON.stringify(e.extra) : null,
+    sourceId,
+    line,
+    now,
+    e.futureTimestamp ? 1 : 0,
+    e.contentHash,
+  ];
 }
 
 function userVersionOf(db: Database): number | null {

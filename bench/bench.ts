@@ -1,0 +1,209 @@
+// npm run bench: import, save, load and every dashboard query at 10k, 100k and
+// 1M generated KIMI examples, through the real data worker, with the host's
+// event-loop delay; and the same inserts and queries on native SQLite
+// (better-sqlite3) in the same run, for ratios. Each size runs in its own
+// process so its peak RSS is its own. Writes bench/results.json and
+// bench/results.md. BENCH_SIZES=10000,100000 picks sizes.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { DataClient } from '../src/extension/dataClient';
+import { parseKimiLine, type NormalizedExample } from '../src/core/ingest/parseKimiLine';
+import { readLines } from '../src/core/ingest/readLines';
+import { byModel, byTag, daily, distinctValues } from '../src/core/queries/breakdowns';
+import { examplesPage } from '../src/core/queries/examples';
+import type { RowSource } from '../src/core/queries/rowSource';
+import { summary } from '../src/core/queries/summary';
+import { writeKimiLog } from '../src/core/sample/generateExamples';
+import { LearningStore, SNAPSHOT_FILE } from '../src/core/storage/learningStore';
+import { loadSqlJs } from '../src/core/storage/loadSqlJs';
+import { filtersSchema } from '../src/shared/filters';
+import { NativeStore } from './nativeStore';
+
+const root = join(__dirname, '..', '..');
+const dataRoot = join(root, 'bench', 'data');
+const workerPath = join(root, 'dist', 'worker.js');
+const wasmPath = join(root, 'dist', 'sql-wasm.wasm');
+const RUNS = 5;
+const END = Date.UTC(2026, 10, 21);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function timeMedian(fn: () => unknown): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+const last30 = filtersSchema.parse({ since: END - 30 * 86_400_000, until: END + 86_400_000 });
+const search = filtersSchema.parse({ search: 'pagination' });
+const codeSearch = filtersSchema.parse({ search: 'Promise.all' });
+
+/** The dashboard's queries, named, on any row source: the same code for both engines. */
+const QUERIES: Record<string, (s: RowSource) => unknown> = {
+  summary: (s) => summary(s),
+  summaryLast30Days: (s) => summary(s, last30),
+  byTag: (s) => byTag(s),
+  byModel: (s) => byModel(s),
+  daily: (s) => daily(s),
+  firstPage: (s) => examplesPage(s, { limit: 100 }),
+  pageFilteredByTag: (s) => examplesPage(s, { limit: 100, filters: filtersSchema.parse({ tags: ['security'] }) }),
+  textSearchDescription: (s) => examplesPage(s, { limit: 100, filters: search }),
+  textSearchCode: (s) => examplesPage(s, { limit: 100, filters: codeSearch }),
+  distinctTags: (s) => distinctValues(s, 'tag'),
+};
+
+async function runSize(n: number): Promise<Record<string, unknown>> {
+  mkdirSync(dataRoot, { recursive: true });
+  const log = join(dataRoot, `kimi-${n}.jsonl`);
+  if (!existsSync(log)) await writeKimiLog(log, n, { seed: 1, end: END, days: 180 });
+  const dataDir = join(dataRoot, `db-${n}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  const result: Record<string, unknown> = { examples: n, fileBytes: statSync(log).size };
+
+  // 1. End to end through the data worker, as the extension does it; the host's event loop watched meanwhile.
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  const client = new DataClient(workerPath, { dataDir, wasmPath, assumeTimeZone: 'utc', saveIdleMs: 3_600_000, saveMaxMs: 3_600_000 });
+  await client.opened;
+  eld.enable();
+  let t = performance.now();
+  const report = await client.request('importFiles', { paths: [log], importId: 'bench' }, 0);
+  const importMs = performance.now() - t;
+  t = performance.now();
+  const save = await client.request('save', {}, 0);
+  const saveMs = performance.now() - t;
+  eld.disable();
+  result.import = { ms: importMs, rowsPerSecond: (report.added / importMs) * 1000, added: report.added, rejected: report.rejected };
+  result.save = { ms: saveMs, exportMs: save.exportMs, writeMs: save.writeMs, snapshotBytes: statSync(join(dataDir, SNAPSHOT_FILE)).size };
+  result.hostEventLoopDelayMs = { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 };
+
+  // 2. Dashboard queries, round trip from the host.
+  const workerQueries: Record<string, number> = {};
+  workerQueries.summary = await timeMedian(() => client.request('summary', {}));
+  workerQueries.breakdowns = await timeMedian(() => client.request('breakdowns', {}));
+  workerQueries.firstPage = await timeMedian(() => client.request('examplesPage', { limit: 100 }));
+  workerQueries.textSearch = await timeMedian(() => client.request('examplesPage', { limit: 100, filters: search }));
+  workerQueries.textSearchCode = await timeMedian(() => client.request('examplesPage', { limit: 100, filters: codeSearch }));
+  workerQueries.dashboardRefresh = await timeMedian(() =>
+    Promise.all([client.request('summary', { filters: last30 }), client.request('breakdowns', { filters: last30 }), client.request('examplesPage', { limit: 100, filters: last30 })]),
+  );
+  result.workerQueriesMs = workerQueries;
+  await client.dispose();
+
+  // 3. Cold start: a new worker loads the snapshot and answers its first question.
+  t = performance.now();
+  const cold = new DataClient(workerPath, { dataDir, wasmPath });
+  await cold.opened;
+  await cold.request('summary', {});
+  result.coldStartToFirstAnswerMs = performance.now() - t;
+  await cold.dispose();
+  result.peakRssBytes = process.resourceUsage().maxRSS * 1024;
+
+  // 4. sql.js against native SQLite, in this process: the same batches, the same statements, the same queries.
+  const SQL = await loadSqlJs(wasmPath);
+  const sqljs = LearningStore.open({ SQL, dataDir: join(dataRoot, `cmp-sqljs-${n}`) });
+  const nativePath = join(dataRoot, `native-${n}.sqlite`);
+  rmSync(nativePath, { force: true });
+  rmSync(`${nativePath}-wal`, { force: true });
+  const native = new NativeStore(nativePath);
+  let sqljsInsertMs = 0;
+  let nativeInsertMs = 0;
+  let batch: { example: NormalizedExample }[] = [];
+  const flush = () => {
+    let s = performance.now();
+    sqljs.insert(batch);
+    sqljsInsertMs += performance.now() - s;
+    s = performance.now();
+    native.insert(batch);
+    nativeInsertMs += performance.now() - s;
+    batch = [];
+  };
+  for await (const line of readLines(log)) {
+    if (!line.text) continue;
+    const p = parseKimiLine(line.text, { assumeTimeZone: 'utc', now: END });
+    if (p.ok) batch.push({ example: p.example });
+    if (batch.length === 5000) flush();
+  }
+  flush();
+  const comparison: Record<string, { sqljsMs: number; nativeMs: number; ratio: number }> = {
+    insertAll: { sqljsMs: sqljsInsertMs, nativeMs: nativeInsertMs, ratio: sqljsInsertMs / nativeInsertMs },
+  };
+  for (const [name, q] of Object.entries(QUERIES)) {
+    const a = await timeMedian(() => q(sqljs));
+    const b = await timeMedian(() => q(native));
+    comparison[name] = { sqljsMs: a, nativeMs: b, ratio: a / b };
+  }
+  result.sqljsVsNative = comparison;
+  sqljs.close();
+  native.close();
+  rmSync(join(dataRoot, `cmp-sqljs-${n}`), { recursive: true, force: true });
+  rmSync(nativePath, { force: true });
+  return result;
+}
+
+function fmt(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
+
+function markdown(results: Record<string, unknown>[]): string {
+  const sizes = results.map((r) => Number(r.examples).toLocaleString('en-US'));
+  const row = (label: string, get: (r: Record<string, any>) => string) => `| ${label} | ${results.map((r) => get(r)).join(' | ')} |`; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const names = Object.keys((results[0]?.sqljsVsNative as object) ?? {});
+  return [
+    `# Benchmark results`,
+    ``,
+    `Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores. Medians of ${RUNS} runs; ratios are sql.js time over native SQLite (better-sqlite3) time, measured in the same run.`,
+    ``,
+    `| | ${sizes.join(' | ')} |`,
+    `|---|${sizes.map(() => '---:').join('|')}|`,
+    row('log file', (r) => `${(r.fileBytes / 1048576).toFixed(1)} MB`),
+    row('import end to end (worker)', (r) => `${fmt(r.import.ms)} (${Math.round(r.import.rowsPerSecond).toLocaleString('en-US')} rows/s)`),
+    row('snapshot save (export + write)', (r) => `${fmt(r.save.ms)} (${fmt(r.save.exportMs)} + ${fmt(r.save.writeMs)})`),
+    row('snapshot size', (r) => `${(r.save.snapshotBytes / 1048576).toFixed(1)} MB`),
+    row('host event-loop delay p99 / max, import + save', (r) => `${r.hostEventLoopDelayMs.p99.toFixed(1)} / ${r.hostEventLoopDelayMs.max.toFixed(1)} ms`),
+    row('cold start to first answer', (r) => fmt(r.coldStartToFirstAnswerMs)),
+    row('peak RSS (host + worker)', (r) => `${(r.peakRssBytes / 1048576).toFixed(0)} MB`),
+    ...Object.keys((results[0]?.workerQueriesMs as object) ?? {}).map((q) => row(`query via worker: ${q}`, (r) => fmt(r.workerQueriesMs[q]))),
+    ...names.map((q) => row(`sql.js vs native: ${q}`, (r) => `${fmt(r.sqljsVsNative[q].sqljsMs)} vs ${fmt(r.sqljsVsNative[q].nativeMs)} (×${r.sqljsVsNative[q].ratio.toFixed(2)})`)),
+    ``,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const sizeArg = process.argv.indexOf('--size');
+  if (sizeArg >= 0) {
+    const result = await runSize(Number(process.argv[sizeArg + 1]));
+    process.stdout.write(`\n@@RESULT ${JSON.stringify(result)}\n`);
+    return;
+  }
+  const sizes = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+  const results: Record<string, unknown>[] = [];
+  for (const n of sizes) {
+    console.log(`bench: ${n.toLocaleString('en-US')} examples…`);
+    const out = execFileSync(process.execPath, ['--max-old-space-size=4096', __filename, '--size', String(n)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = out.split('\n').find((l) => l.startsWith('@@RESULT '));
+    if (!line) throw new Error(`no result for ${n}:\n${out}`);
+    const result = JSON.parse(line.slice(9)) as Record<string, unknown>;
+    results.push(result);
+    console.log(JSON.stringify(result, null, 1));
+  }
+  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
+  const md = markdown(results);
+  writeFileSync(join(root, 'bench', 'results.md'), md);
+  console.log(md);
+}
+
+main().catch((e: Error) => {
+  console.error(e.stack);
+  process.exit(1);
+});

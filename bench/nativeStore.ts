@@ -1,0 +1,61 @@
+// The native-SQLite baseline: the same schema, the same insert statements and
+// the same query code as the sql.js store, on better-sqlite3 (a dev
+// dependency used only here).
+import Database from 'better-sqlite3';
+import type { NormalizedExample } from '../src/core/ingest/parseKimiLine';
+import type { RowSource } from '../src/core/queries/rowSource';
+import { exampleRowParams } from '../src/core/storage/learningStore';
+import { MIGRATIONS } from '../src/core/storage/schema';
+
+export class NativeStore implements RowSource {
+  readonly db: Database.Database;
+  private readonly models = new Map<string, number>();
+  private readonly tags = new Map<string, number>();
+  private nextK = 1;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    for (const m of MIGRATIONS) m(this.db as unknown as Parameters<typeof m>[0]);
+    this.db.function('regexp', (pattern: unknown, text: unknown) => (typeof pattern === 'string' && typeof text === 'string' && new RegExp(pattern, 'u').test(text) ? 1 : 0));
+  }
+
+  rows<T extends unknown[]>(sql: string, params: (string | number | null)[] = []): T[] {
+    return this.db.prepare(sql).raw().all(...params) as T[];
+  }
+
+  private id(map: Map<string, number>, table: 'models' | 'tags', name: string): number {
+    let id = map.get(name);
+    if (id === undefined) {
+      id = Number(this.db.prepare(`INSERT INTO ${table} (name) VALUES (?)`).run(name).lastInsertRowid);
+      map.set(name, id);
+    }
+    return id;
+  }
+
+  insert(batch: { example: NormalizedExample }[], now = Date.now()): void {
+    const find = this.db.prepare('SELECT content_hash FROM examples WHERE id = ?').pluck();
+    const ins = this.db.prepare(`INSERT OR IGNORE INTO examples (k, id, ts, day, success, model_id, session_id, task_description, tokens, exec_time, metrics,
+        human_feedback, extra, source_id, source_line, ingested_at, flags, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insCode = this.db.prepare('INSERT INTO example_code (k, code) VALUES (?, ?)');
+    const insTag = this.db.prepare('INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const { example: e } of batch) {
+        const k = this.nextK;
+        const changes = ins.run(...exampleRowParams(k, e, e.model === null ? null : this.id(this.models, 'models', e.model), null, null, now)).changes;
+        if (changes === 0) {
+          find.get(e.id);
+          continue;
+        }
+        this.nextK++;
+        if (e.codeContext !== null) insCode.run(k, e.codeContext);
+        for (const tag of e.tags) insTag.run(this.id(this.tags, 'tags', tag), e.day, e.success ? 1 : 0, k);
+      }
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
