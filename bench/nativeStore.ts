@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import type { NormalizedExample } from '../src/core/ingest/parseKimiLine';
 import type { RowSource } from '../src/core/queries/rowSource';
 import { exampleRowParams } from '../src/core/storage/learningStore';
+import { RollupBatch } from '../src/core/storage/rollups';
 import { MIGRATIONS } from '../src/core/storage/schema';
 
 export class NativeStore implements RowSource {
@@ -40,17 +41,25 @@ export class NativeStore implements RowSource {
         human_feedback, extra, source_id, source_line, ingested_at, flags, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const insCode = this.db.prepare('INSERT INTO example_code (k, code) VALUES (?, ?)');
     const insTag = this.db.prepare('INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
+    const rollups = new RollupBatch();
     this.db.transaction(() => {
       for (const { example: e } of batch) {
         const k = this.nextK;
-        const changes = ins.run(...exampleRowParams(k, e, e.model === null ? null : this.id(this.models, 'models', e.model), null, null, now)).changes;
+        const modelId = e.model === null ? null : this.id(this.models, 'models', e.model);
+        const changes = ins.run(...exampleRowParams(k, e, modelId, null, null, now)).changes;
         if (changes === 0) {
           find.get(e.id);
           continue;
         }
         this.nextK++;
         if (e.codeContext !== null) insCode.run(k, e.codeContext);
-        for (const tag of e.tags) insTag.run(this.id(this.tags, 'tags', tag), e.day, e.success ? 1 : 0, k);
+        const tagIds = e.tags.map((tag) => this.id(this.tags, 'tags', tag));
+        for (const tagId of tagIds) insTag.run(tagId, e.day, e.success ? 1 : 0, k);
+        rollups.add(e, modelId, tagIds);
+      }
+      for (const { sql, rows } of rollups.statements()) {
+        const stmt = this.db.prepare(sql);
+        for (const row of rows) stmt.run(...row);
       }
     })();
   }

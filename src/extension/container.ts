@@ -42,7 +42,13 @@ export class Container implements vscode.Disposable {
     });
     void this.data.opened.then((health) => {
       this.log.info(`learning data at ${this.dataDir}: ${health.state}, ${health.examples} examples`);
-      if (health.reason) void vscode.window.showWarningMessage(`Learning Viewer: ${health.reason}`);
+      if (health.recoveredFrom) {
+        // The old file is kept; offer to rebuild from the logs.
+        void vscode.window.showErrorMessage(`Learning Viewer: ${health.reason ?? ''}`, 'Import KIMI Logs…', 'Refresh Followed Logs').then((choice) => {
+          if (choice === 'Import KIMI Logs…') void vscode.commands.executeCommand('learningViewer.importLogs');
+          if (choice === 'Refresh Followed Logs') void vscode.commands.executeCommand('learningViewer.refresh');
+        });
+      } else if (health.reason) void vscode.window.showWarningMessage(`Learning Viewer: ${health.reason}`);
       this.changeEmitter.fire();
     });
 

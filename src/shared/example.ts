@@ -48,5 +48,7 @@ export const healthSchema = z.object({
   /** ISO time of the last import or followed line, null if never. */
   lastImport: z.string().nullable(),
   followedFiles: z.number().int().nonnegative(),
+  /** Where an unreadable snapshot was moved at start-up, if one was. */
+  recoveredFrom: z.string().nullable().default(null),
 });
 export type Health = z.infer<typeof healthSchema>;

@@ -63,6 +63,8 @@ export const workerMethods = {
   },
   /** Asks a running import to stop after its current batch. */
   cancelImport: { params: z.object({ importId: z.string() }), result: z.object({ found: z.boolean() }) },
+  /** Sets or clears an example's human feedback, journalled before it is applied; `found` false when no such id. */
+  setFeedback: { params: z.object({ id: z.string(), feedback: z.string().max(100_000).nullable() }), result: z.object({ found: z.boolean() }) },
   /** Writes the snapshot now if anything changed. */
   save: {
     params: z.object({}),

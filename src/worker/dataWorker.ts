@@ -44,6 +44,7 @@ function health(store: LearningStore): Health {
     examples: store.count(),
     lastImport: lastImport === null ? null : new Date(lastImport).toISOString(),
     followedFiles: followed.size,
+    recoveredFrom: store.recoveredFrom,
   };
 }
 
@@ -111,6 +112,15 @@ const handlers: Handlers = {
     }
     return report;
   },
+  setFeedback: (store, raw) => {
+    const { id, feedback } = workerMethods.setFeedback.params.parse(raw);
+    const found = store.setFeedback(id, feedback);
+    if (found) {
+      scheduler?.touch();
+      post({ kind: 'changed', examples: store.count() });
+    }
+    return { found };
+  },
   cancelImport: (_store, raw) => {
     const { importId } = workerMethods.cancelImport.params.parse(raw);
     const controller = imports.get(importId);
@@ -150,7 +160,14 @@ void ready.then(
   (e: Error) => {
     post({
       kind: 'opened',
-      health: { state: 'unavailable', reason: `The learning database could not be opened: ${e.message}`, examples: 0, lastImport: null, followedFiles: 0 },
+      health: {
+        state: 'unavailable',
+        reason: `The learning database could not be opened: ${e.message}`,
+        examples: 0,
+        lastImport: null,
+        followedFiles: 0,
+        recoveredFrom: null,
+      },
     });
   },
 );

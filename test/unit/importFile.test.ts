@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { appendFileSync, createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { importFile } from '../../src/core/ingest/importFile';
@@ -117,5 +118,46 @@ describe('importing a KIMI log', () => {
     assert.equal(report.cancelled, true);
     assert.equal(report.added, 20);
     assert.equal(store.count(), 20);
+  });
+});
+
+describe('a 100 MB line', () => {
+  const tmp = useTempDir();
+
+  it('is rejected without being held whole, and the lines around it are stored', async function () {
+    this.timeout(60_000);
+    const file = join(tmp.path, 'huge.jsonl');
+    const out = createWriteStream(file);
+    out.write(line('before') + '\n');
+    out.write('{"id":"huge","timestamp":"2026-11-20T10:00:00Z","success":true,"code_context":"');
+    const mb = Buffer.alloc(1024 * 1024, 'x');
+    for (let i = 0; i < 100; i++) if (!out.write(mb)) await once(out, 'drain');
+    out.write('"}\n' + line('after') + '\n');
+    out.end();
+    await once(out, 'finish');
+
+    const store = LearningStore.open({ SQL: await testSqlJs(), dataDir: join(tmp.path, 'db') });
+    // JS heap plus Buffer memory: what holding the line whole (100 MB of bytes, then 200 MB of string) would inflate.
+    const used = () => {
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const base = used();
+    let peak = base;
+    const sampler = setInterval(() => (peak = Math.max(peak, used())), 2);
+    const report = await importFile(store, file, {
+      assumeTimeZone: 'utc',
+      now: NOW,
+      onProgress: () => (peak = Math.max(peak, used())),
+    });
+    clearInterval(sampler);
+    peak = Math.max(peak, used());
+    assert.equal(report.added, 2);
+    assert.equal(report.rejected, 1);
+    assert.equal(report.problems[0]!.line, 2);
+    assert.match(report.problems[0]!.reason, /the line is 100\.0 MB, over the 16\.0 MB limit/);
+    const growthMb = (peak - base) / 1048576;
+    assert.ok(growthMb < 60, `memory grew by ${growthMb.toFixed(0)} MB while reading a 100 MB line`);
+    store.close();
   });
 });

@@ -2,6 +2,8 @@ import type { Filters } from '../../shared/filters';
 import { NO_FILTERS } from '../../shared/filters';
 import type { RowSource } from './rowSource';
 import { filterSql } from './filterSql';
+import { rollupPlan } from './rollupPlan';
+import type { QueryOptions } from './summary';
 
 export interface CountRow {
   total: number;
@@ -13,7 +15,18 @@ function unfiltered(f: Filters): boolean {
 }
 
 /** Examples and successes per tag, most used first. Unfiltered, it reads only the tag table's key. */
-export function byTag(store: RowSource, filters: Filters = NO_FILTERS): (CountRow & { tag: string })[] {
+export function byTag(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): (CountRow & { tag: string })[] {
+  const plan = options.rollups === false ? null : rollupPlan(filters);
+  if (plan && !plan.tagged) {
+    return store
+      .rows<[string, number, number]>(
+        `SELECT t.name, c.total, c.successes FROM
+           (SELECT r.tag_id, sum(r.n) AS total, sum(r.success * r.n) AS successes FROM rollup_tag_daily r WHERE ${plan.where} GROUP BY r.tag_id) c
+         JOIN tags t ON t.tag_id = c.tag_id ORDER BY c.total DESC, t.name`,
+        plan.params,
+      )
+      .map(([tag, total, successes]) => ({ tag, total, successes }));
+  }
   const where = filterSql(filters);
   const inner = unfiltered(filters)
     ? 'SELECT tag_id, count(*) AS total, sum(success) AS successes FROM example_tags GROUP BY tag_id'
@@ -32,7 +45,27 @@ export interface ModelRow extends CountRow {
 }
 
 /** Examples, successes, tokens and time per model, most used first; examples without a model are left out. */
-export function byModel(store: RowSource, filters: Filters = NO_FILTERS): ModelRow[] {
+export function byModel(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): ModelRow[] {
+  const plan = options.rollups === false ? null : rollupPlan(filters);
+  if (plan) {
+    return store
+      .rows<[string, number, number, number, number, number, number]>(
+        `SELECT m.name, c.total, c.successes, c.tokens, c.success_tokens, c.exec_sum, c.exec_n FROM
+           (SELECT r.model_id, sum(r.n) AS total, sum(r.success * r.n) AS successes, sum(r.tokens) AS tokens,
+                   sum(r.success * r.tokens) AS success_tokens, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n
+            FROM ${plan.table} r WHERE r.model_id != 0 AND ${plan.where} GROUP BY r.model_id) c
+         JOIN models m ON m.model_id = c.model_id ORDER BY c.total DESC, m.name`,
+        plan.params,
+      )
+      .map(([model, total, successes, tokens, successTokens, execSum, execN]) => ({
+        model,
+        total,
+        successes,
+        tokens,
+        successTokens,
+        avgExecutionTime: execN > 0 ? execSum / execN : null,
+      }));
+  }
   const where = filterSql(filters);
   return store
     .rows<[string, number, number, number | null, number | null, number | null]>(
@@ -54,10 +87,14 @@ export function byModel(store: RowSource, filters: Filters = NO_FILTERS): ModelR
 }
 
 /** Examples and successes per local day, oldest first, as YYYY-MM-DD. */
-export function daily(store: RowSource, filters: Filters = NO_FILTERS): (CountRow & { day: string })[] {
+export function daily(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): (CountRow & { day: string })[] {
+  const plan = options.rollups === false ? null : rollupPlan(filters);
   const where = filterSql(filters);
+  const [sql, params] = plan
+    ? [`SELECT r.day, sum(r.n), sum(r.success * r.n) FROM ${plan.table} r WHERE ${plan.where} GROUP BY r.day ORDER BY r.day`, plan.params]
+    : [`SELECT e.day, count(*), sum(e.success) FROM examples e WHERE ${where.sql} GROUP BY e.day ORDER BY e.day`, where.params];
   return store
-    .rows<[number, number, number]>(`SELECT e.day, count(*), sum(e.success) FROM examples e WHERE ${where.sql} GROUP BY e.day ORDER BY e.day`, where.params)
+    .rows<[number, number, number]>(sql, params)
     .map(([day, total, successes]) => ({ day: new Date(day * 86_400_000).toISOString().slice(0, 10), total, successes }));
 }
 

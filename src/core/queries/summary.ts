@@ -4,8 +4,29 @@ import type { Summary } from '../../shared/workerProtocol';
 import { successRate } from '../analytics/successRate';
 import type { RowSource } from './rowSource';
 import { filterSql } from './filterSql';
+import { rollupPlan } from './rollupPlan';
 
-function totals(store: RowSource, filters: Filters): Summary {
+export interface QueryOptions {
+  /** Answer from the per-day rollups where the filters allow (default); false always reads the examples. */
+  rollups?: boolean;
+}
+
+function totals(store: RowSource, filters: Filters, options: QueryOptions): Summary {
+  const plan = options.rollups === false ? null : rollupPlan(filters);
+  if (plan) {
+    const [n = 0, successes = 0, execSum = 0, execN = 0, tokens = 0, tokensN = 0] =
+      store.rows<(number | null)[]>(
+        `SELECT sum(r.n), sum(r.success * r.n), sum(r.exec_sum), sum(r.exec_n), sum(r.tokens), sum(r.tokens_n) FROM ${plan.table} r WHERE ${plan.where}`,
+        plan.params,
+      )[0] ?? [];
+    return {
+      rate: successRate(Number(successes ?? 0), Number(n ?? 0)),
+      avgExecutionTime: Number(execN ?? 0) > 0 ? Number(execSum) / Number(execN) : null,
+      totalTokens: Number(tokens ?? 0),
+      avgTokens: Number(tokensN ?? 0) > 0 ? Number(tokens) / Number(tokensN) : null,
+      previous: null,
+    };
+  }
   const where = filterSql(filters);
   const [total = 0, successes = 0, avgExec = null, tokens = 0, withTokens = 0] =
     store.rows<[number, number | null, number | null, number | null, number]>(
@@ -26,11 +47,11 @@ function totals(store: RowSource, filters: Filters): Summary {
  * filtered examples; with a bounded date range, the same for the period of the
  * same length just before it, for the change against it.
  */
-export function summary(store: RowSource, filters: Filters = NO_FILTERS): Summary {
-  const current = totals(store, filters);
+export function summary(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): Summary {
+  const current = totals(store, filters, options);
   if (filters.since !== null && filters.until !== null && filters.until > filters.since) {
     const length = filters.until - filters.since;
-    const before = totals(store, { ...filters, since: filters.since - length, until: filters.since });
+    const before = totals(store, { ...filters, since: filters.since - length, until: filters.since }, options);
     current.previous = { rate: before.rate, avgExecutionTime: before.avgExecutionTime, totalTokens: before.totalTokens, avgTokens: before.avgTokens };
   }
   return current;

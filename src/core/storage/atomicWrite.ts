@@ -31,11 +31,12 @@ async function fsyncDir(dir: string): Promise<void> {
  * Replaces `target` with `data` so that a crash at any moment leaves either the
  * old or the new file whole: temp file in the same folder, fsync, rename over,
  * fsync the folder. With `backup`, the old file is kept under that name first.
+ * `open` is the file system's, replaceable to test faults such as a full disk.
  */
-export async function writeFileAtomic(target: string, data: Uint8Array, backup?: string): Promise<void> {
+export async function writeFileAtomic(target: string, data: Uint8Array, backup?: string, open: typeof fs.open = fs.open): Promise<void> {
   const dir = dirname(target);
   const temp = join(dir, `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  const handle = await fs.open(temp, 'w');
+  const handle = await open(temp, 'w');
   try {
     await handle.writeFile(data);
     await handle.sync();

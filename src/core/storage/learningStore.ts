@@ -6,10 +6,13 @@ import type { NormalizedExample } from '../ingest/parseKimiLine';
 import { writeFileAtomic } from './atomicWrite';
 import { migrate, SCHEMA_VERSION } from './schema';
 import { acquireLock, releaseLock } from './storeLock';
+import { Journal, type JournalEntry, type JournalOp } from './journal';
+import { RollupBatch } from './rollups';
 
 export const SNAPSHOT_FILE = 'learning.sqlite';
 export const BACKUP_FILE = 'learning.sqlite.bak';
 export const LOCK_FILE = 'learning.lock';
+export const JOURNAL_FILE = 'learning.journal';
 
 export interface InsertCounts {
   added: number;
@@ -47,6 +50,13 @@ export class LearningStore {
   private dirty = false;
   /** The next integer key for an example. */
   private nextK = 1;
+  /** The sequence number of the last journalled write applied to the database. */
+  private journalSeq = 0;
+  private readonly journal: Journal;
+  /** Writes snapshots; replaceable in tests to simulate a full disk or a denied write. */
+  snapshotWriter: (target: string, data: Uint8Array, backup: string) => Promise<void> = writeFileAtomic;
+  /** Journal entries replayed at open, and unreadable ones ignored (a torn last line). */
+  replayed = { applied: 0, ignored: 0 };
   private lockHeld = false;
   private readonly modelIds = new Map<string, number>();
   private readonly tagIds = new Map<string, number>();
@@ -55,7 +65,9 @@ export class LearningStore {
   private constructor(
     readonly db: Database,
     readonly dataDir: string,
-  ) {}
+  ) {
+    this.journal = new Journal(join(dataDir, JOURNAL_FILE));
+  }
 
   static open(options: OpenOptions): LearningStore {
     const { SQL, dataDir } = options;
@@ -111,11 +123,66 @@ export class LearningStore {
     }
     store.loadCaches();
     store.registerFunctions();
+    store.replayJournal();
     return store;
   }
 
-  /** SQL functions of our own; sql.js drops them on every export, so they are registered again after it. */
+  private replayJournal(): void {
+    this.journalSeq = Number(this.rows<[string]>("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.[0] ?? 0);
+    const { entries, ignored } = this.journal.read(this.journalSeq);
+    this.replayed = { applied: entries.length, ignored };
+    if (entries.length === 0) return;
+    // Replayed into memory even when read-only, so the view is complete; only the writer saves it.
+    this.applyJournal(entries);
+    if (!this.readOnly) this.dirty = true;
+  }
+
+  private applyJournal(entries: JournalEntry[]): void {
+    this.db.exec('BEGIN');
+    try {
+      for (const e of entries) {
+        switch (e.op) {
+          case 'feedback':
+            this.db.run('UPDATE examples SET human_feedback = ? WHERE id = ?', [e.feedback, e.id]);
+            break;
+        }
+        this.journalSeq = Math.max(this.journalSeq, e.seq);
+      }
+      this.db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(this.journalSeq)]);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /**
+   * A write that no log file can replay: journalled (fsynced) first, then
+   * applied. Once this returns, a crash at any moment does not lose it.
+   */
+  journalled(ops: JournalOp[], now = Date.now()): void {
+    this.assertWritable();
+    const entries = ops.map((op, i) => ({ ...op, seq: this.journalSeq + i + 1, at: now }) as JournalEntry);
+    this.journal.append(entries);
+    this.applyJournal(entries);
+    this.dirty = true;
+  }
+
+  /** Sets or clears an example's human feedback; false when no example has that id. */
+  setFeedback(id: string, feedback: string | null): boolean {
+    if (this.rows('SELECT 1 FROM examples WHERE id = ?', [id]).length === 0) return false;
+    this.journalled([{ op: 'feedback', id, feedback }]);
+    return true;
+  }
+
+  /**
+   * Our SQL functions and pragmas. sql.js drops both on every export (it
+   * closes and reopens the database), so this runs again after it.
+   */
   private registerFunctions(): void {
+    // The database lives in memory; durability comes from the snapshot and the
+    // journal, so SQLite's rollback journal can stay in memory too (faster inserts).
+    this.db.exec('PRAGMA journal_mode = MEMORY');
     let lastPattern = '';
     let lastRegex: RegExp | null = null;
     this.db.create_function('regexp', (pattern: unknown, text: unknown) => {
@@ -208,12 +275,14 @@ export class LearningStore {
     const insCode = this.stmt('insCode', 'INSERT INTO example_code (k, code) VALUES (?, ?)');
     const insTag = this.stmt('insExTag', 'INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
     const firstK = this.nextK;
+    const rollups = new RollupBatch();
     this.db.exec('BEGIN');
     try {
       for (let index = 0; index < examples.length; index++) {
         const { example: e, sourceId, line } = examples[index]!;
         const k = this.nextK;
-        ins.run(exampleRowParams(k, e, e.model === null ? null : this.modelId(e.model), sourceId ?? null, line ?? null, now));
+        const modelId = e.model === null ? null : this.modelId(e.model);
+        ins.run(exampleRowParams(k, e, modelId, sourceId ?? null, line ?? null, now));
         if (this.db.getRowsModified() === 0) {
           // The id is stored already: the same content is a duplicate, other content a conflict (the first stays).
           find.bind([e.id]);
@@ -228,9 +297,12 @@ export class LearningStore {
         }
         this.nextK++;
         if (e.codeContext !== null) insCode.run([k, e.codeContext]);
-        for (const tag of e.tags) insTag.run([this.tagId(tag), e.day, e.success ? 1 : 0, k]);
+        const tagIds = e.tags.map((tag) => this.tagId(tag));
+        for (const tagId of tagIds) insTag.run([tagId, e.day, e.success ? 1 : 0, k]);
+        rollups.add(e, modelId, tagIds);
         counts.added++;
       }
+      rollups.write(this.db);
       this.db.exec('COMMIT');
     } catch (err) {
       this.db.exec('ROLLBACK');
@@ -280,14 +352,17 @@ export class LearningStore {
     this.statements = {};
     const data = this.db.export();
     this.registerFunctions();
+    const savedSeq = this.journalSeq;
     const t1 = performance.now();
     this.dirty = false;
     try {
-      await writeFileAtomic(join(this.dataDir, SNAPSHOT_FILE), data, join(this.dataDir, BACKUP_FILE));
+      await this.snapshotWriter(join(this.dataDir, SNAPSHOT_FILE), data, join(this.dataDir, BACKUP_FILE));
     } catch (e) {
       this.dirty = true;
       throw e;
     }
+    // The snapshot holds every journalled write up to savedSeq: those entries are no longer needed.
+    this.journal.compact(savedSeq);
     return { saved: true, bytes: data.byteLength, exportMs: t1 - t0, writeMs: performance.now() - t1 };
   }
 
