@@ -7,6 +7,8 @@ import { HealthStatusBar } from './statusBar/healthStatusBar';
 import { LogFollower } from './follow/logFollower';
 import { readSettings } from './settings';
 import { registerCommands } from './commands/registerCommands';
+import { FilterState } from './filters/filterState';
+import { registerExampleDocuments } from './examples/exampleDocuments';
 
 /**
  * Creates the services once and disposes them in reverse order through one
@@ -19,6 +21,9 @@ export class Container implements vscode.Disposable {
   readonly tree: ExamplesTree;
   readonly statusBar: HealthStatusBar;
   readonly follower: LogFollower;
+  readonly filters: FilterState;
+  /** Imports under way (the command and the follower), for the status bar's spinner. */
+  private importsRunning = 0;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   /** Fires when the stored examples or the store's state changed. */
@@ -52,19 +57,39 @@ export class Container implements vscode.Disposable {
       this.changeEmitter.fire();
     });
 
+    this.filters = new FilterState(context.workspaceState);
     this.tree = new ExamplesTree(this);
     this.statusBar = new HealthStatusBar(this);
     this.follower = new LogFollower(this);
     this.disposables.push(
       this.log,
       this.changeEmitter,
+      this.filters,
       this.tree,
       this.statusBar,
       this.follower,
       registerDashboardSerializer(this),
+      registerExampleDocuments(this),
       ...registerCommands(this),
       { dispose: () => DashboardPanel.current?.dispose() },
     );
+  }
+
+  /** True while an import (command or follower) runs. */
+  get importing(): boolean {
+    return this.importsRunning > 0;
+  }
+
+  /** Runs an import, marking it as under way for the views. */
+  async trackImport<T>(run: () => Promise<T>): Promise<T> {
+    this.importsRunning++;
+    this.changeEmitter.fire();
+    try {
+      return await run();
+    } finally {
+      this.importsRunning--;
+      this.changeEmitter.fire();
+    }
   }
 
   /** Tells every view to redraw from the store. */

@@ -12,6 +12,7 @@ export interface DataClientEvents {
   opened: [Health];
   changed: [number];
   importProgress: [Extract<WorkerToHost, { kind: 'importProgress' }>];
+  exportProgress: [Extract<WorkerToHost, { kind: 'exportProgress' }>];
   saveFailed: [string];
   log: ['info' | 'warn' | 'error', string];
   exit: [number];
@@ -73,6 +74,9 @@ export class DataClient extends EventEmitter<DataClientEvents> {
         return;
       case 'importProgress':
         this.emit('importProgress', msg);
+        return;
+      case 'exportProgress':
+        this.emit('exportProgress', msg);
         return;
       case 'saveFailed':
         this.emit('saveFailed', msg.message);

@@ -10,6 +10,7 @@ const settingsSchema = z.object({
   statusBarWindowDays: z.number().int().min(1).max(365).catch(7),
   warningBelow: z.number().min(0).max(1).catch(0.7),
   errorBelow: z.number().min(0).max(1).catch(0.5),
+  csvBom: z.boolean().catch(false),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -23,5 +24,6 @@ export function readSettings(): Settings {
     statusBarWindowDays: c.get('statusBar.windowDays'),
     warningBelow: c.get('statusBar.warningBelow'),
     errorBelow: c.get('statusBar.errorBelow'),
+    csvBom: c.get('export.csvBom'),
   });
 }

@@ -11,6 +11,8 @@ export const filtersSchema = z.object({
   tags: z.array(z.string().min(1).max(200)).max(50).default([]),
   /** With several tags: examples carrying any of them, or all of them. */
   tagMode: z.enum(['any', 'all']).default('any'),
+  /** A tag every example must also carry, on top of `tags` (a tree group, say). */
+  andTag: z.string().min(1).max(200).nullable().default(null),
   model: z.string().max(500).nullable().default(null),
   session: z.string().max(500).nullable().default(null),
   /** Plain text looked for in the description, the code and the feedback (case-insensitive). */
@@ -20,6 +22,38 @@ export const filtersSchema = z.object({
 });
 export type Filters = z.infer<typeof filtersSchema>;
 export const NO_FILTERS: Filters = filtersSchema.parse({});
+
+/** True when the filters select every example. */
+export function isUnfiltered(f: Filters): boolean {
+  return (
+    f.since === null &&
+    f.until === null &&
+    f.success === null &&
+    f.tags.length === 0 &&
+    f.andTag === null &&
+    f.model === null &&
+    f.session === null &&
+    !f.search &&
+    !f.codeRegex
+  );
+}
+
+/** A short description of active filters for a person, e.g. "tag auth · model Mistral 7B". */
+export function describeFilters(f: Filters): string {
+  const parts: string[] = [];
+  if (f.since !== null || f.until !== null) {
+    const day = (ms: number) => new Date(ms).toLocaleDateString();
+    parts.push(f.since !== null && f.until !== null ? `${day(f.since)} – ${day(f.until - 1)}` : f.since !== null ? `since ${day(f.since)}` : `until ${day(f.until! - 1)}`);
+  }
+  if (f.success !== null) parts.push(f.success ? 'successes' : 'failures');
+  if (f.tags.length) parts.push(`${f.tags.length > 1 ? `tags (${f.tagMode})` : 'tag'} ${f.tags.join(', ')}`);
+  if (f.andTag) parts.push(`tag ${f.andTag}`);
+  if (f.model !== null) parts.push(`model ${f.model}`);
+  if (f.session !== null) parts.push(`session ${f.session.slice(0, 8)}`);
+  if (f.search) parts.push(`“${f.search}”`);
+  if (f.codeRegex) parts.push(`code /${f.codeRegex}/`);
+  return parts.join(' · ');
+}
 
 /** The columns a page of examples may be sorted by. */
 export const sortColumnSchema = z.enum(['timestamp', 'success', 'model', 'tokens', 'executionTime']);

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { healthSchema, rateSchema, storedExampleSchema } from './example';
 import { filtersSchema, pageRequestSchema } from './filters';
 
+/** How the Examples tree groups examples. */
+export const groupFieldSchema = z.enum(['day', 'tag', 'model', 'session', 'outcome']);
+
 export const importProblemSchema = z.object({ file: z.string(), line: z.number().int(), reason: z.string() });
 
 export const importReportSchema = z.object({
@@ -61,8 +64,29 @@ export const workerMethods = {
     params: z.object({ paths: z.array(z.string()).min(1), follow: z.boolean().default(false), importId: z.string() }),
     result: importReportSchema,
   },
-  /** Asks a running import to stop after its current batch. */
-  cancelImport: { params: z.object({ importId: z.string() }), result: z.object({ found: z.boolean() }) },
+  /** Asks a running import or export to stop after its current batch. */
+  cancel: { params: z.object({ operationId: z.string() }), result: z.object({ found: z.boolean() }) },
+  /** Groups of the filtered examples for the tree: key, examples, successes; a page of at most `limit`. */
+  groups: {
+    params: z.object({
+      field: groupFieldSchema,
+      filters: filtersSchema.optional(),
+      offset: z.number().int().nonnegative().default(0),
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
+    result: z.object({ groups: z.array(z.object({ key: z.string(), total: z.number(), successes: z.number() })), more: z.boolean() }),
+  },
+  /** Streams the filtered examples to a file (temp file renamed at the end). */
+  exportExamples: {
+    params: z.object({
+      path: z.string().min(1),
+      format: z.enum(['csv', 'json', 'jsonl']),
+      filters: filtersSchema.optional(),
+      csvBom: z.boolean().default(false),
+      operationId: z.string(),
+    }),
+    result: z.object({ written: z.number().int(), cancelled: z.boolean() }),
+  },
   /** Sets or clears an example's human feedback, journalled before it is applied; `found` false when no such id. */
   setFeedback: { params: z.object({ id: z.string(), feedback: z.string().max(100_000).nullable() }), result: z.object({ found: z.boolean() }) },
   /** Writes the snapshot now if anything changed. */
@@ -76,6 +100,7 @@ export const workerMethods = {
 } as const;
 
 export type WorkerMethod = keyof typeof workerMethods;
+export type GroupField = z.infer<typeof groupFieldSchema>;
 export type WorkerParams<M extends WorkerMethod> = z.input<(typeof workerMethods)[M]['params']>;
 export type WorkerResult<M extends WorkerMethod> = z.infer<(typeof workerMethods)[M]['result']>;
 
@@ -115,6 +140,7 @@ export const workerToHostSchema = z.discriminatedUnion('kind', [
     totalBytes: z.number(),
     added: z.number(),
   }),
+  z.object({ kind: z.literal('exportProgress'), operationId: z.string(), written: z.number() }),
   z.object({ kind: z.literal('saveFailed'), message: z.string() }),
   z.object({ kind: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
 ]);

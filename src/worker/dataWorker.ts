@@ -3,7 +3,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { importFile, mergeReports, emptyReport } from '../core/ingest/importFile';
 import { summary } from '../core/queries/summary';
-import { byModel, byTag, daily, distinctValues } from '../core/queries/breakdowns';
+import { byModel, byTag, daily, distinctValues, sessions } from '../core/queries/breakdowns';
+import { exportExamples } from '../core/export/exportExamples';
 import { exampleById, examplesPage } from '../core/queries/examples';
 import { regexProblem } from '../core/queries/filterSql';
 import type { Filters } from '../shared/filters';
@@ -11,7 +12,7 @@ import { NO_FILTERS } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 import type { Health } from '../shared/example';
-import type { WorkerMethod, WorkerResult, WorkerToHost } from '../shared/workerProtocol';
+import type { GroupField, WorkerMethod, WorkerResult, WorkerToHost } from '../shared/workerProtocol';
 import { workerInitSchema, workerMethods, workerRequestSchema } from '../shared/workerProtocol';
 import { SaveScheduler } from './saveScheduler';
 
@@ -46,6 +47,35 @@ function health(store: LearningStore): Health {
     followedFiles: followed.size,
     recoveredFrom: store.recoveredFrom,
   };
+}
+
+function groupRows(store: LearningStore, field: GroupField, filters: Filters, offset: number, limit: number): { key: string; total: number; successes: number }[] {
+  switch (field) {
+    case 'day':
+      // Newest day first.
+      return daily(store, filters)
+        .reverse()
+        .slice(offset, offset + limit)
+        .map((d) => ({ key: d.day, total: d.total, successes: d.successes }));
+    case 'tag':
+      return byTag(store, filters)
+        .slice(offset, offset + limit)
+        .map((t) => ({ key: t.tag, total: t.total, successes: t.successes }));
+    case 'model':
+      return byModel(store, filters)
+        .slice(offset, offset + limit)
+        .map((m) => ({ key: m.model, total: m.total, successes: m.successes }));
+    case 'session':
+      return sessions(store, filters, offset, limit).map((s) => ({ key: s.session, total: s.total, successes: s.successes }));
+    case 'outcome': {
+      const s = summary(store, filters).rate;
+      const groups = [
+        { key: 'success', total: s.successes, successes: s.successes },
+        { key: 'failure', total: s.total - s.successes, successes: 0 },
+      ];
+      return groups.filter((g) => g.total > 0).slice(offset, offset + limit);
+    }
+  }
 }
 
 /** Filters from a request, with a user's regular expression checked before it reaches SQL. */
@@ -121,11 +151,33 @@ const handlers: Handlers = {
     }
     return { found };
   },
-  cancelImport: (_store, raw) => {
-    const { importId } = workerMethods.cancelImport.params.parse(raw);
-    const controller = imports.get(importId);
+  cancel: (_store, raw) => {
+    const { operationId } = workerMethods.cancel.params.parse(raw);
+    const controller = imports.get(operationId);
     controller?.abort();
     return { found: controller !== undefined };
+  },
+  groups: (store, raw) => {
+    const p = workerMethods.groups.params.parse(raw);
+    const filters = checked(p.filters);
+    const all = groupRows(store, p.field, filters, p.offset, p.limit + 1);
+    return { groups: all.slice(0, p.limit), more: all.length > p.limit };
+  },
+  exportExamples: async (store, raw) => {
+    const p = workerMethods.exportExamples.params.parse(raw);
+    const controller = new AbortController();
+    imports.set(p.operationId, controller);
+    try {
+      return await exportExamples(store, p.path, {
+        format: p.format,
+        filters: checked(p.filters),
+        csvBom: p.csvBom,
+        signal: controller.signal,
+        onProgress: (written) => post({ kind: 'exportProgress', operationId: p.operationId, written }),
+      });
+    } finally {
+      imports.delete(p.operationId);
+    }
   },
   save: async (store) => {
     const wasDirty = store.isDirty;

@@ -110,3 +110,15 @@ export function distinctValues(store: RowSource, field: DistinctField, prefix = 
   }[field];
   return store.rows<[string, number]>(`${sql} ORDER BY n DESC, 1 LIMIT ?`, [like, limit]).map(([value, count]) => ({ value, count }));
 }
+
+/** Sessions with their examples and successes, the most recently active first. */
+export function sessions(store: RowSource, filters: Filters = NO_FILTERS, offset = 0, limit = 200): (CountRow & { session: string; lastTs: number })[] {
+  const where = filterSql(filters);
+  return store
+    .rows<[string, number, number, number]>(
+      `SELECT e.session_id, count(*), sum(e.success), max(e.ts) FROM examples e WHERE e.session_id IS NOT NULL AND ${where.sql}
+       GROUP BY e.session_id ORDER BY max(e.ts) DESC, e.session_id LIMIT ? OFFSET ?`,
+      [...where.params, limit, offset],
+    )
+    .map(([session, total, successes, lastTs]) => ({ session, total, successes, lastTs }));
+}

@@ -50,6 +50,10 @@ export function filterSql(f: Filters): SqlWhere {
     }
     params.push(...tags);
   }
+  if (f.andTag !== null) {
+    parts.push('e.k IN (SELECT et.k FROM example_tags et WHERE et.tag_id = (SELECT tag_id FROM tags WHERE name = ?))');
+    params.push(f.andTag);
+  }
   if (f.search !== null && f.search.trim() !== '') {
     const like = likeContains(f.search.trim());
     parts.push(

@@ -24,7 +24,7 @@ function alignedDay(ms: number): number | null {
 /** The rollup query for these filters, or null when only the examples themselves can answer. */
 export function rollupPlan(f: Filters): RollupPlan | null {
   if (f.session !== null || (f.search !== null && f.search.trim() !== '') || (f.codeRegex !== null && f.codeRegex !== '')) return null;
-  const tags = [...new Set(f.tags)];
+  const tags = [...new Set([...f.tags, ...(f.andTag ? [f.andTag] : [])])];
   if (tags.length > 1) return null;
   const parts: string[] = [];
   const params: (string | number)[] = [];

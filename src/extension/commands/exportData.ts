@@ -1,8 +1,93 @@
 import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import { z } from 'zod';
 import type { Container } from '../container';
+import { readSettings } from '../settings';
+import { describeFilters, filtersSchema, NO_FILTERS, type Filters } from '../../shared/filters';
 
-/** Export arrives with the export feature; until then the command says so plainly. */
-export async function exportData(container: Container): Promise<void> {
-  container.log.info('Export Data… was run; export is not available in this version yet.');
-  await vscode.window.showInformationMessage('Learning Viewer: exporting to CSV, JSON or JSONL is not available in this version yet.');
+type Format = 'csv' | 'json' | 'jsonl';
+
+/** What callers (the tree's context menu, the panel, tests) may pass; anything else is ignored. */
+const argsSchema = z
+  .object({
+    filters: filtersSchema.optional(),
+    format: z.enum(['csv', 'json', 'jsonl']).optional(),
+    target: z.custom<vscode.Uri>((v) => v instanceof vscode.Uri, 'target must be a file URI').optional(),
+    /** What the scope is called in messages, e.g. "tag auth". */
+    label: z.string().optional(),
+  })
+  .partial();
+
+const FORMATS: (vscode.QuickPickItem & { format: Format })[] = [
+  { label: 'CSV', description: 'spreadsheets; nested fields as JSON text', format: 'csv' },
+  { label: 'JSON Lines', description: 'one KIMI record per line; imports back as it was', format: 'jsonl' },
+  { label: 'JSON', description: 'one array of KIMI records', format: 'json' },
+];
+
+/** Export Data…: format, scope and file, then streamed by the worker with progress and Cancel. */
+export async function exportData(container: Container, ...args: unknown[]): Promise<{ written: number; path: string } | undefined> {
+  const parsed = argsSchema.safeParse(args[0] ?? {});
+  const given = parsed.success ? parsed.data : {};
+  const format = given.format ?? (await vscode.window.showQuickPick(FORMATS, { title: 'Export Learning Examples', placeHolder: 'Format' }))?.format;
+  if (!format) return undefined;
+
+  let filters: Filters = given.filters ?? NO_FILTERS;
+  let scope = given.label ?? (given.filters ? describeFilters(given.filters) : 'all examples');
+  if (!given.filters && container.filters.active) {
+    const choice = await vscode.window.showQuickPick(
+      [
+        { label: 'Current filters', description: container.filters.describe(), current: true },
+        { label: 'Everything', description: 'every stored example', current: false },
+      ],
+      { title: 'Export Learning Examples', placeHolder: 'Which examples' },
+    );
+    if (!choice) return undefined;
+    if (choice.current) {
+      filters = container.filters.filters;
+      scope = container.filters.describe();
+    }
+  }
+
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const name = `learning-examples-${new Date().toISOString().slice(0, 10)}.${format}`;
+  const target =
+    given.target ??
+    (await vscode.window.showSaveDialog({
+      title: 'Export Learning Examples',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: { [format.toUpperCase()]: [format] },
+    }));
+  if (!target) return undefined;
+
+  const operationId = randomUUID();
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Exporting ${scope}`, cancellable: true },
+    async (progress, token) => {
+      token.onCancellationRequested(() => void container.data.request('cancel', { operationId }));
+      const onProgress = (p: { operationId: string; written: number }) => {
+        if (p.operationId === operationId) progress.report({ message: `${p.written.toLocaleString()} examples written` });
+      };
+      container.data.on('exportProgress', onProgress);
+      try {
+        return await container.data.request(
+          'exportExamples',
+          { path: target.fsPath, format, filters, csvBom: format === 'csv' && readSettings().csvBom, operationId },
+          0,
+        );
+      } finally {
+        container.data.off('exportProgress', onProgress);
+      }
+    },
+  );
+  if (result.cancelled) {
+    container.log.info(`export to ${target.fsPath} cancelled after ${result.written} examples; no file written`);
+    void vscode.window.showInformationMessage(`Learning Viewer: export cancelled; nothing was written to ${basename(target.fsPath)}.`);
+    return undefined;
+  }
+  container.log.info(`exported ${result.written} examples (${scope}) to ${target.fsPath}`);
+  void vscode.window.showInformationMessage(`Learning Viewer: exported ${result.written.toLocaleString()} examples to ${basename(target.fsPath)}.`, 'Open').then((choice) => {
+    if (choice === 'Open') void vscode.window.showTextDocument(target);
+  });
+  return { written: result.written, path: target.fsPath };
 }

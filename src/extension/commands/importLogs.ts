@@ -32,7 +32,7 @@ export async function importLogs(container: Container, ...args: unknown[]): Prom
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Importing KIMI logs', cancellable: true },
     async (progress, token) => {
-      token.onCancellationRequested(() => void container.data.request('cancelImport', { importId }));
+      token.onCancellationRequested(() => void container.data.request('cancel', { operationId: importId }));
       let lastPercent = 0;
       const onProgress = (p: { importId: string; file: string; bytesRead: number; totalBytes: number; added: number }) => {
         if (p.importId !== importId) return;
@@ -42,7 +42,7 @@ export async function importLogs(container: Container, ...args: unknown[]): Prom
       };
       container.data.on('importProgress', onProgress);
       try {
-        return await container.data.request('importFiles', { paths, follow: false, importId }, 0);
+        return await container.trackImport(() => container.data.request('importFiles', { paths, follow: false, importId }, 0));
       } finally {
         container.data.off('importProgress', onProgress);
       }

@@ -5,6 +5,19 @@ import { importLogs } from './importLogs';
 import { refresh } from './refresh';
 import { exportData } from './exportData';
 import { startLearningTask } from './startLearningTask';
+import {
+  clearFilters,
+  configureLogFollowing,
+  copyExampleId,
+  editFeedback,
+  exportGroup,
+  filterByGroup,
+  groupExamplesBy,
+  loadMore,
+  loadSampleData,
+  openCodeContext,
+  showExample,
+} from './treeCommands';
 
 /** Every command the extension contributes, by id. A test checks this against package.json. */
 export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unknown> = {
@@ -13,6 +26,17 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.startLearningTask': startLearningTask,
   'learningViewer.exportData': exportData,
   'learningViewer.refresh': refresh,
+  'learningViewer.groupExamplesBy': groupExamplesBy,
+  'learningViewer.clearFilters': clearFilters,
+  'learningViewer.loadMore': loadMore,
+  'learningViewer.showExample': showExample,
+  'learningViewer.copyExampleId': copyExampleId,
+  'learningViewer.editFeedback': editFeedback,
+  'learningViewer.openCodeContext': openCodeContext,
+  'learningViewer.filterByGroup': filterByGroup,
+  'learningViewer.exportGroup': exportGroup,
+  'learningViewer.loadSampleData': loadSampleData,
+  'learningViewer.configureLogFollowing': configureLogFollowing,
 };
 
 export function registerCommands(container: Container): vscode.Disposable[] {

@@ -51,7 +51,7 @@ export class LogFollower implements vscode.Disposable {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       for (const glob of settings.logFiles) found.push(...(await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), '**/node_modules/**')));
     }
-    await Promise.all(found.map((uri) => this.read(uri.fsPath)));
+    await this.container.trackImport(() => Promise.all(found.map((uri) => this.read(uri.fsPath))));
   }
 
   private schedule(uri: vscode.Uri): void {

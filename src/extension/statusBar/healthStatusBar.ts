@@ -1,11 +1,17 @@
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import { readSettings } from '../settings';
+import { statusView } from './statusView';
+import { localDay } from '../../core/ingest/timestamp';
+import { localDayStart } from '../../core/queries/rollupPlan';
+import { filtersSchema } from '../../shared/filters';
 
-/** The status-bar glance: success rate, coloured by the thresholds in the settings. */
+/** The status-bar glance: recent success rate and its direction, coloured by the thresholds in the settings. */
 export class HealthStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
+  private pending: Promise<void> | undefined;
+  private again = false;
 
   constructor(private readonly container: Container) {
     this.item = vscode.window.createStatusBarItem('learningViewer.health', vscode.StatusBarAlignment.Left, 50);
@@ -22,39 +28,42 @@ export class HealthStatusBar implements vscode.Disposable {
     void this.update();
   }
 
-  async update(): Promise<void> {
+  /** Recomputes; calls during an update coalesce into one more. */
+  update(): Promise<void> {
+    if (this.pending) {
+      this.again = true;
+      return this.pending;
+    }
+    this.pending = (async () => {
+      do {
+        this.again = false;
+        await this.render();
+      } while (this.again);
+    })().finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  private async render(): Promise<void> {
     const settings = readSettings();
     if (!settings.statusBarEnabled) {
       this.item.hide();
       return;
     }
     try {
-      const [summary, health] = await Promise.all([this.container.data.request('summary', {}), this.container.data.request('health', {})]);
-      const { rate } = summary;
-      const tooltip = new vscode.MarkdownString('', true);
-      tooltip.appendMarkdown('**Learning Viewer**\n\n');
-      if (rate.total === 0 || rate.rate === null) {
-        this.item.text = '$(circle-slash) no data';
-        this.item.backgroundColor = undefined;
-        tooltip.appendMarkdown('No learning examples stored yet. Click to open the dashboard.');
-      } else {
-        const pct = (rate.rate * 100).toFixed(1);
-        this.item.text = `$(pass) ${pct}%`;
-        this.item.backgroundColor =
-          rate.rate < settings.errorBelow
-            ? new vscode.ThemeColor('statusBarItem.errorBackground')
-            : rate.rate < settings.warningBelow
-              ? new vscode.ThemeColor('statusBarItem.warningBackground')
-              : undefined;
-        const [lo, hi] = rate.interval ?? [0, 0];
-        tooltip.appendMarkdown(`${rate.successes.toLocaleString()} of ${rate.total.toLocaleString()} examples succeeded (${pct}%, 95% interval ${(lo * 100).toFixed(1)}–${(hi * 100).toFixed(1)}%).\n\n`);
-      }
-      tooltip.appendMarkdown(`Database: ${health.state}${health.lastImport ? ` · last import ${new Date(health.lastImport).toLocaleString()}` : ''}`);
-      this.item.tooltip = tooltip;
+      const today = localDay(Date.now());
+      // Whole local days: the rollups answer this at any size.
+      const filters = filtersSchema.parse({ since: localDayStart(today - settings.statusBarWindowDays + 1), until: localDayStart(today + 1) });
+      const [summary, health] = await Promise.all([this.container.data.request('summary', { filters }), this.container.data.request('health', {})]);
+      const view = statusView(summary, health, settings, this.container.importing);
+      this.item.text = view.text;
+      this.item.backgroundColor = view.background ? new vscode.ThemeColor(`statusBarItem.${view.background}Background`) : undefined;
+      this.item.tooltip = new vscode.MarkdownString(view.tooltip, true);
+      this.item.accessibilityInformation = { label: `Learning Viewer: ${view.text.replace(/\$\([^)]*\)\s*/g, '')}`, role: 'button' };
       this.item.show();
     } catch (e) {
       this.item.text = '$(warning) Learning Viewer';
       this.item.tooltip = `The learning data could not be read: ${(e as Error).message}`;
+      this.item.backgroundColor = undefined;
       this.item.show();
     }
   }

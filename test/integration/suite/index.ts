@@ -7,6 +7,8 @@ export function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the globals exist, on purpose
   require('./foundation.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  require('./treeStatusExport.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const passed = runner.stats?.passes ?? 0;

@@ -1,0 +1,58 @@
+// The status bar's content as plain data: no vscode import, so plain tests check it.
+import type { Health } from '../../shared/example';
+import type { Summary } from '../../shared/workerProtocol';
+
+export interface StatusSettings {
+  statusBarWindowDays: number;
+  warningBelow: number;
+  errorBelow: number;
+}
+
+/** What the item shows, worked out apart from VS Code so it can be checked on its own. */
+export interface StatusView {
+  text: string;
+  background: 'warning' | 'error' | undefined;
+  tooltip: string;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** The status bar's text, colour and tooltip for a window's summary (with the window before it). */
+export function statusView(summary: Summary, health: Health, settings: StatusSettings, importing: boolean): StatusView {
+  const days = settings.statusBarWindowDays;
+  const windowText = days === 1 ? 'today' : `the last ${days} days`;
+  const lines = ['**Learning Viewer**', ''];
+  const { rate } = summary;
+  let text: string;
+  let background: StatusView['background'];
+  if (rate.total === 0 || rate.rate === null) {
+    text = `${importing ? '$(sync~spin)' : '$(circle-slash)'} no data`;
+    lines.push(health.examples === 0 ? 'No learning examples stored yet.' : `No examples in ${windowText} (${health.examples.toLocaleString()} stored in all).`);
+  } else {
+    const prev = summary.previous?.rate;
+    let trend = '';
+    if (prev && prev.rate !== null) {
+      const delta = (rate.rate - prev.rate) * 100;
+      trend = Math.abs(delta) < 0.05 ? ' →0.0' : ` ${delta > 0 ? '↑' : '↓'}${Math.abs(delta).toFixed(1)}`;
+    }
+    text = `${importing ? '$(sync~spin)' : '$(pass)'} ${pct(rate.rate)}${trend}`;
+    background = rate.rate < settings.errorBelow ? 'error' : rate.rate < settings.warningBelow ? 'warning' : undefined;
+    const [lo, hi] = rate.interval!;
+    lines.push(
+      `Success rate over ${windowText}: **${pct(rate.rate)}** (${rate.successes.toLocaleString()} of ${rate.total.toLocaleString()}; 95% interval ${pct(lo)}–${pct(hi)}).`,
+      '',
+      prev && prev.rate !== null
+        ? `The ${days} days before: ${pct(prev.rate)} (${prev.successes.toLocaleString()} of ${prev.total.toLocaleString()}).`
+        : `No examples in the ${days} days before to compare with.`,
+    );
+    if (rate.total < 20) lines.push('', `Only ${rate.total} examples: read the rate with its interval.`);
+  }
+  lines.push(
+    '',
+    `Database: ${health.state}${health.reason ? ` — ${health.reason}` : ''} · ${health.examples.toLocaleString()} examples stored`,
+    '',
+    `Last import: ${health.lastImport ? new Date(health.lastImport).toLocaleString() : 'never'}${importing ? ' · importing now…' : ''}`,
+  );
+  return { text, background, tooltip: lines.join('\n') };
+}
+

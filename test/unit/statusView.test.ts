@@ -1,0 +1,44 @@
+import { strict as assert } from 'node:assert';
+import { successRate } from '../../src/core/analytics/successRate';
+import { statusView } from '../../src/extension/statusBar/statusView';
+import type { Health } from '../../src/shared/example';
+import type { Summary } from '../../src/shared/workerProtocol';
+
+const settings = { statusBarWindowDays: 7, warningBelow: 0.7, errorBelow: 0.5 };
+const health: Health = { state: 'ok', reason: null, examples: 500, lastImport: '2026-11-20T10:00:00Z', followedFiles: 1, recoveredFrom: null };
+function summary(s: number, n: number, prev?: [number, number]): Summary {
+  const totals = (a: number, b: number) => ({ rate: successRate(a, b), avgExecutionTime: null, totalTokens: 0, avgTokens: null });
+  return { ...totals(s, n), previous: prev ? totals(prev[0], prev[1]) : null };
+}
+
+describe('the status bar item', () => {
+  it('shows the rate and its rise against the window before', () => {
+    const v = statusView(summary(875, 1000, [854, 1000]), health, settings, false);
+    assert.equal(v.text, '$(pass) 87.5% ↑2.1');
+    assert.equal(v.background, undefined);
+    // Wilson: centre 0.87353, half-width 0.02051 → 85.30%–89.40%.
+    assert.match(v.tooltip, /875 of 1,000; 95% interval 85\.3%–89\.4%/);
+    assert.match(v.tooltip, /The 7 days before: 85\.4%/);
+  });
+
+  it('shows a fall with a down arrow, and colours by the thresholds', () => {
+    assert.equal(statusView(summary(60, 100, [70, 100]), health, settings, false).text, '$(pass) 60.0% ↓10.0');
+    assert.equal(statusView(summary(60, 100), health, settings, false).background, 'warning');
+    assert.equal(statusView(summary(49, 100), health, settings, false).background, 'error');
+    assert.equal(statusView(summary(70, 100), health, settings, false).background, undefined, 'at the threshold is not below it');
+  });
+
+  it('says no data when the window is empty, and why', () => {
+    const v = statusView(summary(0, 0), health, settings, false);
+    assert.equal(v.text, '$(circle-slash) no data');
+    assert.match(v.tooltip, /No examples in the last 7 days \(500 stored in all\)/);
+    assert.match(statusView(summary(0, 0), { ...health, examples: 0 }, settings, false).tooltip, /No learning examples stored yet/);
+  });
+
+  it('spins while an import runs and warns about a small sample', () => {
+    const v = statusView(summary(3, 4), health, settings, true);
+    assert.ok(v.text.startsWith('$(sync~spin) 75.0%'));
+    assert.match(v.tooltip, /Only 4 examples/);
+    assert.match(v.tooltip, /importing now/);
+  });
+});
