@@ -58,6 +58,21 @@ const ops = {
     await frame.getByRole(role, { name }).click({ timeout: timeoutMs });
     return {};
   },
+  async webviewFill({ testId, text, timeoutMs = 20_000 }) {
+    const frame = await webviewFrame(timeoutMs);
+    await frame.getByTestId(testId).fill(text, { timeout: timeoutMs });
+    return {};
+  },
+  async webviewSelect({ label, value, timeoutMs = 20_000 }) {
+    const frame = await webviewFrame(timeoutMs);
+    await frame.getByLabel(label, { exact: true }).selectOption(value, { timeout: timeoutMs });
+    return {};
+  },
+  async webviewClickTestId({ testId, index = 0, timeoutMs = 20_000 }) {
+    const frame = await webviewFrame(timeoutMs);
+    await frame.getByTestId(testId).nth(index).click({ timeout: timeoutMs });
+    return {};
+  },
   async workbenchText({ text, timeoutMs = 20_000 }) {
     await page.getByText(text, { exact: false }).first().waitFor({ timeout: timeoutMs });
     return { found: true };

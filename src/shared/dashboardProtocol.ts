@@ -2,43 +2,95 @@
 // host. Both sides import this file and validate every message they receive
 // with these schemas; an invalid message is dropped and logged, never acted on.
 import { z } from 'zod';
-import { healthSchema, rateSchema } from './example';
+import { healthSchema, storedExampleSchema } from './example';
+import { filtersSchema, pageRequestSchema } from './filters';
+import { summarySchema } from './workerProtocol';
+
+const countRow = { total: z.number(), successes: z.number() };
 
 /** The whole state the panel renders; every notification carries all of it. */
 export const dashboardStateSchema = z.object({
-  /** Health of the store: state, example count, last import. */
+  /** Grows with every snapshot: an older one arriving late is ignored. */
+  version: z.number().int(),
+  /** Health of the store: state, example count, last import, files followed. */
   health: healthSchema,
-  /** Success rate over every stored example. */
-  overall: rateSchema,
+  /** The shared filters the figures below are computed under. */
+  filters: filtersSchema,
+  /** Totals under the filters, with the previous period when the range is bounded. */
+  summary: summarySchema,
+  /** Examples and successes per tag, most used first. */
+  byTag: z.array(z.object({ tag: z.string(), ...countRow })).max(5000),
+  /** Examples, successes, tokens and time per model. */
+  byModel: z.array(z.object({ model: z.string(), ...countRow, tokens: z.number(), successTokens: z.number(), avgExecutionTime: z.number().nullable() })).max(5000),
+  /** Examples and successes per local day (YYYY-MM-DD), oldest first. */
+  daily: z.array(z.object({ day: z.string(), ...countRow })).max(5000),
   /** The workspace is trusted (the external learner may run). */
   trusted: z.boolean(),
+  /** A request for the figures failed: what happened, shown in place with Retry. */
+  error: z.string().nullable().default(null),
 });
 export type DashboardState = z.infer<typeof dashboardStateSchema>;
 
+/** What the panel may ask and get an answer to, matched by id. */
+export const panelRequests = {
+  /** One page of the filtered examples (without code). */
+  examplesPage: { params: pageRequestSchema, result: z.object({ rows: z.array(storedExampleSchema), total: z.number() }) },
+  /** One example with everything. */
+  example: { params: z.object({ id: z.string() }), result: storedExampleSchema.nullable() },
+  /** Distinct values with counts, for autocomplete. */
+  distinct: {
+    params: z.object({ field: z.enum(['tag', 'model', 'session']), prefix: z.string().max(200).default('') }),
+    result: z.array(z.object({ value: z.string(), count: z.number() })),
+  },
+  /** Sets an example's feedback (journalled); false when no such example. */
+  setFeedback: { params: z.object({ id: z.string(), feedback: z.string().max(100_000).nullable() }), result: z.boolean() },
+} as const;
+export type PanelRequestMethod = keyof typeof panelRequests;
+
 // ---- webview → host
-export const readyMessage = z.object({
+export const webviewToHostSchema = z.discriminatedUnion('type', [
   /** The panel has loaded and wants the whole state. */
-  type: z.literal('ready'),
-});
-export const runCommandMessage = z.object({
-  /** Run one of the extension's own commands (from an empty-state button). */
-  type: z.literal('runCommand'),
-  command: z.enum(['learningViewer.importLogs', 'learningViewer.refresh', 'learningViewer.startLearningTask', 'learningViewer.exportData']),
-});
-export const webviewToHostSchema = z.discriminatedUnion('type', [readyMessage, runCommandMessage]);
+  z.object({ type: z.literal('ready') }),
+  /** Replace the shared filters (every view follows). */
+  z.object({ type: z.literal('setFilters'), filters: filtersSchema }),
+  /** Run one of the extension's own commands (buttons in empty and error states). */
+  z.object({
+    type: z.literal('runCommand'),
+    command: z.enum([
+      'learningViewer.importLogs',
+      'learningViewer.refresh',
+      'learningViewer.startLearningTask',
+      'learningViewer.exportData',
+      'learningViewer.loadSampleData',
+      'learningViewer.configureLogFollowing',
+    ]),
+  }),
+  /** Open an example's code context in an untitled editor. */
+  z.object({ type: z.literal('openCode'), id: z.string() }),
+  /** Ask for the state again (Retry after an error). */
+  z.object({ type: z.literal('refresh') }),
+  /** A request with a reply matched by `id`. */
+  z.object({ type: z.literal('request'), id: z.number().int(), method: z.enum(Object.keys(panelRequests) as [PanelRequestMethod, ...PanelRequestMethod[]]), params: z.unknown() }),
+]);
 export type WebviewToHost = z.infer<typeof webviewToHostSchema>;
 
 // ---- host → webview
-export const didChangeStateMessage = z.object({
+export const hostToWebviewSchema = z.discriminatedUnion('type', [
   /** A new whole snapshot of the state. */
-  type: z.literal('didChangeState'),
-  state: dashboardStateSchema,
-});
-export const hostToWebviewSchema = z.discriminatedUnion('type', [didChangeStateMessage]);
+  z.object({ type: z.literal('didChangeState'), state: dashboardStateSchema }),
+  /** The answer to request `id`. */
+  z.object({ type: z.literal('response'), id: z.number().int(), ok: z.boolean(), result: z.unknown().optional(), error: z.string().optional() }),
+  /** Show an example's details (from the tree). */
+  z.object({ type: z.literal('showExample'), id: z.string() }),
+]);
 export type HostToWebview = z.infer<typeof hostToWebviewSchema>;
 
 /** What the panel keeps in `vscode.setState` to come back after a reload. */
 export const panelPersistedStateSchema = z.object({
-  tab: z.string().default('overview'),
+  tab: z.enum(['overview', 'examples']).catch('overview').default('overview'),
+  selectedId: z.string().nullable().catch(null).default(null),
+  sort: z.enum(['timestamp', 'success', 'model', 'tokens', 'executionTime']).catch('timestamp').default('timestamp'),
+  direction: z.enum(['asc', 'desc']).catch('desc').default('desc'),
+  offset: z.number().int().nonnegative().catch(0).default(0),
 });
 export type PanelPersistedState = z.infer<typeof panelPersistedStateSchema>;

@@ -44,12 +44,6 @@ export const appStyles = css`
     outline: 1px solid var(--vscode-focusBorder, #007fd4);
     outline-offset: 1px;
   }
-  .cards {
-    display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(180px, 1fr));
-    gap: 10px;
-    margin-bottom: 12px;
-  }
   .health {
     margin-top: 14px;
     font-size: 0.9em;

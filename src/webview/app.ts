@@ -1,80 +1,118 @@
 import { html, LitElement, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
-import type { DashboardState } from '../shared/dashboardProtocol';
+import { customElement, query, state } from 'lit/decorators.js';
+import type { DashboardState, PanelPersistedState } from '../shared/dashboardProtocol';
+import type { Filters } from '../shared/filters';
 import { appStyles } from './app.css';
-import { formatCount, formatDateTime, formatPercent } from './format';
+import { linkButtonStyles } from './components/linkButton.css';
+import { formatCount, formatDateTime } from './format';
 import { loadPersisted, onHostMessage, savePersisted, send } from './hostBridge';
+import type { LvExamples } from './components/lvExamples';
+import type { LvFilterBar } from './components/lvFilterBar';
 import './components/lvCard';
+import './components/lvFilterBar';
+import './components/lvOverview';
+import './components/lvExamples';
 
-const TABS = [{ id: 'overview', label: 'Overview' }] as const;
-/** Below this many examples a rate is shown with a caveat, not as a headline. */
-const SMALL_SAMPLE = 20;
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'examples', label: 'Examples' },
+] as const;
 
 /** The root of the Learning Viewer panel. */
 @customElement('lv-app')
 export class LvApp extends LitElement {
-  static override styles = appStyles;
+  static override styles = [appStyles, linkButtonStyles];
 
   /** The last whole snapshot from the host; null until the handshake answers. */
   @state() private snapshot: DashboardState | null = null;
-  @state() private tab = loadPersisted().tab;
+  @state() private view: PanelPersistedState = loadPersisted();
+  @query('lv-examples') private examples?: LvExamples;
+  @query('lv-filter-bar') private filterBar?: LvFilterBar;
   private unsubscribe: (() => void) | undefined;
+  private readonly onKey = (e: KeyboardEvent) => this.handleKey(e);
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.unsubscribe = onHostMessage((message) => {
-      if (message.type === 'didChangeState') this.snapshot = message.state;
+      if (message.type === 'didChangeState') {
+        // Snapshots can cross on the way: never go back to an older one.
+        if (!this.snapshot || message.state.version >= this.snapshot.version) this.snapshot = message.state;
+      } else if (message.type === 'showExample') {
+        this.setView({ tab: 'examples', selectedId: message.id });
+        void this.updateComplete.then(() => this.examples?.open(message.id));
+      }
     });
+    window.addEventListener('keydown', this.onKey);
     send({ type: 'ready' });
   }
 
   override disconnectedCallback(): void {
     this.unsubscribe?.();
+    window.removeEventListener('keydown', this.onKey);
     super.disconnectedCallback();
   }
 
-  private selectTab(id: string): void {
-    this.tab = id;
-    savePersisted({ tab: id });
+  private setView(next: Partial<PanelPersistedState>): void {
+    this.view = { ...this.view, ...next };
+    savePersisted(this.view);
+  }
+
+  private handleKey(e: KeyboardEvent): void {
+    const target = e.composedPath()[0] as HTMLElement | undefined;
+    const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT');
+    if (typing) {
+      if (e.key === 'Escape') (target as HTMLElement).blur();
+      return;
+    }
+    if (e.key === '/') {
+      e.preventDefault();
+      this.filterBar?.focusSearch();
+      return;
+    }
+    if (this.view.tab === 'examples' && this.examples?.handleKey(e)) e.preventDefault();
+  }
+
+  private setFilters(filters: Filters): void {
+    send({ type: 'setFilters', filters });
   }
 
   override render() {
+    const s = this.snapshot;
     return html`
       <header><h1>Learning Viewer</h1></header>
       <nav role="tablist" aria-label="Views">
         ${TABS.map(
           (t) =>
-            html`<button role="tab" aria-selected=${this.tab === t.id ? 'true' : 'false'} @click=${() => this.selectTab(t.id)}>${t.label}</button>`,
+            html`<button role="tab" aria-selected=${this.view.tab === t.id ? 'true' : 'false'} @click=${() => this.setView({ tab: t.id })}>${t.label}</button>`,
         )}
       </nav>
-      <main role="tabpanel">${this.snapshot ? this.renderOverview(this.snapshot) : html`<p class="loading" role="status">Loading…</p>`}</main>
+      ${s ? this.renderBody(s) : html`<p class="loading" role="status">Loading…</p>`}
     `;
   }
 
-  private renderOverview(s: DashboardState) {
-    const { health, overall } = s;
-    const banner = health.reason ? html`<div class="banner" role="alert" data-testid="banner">${health.reason}</div>` : nothing;
-    if (health.examples === 0) return html`${banner}${this.renderEmpty()}${this.renderHealth(s)}`;
-    const rate = overall.rate ?? 0;
-    const [lo, hi] = overall.interval ?? [0, 0];
-    const small = overall.total < SMALL_SAMPLE;
+  private renderBody(s: DashboardState) {
+    const banner = s.health.reason ? html`<div class="banner" role="alert" data-testid="banner">${s.health.reason}</div>` : nothing;
+    if (s.health.examples === 0 && s.health.state !== 'unavailable') return html`${banner}${this.renderEmpty()}${this.renderHealth(s)}`;
     return html`${banner}
-      <div class="cards">
-        <lv-card
-          data-testid="card-success"
-          label="Success rate"
-          .value=${formatPercent(rate)}
-          .detail=${small
-            ? `only ${overall.total} examples: between ${formatPercent(lo)} and ${formatPercent(hi)}`
-            : `95% interval ${formatPercent(lo)} – ${formatPercent(hi)}`}
-        ></lv-card>
-        <lv-card
-          data-testid="card-examples"
-          label="Examples"
-          .value=${formatCount(health.examples)}
-          .detail=${`${formatCount(overall.successes)} succeeded`}
-        ></lv-card>
-      </div>
+      <lv-filter-bar .filters=${s.filters} .tags=${s.byTag} .models=${s.byModel} @lv-filters=${(e: CustomEvent<Filters>) => this.setFilters(e.detail)}></lv-filter-bar>
+      <main role="tabpanel" @lv-filters=${(e: CustomEvent<Filters>) => this.setFilters(e.detail)}>
+        ${s.error
+          ? html`<div class="banner" role="alert" data-testid="error">
+              ${s.error}
+              <button class="secondary" @click=${() => send({ type: 'refresh' })}>Retry</button>
+            </div>`
+          : this.view.tab === 'overview'
+            ? html`<lv-overview .state=${s}></lv-overview>`
+            : html`<lv-examples
+                .filters=${s.filters}
+                .version=${s.version}
+                .sort=${this.view.sort}
+                .direction=${this.view.direction}
+                .offset=${this.view.offset}
+                .selectedId=${this.view.selectedId}
+                @lv-view=${(e: CustomEvent<Partial<PanelPersistedState>>) => this.setView(e.detail)}
+              ></lv-examples>`}
+      </main>
       ${this.renderHealth(s)}`;
   }
 
@@ -90,7 +128,8 @@ export class LvApp extends LitElement {
         <button class="primary" data-testid="import" @click=${() => send({ type: 'runCommand', command: 'learningViewer.importLogs' })}>
           Import KIMI Logs…
         </button>
-        <button class="secondary" @click=${() => send({ type: 'runCommand', command: 'learningViewer.refresh' })}>Refresh</button>
+        <button class="secondary" @click=${() => send({ type: 'runCommand', command: 'learningViewer.configureLogFollowing' })}>Configure Log Following</button>
+        <button class="secondary" @click=${() => send({ type: 'runCommand', command: 'learningViewer.loadSampleData' })}>Load Sample Data</button>
       </div>
     </section>`;
   }
@@ -103,6 +142,7 @@ export class LvApp extends LitElement {
       <span data-testid="examples-stored">${formatCount(health.examples)} examples stored</span>
       <span title=${last?.title ?? ''}>Last import: ${last?.text ?? 'never'}</span>
       <span>${health.followedFiles} ${health.followedFiles === 1 ? 'file' : 'files'} followed</span>
+      <button class="link" @click=${() => send({ type: 'runCommand', command: 'learningViewer.exportData' })}>Export…</button>
     </footer>`;
   }
 }

@@ -31,6 +31,10 @@ describe('the panel in Chromium (dist/webview.js)', () => {
       const p = await harness.open(theme);
       await fromHost(p, { type: 'didChangeState', state: state() });
       await p.getByTestId('card-examples').getByTestId('value').getByText('1,234').waitFor();
+      assert.equal(await p.getByTestId('card-tokens').getByTestId('value').textContent(), '1,500,000');
+      assert.equal(await p.getByTestId('card-time').getByTestId('value').textContent(), '4.25 s');
+      await p.getByTestId('tags').getByText('auth').waitFor();
+      await p.locator('lv-trend-chart canvas').waitFor();
       assert.equal(await p.getByTestId('card-success').getByTestId('value').textContent(), '80.0%');
       assert.equal(await p.getByTestId('card-success').getByText(/95% interval 77\.6% – 82\.1%/).count(), 1);
       assert.equal(await p.getByTestId('db-state').textContent(), 'ok');
@@ -40,7 +44,7 @@ describe('the panel in Chromium (dist/webview.js)', () => {
 
     it(`shows what to do when there are no examples (${theme})`, async () => {
       const p = await harness.open(theme);
-      await fromHost(p, { type: 'didChangeState', state: state({ overall: { total: 0, successes: 0, rate: null, interval: null } }, { examples: 0, lastImport: null }) });
+      await fromHost(p, { type: 'didChangeState', state: state({}, { examples: 0, lastImport: null }) });
       await p.getByTestId('empty').waitFor();
       await p.getByRole('button', { name: 'Import KIMI Logs…' }).click();
       assert.deepEqual((await posted(p)).at(-1), { type: 'runCommand', command: 'learningViewer.importLogs' });
@@ -51,8 +55,13 @@ describe('the panel in Chromium (dist/webview.js)', () => {
 
   it('marks a small sample instead of stating its rate as a headline', async () => {
     const p = await harness.open();
-    await fromHost(p, { type: 'didChangeState', state: state({ overall: { total: 4, successes: 3, rate: 0.75, interval: [0.301, 0.954] } }, { examples: 4 }) });
+    const base = state();
+    await fromHost(p, {
+      type: 'didChangeState',
+      state: state({ summary: { ...base.summary, rate: { total: 4, successes: 3, rate: 0.75, interval: [0.301, 0.954] } } }, { examples: 4 }),
+    });
     await p.getByText(/only 4 examples: between 30\.1% and 95\.4%/).waitFor();
+    assert.equal(await p.getByTestId('card-success').getByTestId('value').textContent(), '3 of 4');
     await p.close();
   });
 
@@ -83,7 +92,7 @@ describe('the panel in Chromium (dist/webview.js)', () => {
     await p.getByTestId('card-examples').waitFor();
     await fromHost(p, { type: 'didChangeState', state: { health: 'broken' } });
     await fromHost(p, { type: 'somethingElse' });
-    await fromHost(p, { type: 'didChangeState', state: state({}, { examples: 99 }) });
+    await fromHost(p, { type: 'didChangeState', state: state({ version: 2 }, { examples: 99 }) });
     await p.getByTestId('examples-stored').getByText('99 examples stored').waitFor();
     assert.deepEqual((p as Page & { errors: string[] }).errors, []);
     await p.close();

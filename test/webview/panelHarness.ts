@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { DashboardState } from '../../src/shared/dashboardProtocol';
+import type { StoredExample } from '../../src/shared/example';
+import { filtersSchema } from '../../src/shared/filters';
 import { launchChromium } from '../helpers/chromium';
 
 const root = join(__dirname, '..', '..');
@@ -128,9 +130,61 @@ export async function posted(p: Page): Promise<unknown[]> {
 
 export function state(overrides: Partial<DashboardState> = {}, health: Partial<DashboardState['health']> = {}): DashboardState {
   return {
+    version: 1,
     health: { state: 'ok', reason: null, examples: 1234, lastImport: '2026-11-20T10:00:00.000Z', followedFiles: 1, recoveredFrom: null, ...health },
-    overall: { total: 1234, successes: 987, rate: 987 / 1234, interval: [0.776, 0.821] },
+    filters: filtersSchema.parse({}),
+    summary: {
+      rate: { total: 1234, successes: 987, rate: 987 / 1234, interval: [0.776, 0.821] },
+      avgExecutionTime: 4.25,
+      totalTokens: 1_500_000,
+      avgTokens: 1215.6,
+      previous: null,
+    },
+    byTag: [
+      { tag: 'auth', total: 400, successes: 300 },
+      { tag: 'api', total: 12, successes: 6 },
+    ],
+    byModel: [{ model: 'Mistral 7B', total: 800, successes: 600, tokens: 900_000, successTokens: 700_000, avgExecutionTime: 3.5 }],
+    daily: Array.from({ length: 30 }, (_, i) => ({ day: `2026-10-${String(i + 1).padStart(2, '0')}`, total: 40 + i, successes: 25 + i })),
     trusted: true,
+    error: null,
     ...overrides,
   };
+}
+
+/** A row as the host sends it. */
+export function row(i: number, overrides: Partial<StoredExample> = {}): StoredExample {
+  return {
+    id: `ex-${i}`,
+    timestamp: new Date(Date.UTC(2026, 10, 20, 10, i)).toISOString(),
+    sessionId: 's1',
+    taskDescription: `Task number ${i}`,
+    codeContext: null,
+    success: i % 3 !== 0,
+    metrics: { execution_time: 1.5 },
+    tags: ['auth'],
+    model: 'Mistral 7B',
+    tokens: 100 + i,
+    humanFeedback: null,
+    extra: {},
+    source: null,
+    futureTimestamp: false,
+    ...overrides,
+  };
+}
+
+/** Waits for the panel's next request of `method` that has not been answered, and returns it. */
+export async function nextRequest(p: Page, method: string, after = 0): Promise<{ id: number; params: Record<string, unknown> }> {
+  const handle = await p.waitForFunction(
+    ([m, a]) =>
+      (window as unknown as { __posted: { type: string; method?: string; id?: number }[] }).__posted.find(
+        (x) => x.type === 'request' && x.method === m && (x.id ?? 0) > (a as number),
+      ) ?? false,
+    [method, after] as const,
+  );
+  return (await handle.jsonValue()) as unknown as { id: number; params: Record<string, unknown> };
+}
+
+export async function answer(p: Page, id: number, result: unknown): Promise<void> {
+  await fromHost(p, { type: 'response', id, ok: true, result });
 }

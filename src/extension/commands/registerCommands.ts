@@ -17,6 +17,7 @@ import {
   loadSampleData,
   openCodeContext,
   showExample,
+  showExampleJson,
 } from './treeCommands';
 
 /** Every command the extension contributes, by id. A test checks this against package.json. */
@@ -30,6 +31,7 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.clearFilters': clearFilters,
   'learningViewer.loadMore': loadMore,
   'learningViewer.showExample': showExample,
+  'learningViewer.showExampleJson': showExampleJson,
   'learningViewer.copyExampleId': copyExampleId,
   'learningViewer.editFeedback': editFeedback,
   'learningViewer.openCodeContext': openCodeContext,

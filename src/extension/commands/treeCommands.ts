@@ -5,6 +5,7 @@ import { GROUP_LABELS, groupFilters, type Node } from '../examples/examplesTree'
 import { describeFilters, filtersSchema } from '../../shared/filters';
 import { groupFieldSchema } from '../../shared/workerProtocol';
 import { exportData } from './exportData';
+import { DashboardPanel } from '../dashboard/dashboardPanel';
 
 // Command arguments come from menus, other extensions and tests: parsed, never trusted.
 const exampleIdArg = z.union([z.string().min(1), z.object({ kind: z.literal('example'), example: z.object({ id: z.string() }) }).transform((n) => n.example.id)]);
@@ -37,8 +38,15 @@ export async function loadMore(container: Container, ...args: unknown[]): Promis
   if (node?.kind === 'more') await container.tree.loadMore(node);
 }
 
+/** Shows one example's details in the panel. */
+export async function showExample(container: Container, ...args: unknown[]): Promise<void> {
+  const id = exampleId(args[0]);
+  if (!id) return;
+  await DashboardPanel.createOrShow(container).showExample(id);
+}
+
 /** Shows one example, every field, as a read-only JSON document. */
-export async function showExample(_container: Container, ...args: unknown[]): Promise<void> {
+export async function showExampleJson(_container: Container, ...args: unknown[]): Promise<void> {
   const id = exampleId(args[0]);
   if (!id) return;
   const uri = vscode.Uri.from({ scheme: 'learning-viewer-example', path: `/${encodeURIComponent(id)}.json` });

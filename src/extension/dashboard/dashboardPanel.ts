@@ -1,16 +1,23 @@
 import * as vscode from 'vscode';
 import type { Container } from '../container';
-import type { DashboardState, HostToWebview } from '../../shared/dashboardProtocol';
-import { hostToWebviewSchema, webviewToHostSchema } from '../../shared/dashboardProtocol';
+import type { DashboardState, HostToWebview, PanelRequestMethod } from '../../shared/dashboardProtocol';
+import { hostToWebviewSchema, panelRequests, webviewToHostSchema } from '../../shared/dashboardProtocol';
+import { guessLanguage } from '../commands/treeCommands';
 import { dashboardHtml } from './dashboardHtml';
 
 export const DASHBOARD_VIEW_TYPE = 'learningViewer.dashboard';
+/** Bursts of changes (a followed file growing line by line) become one refresh. */
+const REFRESH_DEBOUNCE_MS = 150;
 
 /** The single Learning Viewer panel: created or revealed, restored after reload. */
 export class DashboardPanel implements vscode.Disposable {
   static current: DashboardPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  private version = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** An example to show once the panel is ready. */
+  private pendingExample: string | undefined;
 
   static createOrShow(container: Container): DashboardPanel {
     if (DashboardPanel.current) {
@@ -32,8 +39,21 @@ export class DashboardPanel implements vscode.Disposable {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
-      container.onDidChangeData(() => void this.pushState()),
+      container.onDidChangeData(() => this.scheduleRefresh()),
+      container.filters.onDidChange(() => this.scheduleRefresh(0)),
     );
+  }
+
+  /** Shows an example's details (from the tree), opening the panel if needed. */
+  async showExample(id: string): Promise<void> {
+    this.panel.reveal();
+    if (this.ready) await this.post({ type: 'showExample', id });
+    else this.pendingExample = id;
+  }
+
+  private async post(message: HostToWebview): Promise<void> {
+    // Validate what we send too: the panel must never receive a shape it does not know.
+    await this.panel.webview.postMessage(hostToWebviewSchema.parse(message));
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -47,25 +67,107 @@ export class DashboardPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         await this.pushState();
+        if (this.pendingExample) await this.post({ type: 'showExample', id: this.pendingExample });
+        this.pendingExample = undefined;
+        return;
+      case 'refresh':
+        await this.pushState();
+        return;
+      case 'setFilters':
+        await this.container.filters.set(msg.filters);
         return;
       case 'runCommand':
         await vscode.commands.executeCommand(msg.command);
         return;
+      case 'openCode': {
+        const example = await this.container.data.request('example', { id: msg.id });
+        if (!example?.codeContext) return;
+        const doc = await vscode.workspace.openTextDocument({ content: example.codeContext, language: guessLanguage(example.codeContext) });
+        await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+        return;
+      }
+      case 'request':
+        await this.answer(msg.id, msg.method, msg.params);
+        return;
     }
   }
 
-  async buildState(): Promise<DashboardState> {
-    const [health, summary] = await Promise.all([this.container.data.request('health', {}), this.container.data.request('summary', {})]);
-    return { health, overall: summary.rate, trusted: vscode.workspace.isTrusted };
+  private async answer(id: number, method: PanelRequestMethod, raw: unknown): Promise<void> {
+    const spec = panelRequests[method];
+    const params = spec.params.safeParse(raw);
+    if (!params.success) {
+      this.container.log.warn(`dashboard: invalid ${method} request: ${params.error.issues[0]?.message ?? ''}`);
+      await this.post({ type: 'response', id, ok: false, error: `invalid request: ${params.error.issues[0]?.message ?? ''}` });
+      return;
+    }
+    try {
+      let result: unknown;
+      const p = params.data as never;
+      switch (method) {
+        case 'examplesPage':
+          result = await this.container.data.request('examplesPage', p);
+          break;
+        case 'example':
+          result = await this.container.data.request('example', p);
+          break;
+        case 'distinct':
+          result = await this.container.data.request('distinct', p);
+          break;
+        case 'setFeedback':
+          result = (await this.container.data.request('setFeedback', p)).found;
+          break;
+      }
+      await this.post({ type: 'response', id, ok: true, result: spec.result.parse(result) });
+    } catch (e) {
+      await this.post({ type: 'response', id, ok: false, error: (e as Error).message });
+    }
+  }
+
+  private scheduleRefresh(delay = REFRESH_DEBOUNCE_MS): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.pushState(), delay);
+  }
+
+  async buildState(version: number): Promise<DashboardState> {
+    const filters = this.container.filters.filters;
+    const base = { version, filters, trusted: vscode.workspace.isTrusted };
+    try {
+      const [health, summary, breakdowns] = await Promise.all([
+        this.container.data.request('health', {}),
+        this.container.data.request('summary', { filters }),
+        this.container.data.request('breakdowns', { filters }),
+      ]);
+      return { ...base, health, summary, ...breakdowns, error: null };
+    } catch (e) {
+      const health = await this.container.data.request('health', {}).catch(() => ({
+        state: 'unavailable' as const,
+        reason: 'The data worker is not answering.',
+        examples: 0,
+        lastImport: null,
+        followedFiles: 0,
+        recoveredFrom: null,
+      }));
+      const empty = { total: 0, successes: 0, rate: null, interval: null };
+      return {
+        ...base,
+        health,
+        summary: { rate: empty, avgExecutionTime: null, totalTokens: 0, avgTokens: null, previous: null },
+        byTag: [],
+        byModel: [],
+        daily: [],
+        error: `The figures could not be computed: ${(e as Error).message}`,
+      };
+    }
   }
 
   private async pushState(): Promise<void> {
     if (!this.ready) return;
+    const version = ++this.version;
+    const state = await this.buildState(version);
+    // A newer refresh started while this one ran: it will send its own.
+    if (version !== this.version) return;
     try {
-      const state = await this.buildState();
-      const message: HostToWebview = { type: 'didChangeState', state };
-      // Validate what we send too: the panel must never receive a shape it does not know.
-      await this.panel.webview.postMessage(hostToWebviewSchema.parse(message));
+      await this.post({ type: 'didChangeState', state });
     } catch (e) {
       this.container.log.error(`dashboard: could not send the state: ${(e as Error).message}`);
     }
@@ -73,6 +175,7 @@ export class DashboardPanel implements vscode.Disposable {
 
   dispose(): void {
     if (DashboardPanel.current === this) DashboardPanel.current = undefined;
+    clearTimeout(this.timer);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }

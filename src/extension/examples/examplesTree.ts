@@ -60,8 +60,17 @@ export class ExamplesTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       this.view,
       this.emitter,
       container.onDidChangeData(() => this.refresh()),
-      container.filters.onDidChange(() => this.refresh()),
+      container.filters.onDidChange(() => {
+        this.describeFilters();
+        this.refresh();
+      }),
     );
+    this.describeFilters();
+  }
+
+  /** The view's description says when a filter is active (Clear Filters is in the title bar then). */
+  private describeFilters(): void {
+    this.view.description = this.container.filters.active ? `filtered: ${this.container.filters.describe()}` : undefined;
   }
 
   get groupBy(): GroupField {
@@ -107,7 +116,6 @@ export class ExamplesTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     this.groupNodes = new Map(groups.map((g) => [groupId(g), g]));
     const health = await this.container.data.request('health', {});
     await vscode.commands.executeCommand('setContext', 'learningViewer.empty', health.examples === 0);
-    this.view.description = this.container.filters.active ? `filtered: ${this.container.filters.describe()}` : undefined;
     this.view.message =
       health.examples > 0 && groups.length === 0 ? 'No examples match the current filters. Use "Clear Filters" in the title bar to see them all.' : undefined;
     return more ? [...groups, { kind: 'more', parentId: null, loaded: groups.length, total: null }] : groups;

@@ -30,4 +30,10 @@ export const cardStyles = css`
     font-size: 0.9em;
     color: var(--vscode-descriptionForeground, inherit);
   }
+  .detail.up {
+    color: var(--vscode-testing-iconPassed, #388a34);
+  }
+  .detail.down {
+    color: var(--vscode-testing-iconFailed, #e51400);
+  }
 `;

@@ -13,12 +13,14 @@ export class LvCard extends LitElement {
   @property() value = '';
   /** One line under the figure (interval, caveat). */
   @property() detail = '';
+  /** Colours the detail: 'up' (better), 'down' (worse) or none. */
+  @property() tone: '' | 'up' | 'down' = '';
 
   override render() {
     return html`<section class="card" aria-label=${this.label}>
       <div class="label">${this.label}</div>
       <div class="value" data-testid="value">${this.value}</div>
-      <div class="detail">${this.detail}</div>
+      <div class="detail ${this.tone}">${this.detail}</div>
     </section>`;
   }
 }

@@ -26,3 +26,15 @@ export async function workbenchShows(text: string): Promise<void> {
 export async function screenshot(name: string): Promise<void> {
   await call('screenshot', { name });
 }
+
+export async function webviewFill(testId: string, text: string): Promise<void> {
+  await call('webviewFill', { testId, text });
+}
+
+export async function webviewSelect(label: string, value: string): Promise<void> {
+  await call('webviewSelect', { label, value });
+}
+
+export async function webviewClickTestId(testId: string, index = 0): Promise<void> {
+  await call('webviewClickTestId', { testId, index });
+}

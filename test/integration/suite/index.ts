@@ -9,6 +9,8 @@ export function run(): Promise<void> {
   require('./foundation.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./treeStatusExport.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  require('./panel.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const passed = runner.stats?.passes ?? 0;

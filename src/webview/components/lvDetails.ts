@@ -1,0 +1,171 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { StoredExample } from '../../shared/example';
+import { formatDateTime } from '../format';
+import { tableStyles } from './tables.css';
+
+/** Every field of one example; its feedback editable in place. Data is rendered as text, links are not followed. */
+@customElement('lv-details')
+export class LvDetails extends LitElement {
+  static override styles = [
+    tableStyles,
+    css`
+      :host {
+        display: block;
+        border-left: 1px solid var(--vscode-widget-border, rgba(128, 128, 128, 0.3));
+        padding: 0 0 0 12px;
+        min-width: 0;
+        /* Stays in view while the table scrolls. */
+        position: sticky;
+        top: 0;
+        align-self: start;
+        max-height: 100vh;
+        overflow: auto;
+      }
+      header {
+        display: flex;
+        gap: 8px;
+        align-items: baseline;
+        justify-content: space-between;
+      }
+      h2 {
+        font-size: 1.05em;
+        margin: 0 0 6px;
+        overflow-wrap: anywhere;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 2px 10px;
+        margin: 6px 0;
+      }
+      dt {
+        color: var(--vscode-descriptionForeground, inherit);
+      }
+      dd {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+      pre {
+        font-family: var(--vscode-editor-font-family, monospace);
+        font-size: var(--vscode-editor-font-size, 12px);
+        background: var(--vscode-textCodeBlock-background, rgba(128, 128, 128, 0.12));
+        padding: 8px;
+        overflow: auto;
+        max-height: 320px;
+        white-space: pre;
+      }
+      textarea {
+        width: 100%;
+        box-sizing: border-box;
+        min-height: 4em;
+        font: inherit;
+        color: var(--vscode-input-foreground, inherit);
+        background: var(--vscode-input-background, transparent);
+        border: 1px solid var(--vscode-input-border, rgba(128, 128, 128, 0.4));
+      }
+      button {
+        font: inherit;
+        padding: 2px 10px;
+        border: 1px solid var(--vscode-button-border, transparent);
+        background: var(--vscode-button-secondaryBackground, #5f6a79);
+        color: var(--vscode-button-secondaryForeground, #fff);
+        cursor: pointer;
+      }
+      button.primary {
+        background: var(--vscode-button-background, #007acc);
+        color: var(--vscode-button-foreground, #fff);
+      }
+      .status {
+        margin-left: 8px;
+      }
+    `,
+  ];
+
+  /** The example shown. */
+  @property({ attribute: false }) example!: StoredExample;
+  @state() private saving: 'idle' | 'saving' | 'saved' | 'failed' = 'idle';
+  @state() private saveError = '';
+
+  /** Focuses the feedback box (the `f` key). */
+  focusFeedback(): void {
+    this.renderRoot.querySelector('textarea')?.focus();
+  }
+
+  private emit(name: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+
+  private save(): void {
+    const text = this.renderRoot.querySelector('textarea')?.value ?? '';
+    this.saving = 'saving';
+    this.emit('lv-feedback', {
+      id: this.example.id,
+      feedback: text.trim() === '' ? null : text,
+      done: (error?: string) => {
+        this.saving = error ? 'failed' : 'saved';
+        this.saveError = error ?? '';
+      },
+    });
+  }
+
+  override render() {
+    const e = this.example;
+    const when = formatDateTime(e.timestamp);
+    const metrics = Object.entries(e.metrics);
+    const extra = Object.entries(e.extra);
+    return html`<section aria-label="Example details" data-testid="details">
+      <header>
+        <h2>${e.taskDescription ?? e.id}</h2>
+        <button aria-label="Close details (Esc)" @click=${() => this.emit('lv-close', null)}>×</button>
+      </header>
+      <dl>
+        <dt>Outcome</dt>
+        <dd class=${e.success ? 'ok' : 'bad'}>${e.success ? 'Succeeded' : 'Failed'}</dd>
+        <dt>When</dt>
+        <dd title=${when.title}>${when.text}${e.futureTimestamp ? ' (in the future when imported)' : ''}</dd>
+        <dt>Model</dt>
+        <dd>${e.model ?? '–'}</dd>
+        <dt>Tags</dt>
+        <dd>${e.tags.join(', ') || '–'}</dd>
+        <dt>Tokens</dt>
+        <dd>${e.tokens?.toLocaleString() ?? '–'}</dd>
+        <dt>Session</dt>
+        <dd>${e.sessionId ?? '–'}</dd>
+        <dt>ID</dt>
+        <dd>${e.id}</dd>
+        ${e.source ? html`<dt>Source</dt><dd>${e.source.file}:${e.source.line}</dd>` : nothing}
+      </dl>
+      ${metrics.length
+        ? html`<table aria-label="Metrics"><thead><tr><th>Metric</th><th>Value</th></tr></thead>
+            <tbody>${metrics.map(([k, v]) => html`<tr><td>${k}</td><td>${typeof v === 'string' ? v : JSON.stringify(v)}</td></tr>`)}</tbody></table>`
+        : nothing}
+      ${extra.length
+        ? html`<h3>Other fields</h3><table aria-label="Other fields"><tbody>${extra.map(([k, v]) => html`<tr><td>${k}</td><td>${typeof v === 'string' ? v : JSON.stringify(v)}</td></tr>`)}</tbody></table>`
+        : nothing}
+      <h3>Code context</h3>
+      ${e.codeContext
+        ? html`<pre data-testid="code">${e.codeContext}</pre>
+            <button @click=${() => this.emit('lv-open-code', e.id)}>Open in Editor</button>`
+        : html`<p class="muted">No code context.</p>`}
+      <h3><label for="feedback">Human feedback</label></h3>
+      <textarea id="feedback" data-testid="feedback" .value=${e.humanFeedback ?? ''} @keydown=${(ev: KeyboardEvent) => {
+          // Typing here is text, not shortcuts; Esc leaves the box (a second Esc closes the details).
+          ev.stopPropagation();
+          if (ev.key === 'Escape') (ev.target as HTMLTextAreaElement).blur();
+        }}></textarea>
+      <div>
+        <button class="primary" @click=${() => this.save()} ?disabled=${this.saving === 'saving'}>Save feedback</button>
+        <span class="status" role="status"
+          >${this.saving === 'saving' ? 'Saving…' : this.saving === 'saved' ? 'Saved.' : this.saving === 'failed' ? `Not saved: ${this.saveError}` : ''}</span
+        >
+      </div>
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lv-details': LvDetails;
+  }
+}

@@ -1,0 +1,161 @@
+import { html, LitElement, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { Filters } from '../../shared/filters';
+import { NO_FILTERS } from '../../shared/filters';
+import { filterBarStyles } from './filterBar.css';
+import { linkButtonStyles } from './linkButton.css';
+
+const DAY = 86_400_000;
+const PRESETS = [
+  { id: 'all', label: 'All time', days: null },
+  { id: '7', label: 'Last 7 days', days: 7 },
+  { id: '30', label: 'Last 30 days', days: 30 },
+  { id: '90', label: 'Last 90 days', days: 90 },
+] as const;
+
+/** Local midnight `days - 1` days before today: "the last N days" including today. */
+export function presetSince(days: number, now = new Date()): number {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() - days + 1).getTime();
+}
+
+function presetOf(f: Filters): string {
+  if (f.since === null && f.until === null) return 'all';
+  const match = PRESETS.find((p) => p.days !== null && f.until === null && f.since === presetSince(p.days));
+  return match ? match.id : 'custom';
+}
+
+const toDateInput = (ms: number | null) => (ms === null ? '' : new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 10));
+const fromDateInput = (text: string) => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime() : null;
+};
+
+/** The shared filters: date range, outcome, tags, model, text, code regex; active ones as removable chips. */
+@customElement('lv-filter-bar')
+export class LvFilterBar extends LitElement {
+  static override styles = [filterBarStyles, linkButtonStyles];
+
+  /** The filters in force (from the host's state). */
+  @property({ attribute: false }) filters: Filters = NO_FILTERS;
+  /** Tags with their counts, for the autocomplete list. */
+  @property({ attribute: false }) tags: { tag: string; total: number }[] = [];
+  /** Models with their counts. */
+  @property({ attribute: false }) models: { model: string; total: number }[] = [];
+  private searchTimer: number | undefined;
+
+  private change(next: Partial<Filters>): void {
+    this.dispatchEvent(new CustomEvent<Filters>('lv-filters', { detail: { ...this.filters, ...next }, bubbles: true, composed: true }));
+  }
+
+  /** Focuses the text search (the `/` key). */
+  focusSearch(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]')?.focus();
+  }
+
+  private onPreset(e: Event): void {
+    const id = (e.target as HTMLSelectElement).value;
+    const preset = PRESETS.find((p) => p.id === id);
+    if (id === 'custom') this.change({ since: this.filters.since ?? presetSince(30), until: this.filters.until });
+    else if (preset) this.change({ since: preset.days === null ? null : presetSince(preset.days), until: null });
+  }
+
+  private onSearch(e: Event): void {
+    const value = (e.target as HTMLInputElement).value;
+    window.clearTimeout(this.searchTimer);
+    // Typing is debounced: one request when the user pauses.
+    this.searchTimer = window.setTimeout(() => {
+      const regex = this.renderRoot.querySelector<HTMLInputElement>('#regex')?.checked ?? false;
+      this.change(regex ? { codeRegex: value || null, search: null } : { search: value || null, codeRegex: null });
+    }, 300);
+  }
+
+  private onTag(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    const tag = input.value.trim();
+    if (!tag || this.filters.tags.includes(tag)) return;
+    input.value = '';
+    this.change({ tags: [...this.filters.tags, tag] });
+  }
+
+  override render() {
+    const f = this.filters;
+    const preset = presetOf(f);
+    const chips: { label: string; clear: Partial<Filters> }[] = [];
+    if (f.since !== null || f.until !== null) {
+      const p = PRESETS.find((x) => x.id === preset);
+      chips.push({ label: p ? p.label : `${toDateInput(f.since) || '…'} – ${f.until ? toDateInput(f.until - DAY) : '…'}`, clear: { since: null, until: null } });
+    }
+    if (f.success !== null) chips.push({ label: f.success ? 'Succeeded' : 'Failed', clear: { success: null } });
+    for (const t of f.tags) chips.push({ label: `tag: ${t}`, clear: { tags: f.tags.filter((x) => x !== t) } });
+    if (f.andTag) chips.push({ label: `tag: ${f.andTag}`, clear: { andTag: null } });
+    if (f.model !== null) chips.push({ label: `model: ${f.model}`, clear: { model: null } });
+    if (f.session !== null) chips.push({ label: `session: ${f.session.slice(0, 8)}`, clear: { session: null } });
+    if (f.search) chips.push({ label: `text: ${f.search}`, clear: { search: null } });
+    if (f.codeRegex) chips.push({ label: `code: /${f.codeRegex}/`, clear: { codeRegex: null } });
+    return html`<div class="row" role="group" aria-label="Filters">
+        <label
+          >Range
+          <select aria-label="Date range" @change=${this.onPreset} .value=${preset}>
+            ${PRESETS.map((p) => html`<option value=${p.id} ?selected=${preset === p.id}>${p.label}</option>`)}
+            <option value="custom" ?selected=${preset === 'custom'}>Custom…</option>
+          </select></label
+        >
+        ${preset === 'custom'
+          ? html`<input type="date" aria-label="From" .value=${toDateInput(f.since)} @change=${(e: Event) => this.change({ since: fromDateInput((e.target as HTMLInputElement).value) })} />
+              <input
+                type="date"
+                aria-label="To"
+                .value=${f.until ? toDateInput(f.until - DAY) : ''}
+                @change=${(e: Event) => {
+                  const d = fromDateInput((e.target as HTMLInputElement).value);
+                  this.change({ until: d === null ? null : d + DAY });
+                }}
+              />`
+          : nothing}
+        <label
+          >Outcome
+          <select
+            aria-label="Outcome"
+            @change=${(e: Event) => {
+              const v = (e.target as HTMLSelectElement).value;
+              this.change({ success: v === 'all' ? null : v === 'success' });
+            }}
+          >
+            <option value="all" ?selected=${f.success === null}>All</option>
+            <option value="success" ?selected=${f.success === true}>Succeeded</option>
+            <option value="failure" ?selected=${f.success === false}>Failed</option>
+          </select></label
+        >
+        <label
+          >Tag
+          <input type="text" list="lv-tags" aria-label="Add a tag filter" placeholder="add tag…" size="10" @change=${this.onTag} />
+          <datalist id="lv-tags">${this.tags.map((t) => html`<option value=${t.tag}>${t.total.toLocaleString()} examples</option>`)}</datalist></label
+        >
+        <label
+          >Model
+          <select aria-label="Model" @change=${(e: Event) => this.change({ model: (e.target as HTMLSelectElement).value || null })}>
+            <option value="" ?selected=${f.model === null}>All models</option>
+            ${this.models.map((m) => html`<option value=${m.model} ?selected=${f.model === m.model}>${m.model} (${m.total.toLocaleString()})</option>`)}
+          </select></label
+        >
+        <input type="search" aria-label="Search descriptions, code and feedback" placeholder="Search… ( / )" .value=${f.codeRegex ?? f.search ?? ''} @input=${this.onSearch} />
+        <label title="Treat the search as a regular expression over the code"><input id="regex" type="checkbox" .checked=${f.codeRegex !== null} /> regex in code</label>
+      </div>
+      ${chips.length
+        ? html`<div class="chips" aria-label="Active filters">
+            ${chips.map(
+              (c) => html`<span class="chip" data-testid="chip"
+                >${c.label}<button aria-label=${`Remove filter ${c.label}`} @click=${() => this.change(c.clear)}>×</button></span
+              >`,
+            )}
+            <button class="link" @click=${() => this.change(NO_FILTERS)}>Clear all</button>
+          </div>`
+        : nothing}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lv-filter-bar': LvFilterBar;
+  }
+}

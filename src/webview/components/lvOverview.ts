@@ -1,0 +1,153 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { DashboardState } from '../../shared/dashboardProtocol';
+import type { Filters } from '../../shared/filters';
+import { formatCount, formatPercent } from '../format';
+import { tableStyles } from './tables.css';
+import './lvCard';
+import './lvTrendChart';
+
+/** Below this many examples a rate is marked instead of ranked as if it were large. */
+export const SMALL_SAMPLE = 20;
+const Z2 = 1.959963984540054 ** 2;
+
+function wilson(s: number, n: number): [number, number] {
+  const p = s / n;
+  const d = 1 + Z2 / n;
+  const c = (p + Z2 / (2 * n)) / d;
+  const h = (Math.sqrt(Z2) * Math.sqrt((p * (1 - p)) / n + Z2 / (4 * n * n))) / d;
+  return [Math.max(0, c - h), Math.min(1, c + h)];
+}
+
+function rateCell(successes: number, total: number) {
+  if (total === 0) return html`<td class="num muted">–</td><td class="muted">–</td>`;
+  const [lo, hi] = wilson(successes, total);
+  return html`<td class="num">${formatPercent(successes / total)}</td>
+    <td class="muted">${formatPercent(lo)}–${formatPercent(hi)}${total < SMALL_SAMPLE ? html` <span title="fewer than ${SMALL_SAMPLE} examples">(small)</span>` : nothing}</td>`;
+}
+
+/** Overview: the four headline cards, the daily trend, per tag and per model. */
+@customElement('lv-overview')
+export class LvOverview extends LitElement {
+  static override styles = [
+    tableStyles,
+    css`
+      .cards {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(min(170px, 100%), 1fr));
+        gap: 10px;
+        margin-bottom: 12px;
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(min(320px, 100%), 1fr));
+        gap: 16px;
+        margin-top: 12px;
+      }
+      h2 {
+        font-size: 1.05em;
+        margin: 12px 0 6px;
+      }
+    `,
+  ];
+
+  /** The host's whole snapshot. */
+  @property({ attribute: false }) state!: DashboardState;
+
+  private filterBy(next: Partial<Filters>): void {
+    this.dispatchEvent(new CustomEvent<Filters>('lv-filters', { detail: { ...this.state.filters, ...next }, bubbles: true, composed: true }));
+  }
+
+  private cards() {
+    const { summary } = this.state;
+    const r = summary.rate;
+    const prev = summary.previous?.rate;
+    let change = '';
+    if (prev && prev.rate !== null && r.rate !== null) {
+      const pts = (r.rate - prev.rate) * 100;
+      change = ` · ${pts >= 0 ? '↑' : '↓'} ${Math.abs(pts).toFixed(1)} pts vs previous period`;
+    }
+    const [lo, hi] = r.interval ?? [0, 0];
+    const small = r.total < SMALL_SAMPLE;
+    return html`<div class="cards">
+      <lv-card
+        data-testid="card-success"
+        label="Success rate"
+        .value=${r.rate === null ? '–' : small ? `${r.successes} of ${r.total}` : formatPercent(r.rate)}
+        .detail=${r.rate === null
+          ? 'no examples under these filters'
+          : small
+            ? `only ${r.total} examples: between ${formatPercent(lo)} and ${formatPercent(hi)}`
+            : `95% interval ${formatPercent(lo)} – ${formatPercent(hi)}${change}`}
+        .tone=${change.includes('↑') ? 'up' : change.includes('↓') ? 'down' : ''}
+      ></lv-card>
+      <lv-card data-testid="card-examples" label="Examples" .value=${formatCount(r.total)} .detail=${`${formatCount(r.successes)} succeeded`}></lv-card>
+      <lv-card
+        data-testid="card-time"
+        label="Avg execution time"
+        .value=${summary.avgExecutionTime === null ? '–' : `${summary.avgExecutionTime.toFixed(2)} s`}
+        .detail=${'metrics.execution_time'}
+      ></lv-card>
+      <lv-card
+        data-testid="card-tokens"
+        label="Tokens"
+        .value=${formatCount(summary.totalTokens)}
+        .detail=${summary.avgTokens === null ? 'no token counts' : `${formatCount(Math.round(summary.avgTokens))} per example`}
+      ></lv-card>
+    </div>`;
+  }
+
+  override render() {
+    const s = this.state;
+    return html`${this.cards()}
+      <h2>Daily trend</h2>
+      ${s.daily.length ? html`<lv-trend-chart .days=${s.daily}></lv-trend-chart>` : html`<p class="muted">No days to show.</p>`}
+      <div class="grid">
+        <section aria-labelledby="by-tag">
+          <h2 id="by-tag">Per tag</h2>
+          <div class="scroll">
+            <table data-testid="tags">
+              <thead><tr><th>Tag</th><th class="num">Examples</th><th class="num">Success</th><th>95% interval</th></tr></thead>
+              <tbody>
+                ${s.byTag.slice(0, 100).map(
+                  (t) => html`<tr>
+                    <td><button class="cell" title="Filter by this tag" @click=${() => this.filterBy({ tags: [t.tag], tagMode: 'any' })}>${t.tag}</button></td>
+                    <td class="num">${formatCount(t.total)}</td>
+                    ${rateCell(t.successes, t.total)}
+                  </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>
+        </section>
+        <section aria-labelledby="by-model">
+          <h2 id="by-model">Per model</h2>
+          <div class="scroll">
+            <table data-testid="models">
+              <thead>
+                <tr><th>Model</th><th class="num">Examples</th><th class="num">Success</th><th>95% interval</th><th class="num">Tokens/ex.</th><th class="num">Tokens/success</th><th class="num">Avg time</th></tr>
+              </thead>
+              <tbody>
+                ${s.byModel.map(
+                  (m) => html`<tr>
+                    <td><button class="cell" title="Filter by this model" @click=${() => this.filterBy({ model: m.model })}>${m.model}</button></td>
+                    <td class="num">${formatCount(m.total)}</td>
+                    ${rateCell(m.successes, m.total)}
+                    <td class="num">${m.total ? formatCount(Math.round(m.tokens / m.total)) : '–'}</td>
+                    <td class="num">${m.successes ? formatCount(Math.round(m.successTokens / m.successes)) : '–'}</td>
+                    <td class="num">${m.avgExecutionTime === null ? '–' : `${m.avgExecutionTime.toFixed(2)} s`}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lv-overview': LvOverview;
+  }
+}

@@ -1,0 +1,60 @@
+import { css } from 'lit';
+
+/** Tables shared by the overview and the examples list. */
+export const tableStyles = css`
+  table {
+    border-collapse: collapse;
+    width: 100%;
+    font-variant-numeric: tabular-nums;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 3px 6px;
+    border-bottom: 1px solid var(--vscode-widget-border, rgba(128, 128, 128, 0.2));
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    max-width: 28em;
+  }
+  th {
+    font-weight: 600;
+    color: var(--vscode-descriptionForeground, inherit);
+  }
+  td.num,
+  th.num {
+    text-align: right;
+  }
+  tbody tr:hover {
+    background: var(--vscode-list-hoverBackground, rgba(128, 128, 128, 0.1));
+  }
+  tr[aria-selected='true'] {
+    background: var(--vscode-list-activeSelectionBackground, rgba(0, 120, 212, 0.3));
+    color: var(--vscode-list-activeSelectionForeground, inherit);
+  }
+  button.cell {
+    background: none;
+    border: none;
+    padding: 0;
+    font: inherit;
+    color: var(--vscode-textLink-foreground, #3794ff);
+    cursor: pointer;
+    text-align: left;
+  }
+  :focus-visible {
+    outline: 1px solid var(--vscode-focusBorder, #007fd4);
+    outline-offset: -1px;
+  }
+  .muted {
+    color: var(--vscode-descriptionForeground, inherit);
+  }
+  .ok {
+    color: var(--vscode-testing-iconPassed, #388a34);
+  }
+  .bad {
+    color: var(--vscode-testing-iconFailed, #e51400);
+  }
+  .scroll {
+    overflow-x: auto;
+  }
+`;

@@ -1,0 +1,67 @@
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import type { LearningViewerApi } from '../../../src/extension/extension';
+import { screenshot, webviewClick, webviewClickTestId, webviewFill, webviewSelect, webviewText } from './bridge';
+
+async function api(): Promise<LearningViewerApi> {
+  return vscode.extensions.getExtension<LearningViewerApi>('learning-viewer.learning-viewer')!.activate();
+}
+
+/** Runs after the tree suite: the store holds its 500 examples and the 5 of the foundation suite. */
+describe('the Learning Viewer panel, in a real VS Code', () => {
+  it('shows the card numbers of the known dataset and a table row', async () => {
+    const { container } = await api();
+    await container.filters.clear();
+    await vscode.commands.executeCommand('learningViewer.openDashboard');
+    // Expected from the rows, one by one, not from the totals the cards are built from.
+    const all = await container.data.request('examplesPage', { limit: 1000 });
+    assert.equal(all.total, 505);
+    const successes = all.rows.filter((r) => r.success).length;
+    const tokens = all.rows.reduce((sum, r) => sum + (r.tokens ?? 0), 0);
+    assert.match(await webviewText('card-examples', '505'), new RegExp(`505 ${successes} succeeded`));
+    assert.match(await webviewText('card-success'), new RegExp(`${((successes / 505) * 100).toFixed(1)}%`));
+    assert.match(await webviewText('card-tokens'), new RegExp(tokens.toLocaleString('en-US')));
+    await screenshot('panel-overview');
+    await webviewClick('tab', 'Examples');
+    const newest = all.rows[0]!;
+    assert.match(await webviewText('row', newest.taskDescription ?? newest.id), new RegExp((newest.taskDescription ?? newest.id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  });
+
+  it('edits feedback in the details and the store has it', async () => {
+    const { container } = await api();
+    const first = (await container.data.request('examplesPage', { limit: 1 })).rows[0]!;
+    await webviewClickTestId('row', 0);
+    await webviewText('details', first.id);
+    await webviewFill('feedback', 'Reviewed in the panel');
+    await webviewClick('button', 'Save feedback');
+    await webviewText('details', 'Saved.');
+    assert.equal((await container.data.request('example', { id: first.id }))!.humanFeedback, 'Reviewed in the panel');
+    await screenshot('panel-details');
+  });
+
+  it('a filter set in the panel is shared: the tree and the figures follow', async () => {
+    const { container } = await api();
+    const changed = new Promise<void>((resolve) => {
+      const sub = container.filters.onDidChange(() => {
+        sub.dispose();
+        resolve();
+      });
+    });
+    await webviewSelect('Outcome', 'failure');
+    await changed;
+    assert.equal(container.filters.filters.success, false);
+    assert.match(container.tree.view.description ?? '', /failures/);
+    await webviewClick('tab', 'Overview');
+    const failures = (await container.data.request('summary', { filters: container.filters.filters })).rate.total;
+    assert.match(await webviewText('card-examples', `${failures}`), new RegExp(`^EXAMPLES ${failures}`, 'i'));
+    await container.filters.clear();
+  });
+
+  it('clicking an example in the tree opens its details in the panel', async () => {
+    const { container } = await api();
+    const id = 'tree-7';
+    await vscode.commands.executeCommand('learningViewer.showExample', id);
+    assert.match(await webviewText('details', id), new RegExp(id));
+    assert.ok(container);
+  });
+});

@@ -1,0 +1,162 @@
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { answer, fromHost, nextRequest, PanelHarness, posted, row, state } from './panelHarness';
+
+const shots = join(__dirname, '..', '..', 'test-results', 'screenshots');
+
+async function lastPosted(p: Page, type: string): Promise<Record<string, unknown> | undefined> {
+  return ((await posted(p)) as Record<string, unknown>[]).filter((m) => m.type === type).at(-1);
+}
+
+async function examplesTab(p: Page, rows = Array.from({ length: 5 }, (_, i) => row(i))): Promise<void> {
+  await fromHost(p, { type: 'didChangeState', state: state() });
+  await p.getByRole('tab', { name: 'Examples' }).click();
+  const req = await nextRequest(p, 'examplesPage');
+  await answer(p, req.id, { rows, total: rows.length });
+  await p.getByTestId('row').first().waitFor();
+}
+
+describe('panel interactions in Chromium', () => {
+  const harness = new PanelHarness();
+  before(() => harness.start());
+  after(() => harness.stop());
+
+  it('filters produce the right setFilters messages: outcome, model, tag click, chip removal', async () => {
+    const p = await harness.open();
+    await fromHost(p, { type: 'didChangeState', state: state() });
+    await p.getByLabel('Outcome').selectOption('failure');
+    assert.deepEqual((await lastPosted(p, 'setFilters'))!.filters, { ...state().filters, success: false });
+    await p.getByLabel('Model', { exact: true }).selectOption('Mistral 7B');
+    assert.equal(((await lastPosted(p, 'setFilters'))!.filters as { model: string }).model, 'Mistral 7B');
+    await p.getByTestId('tags').getByRole('button', { name: 'auth' }).click();
+    assert.deepEqual(((await lastPosted(p, 'setFilters'))!.filters as { tags: string[] }).tags, ['auth']);
+    // The host answers with the new state: chips show, and removing one sends the filters without it.
+    await fromHost(p, { type: 'didChangeState', state: state({ version: 2, filters: { ...state().filters, tags: ['auth'], success: false } }) });
+    await p.getByTestId('chip').filter({ hasText: 'tag: auth' }).waitFor();
+    await p.getByRole('button', { name: 'Remove filter tag: auth' }).click();
+    assert.deepEqual((await lastPosted(p, 'setFilters'))!.filters, { ...state().filters, success: false });
+    await p.getByLabel('Date range').selectOption('7');
+    const since = ((await lastPosted(p, 'setFilters'))!.filters as { since: number }).since;
+    const midnight = new Date();
+    midnight.setHours(0, 0, 0, 0);
+    midnight.setDate(midnight.getDate() - 6);
+    assert.equal(since, midnight.getTime(), 'the last 7 days start at local midnight six days ago');
+    await p.close();
+  });
+
+  it('search is debounced into one request; / focuses it', async () => {
+    const p = await harness.open();
+    await fromHost(p, { type: 'didChangeState', state: state() });
+    await p.locator('body').press('/');
+    await p.keyboard.type('refresh token');
+    await p.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'setFilters'));
+    const sets = ((await posted(p)) as { type: string; filters?: { search: string } }[]).filter((m) => m.type === 'setFilters');
+    assert.equal(sets.length, 1);
+    assert.equal(sets[0]!.filters!.search, 'refresh token');
+    await p.close();
+  });
+
+  it('keyboard: j/k move, Enter opens details, f focuses feedback, Esc closes; feedback is saved', async () => {
+    const p = await harness.open();
+    await examplesTab(p);
+    await p.locator('.table-focus').focus();
+    await p.keyboard.press('j');
+    await p.keyboard.press('j');
+    assert.equal(await p.locator('tr[aria-selected="true"]').getAttribute('data-id'), 'ex-1');
+    await p.keyboard.press('k');
+    assert.equal(await p.locator('tr[aria-selected="true"]').getAttribute('data-id'), 'ex-0');
+    await p.keyboard.press('Enter');
+    const detail = await nextRequest(p, 'example');
+    assert.deepEqual(detail.params, { id: 'ex-0' });
+    await answer(p, detail.id, row(0, { codeContext: 'def f():\n    return 1', extra: { kimi_version: '0.9' } }));
+    await p.getByTestId('details').waitFor();
+    await p.getByTestId('code').getByText('return 1').waitFor();
+    await p.getByText('kimi_version').waitFor();
+    await p.screenshot({ path: join(shots, 'details-dark.png') });
+    await p.keyboard.press('f');
+    await p.waitForFunction(() => document.querySelector('lv-app')!.shadowRoot!.querySelector('lv-examples')!.shadowRoot!.querySelector('lv-details')!.shadowRoot!.activeElement?.id === 'feedback');
+    await p.keyboard.type('Missed the edge case');
+    await p.getByRole('button', { name: 'Save feedback' }).click();
+    const save = await nextRequest(p, 'setFeedback');
+    assert.deepEqual(save.params, { id: 'ex-0', feedback: 'Missed the edge case' });
+    await answer(p, save.id, true);
+    await p.getByText('Saved.').waitFor();
+    await p.getByTestId('feedback').press('Escape');
+    await p.keyboard.press('Escape');
+    await p.getByTestId('details').waitFor({ state: 'detached' });
+    await p.close();
+  });
+
+  it('ignores a stale reply: an older page answered last does not replace the newer one', async () => {
+    const p = await harness.open();
+    await examplesTab(p, [row(1)]);
+    // Two refreshes in a row: requests A then B.
+    await fromHost(p, { type: 'didChangeState', state: state({ version: 2 }) });
+    const a = await nextRequest(p, 'examplesPage', 1);
+    await fromHost(p, { type: 'didChangeState', state: state({ version: 3 }) });
+    const b = await nextRequest(p, 'examplesPage', a.id);
+    await answer(p, b.id, { rows: [row(200, { taskDescription: 'Newest' })], total: 1 });
+    await p.getByText('Newest').waitFor();
+    await answer(p, a.id, { rows: [row(100, { taskDescription: 'Stale' })], total: 1 });
+    await p.waitForTimeout(0);
+    assert.equal(await p.getByText('Stale').count(), 0);
+    assert.equal(await p.getByText('Newest').count(), 1);
+    // An older state snapshot arriving late is ignored too.
+    await fromHost(p, { type: 'didChangeState', state: state({ version: 1 }, { examples: 7 }) });
+    assert.equal(await p.getByTestId('examples-stored').textContent(), '1,234 examples stored');
+    await p.close();
+  });
+
+  it('renders HTML and script in descriptions, tags and model names as text, running nothing', async () => {
+    const p = await harness.open();
+    const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    await fromHost(p, {
+      type: 'didChangeState',
+      state: state({
+        byTag: [{ tag: payload, total: 3, successes: 1 }],
+        byModel: [{ model: `<b id="inj">${payload}</b>`, total: 3, successes: 1, tokens: 1, successTokens: 1, avgExecutionTime: null }],
+      }),
+    });
+    await p.getByTestId('tags').getByText(payload).waitFor();
+    await p.getByRole('tab', { name: 'Examples' }).click();
+    const req = await nextRequest(p, 'examplesPage');
+    await answer(p, req.id, { rows: [row(1, { taskDescription: payload, tags: [payload], model: payload })], total: 1 });
+    await p.getByTestId('row').first().waitFor();
+    await p.getByTestId('row').first().click();
+    const d = await nextRequest(p, 'example');
+    await answer(p, d.id, row(1, { taskDescription: payload, codeContext: payload, humanFeedback: payload, extra: { [payload]: payload } }));
+    await p.getByTestId('details').waitFor();
+    assert.equal(await p.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.equal(await p.locator('#inj').count(), 0);
+    assert.equal(await p.locator('lv-app img').count(), 0);
+    await p.close();
+  });
+
+  it('re-colours the chart when the theme changes', async () => {
+    const p = await harness.open('dark');
+    await fromHost(p, { type: 'didChangeState', state: state() });
+    const chart = p.locator('lv-trend-chart');
+    await chart.locator('canvas').waitFor();
+    const before = await chart.evaluate((el) => (el as HTMLElement).dataset.line);
+    await p.evaluate(() => {
+      document.body.style.setProperty('--vscode-charts-green', 'rgb(1, 2, 3)');
+      document.body.className = 'vscode-light';
+    });
+    await p.waitForFunction(() => (document.querySelector('lv-app')!.shadowRoot!.querySelector('lv-overview')!.shadowRoot!.querySelector('lv-trend-chart') as HTMLElement).dataset.line === 'rgb(1, 2, 3)');
+    assert.notEqual(before, 'rgb(1, 2, 3)');
+    const drawMs = await chart.evaluate((el) => (el as unknown as { lastDrawMs: number }).lastDrawMs);
+    console.log(`      chart redraw: ${drawMs.toFixed(1)} ms`);
+    await p.close();
+  });
+
+  it('shows a failed request in place with Retry, not a blank panel', async () => {
+    const p = await harness.open();
+    await fromHost(p, { type: 'didChangeState', state: state({ error: 'The figures could not be computed: the data worker stopped' }) });
+    await p.getByTestId('error').getByText('the data worker stopped').waitFor();
+    await p.getByRole('button', { name: 'Retry' }).click();
+    assert.deepEqual(await lastPosted(p, 'refresh'), { type: 'refresh' });
+    await p.screenshot({ path: join(shots, 'error-dark.png') });
+    await p.close();
+  });
+});
