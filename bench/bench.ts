@@ -97,7 +97,27 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   workerQueries.dashboardRefresh = await timeMedian(() =>
     Promise.all([client.request('summary', { filters: last30 }), client.request('breakdowns', { filters: last30 }), client.request('examplesPage', { limit: 100, filters: last30 })]),
   );
+  // The tree: the largest model group's first page of 200 (the group holds about 40% of the examples).
+  const groups = await client.request('groups', { field: 'model' });
+  const largest = groups.groups[0]!;
+  workerQueries.treeLargestGroupFirstPage = await timeMedian(() =>
+    client.request('examplesPage', { filters: filtersSchema.parse({ model: largest.key }), limit: 200, countTotal: false }),
+  );
+  result.treeLargestGroupExamples = largest.total;
+  // The panel's state message: what one refresh sends to the webview.
+  const [summaryAll, breakdownsAll] = await Promise.all([client.request('summary', {}), client.request('breakdowns', {})]);
+  result.panelStateMessageBytes = Buffer.byteLength(JSON.stringify({ type: 'didChangeState', state: { summary: summaryAll, ...breakdownsAll } }));
   result.workerQueriesMs = workerQueries;
+  // Export of every example to CSV, streamed; memory sampled meanwhile.
+  const csv = join(dataRoot, `export-${n}.csv`);
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
+  t = performance.now();
+  const exported = await client.request('exportExamples', { path: csv, format: 'csv', operationId: 'bench' }, 0);
+  result.exportCsv = { ms: performance.now() - t, written: exported.written, bytes: statSync(csv).size, rssGrowthBytes: rssPeak - rssBefore };
+  clearInterval(sampler);
+  rmSync(csv, { force: true });
   await client.dispose();
 
   // 3. Cold start: a new worker loads the snapshot and answers its first question.
@@ -173,6 +193,9 @@ function markdown(results: Record<string, unknown>[]): string {
     row('host event-loop delay p99 / max, import + save', (r) => `${r.hostEventLoopDelayMs.p99.toFixed(1)} / ${r.hostEventLoopDelayMs.max.toFixed(1)} ms`),
     row('cold start to first answer', (r) => fmt(r.coldStartToFirstAnswerMs)),
     row('peak RSS (host + worker)', (r) => `${(r.peakRssBytes / 1048576).toFixed(0)} MB`),
+    row('export to CSV (all)', (r) => `${fmt(r.exportCsv.ms)}, RSS +${(r.exportCsv.rssGrowthBytes / 1048576).toFixed(0)} MB`),
+    row('panel state message', (r) => `${(r.panelStateMessageBytes / 1024).toFixed(1)} KB`),
+    row('largest tree group', (r) => `${Number(r.treeLargestGroupExamples).toLocaleString('en-US')} examples`),
     ...Object.keys((results[0]?.workerQueriesMs as object) ?? {}).map((q) => row(`query via worker: ${q}`, (r) => fmt(r.workerQueriesMs[q]))),
     ...names.map((q) => row(`sql.js vs native: ${q}`, (r) => `${fmt(r.sqljsVsNative[q].sqljsMs)} vs ${fmt(r.sqljsVsNative[q].nativeMs)} (×${r.sqljsVsNative[q].ratio.toFixed(2)})`)),
     ``,

@@ -171,7 +171,7 @@ async function runExamples(values: FilterValues & { db?: string; json?: boolean;
     }
     let n = 0;
     if (values.json) process.stdout.write('[');
-    for (const e of iterateExamples(store, { filters, sort: 'timestamp', direction: 'desc' })) {
+    for (const e of iterateExamples(store, { filters })) {
       if (n >= limit) break;
       const text = JSON.stringify(toKimiRecord(e));
       process.stdout.write(values.json ? `${n > 0 ? ',' : ''}\n${text}` : `${text}\n`);

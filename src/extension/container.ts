@@ -9,6 +9,7 @@ import { readSettings } from './settings';
 import { registerCommands } from './commands/registerCommands';
 import { FilterState } from './filters/filterState';
 import { registerExampleDocuments } from './examples/exampleDocuments';
+import { SavedViewsStore } from './views/savedViewsStore';
 
 /**
  * Creates the services once and disposes them in reverse order through one
@@ -22,6 +23,7 @@ export class Container implements vscode.Disposable {
   readonly statusBar: HealthStatusBar;
   readonly follower: LogFollower;
   readonly filters: FilterState;
+  readonly savedViews: SavedViewsStore;
   /** Imports under way (the command and the follower), for the status bar's spinner. */
   private importsRunning = 0;
   private readonly disposables: vscode.Disposable[] = [];
@@ -58,6 +60,7 @@ export class Container implements vscode.Disposable {
     });
 
     this.filters = new FilterState(context.workspaceState);
+    this.savedViews = new SavedViewsStore();
     this.tree = new ExamplesTree(this);
     this.statusBar = new HealthStatusBar(this);
     this.follower = new LogFollower(this);
@@ -65,6 +68,7 @@ export class Container implements vscode.Disposable {
       this.log,
       this.changeEmitter,
       this.filters,
+      this.savedViews,
       this.tree,
       this.statusBar,
       this.follower,

@@ -26,6 +26,10 @@ export const dashboardStateSchema = z.object({
   daily: z.array(z.object({ day: z.string(), ...countRow })).max(5000),
   /** The workspace is trusted (the external learner may run). */
   trusted: z.boolean(),
+  /** The names of the workspace's saved views (.vscode/learning-views.json). */
+  savedViews: z.array(z.string()).max(1000).default([]),
+  /** What is wrong with that file, when it cannot be read. */
+  savedViewsProblem: z.string().nullable().default(null),
   /** A request for the figures failed: what happened, shown in place with Retry. */
   error: z.string().nullable().default(null),
 });
@@ -34,7 +38,7 @@ export type DashboardState = z.infer<typeof dashboardStateSchema>;
 /** What the panel may ask and get an answer to, matched by id. */
 export const panelRequests = {
   /** One page of the filtered examples (without code). */
-  examplesPage: { params: pageRequestSchema, result: z.object({ rows: z.array(storedExampleSchema), total: z.number() }) },
+  examplesPage: { params: pageRequestSchema, result: z.object({ rows: z.array(storedExampleSchema), total: z.number().nullable() }) },
   /** One example with everything. */
   example: { params: z.object({ id: z.string() }), result: storedExampleSchema.nullable() },
   /** Distinct values with counts, for autocomplete. */
@@ -63,10 +67,13 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
       'learningViewer.exportData',
       'learningViewer.loadSampleData',
       'learningViewer.configureLogFollowing',
+      'learningViewer.saveView',
     ]),
   }),
   /** Open an example's code context in an untitled editor. */
   z.object({ type: z.literal('openCode'), id: z.string() }),
+  /** Apply a saved view by name. */
+  z.object({ type: z.literal('applyView'), name: z.string() }),
   /** Ask for the state again (Retry after an error). */
   z.object({ type: z.literal('refresh') }),
   /** A request with a reply matched by `id`. */

@@ -65,5 +65,7 @@ export const pageRequestSchema = z.object({
   direction: z.enum(['asc', 'desc']).default('desc'),
   offset: z.number().int().nonnegative().default(0),
   limit: z.number().int().min(1).max(1000).default(100),
+  /** Count the filtered total too (false when the caller knows it). */
+  countTotal: z.boolean().default(true),
 });
 export type PageRequest = z.input<typeof pageRequestSchema>;

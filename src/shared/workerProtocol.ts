@@ -40,7 +40,7 @@ export const workerMethods = {
   /** Totals over every stored example. */
   summary: { params: z.object({ filters: filtersSchema.optional() }), result: summarySchema },
   /** One page of the filtered, sorted examples (without their code context) and the filtered total. */
-  examplesPage: { params: pageRequestSchema, result: z.object({ rows: z.array(storedExampleSchema), total: z.number().int() }) },
+  examplesPage: { params: pageRequestSchema, result: z.object({ rows: z.array(storedExampleSchema), total: z.number().int().nullable() }) },
   /** One example with everything, or null. */
   example: { params: z.object({ id: z.string() }), result: storedExampleSchema.nullable() },
   /** Examples and successes per tag, per model and per day under the filters. */

@@ -94,7 +94,16 @@ export class LvApp extends LitElement {
     const banner = s.health.reason ? html`<div class="banner" role="alert" data-testid="banner">${s.health.reason}</div>` : nothing;
     if (s.health.examples === 0 && s.health.state !== 'unavailable') return html`${banner}${this.renderEmpty()}${this.renderHealth(s)}`;
     return html`${banner}
-      <lv-filter-bar .filters=${s.filters} .tags=${s.byTag} .models=${s.byModel} @lv-filters=${(e: CustomEvent<Filters>) => this.setFilters(e.detail)}></lv-filter-bar>
+      <lv-filter-bar
+        .filters=${s.filters}
+        .tags=${s.byTag}
+        .models=${s.byModel}
+        .views=${s.savedViews}
+        .viewsProblem=${s.savedViewsProblem}
+        @lv-filters=${(e: CustomEvent<Filters>) => this.setFilters(e.detail)}
+        @lv-apply-view=${(e: CustomEvent<string>) => send({ type: 'applyView', name: e.detail })}
+        @lv-save-view=${() => send({ type: 'runCommand', command: 'learningViewer.saveView' })}
+      ></lv-filter-bar>
       <main role="tabpanel" @lv-filters=${(e: CustomEvent<Filters>) => this.setFilters(e.detail)}>
         ${s.error
           ? html`<div class="banner" role="alert" data-testid="error">

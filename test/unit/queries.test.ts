@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { byModel, byTag, daily, distinctValues } from '../../src/core/queries/breakdowns';
-import { exampleById, examplesPage } from '../../src/core/queries/examples';
+import { exampleById, examplesPage, iterateExamples } from '../../src/core/queries/examples';
 import { summary } from '../../src/core/queries/summary';
 import type { LearningStore } from '../../src/core/storage/learningStore';
 import { filtersSchema } from '../../src/shared/filters';
@@ -121,5 +121,29 @@ describe('queries', () => {
     ]);
     assert.deepEqual(distinctValues(store, 'model', 'b'), [{ value: 'B', count: 4 }]);
     assert.deepEqual(distinctValues(store, 'session'), [{ value: 's1', count: 3 }]);
+  });
+});
+
+describe('iterating every example (exports)', () => {
+  const tmp = useTempDir();
+
+  it('visits each example once, newest first, even when many share a timestamp across chunk boundaries', async () => {
+    const same = '2026-11-10T10:00:00Z';
+    const records = [
+      ...Array.from({ length: 10 }, (_, i) => kimi({ id: `same-${i}`, timestamp: same })),
+      kimi({ id: 'older', timestamp: '2026-11-01T00:00:00Z' }),
+      kimi({ id: 'newer', timestamp: '2026-11-20T00:00:00Z' }),
+    ];
+    const store = await storeWith(tmp.path, records);
+    const ids = [...iterateExamples(store, {}, 3)].map((e) => e.id);
+    assert.equal(ids.length, 12);
+    assert.equal(new Set(ids).size, 12);
+    assert.equal(ids[0], 'newer');
+    assert.equal(ids.at(-1), 'older');
+    // Same timestamp: the later insertion first (the key breaks the tie).
+    assert.deepEqual(ids.slice(1, 11), Array.from({ length: 10 }, (_, i) => `same-${9 - i}`));
+    const failures = [...iterateExamples(store, { filters: f({ success: false }) }, 3)];
+    assert.equal(failures.length, 0);
+    store.close();
   });
 });

@@ -65,12 +65,12 @@ describe('the panel in Chromium (dist/webview.js)', () => {
     await p.close();
   });
 
-  it('shows the read-only state and its reason', async () => {
-    const p = await harness.open();
+  for (const theme of ['dark', 'light'] as ThemeName[]) it(`shows the read-only state and its reason (${theme})`, async () => {
+    const p = await harness.open(theme);
     await fromHost(p, { type: 'didChangeState', state: state({}, { state: 'read-only', reason: 'another window is writing to this workspace' }) });
     await p.getByTestId('banner').getByText('another window is writing').waitFor();
     assert.equal(await p.getByTestId('db-state').textContent(), 'read-only');
-    await shot(p, 'read-only-dark');
+    await shot(p, `read-only-${theme}`);
     await p.close();
   });
 

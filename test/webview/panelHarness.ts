@@ -147,6 +147,8 @@ export function state(overrides: Partial<DashboardState> = {}, health: Partial<D
     byModel: [{ model: 'Mistral 7B', total: 800, successes: 600, tokens: 900_000, successTokens: 700_000, avgExecutionTime: 3.5 }],
     daily: Array.from({ length: 30 }, (_, i) => ({ day: `2026-10-${String(i + 1).padStart(2, '0')}`, total: 40 + i, successes: 25 + i })),
     trusted: true,
+    savedViews: [],
+    savedViewsProblem: null,
     error: null,
     ...overrides,
   };

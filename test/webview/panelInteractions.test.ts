@@ -150,13 +150,31 @@ describe('panel interactions in Chromium', () => {
     await p.close();
   });
 
-  it('shows a failed request in place with Retry, not a blank panel', async () => {
-    const p = await harness.open();
+  for (const theme of ['dark', 'light'] as const) it(`shows a failed request in place with Retry, not a blank panel (${theme})`, async () => {
+    const p = await harness.open(theme);
     await fromHost(p, { type: 'didChangeState', state: state({ error: 'The figures could not be computed: the data worker stopped' }) });
     await p.getByTestId('error').getByText('the data worker stopped').waitFor();
     await p.getByRole('button', { name: 'Retry' }).click();
     assert.deepEqual(await lastPosted(p, 'refresh'), { type: 'refresh' });
-    await p.screenshot({ path: join(shots, 'error-dark.png') });
+    await p.screenshot({ path: join(shots, `error-${theme}.png`) });
+    await p.close();
+  });
+});
+
+describe('saved views in the panel', () => {
+  const harness = new PanelHarness();
+  before(() => harness.start());
+  after(() => harness.stop());
+
+  it('applies a saved view by name, asks to save one, and shows a broken file’s problem', async () => {
+    const p = await harness.open();
+    await fromHost(p, { type: 'didChangeState', state: state({ savedViews: ['Auth failures', 'Mistral'] }) });
+    await p.getByLabel('Saved view').selectOption('Mistral');
+    assert.deepEqual(await lastPosted(p, 'applyView'), { type: 'applyView', name: 'Mistral' });
+    await p.getByRole('button', { name: 'Save view…' }).click();
+    assert.deepEqual(await lastPosted(p, 'runCommand'), { type: 'runCommand', command: 'learningViewer.saveView' });
+    await fromHost(p, { type: 'didChangeState', state: state({ version: 2, savedViewsProblem: '.vscode/learning-views.json is not valid JSON (Unexpected end)' }) });
+    await p.getByRole('alert').filter({ hasText: 'is not valid JSON' }).waitFor();
     await p.close();
   });
 });

@@ -33,7 +33,7 @@ export async function exportExamples(store: LearningStore, target: string, optio
   try {
     if (options.format === 'csv') await write(`${options.csvBom ? '\uFEFF' : ''}${csvHeader()}`);
     if (options.format === 'json') await write('[\n');
-    for (const e of iterateExamples(store, { filters: options.filters, sort: 'timestamp', direction: 'desc' })) {
+    for (const e of iterateExamples(store, { filters: options.filters })) {
       if (options.format === 'csv') await write(csvRow(e));
       else if (options.format === 'jsonl') await write(`${JSON.stringify(toKimiRecord(e))}\n`);
       else await write(`${written > 0 ? ',\n' : ''}${JSON.stringify(toKimiRecord(e))}`);

@@ -1,6 +1,6 @@
 import type { StoredExample } from '../../shared/example';
-import type { PageRequest, SortColumn } from '../../shared/filters';
-import { pageRequestSchema } from '../../shared/filters';
+import type { Filters, PageRequest, SortColumn } from '../../shared/filters';
+import { NO_FILTERS, pageRequestSchema } from '../../shared/filters';
 import type { RowSource } from './rowSource';
 import { filterSql } from './filterSql';
 
@@ -65,11 +65,12 @@ function toExample(r: Row, withCode: boolean): StoredExample {
  * insertion key as tie-breaker so pages are stable. The code context is left
  * out of pages (it can be large); ask for one example to get it.
  */
-export function examplesPage(store: RowSource, request: PageRequest): { rows: StoredExample[]; total: number } {
+export function examplesPage(store: RowSource, request: PageRequest): { rows: StoredExample[]; total: number | null } {
   const r = pageRequestSchema.parse(request);
   const where = filterSql(r.filters);
   const dir = r.direction === 'asc' ? 'ASC' : 'DESC';
-  const total = Number(store.rows<[number]>(`SELECT count(*) FROM examples e WHERE ${where.sql}`, where.params)[0]![0]);
+  // Counting can cost more than the page itself; callers that know the total (the tree) skip it.
+  const total = r.countTotal ? Number(store.rows<[number]>(`SELECT count(*) FROM examples e WHERE ${where.sql}`, where.params)[0]![0]) : null;
   const rows = store.rows<Row>(
     `${SELECT.replace('c.code', 'NULL')} WHERE ${where.sql} ORDER BY ${SORT_SQL[r.sort]} ${dir}, e.k ${dir} LIMIT ? OFFSET ?`.replace(
       'LEFT JOIN example_code c ON c.k = e.k',
@@ -80,15 +81,26 @@ export function examplesPage(store: RowSource, request: PageRequest): { rows: St
   return { rows: rows.map((row) => toExample(row, false)), total };
 }
 
-/** Every stored example matching the filters, newest first, streamed in chunks (for exports and the command line). */
-export function* iterateExamples(store: RowSource, request: Omit<PageRequest, 'offset' | 'limit'>, chunk = 1000): Generator<StoredExample> {
-  const r = pageRequestSchema.parse({ ...request, limit: 1 });
-  const where = filterSql(r.filters);
-  const dir = r.direction === 'asc' ? 'ASC' : 'DESC';
-  for (let offset = 0; ; offset += chunk) {
-    const rows = store.rows<Row>(`${SELECT} WHERE ${where.sql} ORDER BY ${SORT_SQL[r.sort]} ${dir}, e.k ${dir} LIMIT ? OFFSET ?`, [...where.params, chunk, offset]);
-    for (const row of rows) yield toExample(row, true);
+/**
+ * Every stored example matching the filters, newest first, in chunks (for
+ * exports and the command line). Keyset paging: each chunk starts after the
+ * last one's (ts, k), so a million rows cost a million, not a triangle.
+ */
+export function* iterateExamples(store: RowSource, request: { filters?: Filters }, chunk = 1000): Generator<StoredExample> {
+  const where = filterSql(request.filters ?? NO_FILTERS);
+  let after: [number, number] | null = null;
+  for (;;) {
+    const keyset: string = after ? ' AND (e.ts < ? OR (e.ts = ? AND e.k < ?))' : '';
+    const params: (string | number)[] = after ? [...where.params, after[0], after[0], after[1], chunk] : [...where.params, chunk];
+    const rows: [...Row, number][] = store.rows<[...Row, number]>(
+      `${SELECT.replace('FROM examples e', ', e.k FROM examples e')} WHERE ${where.sql}${keyset} ORDER BY e.ts DESC, e.k DESC LIMIT ?`,
+      params,
+    );
+    for (const row of rows) yield toExample(row as unknown as Row, true);
     if (rows.length < chunk) return;
+    const last: [...Row, number] = rows[rows.length - 1]!;
+    // Row[1] is e.ts; the appended last column is e.k.
+    after = [last[1], last[15]];
   }
 }
 

@@ -90,7 +90,9 @@ export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
         FROM example_tags et JOIN examples e ON e.k = et.k GROUP BY 1, 2, 3, 4;
       DROP INDEX examples_model;
       DROP INDEX examples_day;
-      CREATE INDEX examples_model ON examples (model_id);
+      CREATE INDEX examples_model ON examples (model_id, ts);
+      DROP INDEX examples_session;
+      CREATE INDEX examples_session ON examples (session_id, ts);
     `);
   },
 ];

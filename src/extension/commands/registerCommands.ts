@@ -5,6 +5,7 @@ import { importLogs } from './importLogs';
 import { refresh } from './refresh';
 import { exportData } from './exportData';
 import { startLearningTask } from './startLearningTask';
+import { applySavedView, saveView } from './savedViewCommands';
 import {
   clearFilters,
   configureLogFollowing,
@@ -39,6 +40,8 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.exportGroup': exportGroup,
   'learningViewer.loadSampleData': loadSampleData,
   'learningViewer.configureLogFollowing': configureLogFollowing,
+  'learningViewer.saveView': saveView,
+  'learningViewer.applySavedView': applySavedView,
 };
 
 export function registerCommands(container: Container): vscode.Disposable[] {

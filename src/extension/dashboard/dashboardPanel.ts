@@ -41,6 +41,7 @@ export class DashboardPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
       container.onDidChangeData(() => this.scheduleRefresh()),
       container.filters.onDidChange(() => this.scheduleRefresh(0)),
+      container.savedViews.onDidChange(() => this.scheduleRefresh(0)),
     );
   }
 
@@ -72,6 +73,9 @@ export class DashboardPanel implements vscode.Disposable {
         return;
       case 'refresh':
         await this.pushState();
+        return;
+      case 'applyView':
+        await vscode.commands.executeCommand('learningViewer.applySavedView', msg.name);
         return;
       case 'setFilters':
         await this.container.filters.set(msg.filters);
@@ -130,7 +134,8 @@ export class DashboardPanel implements vscode.Disposable {
 
   async buildState(version: number): Promise<DashboardState> {
     const filters = this.container.filters.filters;
-    const base = { version, filters, trusted: vscode.workspace.isTrusted };
+    const saved = await this.container.savedViews.read();
+    const base = { version, filters, trusted: vscode.workspace.isTrusted, savedViews: saved.views.map((v) => v.name), savedViewsProblem: saved.problem };
     try {
       const [health, summary, breakdowns] = await Promise.all([
         this.container.data.request('health', {}),

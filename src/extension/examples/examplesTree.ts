@@ -127,7 +127,7 @@ export class ExamplesTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     const want = Math.max(PAGE_SIZE, this.loaded.get(id)?.length ?? 0);
     const rows: StoredExample[] = [];
     for (let offset = 0; offset < want; offset += PAGE_SIZE) {
-      const page = await this.container.data.request('examplesPage', { filters, offset, limit: PAGE_SIZE, sort: 'timestamp', direction: 'desc' });
+      const page = await this.container.data.request('examplesPage', { filters, offset, limit: PAGE_SIZE, sort: 'timestamp', direction: 'desc', countTotal: false });
       rows.push(...page.rows);
       if (page.rows.length < PAGE_SIZE) break;
     }
@@ -159,6 +159,7 @@ export class ExamplesTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       limit: PAGE_SIZE,
       sort: 'timestamp',
       direction: 'desc',
+      countTotal: false,
     });
     // The next refresh of this group fetches as many as are loaded now.
     this.loaded.set(node.parentId, [...rows, ...page.rows]);

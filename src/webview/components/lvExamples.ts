@@ -118,7 +118,7 @@ export class LvExamples extends LitElement {
       const page = await request('examplesPage', { filters: this.filters, sort: this.sort, direction: this.direction, offset: this.offset, limit: PAGE_SIZE });
       if (token !== this.token) return; // a newer request is under way: this answer is stale
       this.rows = page.rows;
-      this.total = page.total;
+      this.total = page.total ?? this.offset + page.rows.length;
       this.error = null;
       if (this.detailsOpen && this.selectedId) await this.loadDetails(this.selectedId);
     } catch (e) {

@@ -41,6 +41,10 @@ export class LvFilterBar extends LitElement {
   @property({ attribute: false }) tags: { tag: string; total: number }[] = [];
   /** Models with their counts. */
   @property({ attribute: false }) models: { model: string; total: number }[] = [];
+  /** Names of the workspace's saved views. */
+  @property({ attribute: false }) views: string[] = [];
+  /** What is wrong with the saved-views file, if anything. */
+  @property() viewsProblem: string | null = null;
   private searchTimer: number | undefined;
 
   private change(next: Partial<Filters>): void {
@@ -140,7 +144,24 @@ export class LvFilterBar extends LitElement {
         >
         <input type="search" aria-label="Search descriptions, code and feedback" placeholder="Search… ( / )" .value=${f.codeRegex ?? f.search ?? ''} @input=${this.onSearch} />
         <label title="Treat the search as a regular expression over the code"><input id="regex" type="checkbox" .checked=${f.codeRegex !== null} /> regex in code</label>
+        <label
+          >View
+          <select
+            aria-label="Saved view"
+            title=${this.viewsProblem ?? 'Saved views from .vscode/learning-views.json'}
+            @change=${(e: Event) => {
+              const select = e.target as HTMLSelectElement;
+              if (select.value) this.dispatchEvent(new CustomEvent('lv-apply-view', { detail: select.value, bubbles: true, composed: true }));
+              select.value = '';
+            }}
+          >
+            <option value="">${this.viewsProblem ? 'views file has a problem' : this.views.length ? 'Apply…' : 'none saved'}</option>
+            ${this.views.map((v) => html`<option value=${v}>${v}</option>`)}
+          </select></label
+        >
+        <button class="link" @click=${() => this.dispatchEvent(new CustomEvent('lv-save-view', { bubbles: true, composed: true }))}>Save view…</button>
       </div>
+      ${this.viewsProblem ? html`<div class="chips" role="alert">${this.viewsProblem}</div>` : nothing}
       ${chips.length
         ? html`<div class="chips" aria-label="Active filters">
             ${chips.map(

@@ -65,3 +65,36 @@ describe('the Learning Viewer panel, in a real VS Code', () => {
     assert.ok(container);
   });
 });
+
+describe('saved views, in a real VS Code', () => {
+  const file = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.vscode', 'learning-views.json');
+
+  it('applies a view from .vscode/learning-views.json and saves the current filters as a new one', async () => {
+    const { container } = await api();
+    await vscode.workspace.fs.writeFile(
+      file(),
+      Buffer.from(JSON.stringify({ version: 1, views: [{ name: 'Tree-y failures', filters: { tags: ['tree-y'], success: false } }] }, null, 2)),
+    );
+    assert.equal(await vscode.commands.executeCommand('learningViewer.applySavedView', 'Tree-y failures'), true);
+    assert.deepEqual(container.filters.filters.tags, ['tree-y']);
+    assert.equal(container.filters.filters.success, false);
+    await vscode.commands.executeCommand('learningViewer.openDashboard');
+    await webviewText('chip', 'tag: tree-y');
+    await container.filters.set({ model: 'TreeModel-B', tags: [], success: null });
+    assert.equal(await vscode.commands.executeCommand('learningViewer.saveView', 'Model B'), true);
+    const saved = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file())).toString('utf8')) as { views: { name: string }[] };
+    assert.deepEqual(saved.views.map((v) => v.name), ['Model B', 'Tree-y failures']);
+    await container.filters.clear();
+  });
+
+  it('reports a malformed views file and never overwrites it', async () => {
+    const broken = '{"views": [ {"name": "half';
+    await vscode.workspace.fs.writeFile(file(), Buffer.from(broken));
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('learningViewer.saveView', 'Another')).then((ok) => {
+      if (!ok) throw new Error('not saved');
+    }));
+    assert.equal(Buffer.from(await vscode.workspace.fs.readFile(file())).toString('utf8'), broken);
+    assert.match(await webviewText('health', ''), /examples stored/);
+    await vscode.workspace.fs.delete(file());
+  });
+});

@@ -101,7 +101,7 @@ describe('Examples tree, status bar and export, in a real VS Code', () => {
     // Expected from the rows themselves (not the rollups the item reads).
     const since = localDayStart(localDay(Date.now()) - 6);
     const rows = await container.data.request('examplesPage', { filters: { since }, limit: 1000 });
-    const rate = (rows.rows.filter((r) => r.success).length / rows.total) * 100;
+    const rate = (rows.rows.filter((r) => r.success).length / rows.rows.length) * 100;
     await container.statusBar.update();
     assert.ok(container.statusBar.item.text.startsWith(`$(pass) ${rate.toFixed(1)}%`), container.statusBar.item.text);
     const config = vscode.workspace.getConfiguration('learningViewer');
