@@ -41,10 +41,19 @@ try {
       await page.waitForTimeout(100);
     }
   };
-  await (await frame()).locator('lv-card').first().waitFor();
+  const panel = await frame();
+  await panel.locator('lv-card').first().waitFor();
+  await panel.locator('lv-trend-chart canvas').waitFor();
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(outDir, 'vscode-dashboard.png') });
   console.log(`saved ${join(outDir, 'vscode-dashboard.png')}`);
+  // The Examples tab with one example's details open.
+  await panel.getByRole('tab', { name: 'Examples' }).click();
+  await panel.getByTestId('row').nth(2).click();
+  await panel.getByTestId('details').waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(outDir, 'vscode-examples.png') });
+  console.log(`saved ${join(outDir, 'vscode-examples.png')}`);
 } finally {
   await browser.close();
   sandbox.kill('SIGINT');

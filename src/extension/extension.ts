@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { Container } from './container';
+import { DashboardPanel } from './dashboard/dashboardPanel';
 
 let container: Container | undefined;
 
@@ -7,6 +8,8 @@ let container: Container | undefined;
 export interface LearningViewerApi {
   container: Container;
   activatedInMs: number;
+  /** The open panel, if any. */
+  readonly dashboard: DashboardPanel | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): LearningViewerApi {
@@ -15,7 +18,13 @@ export function activate(context: vscode.ExtensionContext): LearningViewerApi {
   context.subscriptions.push(container);
   const activatedInMs = performance.now() - started;
   container.log.info(`activated in ${activatedInMs.toFixed(1)} ms`);
-  return { container, activatedInMs };
+  return {
+    container,
+    activatedInMs,
+    get dashboard() {
+      return DashboardPanel.current;
+    },
+  };
 }
 
 export async function deactivate(): Promise<void> {

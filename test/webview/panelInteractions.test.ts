@@ -36,6 +36,9 @@ describe('panel interactions in Chromium', () => {
     await p.getByTestId('chip').filter({ hasText: 'tag: auth' }).waitFor();
     await p.getByRole('button', { name: 'Remove filter tag: auth' }).click();
     assert.deepEqual((await lastPosted(p, 'setFilters'))!.filters, { ...state().filters, success: false });
+    await p.getByLabel('Session', { exact: true }).fill('sess-42');
+    await p.getByLabel('Session', { exact: true }).press('Enter');
+    assert.equal(((await lastPosted(p, 'setFilters'))!.filters as { session: string }).session, 'sess-42');
     await p.getByLabel('Date range').selectOption('7');
     const since = ((await lastPosted(p, 'setFilters'))!.filters as { since: number }).since;
     const midnight = new Date();

@@ -25,9 +25,21 @@ export interface ExportOptions {
  */
 export async function exportExamples(store: LearningStore, target: string, options: ExportOptions): Promise<{ written: number; cancelled: boolean }> {
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
-  const out = createWriteStream(temp);
+  const out = createWriteStream(temp, { highWaterMark: 4 * 1024 * 1024 });
+  // Rows are gathered into ~1 MB pieces: one write per row costs more than the rows themselves.
+  let buffer: string[] = [];
+  let buffered = 0;
+  const flush = async () => {
+    if (buffered === 0) return;
+    const piece = buffer.join('');
+    buffer = [];
+    buffered = 0;
+    if (!out.write(piece)) await once(out, 'drain');
+  };
   const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
+    buffer.push(text);
+    buffered += text.length;
+    if (buffered >= 1 << 20) await flush();
   };
   let written = 0;
   try {
@@ -49,6 +61,7 @@ export async function exportExamples(store: LearningStore, target: string, optio
       }
     }
     if (options.format === 'json') await write('\n]\n');
+    await flush();
     out.end();
     await once(out, 'finish');
     await fs.rename(temp, target);

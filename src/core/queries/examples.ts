@@ -90,8 +90,9 @@ export function* iterateExamples(store: RowSource, request: { filters?: Filters 
   const where = filterSql(request.filters ?? NO_FILTERS);
   let after: [number, number] | null = null;
   for (;;) {
-    const keyset: string = after ? ' AND (e.ts < ? OR (e.ts = ? AND e.k < ?))' : '';
-    const params: (string | number)[] = after ? [...where.params, after[0], after[0], after[1], chunk] : [...where.params, chunk];
+    // A row value, not `ts < ? OR (ts = ? AND k < ?)`: SQLite turns it into an index range instead of a scan.
+    const keyset: string = after ? ' AND (e.ts, e.k) < (?, ?)' : '';
+    const params: (string | number)[] = after ? [...where.params, after[0], after[1], chunk] : [...where.params, chunk];
     const rows: [...Row, number][] = store.rows<[...Row, number]>(
       `${SELECT.replace('FROM examples e', ', e.k FROM examples e')} WHERE ${where.sql}${keyset} ORDER BY e.ts DESC, e.k DESC LIMIT ?`,
       params,

@@ -18,6 +18,8 @@ export class DashboardPanel implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   /** An example to show once the panel is ready. */
   private pendingExample: string | undefined;
+  /** Milliseconds from creation to the webview's ready, and to the first figures sent (logged; read by tests). */
+  readonly timings: { createdAt: number; readyMs?: number; firstStateMs?: number } = { createdAt: performance.now() };
 
   static createOrShow(container: Container): DashboardPanel {
     if (DashboardPanel.current) {
@@ -67,6 +69,7 @@ export class DashboardPanel implements vscode.Disposable {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
+        this.timings.readyMs ??= performance.now() - this.timings.createdAt;
         await this.pushState();
         if (this.pendingExample) await this.post({ type: 'showExample', id: this.pendingExample });
         this.pendingExample = undefined;
@@ -173,6 +176,10 @@ export class DashboardPanel implements vscode.Disposable {
     if (version !== this.version) return;
     try {
       await this.post({ type: 'didChangeState', state });
+      if (this.timings.firstStateMs === undefined) {
+        this.timings.firstStateMs = performance.now() - this.timings.createdAt;
+        this.container.log.info(`panel: webview ready after ${this.timings.readyMs?.toFixed(0)} ms, first figures sent after ${this.timings.firstStateMs.toFixed(0)} ms`);
+      }
     } catch (e) {
       this.container.log.error(`dashboard: could not send the state: ${(e as Error).message}`);
     }

@@ -1,5 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
+import { request } from '../hostBridge';
 import type { Filters } from '../../shared/filters';
 import { NO_FILTERS } from '../../shared/filters';
 import { filterBarStyles } from './filterBar.css';
@@ -46,6 +47,8 @@ export class LvFilterBar extends LitElement {
   /** What is wrong with the saved-views file, if anything. */
   @property() viewsProblem: string | null = null;
   private searchTimer: number | undefined;
+  /** Recent sessions with counts, asked for when the session box is first focused. */
+  @state() private sessions: { value: string; count: number }[] = [];
 
   private change(next: Partial<Filters>): void {
     this.dispatchEvent(new CustomEvent<Filters>('lv-filters', { detail: { ...this.filters, ...next }, bubbles: true, composed: true }));
@@ -141,6 +144,22 @@ export class LvFilterBar extends LitElement {
             <option value="" ?selected=${f.model === null}>All models</option>
             ${this.models.map((m) => html`<option value=${m.model} ?selected=${f.model === m.model}>${m.model} (${m.total.toLocaleString()})</option>`)}
           </select></label
+        >
+        <label
+          >Session
+          <input
+            type="text"
+            list="lv-sessions"
+            aria-label="Session"
+            placeholder="any"
+            size="10"
+            .value=${f.session ?? ''}
+            @focus=${() => {
+              if (this.sessions.length === 0) void request('distinct', { field: 'session' }).then((v) => (this.sessions = v), () => undefined);
+            }}
+            @change=${(e: Event) => this.change({ session: (e.target as HTMLInputElement).value.trim() || null })}
+          />
+          <datalist id="lv-sessions">${this.sessions.map((x) => html`<option value=${x.value}>${x.count.toLocaleString()} examples</option>`)}</datalist></label
         >
         <input type="search" aria-label="Search descriptions, code and feedback" placeholder="Search… ( / )" .value=${f.codeRegex ?? f.search ?? ''} @input=${this.onSearch} />
         <label title="Treat the search as a regular expression over the code"><input id="regex" type="checkbox" .checked=${f.codeRegex !== null} /> regex in code</label>

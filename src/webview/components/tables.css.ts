@@ -29,8 +29,10 @@ export const tableStyles = css`
     background: var(--vscode-list-hoverBackground, rgba(128, 128, 128, 0.1));
   }
   tr[aria-selected='true'] {
-    background: var(--vscode-list-activeSelectionBackground, rgba(0, 120, 212, 0.3));
-    color: var(--vscode-list-activeSelectionForeground, inherit);
+    /* Background only: the text keeps the editor's colour, readable in every theme. */
+    background: var(--vscode-list-inactiveSelectionBackground, rgba(0, 120, 212, 0.25));
+    outline: 1px solid var(--vscode-list-focusOutline, transparent);
+    outline-offset: -1px;
   }
   button.cell {
     background: none;

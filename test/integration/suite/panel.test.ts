@@ -3,6 +3,12 @@ import * as vscode from 'vscode';
 import type { LearningViewerApi } from '../../../src/extension/extension';
 import { screenshot, webviewClick, webviewClickTestId, webviewFill, webviewSelect, webviewText } from './bridge';
 
+/** Closes the panel if it is open, so the next open is a cold one. */
+async function closeDashboard(): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === 'Learning Viewer');
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
+}
+
 async function api(): Promise<LearningViewerApi> {
   return vscode.extensions.getExtension<LearningViewerApi>('learning-viewer.learning-viewer')!.activate();
 }
@@ -12,7 +18,14 @@ describe('the Learning Viewer panel, in a real VS Code', () => {
   it('shows the card numbers of the known dataset and a table row', async () => {
     const { container } = await api();
     await container.filters.clear();
+    await closeDashboard();
+    const opened = Date.now();
     await vscode.commands.executeCommand('learningViewer.openDashboard');
+    await webviewText('card-examples', '505');
+    const t = (await api()).dashboard!.timings;
+    console.log(
+      `integration: panel open: webview ready ${t.readyMs?.toFixed(0)} ms, first figures sent ${t.firstStateMs?.toFixed(0)} ms, seen through the bridge ${Date.now() - opened} ms (505 examples)`,
+    );
     // Expected from the rows, one by one, not from the totals the cards are built from.
     const all = await container.data.request('examplesPage', { limit: 1000 });
     assert.equal(all.total, 505);
