@@ -45,6 +45,32 @@ describe('the data worker (dist/worker.js)', function () {
     assert.ok(existsSync(join(tmp.path, 'db', SNAPSHOT_FILE)), 'shutdown wrote the snapshot');
   });
 
+  it('pages the tree groups: newest day first, a page at a time with "more" until the end', async () => {
+    const client = new DataClient(workerPath, { dataDir: join(tmp.path, 'db'), wasmPath, assumeTimeZone: 'utc' });
+    await client.opened;
+    const file = join(tmp.path, 'sessions.jsonl');
+    // Five sessions; session s4 is the most recently active.
+    writeFileSync(
+      file,
+      Array.from({ length: 15 }, (_, i) => JSON.stringify({ id: `g${i}`, timestamp: new Date(Date.UTC(2026, 10, 1 + i)).toISOString(), success: i % 2 === 0, session_id: `s${Math.floor(i / 3)}` })).join('\n'),
+    );
+    await client.request('importFiles', { paths: [file], importId: 'g' }, 0);
+    const first = await client.request('groups', { field: 'session', limit: 2 });
+    assert.deepEqual(first.groups.map((g) => [g.key, g.total]), [['s4', 3], ['s3', 3]]);
+    assert.equal(first.more, true);
+    const last = await client.request('groups', { field: 'session', offset: 4, limit: 2 });
+    assert.deepEqual(last.groups.map((g) => g.key), ['s0']);
+    assert.equal(last.more, false);
+    const days = await client.request('groups', { field: 'day', limit: 3 });
+    assert.deepEqual(days.groups.map((g) => g.key), ['2026-11-15', '2026-11-14', '2026-11-13']);
+    const outcome = await client.request('groups', { field: 'outcome' });
+    assert.deepEqual(outcome.groups, [
+      { key: 'success', total: 8, successes: 8 },
+      { key: 'failure', total: 7, successes: 0 },
+    ]);
+    await client.dispose();
+  });
+
   it('rejects a request with invalid params instead of acting on it', async () => {
     const client = new DataClient(workerPath, { dataDir: join(tmp.path, 'db'), wasmPath });
     await client.opened;
