@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     assumeTimeZone: 'utc',
     now: Date.now(),
     follow: true,
-    batchSize: 150,
+    batchSize: 50,
     afterBatch: async () => {
       await store.save();
       process.stdout.write(`ack ${store.count()}\n`);

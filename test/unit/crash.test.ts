@@ -14,12 +14,22 @@ const APPENDED_PER_ROUND = 200;
 const KILLS = 50;
 const LINES = FIRST_LINES + KILLS * APPENDED_PER_ROUND;
 
-/** Runs the child; kills it with SIGKILL after `killAfterMs` (if given). Resolves with the last acknowledged count. */
-function runChild(dataDir: string, log: string, killAfterMs?: number): Promise<{ acked: number; done: boolean; code: number | null; stderr: string }> {
+interface Kill {
+  /** Kill this long after start-up (covers opening and the first batch). */
+  afterMs?: number;
+  /** Or: kill `jitterMs` after this many acknowledged batches (lands inside the import whatever the machine's speed). */
+  afterAcks?: number;
+  jitterMs?: number;
+}
+
+/** Runs the child, killing it with SIGKILL as `kill` says (if given). Resolves with the last acknowledged count. */
+function runChild(dataDir: string, log: string, kill?: Kill): Promise<{ acked: number; done: boolean; code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, ['--import', 'tsx', child, dataDir, log], { stdio: ['ignore', 'pipe', 'pipe'] });
     let acked = 0;
+    let acks = 0;
     let done = false;
+    let timer: NodeJS.Timeout | undefined = kill?.afterMs === undefined ? undefined : setTimeout(() => p.kill('SIGKILL'), kill.afterMs);
     let stderr = '';
     let buffer = '';
     p.stdout.on('data', (d: Buffer) => {
@@ -27,12 +37,15 @@ function runChild(dataDir: string, log: string, killAfterMs?: number): Promise<{
       const lines = buffer.split('\n');
       buffer = lines.pop()!;
       for (const line of lines) {
-        if (line.startsWith('ack ')) acked = Number(line.slice(4));
+        if (line.startsWith('ack ')) {
+          acked = Number(line.slice(4));
+          acks++;
+          if (kill?.afterAcks !== undefined && acks === kill.afterAcks) timer = setTimeout(() => p.kill('SIGKILL'), kill.jitterMs ?? 0);
+        }
         if (line === 'done') done = true;
       }
     });
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => p.kill('SIGKILL'), killAfterMs);
     p.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ acked, done, code, stderr });
@@ -55,8 +68,10 @@ describe('crash safety', function () {
     let everAcked = 0;
     for (let i = 0; i < KILLS; i++) {
       appendFileSync(log, Array.from({ length: APPENDED_PER_ROUND }, () => `${JSON.stringify(more.next().value)}\n`).join(''));
-      // From start-up (before anything is written) into the import and its saves.
-      const result = await runChild(dataDir, log, 150 + Math.floor(rand() * 900));
+      // Every fifth kill is timed from start-up (opening the store, the first batch); the others land after a
+      // random number of acknowledged batches plus a random few milliseconds: inside an insert or a save.
+      const kill: Kill = i % 5 === 0 ? { afterMs: 100 + Math.floor(rand() * 400) } : { afterAcks: 1 + Math.floor(rand() * 3), jitterMs: Math.floor(rand() * 15) };
+      const result = await runChild(dataDir, log, kill);
       assert.ok(result.code !== 3, `the child failed on its own: ${result.stderr}`);
       if (!result.done) killedMidImport++;
       everAcked = Math.max(everAcked, result.acked);
@@ -69,7 +84,7 @@ describe('crash safety', function () {
         store.close();
       }
     }
-    assert.ok(killedMidImport >= 30, `only ${killedMidImport} kills landed during the import`);
+    assert.ok(killedMidImport >= 35, `only ${killedMidImport} kills landed during the import`);
     const final = await runChild(dataDir, log);
     assert.ok(final.done, final.stderr);
     const store = LearningStore.open({ SQL, dataDir });
