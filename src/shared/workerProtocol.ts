@@ -102,6 +102,7 @@ export const workerMethods = {
 export type WorkerMethod = keyof typeof workerMethods;
 export type GroupField = z.infer<typeof groupFieldSchema>;
 export type WorkerParams<M extends WorkerMethod> = z.input<(typeof workerMethods)[M]['params']>;
+export type WorkerParsedParams<M extends WorkerMethod> = z.infer<(typeof workerMethods)[M]['params']>;
 export type WorkerResult<M extends WorkerMethod> = z.infer<(typeof workerMethods)[M]['result']>;
 
 export const workerRequestSchema = z.object({

@@ -12,7 +12,7 @@ import { NO_FILTERS } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 import type { Health } from '../shared/example';
-import type { GroupField, WorkerMethod, WorkerResult, WorkerToHost } from '../shared/workerProtocol';
+import type { GroupField, WorkerMethod, WorkerParsedParams, WorkerResult, WorkerToHost } from '../shared/workerProtocol';
 import { workerInitSchema, workerMethods, workerRequestSchema } from '../shared/workerProtocol';
 import { SaveScheduler } from './saveScheduler';
 
@@ -86,26 +86,20 @@ function checked(filters: Filters | undefined): Filters {
   return f;
 }
 
-type Handlers = { [M in WorkerMethod]: (store: LearningStore, params: unknown) => Promise<WorkerResult<M>> | WorkerResult<M> };
+/** Each handler gets its params already parsed (once, by the message loop) with its method's schema. */
+type Handlers = { [M in WorkerMethod]: (store: LearningStore, params: WorkerParsedParams<M>) => Promise<WorkerResult<M>> | WorkerResult<M> };
 
 const handlers: Handlers = {
   health: (store) => health(store),
-  summary: (store, raw) => summary(store, checked(workerMethods.summary.params.parse(raw).filters)),
-  examplesPage: (store, raw) => {
-    const params = workerMethods.examplesPage.params.parse(raw);
-    return examplesPage(store, { ...params, filters: checked(params.filters) });
-  },
-  example: (store, raw) => exampleById(store, workerMethods.example.params.parse(raw).id),
-  breakdowns: (store, raw) => {
-    const filters = checked(workerMethods.breakdowns.params.parse(raw).filters);
+  summary: (store, p) => summary(store, checked(p.filters)),
+  examplesPage: (store, p) => examplesPage(store, { ...p, filters: checked(p.filters) }),
+  example: (store, p) => exampleById(store, p.id),
+  breakdowns: (store, p) => {
+    const filters = checked(p.filters);
     return { byTag: byTag(store, filters), byModel: byModel(store, filters), daily: daily(store, filters) };
   },
-  distinct: (store, raw) => {
-    const p = workerMethods.distinct.params.parse(raw);
-    return distinctValues(store, p.field, p.prefix, p.limit);
-  },
-  importFiles: async (store, raw) => {
-    const params = workerMethods.importFiles.params.parse(raw);
+  distinct: (store, p) => distinctValues(store, p.field, p.prefix, p.limit),
+  importFiles: async (store, params) => {
     const controller = new AbortController();
     imports.set(params.importId, controller);
     let report = emptyReport();
@@ -142,8 +136,7 @@ const handlers: Handlers = {
     }
     return report;
   },
-  setFeedback: (store, raw) => {
-    const { id, feedback } = workerMethods.setFeedback.params.parse(raw);
+  setFeedback: (store, { id, feedback }) => {
     const found = store.setFeedback(id, feedback);
     if (found) {
       scheduler?.touch();
@@ -151,20 +144,17 @@ const handlers: Handlers = {
     }
     return { found };
   },
-  cancel: (_store, raw) => {
-    const { operationId } = workerMethods.cancel.params.parse(raw);
+  cancel: (_store, { operationId }) => {
     const controller = imports.get(operationId);
     controller?.abort();
     return { found: controller !== undefined };
   },
-  groups: (store, raw) => {
-    const p = workerMethods.groups.params.parse(raw);
+  groups: (store, p) => {
     const filters = checked(p.filters);
     const all = groupRows(store, p.field, filters, p.offset, p.limit + 1);
     return { groups: all.slice(0, p.limit), more: all.length > p.limit };
   },
-  exportExamples: async (store, raw) => {
-    const p = workerMethods.exportExamples.params.parse(raw);
+  exportExamples: async (store, p) => {
     const controller = new AbortController();
     imports.set(p.operationId, controller);
     try {
@@ -233,8 +223,8 @@ port.on('message', async (message: unknown) => {
   const { id, method, params } = parsed.data;
   try {
     const store = await ready;
-    workerMethods[method].params.parse(params);
-    const result = await (handlers[method] as (s: LearningStore, p: unknown) => unknown)(store, params);
+    const parsed = workerMethods[method].params.parse(params);
+    const result = await (handlers[method] as (s: LearningStore, p: unknown) => unknown)(store, parsed);
     post({ kind: 'response', id, ok: true, result });
   } catch (e) {
     post({ kind: 'response', id, ok: false, error: (e as Error).message });
