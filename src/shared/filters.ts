@@ -23,6 +23,14 @@ export const filtersSchema = z.object({
 export type Filters = z.infer<typeof filtersSchema>;
 export const NO_FILTERS: Filters = filtersSchema.parse({});
 
+/**
+ * Local midnight `days - 1` days before `now`: the start of "the last N days"
+ * (today included). The panel's presets, saved views and the status bar all use it.
+ */
+export function lastDaysSince(days: number, now = new Date()): number {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() - days + 1).getTime();
+}
+
 /** True when the filters select every example. */
 export function isUnfiltered(f: Filters): boolean {
   return (

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { filtersOfView, lastDaysSince, parseSavedViews, serializeSavedViews, upsertView, viewFromFilters } from '../../src/core/views/savedViews';
-import { filtersSchema } from '../../src/shared/filters';
+import { filtersOfView, parseSavedViews, serializeSavedViews, upsertView, viewFromFilters } from '../../src/core/views/savedViews';
+import { filtersSchema, lastDaysSince } from '../../src/shared/filters';
 
 describe('saved views', () => {
   const now = new Date(2026, 10, 21, 15, 30);

@@ -1,5 +1,8 @@
 import type { Rate } from '../../shared/example';
 
+/** Below this many examples a rate is marked as a small sample instead of being ranked as if it were large. */
+export const SMALL_SAMPLE = 20;
+
 /** The 0.975 quantile of the standard normal distribution: a two-sided 95% interval. */
 const Z95 = 1.959963984540054;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Filters } from '../../shared/filters';
-import { filtersSchema } from '../../shared/filters';
+import { filtersSchema, lastDaysSince } from '../../shared/filters';
 
 /** `.vscode/learning-views.json`: named filters a team shares through git. */
 export const SAVED_VIEWS_FILE = '.vscode/learning-views.json';
@@ -33,11 +33,6 @@ export function parseSavedViews(text: string): { ok: true; file: SavedViewsFile 
     return { ok: false, problem: `${SAVED_VIEWS_FILE}: ${issue.path.join('.') || '(top level)'}: ${issue.message}` };
   }
   return { ok: true, file: parsed.data };
-}
-
-/** Local midnight `days - 1` days before `now`: the start of "the last N days". */
-export function lastDaysSince(days: number, now = new Date()): number {
-  return new Date(now.getFullYear(), now.getMonth(), now.getDate() - days + 1).getTime();
 }
 
 /** The view for these filters: a "last N days" range is kept as days, not dates. */

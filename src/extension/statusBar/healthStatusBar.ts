@@ -2,9 +2,7 @@ import * as vscode from 'vscode';
 import type { Container } from '../container';
 import { readSettings } from '../settings';
 import { statusView } from './statusView';
-import { localDay } from '../../core/ingest/timestamp';
-import { localDayStart } from '../../core/queries/rollupPlan';
-import { filtersSchema } from '../../shared/filters';
+import { filtersSchema, lastDaysSince } from '../../shared/filters';
 
 /** The status-bar glance: recent success rate and its direction, coloured by the thresholds in the settings. */
 export class HealthStatusBar implements vscode.Disposable {
@@ -50,9 +48,8 @@ export class HealthStatusBar implements vscode.Disposable {
       return;
     }
     try {
-      const today = localDay(Date.now());
-      // Whole local days: the rollups answer this at any size.
-      const filters = filtersSchema.parse({ since: localDayStart(today - settings.statusBarWindowDays + 1), until: localDayStart(today + 1) });
+      // Whole local days (today included, up to tomorrow's midnight): the rollups answer this at any size.
+      const filters = filtersSchema.parse({ since: lastDaysSince(settings.statusBarWindowDays), until: lastDaysSince(0) });
       const [summary, health] = await Promise.all([this.container.data.request('summary', { filters }), this.container.data.request('health', {})]);
       const view = statusView(summary, health, settings, this.container.importing);
       this.item.text = view.text;

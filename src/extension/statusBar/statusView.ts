@@ -1,4 +1,5 @@
 // The status bar's content as plain data: no vscode import, so plain tests check it.
+import { SMALL_SAMPLE } from '../../core/analytics/successRate';
 import type { Health } from '../../shared/example';
 import type { Summary } from '../../shared/workerProtocol';
 
@@ -45,7 +46,7 @@ export function statusView(summary: Summary, health: Health, settings: StatusSet
         ? `The ${days} days before: ${pct(prev.rate)} (${prev.successes.toLocaleString()} of ${prev.total.toLocaleString()}).`
         : `No examples in the ${days} days before to compare with.`,
     );
-    if (rate.total < 20) lines.push('', `Only ${rate.total} examples: read the rate with its interval.`);
+    if (rate.total < SMALL_SAMPLE) lines.push('', `Only ${rate.total} examples: read the rate with its interval.`);
   }
   lines.push(
     '',

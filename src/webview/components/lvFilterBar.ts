@@ -2,7 +2,7 @@ import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { request } from '../hostBridge';
 import type { Filters } from '../../shared/filters';
-import { NO_FILTERS } from '../../shared/filters';
+import { lastDaysSince, NO_FILTERS } from '../../shared/filters';
 import { filterBarStyles } from './filterBar.css';
 import { linkButtonStyles } from './linkButton.css';
 
@@ -14,14 +14,9 @@ const PRESETS = [
   { id: '90', label: 'Last 90 days', days: 90 },
 ] as const;
 
-/** Local midnight `days - 1` days before today: "the last N days" including today. */
-export function presetSince(days: number, now = new Date()): number {
-  return new Date(now.getFullYear(), now.getMonth(), now.getDate() - days + 1).getTime();
-}
-
 function presetOf(f: Filters): string {
   if (f.since === null && f.until === null) return 'all';
-  const match = PRESETS.find((p) => p.days !== null && f.until === null && f.since === presetSince(p.days));
+  const match = PRESETS.find((p) => p.days !== null && f.until === null && f.since === lastDaysSince(p.days));
   return match ? match.id : 'custom';
 }
 
@@ -62,8 +57,8 @@ export class LvFilterBar extends LitElement {
   private onPreset(e: Event): void {
     const id = (e.target as HTMLSelectElement).value;
     const preset = PRESETS.find((p) => p.id === id);
-    if (id === 'custom') this.change({ since: this.filters.since ?? presetSince(30), until: this.filters.until });
-    else if (preset) this.change({ since: preset.days === null ? null : presetSince(preset.days), until: null });
+    if (id === 'custom') this.change({ since: this.filters.since ?? lastDaysSince(30), until: this.filters.until });
+    else if (preset) this.change({ since: preset.days === null ? null : lastDaysSince(preset.days), until: null });
   }
 
   private onSearch(e: Event): void {

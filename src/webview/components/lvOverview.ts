@@ -2,26 +2,16 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { DashboardState } from '../../shared/dashboardProtocol';
 import type { Filters } from '../../shared/filters';
+import { SMALL_SAMPLE, wilsonInterval } from '../../core/analytics/successRate';
 import { formatCount, formatPercent } from '../format';
 import { tableStyles } from './tables.css';
 import './lvCard';
 import './lvTrendChart';
 
-/** Below this many examples a rate is marked instead of ranked as if it were large. */
-export const SMALL_SAMPLE = 20;
-const Z2 = 1.959963984540054 ** 2;
-
-function wilson(s: number, n: number): [number, number] {
-  const p = s / n;
-  const d = 1 + Z2 / n;
-  const c = (p + Z2 / (2 * n)) / d;
-  const h = (Math.sqrt(Z2) * Math.sqrt((p * (1 - p)) / n + Z2 / (4 * n * n))) / d;
-  return [Math.max(0, c - h), Math.min(1, c + h)];
-}
 
 function rateCell(successes: number, total: number) {
   if (total === 0) return html`<td class="num muted">–</td><td class="muted">–</td>`;
-  const [lo, hi] = wilson(successes, total);
+  const [lo, hi] = wilsonInterval(successes, total)!;
   return html`<td class="num">${formatPercent(successes / total)}</td>
     <td class="muted">${formatPercent(lo)}–${formatPercent(hi)}${total < SMALL_SAMPLE ? html` <span title="fewer than ${SMALL_SAMPLE} examples">(small)</span>` : nothing}</td>`;
 }
