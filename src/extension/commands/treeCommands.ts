@@ -6,6 +6,7 @@ import { describeFilters, filtersSchema } from '../../shared/filters';
 import { groupFieldSchema } from '../../shared/workerProtocol';
 import { exportData } from './exportData';
 import { DashboardPanel } from '../dashboard/dashboardPanel';
+import { openExampleCode } from '../examples/openExampleCode';
 
 // Command arguments come from menus, other extensions and tests: parsed, never trusted.
 const exampleIdArg = z.union([z.string().min(1), z.object({ kind: z.literal('example'), example: z.object({ id: z.string() }) }).transform((n) => n.example.id)]);
@@ -82,28 +83,9 @@ export async function editFeedback(container: Container, ...args: unknown[]): Pr
   return found;
 }
 
-/** Guesses a language for an untitled document from the code itself. */
-export function guessLanguage(code: string): string {
-  if (/^\s*(def |class \w+.*:|import \w+|from \w+ import)/m.test(code)) return 'python';
-  if (/^\s*(fn |let mut |use \w+::|impl )/m.test(code)) return 'rust';
-  if (/^\s*(func |package \w+)/m.test(code)) return 'go';
-  if (/:\s*(string|number|boolean)\b|^\s*(interface|type) \w+/m.test(code)) return 'typescript';
-  if (/^\s*(function |const |let |var |import .* from|export )|=>/m.test(code)) return 'javascript';
-  if (/^\s*(public |private |class \w+ \{)/m.test(code)) return 'java';
-  if (/^\s*#include/m.test(code)) return 'cpp';
-  return 'plaintext';
-}
-
 export async function openCodeContext(container: Container, ...args: unknown[]): Promise<void> {
   const id = exampleId(args[0]);
-  if (!id) return;
-  const example = await container.data.request('example', { id });
-  if (!example?.codeContext) {
-    void vscode.window.showInformationMessage('Learning Viewer: this example has no code context.');
-    return;
-  }
-  const doc = await vscode.workspace.openTextDocument({ content: example.codeContext, language: guessLanguage(example.codeContext) });
-  await vscode.window.showTextDocument(doc, { preview: true });
+  if (id) await openExampleCode(container, id);
 }
 
 /** Filter Dashboard by This…: a group's tag, model, session, day or outcome becomes the shared filter. */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { DashboardState, HostToWebview, PanelRequestMethod } from '../../shared/dashboardProtocol';
 import { hostToWebviewSchema, panelRequests, webviewToHostSchema } from '../../shared/dashboardProtocol';
-import { guessLanguage } from '../commands/treeCommands';
+import { openExampleCode } from '../examples/openExampleCode';
 import { dashboardHtml } from './dashboardHtml';
 
 export const DASHBOARD_VIEW_TYPE = 'learningViewer.dashboard';
@@ -86,13 +86,9 @@ export class DashboardPanel implements vscode.Disposable {
       case 'runCommand':
         await vscode.commands.executeCommand(msg.command);
         return;
-      case 'openCode': {
-        const example = await this.container.data.request('example', { id: msg.id });
-        if (!example?.codeContext) return;
-        const doc = await vscode.workspace.openTextDocument({ content: example.codeContext, language: guessLanguage(example.codeContext) });
-        await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      case 'openCode':
+        await openExampleCode(this.container, msg.id, vscode.ViewColumn.Beside);
         return;
-      }
       case 'request':
         await this.answer(msg.id, msg.method, msg.params);
         return;
