@@ -10,10 +10,6 @@ export interface CountRow {
   successes: number;
 }
 
-function unfiltered(f: Filters): boolean {
-  return filterSql(f).sql === '1';
-}
-
 /** Examples and successes per tag, most used first. Unfiltered, it reads only the tag table's key. */
 export function byTag(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): (CountRow & { tag: string })[] {
   const plan = options.rollups === false ? null : rollupPlan(filters);
@@ -27,10 +23,9 @@ export function byTag(store: RowSource, filters: Filters = NO_FILTERS, options: 
       )
       .map(([tag, total, successes]) => ({ tag, total, successes }));
   }
+  // What the rollups cannot answer (sessions, text, several tags): from the examples themselves.
   const where = filterSql(filters);
-  const inner = unfiltered(filters)
-    ? 'SELECT tag_id, count(*) AS total, sum(success) AS successes FROM example_tags GROUP BY tag_id'
-    : `SELECT et.tag_id, count(*) AS total, sum(et.success) AS successes FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${where.sql} GROUP BY et.tag_id`;
+  const inner = `SELECT et.tag_id, count(*) AS total, sum(et.success) AS successes FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${where.sql} GROUP BY et.tag_id`;
   return store
     .rows<[string, number, number]>(`SELECT t.name, c.total, c.successes FROM (${inner}) c JOIN tags t ON t.tag_id = c.tag_id ORDER BY c.total DESC, t.name`, where.params)
     .map(([tag, total, successes]) => ({ tag, total, successes }));

@@ -15,13 +15,17 @@ const SORT_SQL: Record<SortColumn, string> = {
 
 const TAG_SEPARATOR = '\u001f';
 
-const SELECT = `SELECT e.id, e.ts, e.session_id, e.task_description, c.code, e.success, e.metrics, m.name, e.tokens,
+/** The columns of a Row, the key last. Pages leave the code (and its join) out: it can be large. */
+function selectSql(withCode: boolean): string {
+  return `SELECT e.id, e.ts, e.session_id, e.task_description, ${withCode ? 'c.code' : 'NULL'}, e.success, e.metrics, m.name, e.tokens,
     e.human_feedback, e.extra, s.path, e.source_line, e.flags,
-    (SELECT group_concat(t.name, '${TAG_SEPARATOR}') FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE et.k = e.k)
+    (SELECT group_concat(t.name, '${TAG_SEPARATOR}') FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE et.k = e.k),
+    e.k
   FROM examples e
   LEFT JOIN models m ON m.model_id = e.model_id
-  LEFT JOIN example_code c ON c.k = e.k
+  ${withCode ? 'LEFT JOIN example_code c ON c.k = e.k' : ''}
   LEFT JOIN sources s ON s.source_id = e.source_id`;
+}
 
 type Row = [
   string,
@@ -39,6 +43,7 @@ type Row = [
   number | null,
   number,
   string | null,
+  number,
 ];
 
 function toExample(r: Row, withCode: boolean): StoredExample {
@@ -71,13 +76,11 @@ export function examplesPage(store: RowSource, request: PageRequest): { rows: St
   const dir = r.direction === 'asc' ? 'ASC' : 'DESC';
   // Counting can cost more than the page itself; callers that know the total (the tree) skip it.
   const total = r.countTotal ? Number(store.rows<[number]>(`SELECT count(*) FROM examples e WHERE ${where.sql}`, where.params)[0]![0]) : null;
-  const rows = store.rows<Row>(
-    `${SELECT.replace('c.code', 'NULL')} WHERE ${where.sql} ORDER BY ${SORT_SQL[r.sort]} ${dir}, e.k ${dir} LIMIT ? OFFSET ?`.replace(
-      'LEFT JOIN example_code c ON c.k = e.k',
-      '',
-    ),
-    [...where.params, r.limit, r.offset],
-  );
+  const rows = store.rows<Row>(`${selectSql(false)} WHERE ${where.sql} ORDER BY ${SORT_SQL[r.sort]} ${dir}, e.k ${dir} LIMIT ? OFFSET ?`, [
+    ...where.params,
+    r.limit,
+    r.offset,
+  ]);
   return { rows: rows.map((row) => toExample(row, false)), total };
 }
 
@@ -93,20 +96,17 @@ export function* iterateExamples(store: RowSource, request: { filters?: Filters 
     // A row value, not `ts < ? OR (ts = ? AND k < ?)`: SQLite turns it into an index range instead of a scan.
     const keyset: string = after ? ' AND (e.ts, e.k) < (?, ?)' : '';
     const params: (string | number)[] = after ? [...where.params, after[0], after[1], chunk] : [...where.params, chunk];
-    const rows: [...Row, number][] = store.rows<[...Row, number]>(
-      `${SELECT.replace('FROM examples e', ', e.k FROM examples e')} WHERE ${where.sql}${keyset} ORDER BY e.ts DESC, e.k DESC LIMIT ?`,
-      params,
-    );
-    for (const row of rows) yield toExample(row as unknown as Row, true);
+    const rows: Row[] = store.rows<Row>(`${selectSql(true)} WHERE ${where.sql}${keyset} ORDER BY e.ts DESC, e.k DESC LIMIT ?`, params);
+    for (const row of rows) yield toExample(row, true);
     if (rows.length < chunk) return;
-    const last: [...Row, number] = rows[rows.length - 1]!;
-    // Row[1] is e.ts; the appended last column is e.k.
+    const last: Row = rows[rows.length - 1]!;
+    // Row[1] is e.ts, Row[15] is e.k.
     after = [last[1], last[15]];
   }
 }
 
 /** One example with everything, its code context included; null when no such id is stored. */
 export function exampleById(store: RowSource, id: string): StoredExample | null {
-  const row = store.rows<Row>(`${SELECT} WHERE e.id = ?`, [id])[0];
+  const row = store.rows<Row>(`${selectSql(true)} WHERE e.id = ?`, [id])[0];
   return row ? toExample(row, true) : null;
 }
