@@ -2,6 +2,7 @@
 // host. Both sides import this file and validate every message they receive
 // with these schemas; an invalid message is dropped and logged, never acted on.
 import { z } from 'zod';
+import { analyticsReportSchema, depthSchema, modelComparisonSchema, predictionSchema } from './analytics';
 import { healthSchema, storedExampleSchema } from './example';
 import { filtersSchema, pageRequestSchema } from './filters';
 import { summarySchema } from './workerProtocol';
@@ -48,6 +49,12 @@ export const panelRequests = {
   },
   /** Sets an example's feedback (journalled); false when no such example. */
   setFeedback: { params: z.object({ id: z.string(), feedback: z.string().max(100_000).nullable() }), result: z.boolean() },
+  /** Everything the Analytics tab shows, under the current filters. */
+  analytics: { params: z.object({}), result: analyticsReportSchema },
+  /** The prediction for one technology (null: all examples), under the current filters. */
+  prediction: { params: z.object({ tag: z.string().max(500).nullable() }), result: predictionSchema },
+  /** Two models compared under the current filters, optionally within one tag. */
+  compareModels: { params: z.object({ a: z.string().max(500), b: z.string().max(500), tag: z.string().max(500).nullable() }), result: modelComparisonSchema },
 } as const;
 export type PanelRequestMethod = keyof typeof panelRequests;
 
@@ -70,6 +77,8 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
       'learningViewer.saveView',
     ]),
   }),
+  /** Start a learning task on a technology (a recommendation's button); the host asks for what is missing. */
+  z.object({ type: z.literal('startTask'), technology: z.string().min(1).max(200), depth: depthSchema.optional() }),
   /** Open an example's code context in an untitled editor. */
   z.object({ type: z.literal('openCode'), id: z.string() }),
   /** Apply a saved view by name. */
@@ -94,7 +103,7 @@ export type HostToWebview = z.infer<typeof hostToWebviewSchema>;
 
 /** What the panel keeps in `vscode.setState` to come back after a reload. */
 export const panelPersistedStateSchema = z.object({
-  tab: z.enum(['overview', 'examples']).catch('overview').default('overview'),
+  tab: z.enum(['overview', 'examples', 'analytics']).catch('overview').default('overview'),
   selectedId: z.string().nullable().catch(null).default(null),
   sort: z.enum(['timestamp', 'success', 'model', 'tokens', 'executionTime']).catch('timestamp').default('timestamp'),
   direction: z.enum(['asc', 'desc']).catch('desc').default('desc'),

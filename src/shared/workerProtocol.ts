@@ -1,6 +1,7 @@
 // The typed request/response protocol between the extension host and the data
 // worker. Each method names its params and result schema; both sides validate.
 import { z } from 'zod';
+import { analyticsReportSchema, modelComparisonSchema, predictionSchema } from './analytics';
 import { healthSchema, rateSchema, storedExampleSchema } from './example';
 import { filtersSchema, pageRequestSchema } from './filters';
 
@@ -89,6 +90,15 @@ export const workerMethods = {
   },
   /** Sets or clears an example's human feedback, journalled before it is applied; `found` false when no such id. */
   setFeedback: { params: z.object({ id: z.string(), feedback: z.string().max(100_000).nullable() }), result: z.object({ found: z.boolean() }) },
+  /** Everything the Analytics tab shows under the filters. */
+  analytics: { params: z.object({ filters: filtersSchema.optional() }), result: analyticsReportSchema },
+  /** The prediction for one technology, or for all examples when tag is null. */
+  prediction: { params: z.object({ filters: filtersSchema.optional(), tag: z.string().max(500).nullable() }), result: predictionSchema },
+  /** Model A against model B, optionally within one tag. */
+  compareModels: {
+    params: z.object({ filters: filtersSchema.optional(), a: z.string().max(500), b: z.string().max(500), tag: z.string().max(500).nullable() }),
+    result: modelComparisonSchema,
+  },
   /** Writes the snapshot now if anything changed. */
   save: {
     params: z.object({}),

@@ -12,10 +12,12 @@ import './components/lvCard';
 import './components/lvFilterBar';
 import './components/lvOverview';
 import './components/lvExamples';
+import './components/lvAnalytics';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'examples', label: 'Examples' },
+  { id: 'analytics', label: 'Analytics' },
 ] as const;
 
 /** The root of the Learning Viewer panel. */
@@ -112,7 +114,9 @@ export class LvApp extends LitElement {
             </div>`
           : this.view.tab === 'overview'
             ? html`<lv-overview .state=${s}></lv-overview>`
-            : html`<lv-examples
+            : this.view.tab === 'analytics'
+              ? html`<lv-analytics .version=${s.version} .tags=${s.byTag} .models=${s.byModel}></lv-analytics>`
+              : html`<lv-examples
                 .filters=${s.filters}
                 .version=${s.version}
                 .sort=${this.view.sort}

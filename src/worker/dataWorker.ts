@@ -7,6 +7,7 @@ import { byModel, byTag, daily, distinctValues, sessions } from '../core/queries
 import { exportExamples } from '../core/export/exportExamples';
 import { exampleById, examplesPage } from '../core/queries/examples';
 import { regexProblem } from '../core/queries/filterSql';
+import { analyticsReport, compareModels, predictionFor } from '../core/analytics/report';
 import type { Filters } from '../shared/filters';
 import { NO_FILTERS } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
@@ -169,6 +170,9 @@ const handlers: Handlers = {
       imports.delete(p.operationId);
     }
   },
+  analytics: (store, p) => analyticsReport(store, checked(p.filters)),
+  prediction: (store, p) => predictionFor(store, checked(p.filters), p.tag),
+  compareModels: (store, p) => compareModels(store, checked(p.filters), p.a, p.b, p.tag),
   save: async (store) => {
     const wasDirty = store.isDirty;
     await scheduler?.flush();

@@ -81,16 +81,19 @@ export function byModel(store: RowSource, filters: Filters = NO_FILTERS, options
     }));
 }
 
-/** Examples and successes per local day, oldest first, as YYYY-MM-DD. */
-export function daily(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): (CountRow & { day: string })[] {
+/** Examples and successes per local day number (days since 1970-01-01 in local time), oldest first. */
+export function dailyCounts(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): (CountRow & { day: number })[] {
   const plan = options.rollups === false ? null : rollupPlan(filters);
   const where = filterSql(filters);
   const [sql, params] = plan
     ? [`SELECT r.day, sum(r.n), sum(r.success * r.n) FROM ${plan.table} r WHERE ${plan.where} GROUP BY r.day ORDER BY r.day`, plan.params]
     : [`SELECT e.day, count(*), sum(e.success) FROM examples e WHERE ${where.sql} GROUP BY e.day ORDER BY e.day`, where.params];
-  return store
-    .rows<[number, number, number]>(sql, params)
-    .map(([day, total, successes]) => ({ day: new Date(day * 86_400_000).toISOString().slice(0, 10), total, successes }));
+  return store.rows<[number, number, number]>(sql, params).map(([day, total, successes]) => ({ day, total, successes }));
+}
+
+/** Examples and successes per local day, oldest first, as YYYY-MM-DD. */
+export function daily(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): (CountRow & { day: string })[] {
+  return dailyCounts(store, filters, options).map(({ day, total, successes }) => ({ day: new Date(day * 86_400_000).toISOString().slice(0, 10), total, successes }));
 }
 
 export type DistinctField = 'tag' | 'model' | 'session';

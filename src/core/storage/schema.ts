@@ -95,6 +95,14 @@ export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE INDEX examples_session ON examples (session_id, ts);
     `);
   },
+  // 2 → 3: the time index also carries the outcome, so the activity heatmap
+  // (examples and successes per quarter hour) reads the index alone.
+  (db) => {
+    db.exec(`
+      DROP INDEX examples_ts;
+      CREATE INDEX examples_ts ON examples (ts, success);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

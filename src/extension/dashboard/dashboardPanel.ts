@@ -86,6 +86,9 @@ export class DashboardPanel implements vscode.Disposable {
       case 'runCommand':
         await vscode.commands.executeCommand(msg.command);
         return;
+      case 'startTask':
+        await vscode.commands.executeCommand('learningViewer.startLearningTask', { technology: msg.technology, depth: msg.depth });
+        return;
       case 'openCode':
         await openExampleCode(this.container, msg.id, vscode.ViewColumn.Beside);
         return;
@@ -118,6 +121,15 @@ export class DashboardPanel implements vscode.Disposable {
           break;
         case 'setFeedback':
           result = (await this.container.data.request('setFeedback', p)).found;
+          break;
+        case 'analytics':
+          result = await this.container.data.request('analytics', { filters: this.container.filters.filters });
+          break;
+        case 'prediction':
+          result = await this.container.data.request('prediction', { ...(p as { tag: string | null }), filters: this.container.filters.filters });
+          break;
+        case 'compareModels':
+          result = await this.container.data.request('compareModels', { ...(p as object), filters: this.container.filters.filters } as never);
           break;
       }
       await this.post({ type: 'response', id, ok: true, result: spec.result.parse(result) });

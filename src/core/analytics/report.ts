@@ -1,0 +1,131 @@
+// Everything the Analytics tab shows, computed in the data worker from a few
+// aggregates (rollups where the filters allow).
+import type { AnalyticsReport, ModelComparison, Prediction, Technology } from '../../shared/analytics';
+import type { Filters } from '../../shared/filters';
+import { localDay } from '../ingest/timestamp';
+import { dailyCounts } from '../queries/breakdowns';
+import { coOccurrence, outcomeTotals, quarterCounts, tagDays } from '../queries/analyticsData';
+import { localDayStart } from '../queries/rollupPlan';
+import type { RowSource } from '../queries/rowSource';
+import type { DoneWell, TagPeriods, Totals } from './advice';
+import { insights, recommendations } from './advice';
+import { heatmap } from './heatmap';
+import { compareProportions, formatP } from './statistics';
+import { SMALL_SAMPLE, successRate } from './successRate';
+import type { DayCount } from './trends';
+import { predict, toWeeks, trend, weekPoints } from './trends';
+
+/** With an open range, changes compare the last this many days with the same before. */
+const DEFAULT_PERIOD_DAYS = 30;
+const HEATMAP_DAYS = 90;
+
+export interface AnalyticsOptions {
+  now?: number;
+  /** Technologies a finished learning task did well at, for "go deeper" recommendations. */
+  doneWell?: readonly DoneWell[];
+  /** Examples the co-occurrence sample takes at most. */
+  coOccurrenceSample?: number;
+}
+
+const zero = (): Totals => ({ total: 0, successes: 0, tokens: 0, execSum: 0, execN: 0 });
+function add(t: Totals, d: Totals): void {
+  t.total += d.total;
+  t.successes += d.successes;
+  t.tokens += d.tokens;
+  t.execSum += d.execSum;
+  t.execN += d.execN;
+}
+
+function technology(tag: string, t: Totals): Technology {
+  return { tag, rate: successRate(t.successes, t.total), small: t.total < SMALL_SAMPLE };
+}
+
+/** The compared period (local day numbers, inclusive) and the one of the same length before it. */
+export function periods(filters: Filters, now: number): { current: [number, number]; previous: [number, number] } {
+  const end = localDay((filters.until ?? now + 1) - 1);
+  const start = filters.since !== null ? localDay(filters.since) : end - DEFAULT_PERIOD_DAYS + 1;
+  const length = Math.max(1, end - start + 1);
+  return { current: [start, end], previous: [start - length, start - 1] };
+}
+
+export function analyticsReport(store: RowSource, filters: Filters, options: AnalyticsOptions = {}): AnalyticsReport {
+  const started = performance.now();
+  const now = options.now ?? Date.now();
+  const days: DayCount[] = dailyCounts(store, filters);
+  const { all } = outcomeTotals(store, filters);
+
+  const { current, previous } = periods(filters, now);
+  // The tag figures reach back over the previous period too; the range's own figures are the days the filters keep.
+  const inRange = (day: number) => (filters.since === null || day >= localDay(filters.since)) && (filters.until === null || day <= localDay(filters.until - 1));
+  const widened = { ...filters, since: filters.since === null ? null : Math.min(filters.since, localDayStart(previous[0])) };
+  const perTag = new Map<string, TagPeriods & { days: DayCount[] }>();
+  for (const row of tagDays(store, widened)) {
+    let t = perTag.get(row.tag);
+    if (!t) perTag.set(row.tag, (t = { tag: row.tag, range: zero(), current: zero(), previous: zero(), days: [] }));
+    if (inRange(row.day)) {
+      add(t.range, row);
+      t.days.push(row);
+    }
+    if (row.day >= current[0] && row.day <= current[1]) add(t.current, row);
+    else if (row.day >= previous[0] && row.day <= previous[1]) add(t.previous, row);
+  }
+  const tags = [...perTag.values()].filter((t) => t.range.total > 0 || t.current.total > 0 || t.previous.total > 0);
+  const byVolume = [...tags].filter((t) => t.range.total > 0).sort((a, b) => b.range.total - a.range.total || a.tag.localeCompare(b.tag));
+  const mostProficient = byVolume
+    .filter((t) => t.range.total >= SMALL_SAMPLE)
+    .map((t) => technology(t.tag, t.range))
+    .sort((a, b) => b.rate.interval![0] - a.rate.interval![0])
+    .slice(0, 5);
+
+  const co = coOccurrence(store, filters, options.coOccurrenceSample);
+  const heatSince = Math.max(filters.since ?? 0, localDayStart(localDay(now) - HEATMAP_DAYS + 1));
+  const heat = heatmap(quarterCounts(store, { ...filters, since: heatSince }), heatSince);
+
+  return {
+    overall: successRate(all.successes, all.total),
+    trend: trend(days),
+    proficiency: {
+      series: byVolume.slice(0, 5).map((t) => ({ tag: t.tag, weekly: weekPoints(toWeeks(t.days.sort((a, b) => a.day - b.day))) })),
+      mostPractised: byVolume.slice(0, 5).map((t) => technology(t.tag, t.range)),
+      mostProficient,
+    },
+    prediction: predict(days),
+    recommendations: recommendations(tags, all, co, options.doneWell),
+    insights: insights(tags, all, days),
+    heatmap: heat,
+    relatedFrom: { examples: co.examples, sampled: co.sampled },
+    computeMs: performance.now() - started,
+  };
+}
+
+/** The prediction for one technology (or all examples when tag is null) under the filters. */
+export function predictionFor(store: RowSource, filters: Filters, tag: string | null): Prediction {
+  return predict(dailyCounts(store, tag === null ? filters : { ...filters, andTag: tag }), tag);
+}
+
+/** Model A against model B under the filters (and one tag if given): rates, the difference and its significance. */
+export function compareModels(store: RowSource, filters: Filters, a: string, b: string, tag: string | null): ModelComparison {
+  const side = (model: string) => {
+    const { all, successful } = outcomeTotals(store, { ...filters, model, andTag: tag ?? filters.andTag });
+    return {
+      model,
+      rate: successRate(all.successes, all.total),
+      small: all.total < SMALL_SAMPLE,
+      // What one success costs, the failures on the way included.
+      tokensPerSuccess: successful.total > 0 ? all.tokens / successful.total : null,
+      timePerSuccess: successful.total > 0 && all.execN > 0 ? ((all.execSum / all.execN) * all.total) / successful.total : null,
+    };
+  };
+  const sa = side(a);
+  const sb = side(b);
+  const c = compareProportions(sa.rate.successes, sa.rate.total, sb.rate.successes, sb.rate.total);
+  let verdict: string;
+  if (!c) verdict = `No comparison: ${sa.rate.total === 0 ? a : b} has no examples${tag ? ` tagged ${tag}` : ''} under these filters.`;
+  else if (c.pValue < 0.05) {
+    const better = c.difference > 0 ? b : a;
+    verdict = `${better} is better by ${Math.abs(c.difference * 100).toFixed(1)} points, ${formatP(c.pValue)} (${c.test}).`;
+  } else {
+    verdict = `No significant difference at this sample size (${formatP(c.pValue)}, ${c.test}; ${sa.rate.total.toLocaleString('en-US')} and ${sb.rate.total.toLocaleString('en-US')} examples).`;
+  }
+  return { a: sa, b: sb, tag, difference: c?.difference ?? null, interval: c?.interval ?? null, pValue: c?.pValue ?? null, test: c?.test ?? null, verdict };
+}

@@ -1,0 +1,98 @@
+// The few aggregates the analytics are computed from. Each reads the per-day
+// rollups when the filters allow and the examples otherwise.
+import type { Filters } from '../../shared/filters';
+import type { CoOccurrence, Totals } from '../analytics/advice';
+import type { QuarterCount } from '../analytics/heatmap';
+import { QUARTER_HOUR_MS } from '../analytics/heatmap';
+import { filterSql } from './filterSql';
+import { rollupPlan } from './rollupPlan';
+import type { RowSource } from './rowSource';
+
+export interface TagDay extends Totals {
+  tag: string;
+  day: number;
+}
+
+type TagDayRow = [string, number, number, number, number | null, number | null, number];
+
+/** Examples, successes, tokens and execution time per tag and local day. */
+export function tagDays(store: RowSource, filters: Filters): TagDay[] {
+  const plan = rollupPlan(filters);
+  let rows: TagDayRow[];
+  if (plan && !plan.tagged) {
+    rows = store.rows<TagDayRow>(
+      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n FROM
+         (SELECT r.tag_id, r.day, sum(r.n) AS total, sum(r.success * r.n) AS successes, sum(r.tokens) AS tokens, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n
+          FROM rollup_tag_daily r WHERE ${plan.where} GROUP BY r.tag_id, r.day) c
+       JOIN tags t ON t.tag_id = c.tag_id`,
+      plan.params,
+    );
+  } else {
+    const where = filterSql(filters);
+    rows = store.rows<TagDayRow>(
+      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n FROM
+         (SELECT et.tag_id, e.day, count(*) AS total, sum(e.success) AS successes, sum(e.tokens) AS tokens, sum(e.exec_time) AS exec_sum, count(e.exec_time) AS exec_n
+          FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${where.sql} GROUP BY et.tag_id, e.day) c
+       JOIN tags t ON t.tag_id = c.tag_id`,
+      where.params,
+    );
+  }
+  return rows.map(([tag, day, total, successes, tokens, execSum, execN]) => ({ tag, day, total, successes, tokens: tokens ?? 0, execSum: execSum ?? 0, execN }));
+}
+
+/** Totals of the filtered examples, with tokens and time of the successful ones apart. */
+export function outcomeTotals(store: RowSource, filters: Filters): { all: Totals; successful: Totals } {
+  const plan = rollupPlan(filters);
+  let rows: [number, number, number | null, number | null, number][];
+  if (plan) {
+    rows = store.rows(`SELECT r.success, sum(r.n), sum(r.tokens), sum(r.exec_sum), sum(r.exec_n) FROM ${plan.table} r WHERE ${plan.where} GROUP BY r.success`, plan.params);
+  } else {
+    const where = filterSql(filters);
+    rows = store.rows(`SELECT e.success, count(*), sum(e.tokens), sum(e.exec_time), count(e.exec_time) FROM examples e WHERE ${where.sql} GROUP BY e.success`, where.params);
+  }
+  const all: Totals = { total: 0, successes: 0, tokens: 0, execSum: 0, execN: 0 };
+  const successful: Totals = { ...all };
+  for (const [success, n, tokens, execSum, execN] of rows) {
+    for (const t of success ? [all, successful] : [all]) {
+      t.total += n;
+      t.successes += success ? n : 0;
+      t.tokens += tokens ?? 0;
+      t.execSum += execSum ?? 0;
+      t.execN += execN;
+    }
+  }
+  return { all, successful };
+}
+
+/**
+ * Which tags occur together, from the newest `limit` filtered examples: a
+ * large recent sample estimates lift as well as the whole table would, at a
+ * bounded cost.
+ */
+export function coOccurrence(store: RowSource, filters: Filters, limit = 20_000): CoOccurrence & { sampled: boolean } {
+  const where = filterSql(filters);
+  const sample = `SELECT e.k FROM examples e WHERE ${where.sql} ORDER BY e.ts DESC LIMIT ?`;
+  const examples = store.rows<[number]>(`SELECT count(*) FROM (SELECT 1 FROM examples e WHERE ${where.sql} LIMIT ?)`, [...where.params, limit + 1])[0]![0];
+  const rows = store.rows<[string, string, number]>(
+    `SELECT ta.name, tb.name, c.n FROM
+       (SELECT a.tag_id AS x, b.tag_id AS y, count(*) AS n FROM (${sample}) s
+          JOIN example_tags a ON a.k = s.k JOIN example_tags b ON b.k = s.k AND b.tag_id >= a.tag_id GROUP BY 1, 2) c
+     JOIN tags ta ON ta.tag_id = c.x JOIN tags tb ON tb.tag_id = c.y`,
+    [...where.params, limit],
+  );
+  const counts = new Map<string, number>();
+  const pairs = new Map<string, number>();
+  for (const [a, b, n] of rows) {
+    if (a === b) counts.set(a, n);
+    else pairs.set(a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`, n);
+  }
+  return { examples: Math.min(examples, limit), counts, pairs, sampled: examples > limit };
+}
+
+/** Examples and successes per quarter hour since `since` (epoch ms). */
+export function quarterCounts(store: RowSource, filters: Filters): QuarterCount[] {
+  const where = filterSql(filters);
+  return store
+    .rows<[number, number, number]>(`SELECT e.ts / ${QUARTER_HOUR_MS} AS q, count(*), sum(e.success) FROM examples e WHERE ${where.sql} GROUP BY q`, where.params)
+    .map(([quarter, total, successes]) => ({ quarter, total, successes }));
+}
