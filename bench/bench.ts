@@ -16,6 +16,7 @@ import { byModel, byTag, daily, distinctValues } from '../src/core/queries/break
 import { examplesPage } from '../src/core/queries/examples';
 import type { RowSource } from '../src/core/queries/rowSource';
 import { summary } from '../src/core/queries/summary';
+import { analyticsReport, compareModels, predictionFor } from '../src/core/analytics/report';
 import { writeKimiLog } from '../src/core/sample/generateExamples';
 import { LearningStore, SNAPSHOT_FILE } from '../src/core/storage/learningStore';
 import { loadSqlJs } from '../src/core/storage/loadSqlJs';
@@ -61,6 +62,10 @@ const QUERIES: Record<string, (s: RowSource) => unknown> = {
   textSearchDescription: (s) => examplesPage(s, { limit: 100, filters: search }),
   textSearchCode: (s) => examplesPage(s, { limit: 100, filters: codeSearch }),
   distinctTags: (s) => distinctValues(s, 'tag'),
+  analyticsAllTime: (s) => analyticsReport(s, filtersSchema.parse({}), { now: END }),
+  analyticsLast30Days: (s) => analyticsReport(s, last30, { now: END }),
+  predictionForTag: (s) => predictionFor(s, filtersSchema.parse({}), 'security'),
+  compareModelsInTag: (s) => compareModels(s, filtersSchema.parse({}), 'Mistral 7B', 'Llama 3 8B', 'auth'),
 };
 
 async function runSize(n: number): Promise<Record<string, unknown>> {
@@ -97,6 +102,9 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   workerQueries.dashboardRefresh = await timeMedian(() =>
     Promise.all([client.request('summary', { filters: last30 }), client.request('breakdowns', { filters: last30 }), client.request('examplesPage', { limit: 100, filters: last30 })]),
   );
+  workerQueries.analytics = await timeMedian(() => client.request('analytics', {}));
+  workerQueries.analyticsLast30Days = await timeMedian(() => client.request('analytics', { filters: last30 }));
+  workerQueries.compareModels = await timeMedian(() => client.request('compareModels', { a: 'Mistral 7B', b: 'Llama 3 8B', tag: 'auth' }));
   // The tree: the largest model group's first page of 200 (the group holds about 40% of the examples).
   const groups = await client.request('groups', { field: 'model' });
   const largest = groups.groups[0]!;

@@ -407,11 +407,11 @@ export class LvAnalytics extends LitElement {
     return html`<section data-testid="ab">
       <h2>Model A/B</h2>
       <div class="row">
-        <label>A <select data-testid="ab-a" @change=${(e: Event) => ((this.modelA = (e.target as HTMLSelectElement).value), void this.compare())}>${modelOptions(this.modelA)}</select></label>
-        <label>B <select data-testid="ab-b" @change=${(e: Event) => ((this.modelB = (e.target as HTMLSelectElement).value), void this.compare())}>${modelOptions(this.modelB)}</select></label>
+        <label>A <select data-testid="ab-a" aria-label="Model A" @change=${(e: Event) => ((this.modelA = (e.target as HTMLSelectElement).value), void this.compare())}>${modelOptions(this.modelA)}</select></label>
+        <label>B <select data-testid="ab-b" aria-label="Model B" @change=${(e: Event) => ((this.modelB = (e.target as HTMLSelectElement).value), void this.compare())}>${modelOptions(this.modelB)}</select></label>
         <label
           >Tag
-          <select data-testid="ab-tag" @change=${(e: Event) => ((this.abTag = (e.target as HTMLSelectElement).value || null), void this.compare())}>
+          <select data-testid="ab-tag" aria-label="A/B tag" @change=${(e: Event) => ((this.abTag = (e.target as HTMLSelectElement).value || null), void this.compare())}>
             <option value="">any</option>
             ${this.tags.slice(0, 200).map((t) => html`<option value=${t.tag} ?selected=${this.abTag === t.tag}>${t.tag}</option>`)}
           </select></label

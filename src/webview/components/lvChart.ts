@@ -84,7 +84,7 @@ export class LvChart extends LitElement {
         backgroundColor: s.bandWithPrevious ? `${color}33` : color,
         borderDash: kind === 'dashed' ? [6, 4] : [],
         borderWidth: s.bandWithPrevious ? 0 : kind === 'points' ? 0 : 2,
-        pointRadius: kind === 'points' ? 2.5 : 0,
+        pointRadius: kind === 'points' ? 2.5 : s.bandWithPrevious ? 0 : 1.5,
         showLine: kind !== 'points',
         spanGaps: true,
         fill: s.bandWithPrevious ? '-1' : false,

@@ -11,6 +11,8 @@ export function run(): Promise<void> {
   require('./treeStatusExport.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./panel.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  require('./analytics.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const passed = runner.stats?.passes ?? 0;
