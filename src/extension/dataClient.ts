@@ -14,6 +14,7 @@ export interface DataClientEvents {
   importProgress: [Extract<WorkerToHost, { kind: 'importProgress' }>];
   exportProgress: [Extract<WorkerToHost, { kind: 'exportProgress' }>];
   saveFailed: [string];
+  taskProgress: [Extract<WorkerToHost, { kind: 'taskProgress' }>];
   log: ['info' | 'warn' | 'error', string];
   exit: [number];
 }
@@ -83,6 +84,9 @@ export class DataClient extends EventEmitter<DataClientEvents> {
         return;
       case 'log':
         this.emit('log', msg.level, msg.message);
+        return;
+      case 'taskProgress':
+        this.emit('taskProgress', msg);
         return;
     }
   }

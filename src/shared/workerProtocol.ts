@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { analyticsReportSchema, modelComparisonSchema, predictionSchema } from './analytics';
 import { healthSchema, rateSchema, storedExampleSchema } from './example';
 import { filtersSchema, pageRequestSchema } from './filters';
+import { knowledgeEntrySchema, taskEventSchema, taskSchema } from './tasks';
+import { depthSchema } from './analytics';
 
 /** How the Examples tree groups examples. */
 export const groupFieldSchema = z.enum(['day', 'tag', 'model', 'session', 'outcome']);
@@ -99,6 +101,36 @@ export const workerMethods = {
     params: z.object({ filters: filtersSchema.optional(), a: z.string().max(500), b: z.string().max(500), tag: z.string().max(500).nullable() }),
     result: modelComparisonSchema,
   },
+  /** Stores a learning task as it now stands (journalled). */
+  saveTask: { params: z.object({ task: taskSchema }), result: z.object({}) },
+  /** Forgets a finished task and its log (journalled). */
+  forgetTask: { params: z.object({ id: z.string() }), result: z.object({}) },
+  /** Every stored task, and how many stored rows could not be read. */
+  tasks: { params: z.object({}), result: z.object({ tasks: z.array(taskSchema), unreadable: z.number().int() }) },
+  /** Appends to a task's log. */
+  appendTaskEvents: { params: z.object({ taskId: z.string(), events: z.array(taskEventSchema).max(5000) }), result: z.object({}) },
+  /** The last events of a task's log, oldest first. */
+  taskEvents: { params: z.object({ taskId: z.string(), limit: z.number().int().min(1).max(5000).default(500) }), result: z.array(taskEventSchema) },
+  /** Knowledge entries, newest first. */
+  knowledge: {
+    params: z.object({ technology: z.string().max(200).nullable().default(null), search: z.string().max(200).nullable().default(null), limit: z.number().int().min(1).max(1000).default(200) }),
+    result: z.array(knowledgeEntrySchema),
+  },
+  /** The built-in learner: studies a technology and stores the knowledge entry (progress as taskProgress events; cancel with the task id). */
+  learn: {
+    params: z.object({
+      taskId: z.string(),
+      technology: z.string().min(1).max(200),
+      depth: depthSchema,
+      external: z.object({ proficiency: z.number().min(0).max(1).nullable(), summary: z.string().max(10_000) }).nullable().default(null),
+    }),
+    result: knowledgeEntrySchema,
+  },
+  /** Validates and stores examples a learner reported, linked to its task. */
+  addLearnerExamples: {
+    params: z.object({ taskId: z.string(), records: z.array(z.unknown()).max(10_000) }),
+    result: z.object({ added: z.number().int(), alreadyPresent: z.number().int(), rejected: z.array(z.string()) }),
+  },
   /** Writes the snapshot now if anything changed. */
   save: {
     params: z.object({}),
@@ -153,6 +185,7 @@ export const workerToHostSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('exportProgress'), operationId: z.string(), written: z.number() }),
   z.object({ kind: z.literal('saveFailed'), message: z.string() }),
+  z.object({ kind: z.literal('taskProgress'), taskId: z.string(), progress: z.number(), message: z.string() }),
   z.object({ kind: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
 ]);
 export type WorkerToHost = z.infer<typeof workerToHostSchema>;

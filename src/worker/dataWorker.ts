@@ -8,6 +8,8 @@ import { exportExamples } from '../core/export/exportExamples';
 import { exampleById, examplesPage } from '../core/queries/examples';
 import { regexProblem } from '../core/queries/filterSql';
 import { analyticsReport, compareModels, predictionFor } from '../core/analytics/report';
+import { learnTechnology } from '../core/tasks/builtinLearner';
+import { normalizeRecord, type NormalizedExample } from '../core/ingest/parseKimiLine';
 import type { Filters } from '../shared/filters';
 import { NO_FILTERS } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
@@ -173,6 +175,61 @@ const handlers: Handlers = {
   analytics: (store, p) => analyticsReport(store, checked(p.filters)),
   prediction: (store, p) => predictionFor(store, checked(p.filters), p.tag),
   compareModels: (store, p) => compareModels(store, checked(p.filters), p.a, p.b, p.tag),
+  saveTask: (store, p) => {
+    store.saveTask(p.task);
+    scheduler?.touch();
+    return {};
+  },
+  forgetTask: (store, p) => {
+    store.forgetTask(p.id);
+    scheduler?.touch();
+    return {};
+  },
+  tasks: (store) => store.tasks(),
+  appendTaskEvents: (store, p) => {
+    if (!store.readOnly) {
+      store.appendTaskEvents(p.taskId, p.events);
+      scheduler?.touch();
+    }
+    return {};
+  },
+  taskEvents: (store, p) => store.taskEvents(p.taskId, p.limit),
+  knowledge: (store, p) => store.knowledge(p),
+  learn: async (store, p) => {
+    const controller = new AbortController();
+    imports.set(p.taskId, controller);
+    try {
+      const entry = await learnTechnology(store, {
+        ...p,
+        signal: controller.signal,
+        onProgress: (progress, message) => post({ kind: 'taskProgress', taskId: p.taskId, progress, message }),
+      });
+      store.addKnowledge(entry);
+      scheduler?.touch();
+      return entry;
+    } finally {
+      imports.delete(p.taskId);
+    }
+  },
+  addLearnerExamples: (store, p) => {
+    const now = Date.now();
+    const valid: NormalizedExample[] = [];
+    const rejected: string[] = [];
+    for (const [i, record] of p.records.entries()) {
+      const parsed = normalizeRecord(record, { assumeTimeZone: init.assumeTimeZone, now });
+      if (parsed.ok) valid.push(parsed.example);
+      else rejected.push(`example ${i + 1}: ${parsed.reason}`);
+    }
+    const before = store.count();
+    store.addLearnerExamples(p.taskId, valid);
+    const added = store.count() - before;
+    if (added > 0) {
+      scheduler?.touch();
+      post({ kind: 'changed', examples: store.count() });
+    }
+    // An id already stored keeps its first version, whether or not the content matches.
+    return { added, alreadyPresent: valid.length - added, rejected };
+  },
   save: async (store) => {
     const wasDirty = store.isDirty;
     await scheduler?.flush();

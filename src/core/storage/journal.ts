@@ -1,5 +1,6 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { z } from 'zod';
+import { knowledgeEntrySchema, taskSchema } from '../../shared/tasks';
 
 /**
  * One acknowledged write that no log file can replay (a feedback edit, a task
@@ -8,6 +9,13 @@ import { z } from 'zod';
  */
 export const journalEntrySchema = z.discriminatedUnion('op', [
   z.object({ seq: z.number().int().positive(), op: z.literal('feedback'), id: z.string(), feedback: z.string().nullable(), at: z.number() }),
+  /** A learning task as it now stands (created, started, finished). */
+  z.object({ seq: z.number().int().positive(), op: z.literal('task'), task: taskSchema, at: z.number() }),
+  z.object({ seq: z.number().int().positive(), op: z.literal('forgetTask'), id: z.string(), at: z.number() }),
+  /** A knowledge entry a task produced. */
+  z.object({ seq: z.number().int().positive(), op: z.literal('knowledge'), entry: knowledgeEntrySchema, at: z.number() }),
+  /** Examples an external learner reported, already validated; stored like imported ones, linked to the task. */
+  z.object({ seq: z.number().int().positive(), op: z.literal('examples'), taskId: z.string(), examples: z.array(z.record(z.string(), z.unknown())), at: z.number() }),
 ]);
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
 export type JournalOp = JournalEntry extends infer E ? (E extends JournalEntry ? Omit<E, 'seq' | 'at'> : never) : never;

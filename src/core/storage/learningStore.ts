@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import type { DatabaseState } from '../../shared/example';
+import { knowledgeEntrySchema, taskEventSchema, taskSchema, type KnowledgeEntry, type Task, type TaskEvent } from '../../shared/tasks';
 import type { NormalizedExample } from '../ingest/parseKimiLine';
 import { writeFileAtomic } from './atomicWrite';
 import { migrate, SCHEMA_VERSION } from './schema';
@@ -58,6 +59,8 @@ export class LearningStore {
   /** Journal entries replayed at open, and unreadable ones ignored (a torn last line). */
   replayed = { applied: 0, ignored: 0 };
   private lockHeld = false;
+  /** Replaying the journal into memory is allowed even read-only: the view is then complete. */
+  private replaying = false;
   private readonly modelIds = new Map<string, number>();
   private readonly tagIds = new Map<string, number>();
   private statements: Record<string, Statement> = {};
@@ -138,12 +141,35 @@ export class LearningStore {
   }
 
   private applyJournal(entries: JournalEntry[]): void {
+    const examples: { taskId: string; examples: Record<string, unknown>[] }[] = [];
     this.db.exec('BEGIN');
     try {
       for (const e of entries) {
         switch (e.op) {
           case 'feedback':
             this.db.run('UPDATE examples SET human_feedback = ? WHERE id = ?', [e.feedback, e.id]);
+            break;
+          case 'task':
+            this.db.run(
+              'INSERT INTO tasks (id, seq, state, data) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, state = excluded.state, data = excluded.data',
+              [e.task.id, e.task.seq, e.task.state, JSON.stringify(e.task)],
+            );
+            break;
+          case 'forgetTask':
+            this.db.run('DELETE FROM tasks WHERE id = ?', [e.id]);
+            this.db.run('DELETE FROM task_events WHERE task_id = ?', [e.id]);
+            break;
+          case 'knowledge':
+            this.db.run('INSERT OR REPLACE INTO knowledge (id, technology, created_at, task_id, data) VALUES (?, ?, ?, ?, ?)', [
+              e.entry.id,
+              e.entry.technology,
+              e.entry.createdAt,
+              e.entry.taskId,
+              JSON.stringify(e.entry),
+            ]);
+            break;
+          case 'examples':
+            examples.push(e);
             break;
         }
         this.journalSeq = Math.max(this.journalSeq, e.seq);
@@ -153,6 +179,16 @@ export class LearningStore {
     } catch (err) {
       this.db.exec('ROLLBACK');
       throw err;
+    }
+    // Examples go through the one insert path (its own transaction); by id, so a replay adds nothing twice.
+    this.replaying = true;
+    try {
+      for (const batch of examples) {
+        const sourceId = this.sourceId(`learning-task:${batch.taskId}`);
+        this.insert(batch.examples.map((example) => ({ example: example as unknown as NormalizedExample, sourceId })));
+      }
+    } finally {
+      this.replaying = false;
     }
   }
 
@@ -166,6 +202,83 @@ export class LearningStore {
     this.journal.append(entries);
     this.applyJournal(entries);
     this.dirty = true;
+  }
+
+  /** Stores a learning task as it now stands, journalled. */
+  saveTask(task: Task): void {
+    this.journalled([{ op: 'task', task }]);
+  }
+
+  /** Removes a finished task and its log, journalled. */
+  forgetTask(id: string): void {
+    this.journalled([{ op: 'forgetTask', id }]);
+  }
+
+  /** Every stored task; rows that no longer validate are skipped and counted. */
+  tasks(): { tasks: Task[]; unreadable: number } {
+    let unreadable = 0;
+    const tasks: Task[] = [];
+    for (const [data] of this.rows<[string]>('SELECT data FROM tasks ORDER BY seq')) {
+      const parsed = taskSchema.safeParse(JSON.parse(data));
+      if (parsed.success) tasks.push(parsed.data);
+      else unreadable++;
+    }
+    return { tasks, unreadable };
+  }
+
+  /** Appends to a task's log (not journalled: a log line lost in a crash costs nothing stored). */
+  appendTaskEvents(taskId: string, events: readonly TaskEvent[]): void {
+    if (events.length === 0) return;
+    this.assertWritable();
+    let n = Number(this.rows<[number | null]>('SELECT max(n) FROM task_events WHERE task_id = ?', [taskId])[0]?.[0] ?? 0);
+    this.db.exec('BEGIN');
+    try {
+      for (const e of events) this.db.run('INSERT INTO task_events (task_id, n, data) VALUES (?, ?, ?)', [taskId, ++n, JSON.stringify(e)]);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+    this.dirty = true;
+  }
+
+  /** The last `limit` events of a task's log, oldest first. */
+  taskEvents(taskId: string, limit = 500): TaskEvent[] {
+    return this.rows<[string]>('SELECT data FROM (SELECT n, data FROM task_events WHERE task_id = ? ORDER BY n DESC LIMIT ?) ORDER BY n', [taskId, limit]).flatMap(([data]) => {
+      const parsed = taskEventSchema.safeParse(JSON.parse(data));
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  /** Stores a knowledge entry, journalled. */
+  addKnowledge(entry: KnowledgeEntry): void {
+    this.journalled([{ op: 'knowledge', entry }]);
+  }
+
+  /** Knowledge entries, newest first, optionally for one technology or matching a text. */
+  knowledge(options: { technology?: string | null; search?: string | null; limit?: number } = {}): KnowledgeEntry[] {
+    const parts = ['1'];
+    const params: (string | number)[] = [];
+    if (options.technology) {
+      parts.push('technology = ?');
+      params.push(options.technology);
+    }
+    if (options.search && options.search.trim()) {
+      parts.push("(technology LIKE ? ESCAPE '\\' OR data LIKE ? ESCAPE '\\')");
+      const like = `%${options.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      params.push(like, like);
+    }
+    params.push(options.limit ?? 200);
+    return this.rows<[string]>(`SELECT data FROM knowledge WHERE ${parts.join(' AND ')} ORDER BY created_at DESC LIMIT ?`, params).flatMap(([data]) => {
+      const parsed = knowledgeEntrySchema.safeParse(JSON.parse(data));
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  /** Stores examples a learner reported (validated already), journalled first, linked to the task as their source. */
+  addLearnerExamples(taskId: string, examples: readonly NormalizedExample[]): void {
+    if (examples.length === 0) return;
+    this.journalled([{ op: 'examples', taskId, examples: examples as unknown as Record<string, unknown>[] }]);
   }
 
   /** Sets or clears an example's human feedback; false when no example has that id. */
@@ -226,7 +339,7 @@ export class LearningStore {
   }
 
   private assertWritable(): void {
-    if (this.readOnly) throw new Error(`The learning data is read-only: ${this.reason ?? ''}`);
+    if (this.readOnly && !this.replaying) throw new Error(`The learning data is read-only: ${this.reason ?? ''}`);
   }
 
   private modelId(name: string): number {

@@ -103,6 +103,16 @@ export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE INDEX examples_ts ON examples (ts, success);
     `);
   },
+  // 3 → 4: learning tasks, their event logs, and the knowledge they produce.
+  // Each row keeps its record as JSON, validated with the shared schema when read.
+  (db) => {
+    db.exec(`
+      CREATE TABLE tasks (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, state TEXT NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE task_events (task_id TEXT NOT NULL, n INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (task_id, n)) WITHOUT ROWID;
+      CREATE TABLE knowledge (id TEXT PRIMARY KEY, technology TEXT NOT NULL, created_at INTEGER NOT NULL, task_id TEXT, data TEXT NOT NULL) WITHOUT ROWID;
+      CREATE INDEX knowledge_technology ON knowledge (technology, created_at);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,152 @@
+// The built-in learner: distils what the stored examples say about one
+// technology into a knowledge entry. It runs in the data worker, step by step,
+// reporting real progress and stopping between steps when cancelled.
+import { randomUUID } from 'node:crypto';
+import type { Depth } from '../../shared/analytics';
+import type { KnowledgeEntry } from '../../shared/tasks';
+import { relatedTags } from '../analytics/advice';
+import { compareProportions, formatP } from '../analytics/statistics';
+import { SMALL_SAMPLE, successRate } from '../analytics/successRate';
+import { trend } from '../analytics/trends';
+import { localDay } from '../ingest/timestamp';
+import { coOccurrence, outcomeTotals } from '../queries/analyticsData';
+import { byModel, dailyCounts } from '../queries/breakdowns';
+import { localDayStart } from '../queries/rollupPlan';
+import type { RowSource } from '../queries/rowSource';
+import { filtersSchema } from '../../shared/filters';
+
+/** How far back each depth looks (days; null is everything) and how many examples its co-occurrence reads. */
+export const DEPTHS: Record<Depth, { days: number | null; sample: number }> = {
+  quick: { days: 7, sample: 10_000 },
+  standard: { days: 30, sample: 50_000 },
+  deep: { days: null, sample: 200_000 },
+};
+
+export interface LearnOptions {
+  technology: string;
+  depth: Depth;
+  taskId: string | null;
+  now?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: number, message: string) => void;
+  /** An external learner's own verdict: kept in the entry, and an empty period is then no error. */
+  external?: { proficiency: number | null; summary: string } | null;
+}
+
+const pct = (r: number) => `${Math.round(r * 100)}%`;
+
+/** Tags that occur with `tag` in its examples since `sinceDay`, with how many of those examples failed. */
+export function failingWith(store: RowSource, tag: string, sinceDay: number | null): { tag: string; failures: number; total: number; failureRate: number }[] {
+  return store
+    .rows<[string, number, number]>(
+      `SELECT t.name, count(*), sum(1 - b.success) FROM example_tags a
+         JOIN example_tags b ON b.k = a.k AND b.tag_id != a.tag_id
+         JOIN tags t ON t.tag_id = b.tag_id
+       WHERE a.tag_id = (SELECT tag_id FROM tags WHERE name = ?) AND a.day >= ?
+       GROUP BY b.tag_id HAVING sum(1 - b.success) > 0 ORDER BY 3 DESC, 2 DESC LIMIT 5`,
+      [tag, sinceDay ?? -1e9],
+    )
+    .map(([name, total, failures]) => ({ tag: name, failures, total, failureRate: failures / total }));
+}
+
+async function step(options: LearnOptions, progress: number, message: string): Promise<void> {
+  // Let the worker read its messages (a cancel) between steps.
+  await new Promise((r) => setImmediate(r));
+  if (options.signal?.aborted) throw new Error('cancelled');
+  options.onProgress?.(progress, message);
+}
+
+export async function learnTechnology(store: RowSource, options: LearnOptions): Promise<KnowledgeEntry> {
+  const now = options.now ?? Date.now();
+  const { technology, depth } = options;
+  const { days, sample } = DEPTHS[depth];
+  const sinceDay = days === null ? null : localDay(now) - days + 1;
+  const since = sinceDay === null ? null : localDayStart(sinceDay);
+  const period = days === null ? 'all the stored examples' : `the last ${days} days`;
+  const filters = filtersSchema.parse({ since, andTag: technology });
+
+  await step(options, 5, `Reading the examples of ${technology} from ${period}`);
+  const { all, successful } = outcomeTotals(store, filters);
+  if (all.total === 0 && !options.external) {
+    throw new Error(`No examples tagged “${technology}” in ${period}: there is nothing to learn from. Import logs, or choose a deeper task.`);
+  }
+  const proficiency = successRate(all.successes, all.total);
+
+  await step(options, 25, 'Measuring the trend');
+  const t = trend(dailyCounts(store, filters));
+
+  await step(options, 45, 'Finding the tags it fails with');
+  const failsWith = failingWith(store, technology, sinceDay);
+
+  await step(options, 60, 'Finding related technologies');
+  const co = coOccurrence(store, filtersSchema.parse({ since }), sample);
+  const related = relatedTags(technology, co).slice(0, 8);
+
+  await step(options, 75, 'Comparing models');
+  const models = byModel(store, filters)
+    .map((m) => ({ model: m.model, rate: successRate(m.successes, m.total) }))
+    .slice(0, 20);
+
+  await step(options, 90, 'Writing the knowledge entry');
+  const nextSteps: { step: string; reason: string }[] = [];
+  if (all.total > 0 && all.total < SMALL_SAMPLE) {
+    nextSteps.push({
+      step: `Collect more examples of ${technology}`,
+      reason: `Only ${all.total} in ${period}: the proficiency could be anywhere from ${pct(proficiency.interval![0])} to ${pct(proficiency.interval![1])}.`,
+    });
+  }
+  const worst = failsWith.find((f) => f.total >= 5 && f.failureRate > 1 - (proficiency.rate ?? 1));
+  if (worst) {
+    nextSteps.push({
+      step: `Practise ${technology} together with ${worst.tag}`,
+      reason: `${worst.failures} of the ${worst.total} examples with both failed (${pct(worst.failureRate)}), against ${pct(1 - (proficiency.rate ?? 0))} for ${technology} overall.`,
+    });
+  }
+  if (t.significant && (t.slopePerWeek ?? 0) < 0) nextSteps.push({ step: `Find out what changed for ${technology}`, reason: t.statement });
+  const ranked = models.filter((m) => m.rate.total >= SMALL_SAMPLE).sort((a, b) => (b.rate.rate ?? 0) - (a.rate.rate ?? 0));
+  if (ranked.length >= 2) {
+    const best = ranked[0]!;
+    const last = ranked[ranked.length - 1]!;
+    const c = compareProportions(last.rate.successes, last.rate.total, best.rate.successes, best.rate.total);
+    if (c && c.pValue < 0.05) {
+      nextSteps.push({
+        step: `Prefer ${best.model} for ${technology}`,
+        reason: `${pct(best.rate.rate!)} against ${pct(last.rate.rate!)} for ${last.model} (${formatP(c.pValue)}).`,
+      });
+    }
+  }
+  const next = related.find((r) => r.lift >= 1.5);
+  if (next) nextSteps.push({ step: `Learn ${next.tag} next`, reason: `It comes with ${technology} ${next.lift.toFixed(1)}× more often than chance (${next.together} examples together).` });
+  if (proficiency.interval && proficiency.interval[0] >= 0.8 && depth !== 'deep') {
+    nextSteps.push({ step: `Run a ${depth === 'quick' ? 'standard' : 'deep'} task on ${technology}`, reason: `Proficiency is at least ${pct(proficiency.interval[0])} (the low end of its interval) over ${period}.` });
+  }
+
+  const entry: KnowledgeEntry = {
+    id: randomUUID(),
+    taskId: options.taskId,
+    technology,
+    depth,
+    createdAt: now,
+    since,
+    until: now,
+    examplesAnalysed: all.total,
+    proficiency,
+    trend: { slopePerWeek: t.slopePerWeek, pValue: t.pValue, statement: t.statement },
+    failsWith,
+    related,
+    metrics: {
+      avgExecutionTime: all.execN > 0 ? all.execSum / all.execN : null,
+      avgTokens: all.total > 0 ? all.tokens / all.total : null,
+      tokensPerSuccess: successful.total > 0 ? all.tokens / successful.total : null,
+    },
+    byModel: models,
+    nextSteps,
+    summary: options.external?.summary ?? null,
+  };
+  if (options.external && options.external.proficiency !== null) {
+    // The learner's own figure, with no interval it could be given: shown as reported.
+    entry.summary = `${options.external.summary}${options.external.summary ? ' ' : ''}(learner's proficiency: ${pct(options.external.proficiency)})`.trim();
+  }
+  options.onProgress?.(100, `Knowledge entry written: ${all.total} examples, proficiency ${proficiency.rate === null ? 'unknown' : pct(proficiency.rate)}`);
+  return entry;
+}
