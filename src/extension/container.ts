@@ -10,6 +10,8 @@ import { registerCommands } from './commands/registerCommands';
 import { FilterState } from './filters/filterState';
 import { registerExampleDocuments } from './examples/exampleDocuments';
 import { SavedViewsStore } from './views/savedViewsStore';
+import { TaskService } from './tasks/taskService';
+import { TasksTree } from './tasks/tasksTree';
 
 /**
  * Creates the services once and disposes them in reverse order through one
@@ -24,6 +26,8 @@ export class Container implements vscode.Disposable {
   readonly follower: LogFollower;
   readonly filters: FilterState;
   readonly savedViews: SavedViewsStore;
+  readonly tasks: TaskService;
+  readonly tasksTree: TasksTree;
   /** Imports under way (the command and the follower), for the status bar's spinner. */
   private importsRunning = 0;
   private readonly disposables: vscode.Disposable[] = [];
@@ -64,6 +68,8 @@ export class Container implements vscode.Disposable {
     this.tree = new ExamplesTree(this);
     this.statusBar = new HealthStatusBar(this);
     this.follower = new LogFollower(this);
+    this.tasks = new TaskService(this);
+    this.tasksTree = new TasksTree(this.tasks);
     this.disposables.push(
       this.log,
       this.changeEmitter,
@@ -72,6 +78,8 @@ export class Container implements vscode.Disposable {
       this.tree,
       this.statusBar,
       this.follower,
+      this.tasks,
+      this.tasksTree,
       registerDashboardSerializer(this),
       registerExampleDocuments(this),
       ...registerCommands(this),
@@ -94,6 +102,17 @@ export class Container implements vscode.Disposable {
       this.importsRunning--;
       this.changeEmitter.fire();
     }
+  }
+
+  /** Opens the panel's Learning tab on a task. */
+  async showTaskInPanel(id: string): Promise<void> {
+    await DashboardPanel.current?.showTask(id);
+  }
+
+  /** Stops running learning tasks (their processes end, they are stored as interrupted), then closes the data worker. */
+  async shutdown(): Promise<void> {
+    await this.tasks.shutdown().catch((e: Error) => this.log.error(`stopping learning tasks: ${e.message}`));
+    await this.data.dispose();
   }
 
   /** Tells every view to redraw from the store. */

@@ -28,7 +28,8 @@ export function activate(context: vscode.ExtensionContext): LearningViewerApi {
 }
 
 export async function deactivate(): Promise<void> {
-  // Let the worker write its last snapshot and release the lock.
-  await container?.data.dispose();
+  // End running learning tasks (no process outlives the extension), then let the
+  // worker write its last snapshot and release the lock.
+  await container?.shutdown();
   container = undefined;
 }

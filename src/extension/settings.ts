@@ -27,3 +27,20 @@ export function readSettings(): Settings {
     csvBom: c.get('export.csvBom'),
   });
 }
+
+const taskSettingsSchema = z.object({
+  maxConcurrent: z.number().int().min(1).max(8).catch(2),
+  timeoutMinutes: z.number().min(1).max(1440).catch(30),
+  command: z.array(z.string().max(10_000)).max(200).catch([]),
+});
+export type TaskSettings = z.infer<typeof taskSettingsSchema>;
+
+/** The learning-task settings, read when used (they may change at any time). */
+export function readTaskSettings(): TaskSettings {
+  const c = vscode.workspace.getConfiguration('learningViewer');
+  return taskSettingsSchema.parse({
+    maxConcurrent: c.get('tasks.maxConcurrent'),
+    timeoutMinutes: c.get('tasks.timeoutMinutes'),
+    command: c.get('learner.command'),
+  });
+}

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { analyticsReportSchema, depthSchema, modelComparisonSchema, predictionSchema } from './analytics';
 import { healthSchema, storedExampleSchema } from './example';
+import { knowledgeEntrySchema, learnerKindSchema, prioritySchema, taskEventSchema, taskSchema } from './tasks';
 import { filtersSchema, pageRequestSchema } from './filters';
 import { summarySchema } from './workerProtocol';
 
@@ -53,6 +54,13 @@ export const panelRequests = {
   analytics: { params: z.object({}), result: analyticsReportSchema },
   /** The prediction for one technology (null: all examples), under the current filters. */
   prediction: { params: z.object({ tag: z.string().max(500).nullable() }), result: predictionSchema },
+  /** A learning task's log, oldest first. */
+  taskLog: { params: z.object({ taskId: z.string().max(100) }), result: z.array(taskEventSchema) },
+  /** Knowledge entries, newest first, for one technology and/or matching a text. */
+  knowledge: {
+    params: z.object({ technology: z.string().max(200).nullable().default(null), search: z.string().max(200).nullable().default(null) }),
+    result: z.array(knowledgeEntrySchema),
+  },
   /** Two models compared under the current filters, optionally within one tag. */
   compareModels: { params: z.object({ a: z.string().max(500), b: z.string().max(500), tag: z.string().max(500).nullable() }), result: modelComparisonSchema },
 } as const;
@@ -78,7 +86,15 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
     ]),
   }),
   /** Start a learning task on a technology (a recommendation's button); the host asks for what is missing. */
-  z.object({ type: z.literal('startTask'), technology: z.string().min(1).max(200), depth: depthSchema.optional() }),
+  z.object({
+    type: z.literal('startTask'),
+    technology: z.string().trim().min(1).max(200),
+    depth: depthSchema.optional(),
+    priority: prioritySchema.optional(),
+    learner: learnerKindSchema.optional(),
+  }),
+  z.object({ type: z.literal('cancelTask'), id: z.string().max(100) }),
+  z.object({ type: z.literal('retryTask'), id: z.string().max(100) }),
   /** Open an example's code context in an untitled editor. */
   z.object({ type: z.literal('openCode'), id: z.string() }),
   /** Apply a saved view by name. */
@@ -98,13 +114,24 @@ export const hostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('response'), id: z.number().int(), ok: z.boolean(), result: z.unknown().optional(), error: z.string().optional() }),
   /** Show an example's details (from the tree). */
   z.object({ type: z.literal('showExample'), id: z.string() }),
+  /** The learning tasks (all of them, newest last) and whether the external learner can run. */
+  z.object({
+    type: z.literal('didChangeTasks'),
+    tasks: z.array(taskSchema).max(1000),
+    external: z.object({ available: z.boolean(), reason: z.string().nullable() }),
+  }),
+  /** New events in a task's log, as they happen. */
+  z.object({ type: z.literal('taskEvents'), taskId: z.string(), events: z.array(taskEventSchema).max(5000) }),
+  /** Show a task's log on the Learning tab. */
+  z.object({ type: z.literal('showTask'), id: z.string() }),
 ]);
 export type HostToWebview = z.infer<typeof hostToWebviewSchema>;
 
 /** What the panel keeps in `vscode.setState` to come back after a reload. */
 export const panelPersistedStateSchema = z.object({
-  tab: z.enum(['overview', 'examples', 'analytics']).catch('overview').default('overview'),
+  tab: z.enum(['overview', 'examples', 'analytics', 'learning', 'knowledge']).catch('overview').default('overview'),
   selectedId: z.string().nullable().catch(null).default(null),
+  selectedTaskId: z.string().nullable().catch(null).default(null),
   sort: z.enum(['timestamp', 'success', 'model', 'tokens', 'executionTime']).catch('timestamp').default('timestamp'),
   direction: z.enum(['asc', 'desc']).catch('desc').default('desc'),
   offset: z.number().int().nonnegative().catch(0).default(0),

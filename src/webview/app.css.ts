@@ -23,6 +23,7 @@ export const appStyles = css`
   }
   nav[role='tablist'] {
     display: flex;
+    flex-wrap: wrap;
     gap: 2px;
     border-bottom: 1px solid var(--vscode-panel-border, rgba(128, 128, 128, 0.35));
     margin-bottom: 12px;

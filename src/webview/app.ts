@@ -13,11 +13,17 @@ import './components/lvFilterBar';
 import './components/lvOverview';
 import './components/lvExamples';
 import './components/lvAnalytics';
+import './components/lvLearning';
+import './components/lvKnowledge';
+import type { LvLearning } from './components/lvLearning';
+import type { Task } from '../shared/tasks';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'examples', label: 'Examples' },
   { id: 'analytics', label: 'Analytics' },
+  { id: 'learning', label: 'Learning' },
+  { id: 'knowledge', label: 'Knowledge' },
 ] as const;
 
 /** The root of the Learning Viewer panel. */
@@ -30,6 +36,11 @@ export class LvApp extends LitElement {
   @state() private view: PanelPersistedState = loadPersisted();
   @query('lv-examples') private examples?: LvExamples;
   @query('lv-filter-bar') private filterBar?: LvFilterBar;
+  @query('lv-learning') private learning?: LvLearning;
+  @state() private tasks: Task[] = [];
+  @state() private external: { available: boolean; reason: string | null } = { available: false, reason: null };
+  /** Counts finished tasks: the Knowledge tab fetches again when it grows. */
+  @state() private finishedTasks = 0;
   private unsubscribe: (() => void) | undefined;
   private readonly onKey = (e: KeyboardEvent) => this.handleKey(e);
 
@@ -39,6 +50,14 @@ export class LvApp extends LitElement {
       if (message.type === 'didChangeState') {
         // Snapshots can cross on the way: never go back to an older one.
         if (!this.snapshot || message.state.version >= this.snapshot.version) this.snapshot = message.state;
+      } else if (message.type === 'didChangeTasks') {
+        this.tasks = message.tasks;
+        this.external = message.external;
+        this.finishedTasks = message.tasks.filter((t) => t.state === 'completed').length;
+      } else if (message.type === 'taskEvents') {
+        this.learning?.appendEvents(message.taskId, message.events);
+      } else if (message.type === 'showTask') {
+        this.setView({ tab: 'learning', selectedTaskId: message.id });
       } else if (message.type === 'showExample') {
         this.setView({ tab: 'examples', selectedId: message.id });
         void this.updateComplete.then(() => this.examples?.open(message.id));
@@ -95,17 +114,9 @@ export class LvApp extends LitElement {
   private renderBody(s: DashboardState) {
     const banner = s.health.reason ? html`<div class="banner" role="alert" data-testid="banner">${s.health.reason}</div>` : nothing;
     if (s.health.examples === 0 && s.health.state !== 'unavailable') return html`${banner}${this.renderEmpty()}${this.renderHealth(s)}`;
+    const filtered = this.view.tab !== 'learning' && this.view.tab !== 'knowledge';
     return html`${banner}
-      <lv-filter-bar
-        .filters=${s.filters}
-        .tags=${s.byTag}
-        .models=${s.byModel}
-        .views=${s.savedViews}
-        .viewsProblem=${s.savedViewsProblem}
-        @lv-filters=${(e: CustomEvent<Filters>) => this.setFilters(e.detail)}
-        @lv-apply-view=${(e: CustomEvent<string>) => send({ type: 'applyView', name: e.detail })}
-        @lv-save-view=${() => send({ type: 'runCommand', command: 'learningViewer.saveView' })}
-      ></lv-filter-bar>
+      ${filtered ? this.renderFilterBar(s) : nothing}
       <main role="tabpanel" @lv-filters=${(e: CustomEvent<Filters>) => this.setFilters(e.detail)}>
         ${s.error
           ? html`<div class="banner" role="alert" data-testid="error">
@@ -116,7 +127,17 @@ export class LvApp extends LitElement {
             ? html`<lv-overview .state=${s}></lv-overview>`
             : this.view.tab === 'analytics'
               ? html`<lv-analytics .version=${s.version} .tags=${s.byTag} .models=${s.byModel}></lv-analytics>`
-              : html`<lv-examples
+              : this.view.tab === 'learning'
+                ? html`<lv-learning
+                    .tasks=${this.tasks}
+                    .external=${this.external}
+                    .tags=${s.byTag}
+                    .selectedId=${this.view.selectedTaskId}
+                    @lv-select-task=${(e: CustomEvent<string>) => this.setView({ selectedTaskId: e.detail })}
+                  ></lv-learning>`
+                : this.view.tab === 'knowledge'
+                  ? html`<lv-knowledge .generation=${this.finishedTasks}></lv-knowledge>`
+                  : html`<lv-examples
                 .filters=${s.filters}
                 .version=${s.version}
                 .sort=${this.view.sort}
@@ -127,6 +148,19 @@ export class LvApp extends LitElement {
               ></lv-examples>`}
       </main>
       ${this.renderHealth(s)}`;
+  }
+
+  private renderFilterBar(s: DashboardState) {
+    return html`<lv-filter-bar
+        .filters=${s.filters}
+        .tags=${s.byTag}
+        .models=${s.byModel}
+        .views=${s.savedViews}
+        .viewsProblem=${s.savedViewsProblem}
+        @lv-filters=${(e: CustomEvent<Filters>) => this.setFilters(e.detail)}
+        @lv-apply-view=${(e: CustomEvent<string>) => send({ type: 'applyView', name: e.detail })}
+        @lv-save-view=${() => send({ type: 'runCommand', command: 'learningViewer.saveView' })}
+      ></lv-filter-bar>`;
   }
 
   private renderEmpty() {

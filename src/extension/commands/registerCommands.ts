@@ -4,7 +4,7 @@ import { openDashboard } from './openDashboard';
 import { importLogs } from './importLogs';
 import { refresh } from './refresh';
 import { exportData } from './exportData';
-import { startLearningTask } from './startLearningTask';
+import { cancelTask, clearFinishedTasks, removeTask, retryTask, showTaskLog, startLearningTask } from './startLearningTask';
 import { applySavedView, saveView } from './savedViewCommands';
 import {
   clearFilters,
@@ -26,6 +26,11 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.openDashboard': openDashboard,
   'learningViewer.importLogs': importLogs,
   'learningViewer.startLearningTask': startLearningTask,
+  'learningViewer.cancelTask': cancelTask,
+  'learningViewer.retryTask': retryTask,
+  'learningViewer.removeTask': removeTask,
+  'learningViewer.clearFinishedTasks': clearFinishedTasks,
+  'learningViewer.showTaskLog': showTaskLog,
   'learningViewer.exportData': exportData,
   'learningViewer.refresh': refresh,
   'learningViewer.groupExamplesBy': groupExamplesBy,

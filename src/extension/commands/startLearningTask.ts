@@ -1,8 +1,127 @@
 import * as vscode from 'vscode';
+import { z } from 'zod';
+import type { Depth } from '../../shared/analytics';
+import { depthSchema } from '../../shared/analytics';
+import type { LearnerKind, Priority } from '../../shared/tasks';
+import { learnerKindSchema, prioritySchema, taskRequestSchema } from '../../shared/tasks';
 import type { Container } from '../container';
+import type { TaskNode } from '../tasks/tasksTree';
 
-/** Learning tasks arrive with the task queue; until then the command says so plainly. */
-export async function startLearningTask(container: Container): Promise<void> {
-  container.log.info('Start Learning Task was run; learning tasks are not available in this version yet.');
-  await vscode.window.showInformationMessage('Learning Viewer: learning tasks are not available in this version yet.');
+/** What a caller (the panel, a recommendation, a test) may pass; anything missing is asked for. */
+const argsSchema = z
+  .object({
+    technology: z.string().trim().min(1).max(200).optional(),
+    depth: depthSchema.optional(),
+    priority: prioritySchema.optional(),
+    learner: learnerKindSchema.optional(),
+  })
+  .catch({});
+
+async function pickTechnology(container: Container): Promise<string | undefined> {
+  const known = await container.data.request('distinct', { field: 'tag', prefix: '', limit: 200 }).catch(() => []);
+  const pick = vscode.window.createQuickPick();
+  pick.title = 'Start Learning Task (1/4): technology';
+  pick.placeholder = 'A technology (tag) the agent works with, or type a new one';
+  const base = known.map((k) => ({ label: k.value, description: `${k.count.toLocaleString()} examples` }));
+  pick.items = base;
+  pick.onDidChangeValue((v) => {
+    const typed = v.trim();
+    pick.items = typed && !known.some((k) => k.value === typed) ? [{ label: typed, description: 'new technology' }, ...base] : base;
+  });
+  return new Promise((resolve) => {
+    pick.onDidAccept(() => {
+      resolve(pick.selectedItems[0]?.label ?? (pick.value.trim() || undefined));
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      resolve(undefined);
+      pick.dispose();
+    });
+    pick.show();
+  });
+}
+
+async function pickOne<T extends string>(title: string, items: { value: T; label: string; detail: string }[]): Promise<T | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    items.map((i) => ({ ...i })),
+    { title, ignoreFocusOut: true },
+  );
+  return picked?.value;
+}
+
+/** Start Learning Task: asks for what is missing, queues the task and returns its id at once. */
+export async function startLearningTask(container: Container, raw?: unknown): Promise<string | undefined> {
+  const args = argsSchema.parse(raw ?? {});
+  const technology = args.technology ?? (await pickTechnology(container));
+  if (!technology) return undefined;
+  const depth =
+    args.depth ??
+    (await pickOne<Depth>('Start Learning Task (2/4): depth', [
+      { value: 'quick', label: 'Quick', detail: 'The last 7 days' },
+      { value: 'standard', label: 'Standard', detail: 'The last 30 days' },
+      { value: 'deep', label: 'Deep', detail: 'Everything stored, most thorough' },
+    ]));
+  if (!depth) return undefined;
+  const priority =
+    args.priority ??
+    (await pickOne<Priority>('Start Learning Task (3/4): priority', [
+      { value: 'normal', label: 'Normal', detail: 'In turn' },
+      { value: 'high', label: 'High', detail: 'Before every normal and low task waiting' },
+      { value: 'low', label: 'Low', detail: 'When nothing else waits' },
+    ]));
+  if (!priority) return undefined;
+  let learner: LearnerKind | undefined = args.learner;
+  if (!learner) {
+    const external = container.tasks.externalStatus();
+    learner = external.available
+      ? await pickOne<LearnerKind>('Start Learning Task (4/4): learner', [
+          { value: 'builtin', label: 'Built-in', detail: 'Distils what the stored examples say; nothing to install' },
+          { value: 'external', label: 'External', detail: 'The program in learningViewer.learner.command' },
+        ])
+      : 'builtin';
+    if (!learner) return undefined;
+  }
+  const request = taskRequestSchema.parse({ technology, depth, priority, learner });
+  try {
+    const task = await container.tasks.start(request);
+    return task.id;
+  } catch (e) {
+    void vscode.window.showWarningMessage(`Learning Viewer: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** A task id from a command argument: a Tasks view node or the id itself. */
+export function taskIdOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  const node = arg as TaskNode | undefined;
+  return node?.kind === 'task' ? node.task.id : undefined;
+}
+
+export function cancelTask(container: Container, arg: unknown): boolean {
+  const id = taskIdOf(arg);
+  return id ? container.tasks.cancel(id) : false;
+}
+
+export function retryTask(container: Container, arg: unknown): string | undefined {
+  const id = taskIdOf(arg);
+  return id ? container.tasks.retry(id)?.id : undefined;
+}
+
+export async function removeTask(container: Container, arg: unknown): Promise<void> {
+  const id = taskIdOf(arg);
+  if (id) await container.tasks.forget(id);
+}
+
+export async function clearFinishedTasks(container: Container): Promise<void> {
+  const n = await container.tasks.clearFinished();
+  vscode.window.setStatusBarMessage(`Learning Viewer: ${n} finished ${n === 1 ? 'task' : 'tasks'} cleared`, 3000);
+}
+
+/** Opens the panel's Learning tab on a task's log. */
+export async function showTaskLog(container: Container, arg: unknown): Promise<void> {
+  const id = taskIdOf(arg);
+  if (!id) return;
+  await vscode.commands.executeCommand('learningViewer.openDashboard');
+  await container.showTaskInPanel(id);
 }

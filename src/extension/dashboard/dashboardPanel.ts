@@ -44,8 +44,39 @@ export class DashboardPanel implements vscode.Disposable {
       container.onDidChangeData(() => this.scheduleRefresh()),
       container.filters.onDidChange(() => this.scheduleRefresh(0)),
       container.savedViews.onDidChange(() => this.scheduleRefresh(0)),
+      container.tasks.onDidChange(() => this.scheduleTasks()),
+      container.tasks.onDidAppendEvents((e) => {
+        if (this.ready) void this.post({ type: 'taskEvents', taskId: e.taskId, events: e.events.slice(-5000) }).catch(() => undefined);
+      }),
     );
   }
+
+  private tasksTimer: NodeJS.Timeout | undefined;
+
+  /** Task progress can tick many times a second: the panel hears of it at most every 100 ms. */
+  private scheduleTasks(): void {
+    this.tasksTimer ??= setTimeout(() => {
+      this.tasksTimer = undefined;
+      void this.pushTasks();
+    }, 100);
+  }
+
+  private async pushTasks(): Promise<void> {
+    if (!this.ready) return;
+    const tasks = this.container.tasks.queue.list().sort((a, b) => a.createdAt - b.createdAt).slice(-1000);
+    await this.post({ type: 'didChangeTasks', tasks, external: this.container.tasks.externalStatus() }).catch((e: Error) =>
+      this.container.log.error(`dashboard: could not send the tasks: ${e.message}`),
+    );
+  }
+
+  /** Shows a task's log on the Learning tab. */
+  async showTask(id: string): Promise<void> {
+    this.panel.reveal();
+    if (this.ready) await this.post({ type: 'showTask', id });
+    else this.pendingTask = id;
+  }
+
+  private pendingTask: string | undefined;
 
   /** Shows an example's details (from the tree), opening the panel if needed. */
   async showExample(id: string): Promise<void> {
@@ -71,8 +102,11 @@ export class DashboardPanel implements vscode.Disposable {
         this.ready = true;
         this.timings.readyMs ??= performance.now() - this.timings.createdAt;
         await this.pushState();
+        await this.pushTasks();
         if (this.pendingExample) await this.post({ type: 'showExample', id: this.pendingExample });
+        if (this.pendingTask) await this.post({ type: 'showTask', id: this.pendingTask });
         this.pendingExample = undefined;
+        this.pendingTask = undefined;
         return;
       case 'refresh':
         await this.pushState();
@@ -87,7 +121,13 @@ export class DashboardPanel implements vscode.Disposable {
         await vscode.commands.executeCommand(msg.command);
         return;
       case 'startTask':
-        await vscode.commands.executeCommand('learningViewer.startLearningTask', { technology: msg.technology, depth: msg.depth });
+        await vscode.commands.executeCommand('learningViewer.startLearningTask', { technology: msg.technology, depth: msg.depth, priority: msg.priority, learner: msg.learner });
+        return;
+      case 'cancelTask':
+        this.container.tasks.cancel(msg.id);
+        return;
+      case 'retryTask':
+        this.container.tasks.retry(msg.id);
         return;
       case 'openCode':
         await openExampleCode(this.container, msg.id, vscode.ViewColumn.Beside);
@@ -127,6 +167,12 @@ export class DashboardPanel implements vscode.Disposable {
           break;
         case 'prediction':
           result = await this.container.data.request('prediction', { ...(p as { tag: string | null }), filters: this.container.filters.filters });
+          break;
+        case 'taskLog':
+          result = await this.container.tasks.events((p as { taskId: string }).taskId);
+          break;
+        case 'knowledge':
+          result = await this.container.data.request('knowledge', p);
           break;
         case 'compareModels':
           result = await this.container.data.request('compareModels', { ...(p as object), filters: this.container.filters.filters } as never);
@@ -196,6 +242,7 @@ export class DashboardPanel implements vscode.Disposable {
   dispose(): void {
     if (DashboardPanel.current === this) DashboardPanel.current = undefined;
     clearTimeout(this.timer);
+    clearTimeout(this.tasksTimer);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }

@@ -6,6 +6,7 @@ import { formatCount, formatPercent } from '../format';
 import { request, send } from '../hostBridge';
 import type { Series } from './lvChart';
 import { tableStyles } from './tables.css';
+import { panelStyles } from './panel.css';
 import { linkButtonStyles } from './linkButton.css';
 import './lvChart';
 
@@ -26,6 +27,7 @@ export class LvAnalytics extends LitElement {
   static override styles = [
     tableStyles,
     linkButtonStyles,
+    panelStyles,
     css`
       :host {
         display: block;
@@ -35,21 +37,8 @@ export class LvAnalytics extends LitElement {
         grid-template-columns: repeat(auto-fit, minmax(min(420px, 100%), 1fr));
         gap: 16px;
       }
-      section {
-        border: 1px solid var(--vscode-widget-border, rgba(128, 128, 128, 0.35));
-        border-radius: 4px;
-        padding: 10px 12px;
-        min-width: 0;
-      }
-      h2 {
-        font-size: 1.05em;
-        margin: 0 0 6px;
-      }
       .statement {
         margin: 4px 0 8px;
-      }
-      .muted {
-        color: var(--vscode-descriptionForeground);
       }
       .small {
         color: var(--vscode-editorWarning-foreground);
@@ -126,14 +115,6 @@ export class LvAnalytics extends LitElement {
       .verdict {
         font-weight: 600;
         margin: 8px 0 0;
-      }
-      button.primary {
-        background: var(--vscode-button-background);
-        color: var(--vscode-button-foreground);
-        border: none;
-        padding: 3px 10px;
-        cursor: pointer;
-        margin-top: 4px;
       }
       .lists {
         display: grid;

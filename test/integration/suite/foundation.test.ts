@@ -25,7 +25,7 @@ describe('foundation, in a real VS Code', () => {
     const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } };
     const contributed = manifest.contributes.commands.map((c) => c.command).sort();
     // VS Code itself registers focus/visibility commands for each view (`<viewId>.focus`…): not ours to contribute.
-    const viewIds = ['learningViewer.examples'];
+    const viewIds = ['learningViewer.examples', 'learningViewer.tasks'];
     const registered = (await vscode.commands.getCommands(true))
       .filter((c) => c.startsWith('learningViewer.') && !viewIds.some((v) => c.startsWith(`${v}.`)))
       .sort();

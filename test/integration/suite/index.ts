@@ -13,6 +13,8 @@ export function run(): Promise<void> {
   require('./panel.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./analytics.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  require('./tasks.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const passed = runner.stats?.passes ?? 0;
