@@ -54,6 +54,30 @@ try {
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(outDir, 'vscode-examples.png') });
   console.log(`saved ${join(outDir, 'vscode-examples.png')}`);
+  // The Analytics tab.
+  await panel.getByRole('tab', { name: 'Analytics' }).click();
+  await panel.getByTestId('trend-statement').waitFor();
+  await panel.getByTestId('ab-verdict').waitFor();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(outDir, 'vscode-analytics.png') });
+  console.log(`saved ${join(outDir, 'vscode-analytics.png')}`);
+  // A built-in learning task started from the Learning tab, then its knowledge.
+  await panel.getByRole('tab', { name: 'Learning' }).click();
+  await panel.getByLabel('Technology').fill('auth');
+  await panel.getByLabel('Depth').selectOption('deep');
+  await panel.getByRole('button', { name: 'Start' }).click();
+  await panel.getByTestId('task-row').filter({ hasText: 'completed' }).first().waitFor({ timeout: 30_000 });
+  await panel.getByTestId('task-row').first().click();
+  await panel.getByRole('log').getByText('Knowledge entry written').waitFor();
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(outDir, 'vscode-learning.png') });
+  console.log(`saved ${join(outDir, 'vscode-learning.png')}`);
+  await panel.getByRole('tab', { name: 'Knowledge' }).click();
+  await panel.getByTestId('knowledge-proficiency').waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(outDir, 'vscode-knowledge.png') });
+  console.log(`saved ${join(outDir, 'vscode-knowledge.png')}`);
 } finally {
   await browser.close();
   sandbox.kill('SIGINT');

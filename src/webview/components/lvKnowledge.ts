@@ -59,8 +59,8 @@ export class LvKnowledge extends LitElement {
         outline: 1px solid var(--vscode-focusBorder);
       }
       ul.entries li[aria-current='true'] button {
-        background: var(--vscode-list-activeSelectionBackground, rgba(128, 128, 128, 0.2));
-        color: var(--vscode-list-activeSelectionForeground, inherit);
+        background: var(--vscode-list-inactiveSelectionBackground, rgba(128, 128, 128, 0.2));
+        color: var(--vscode-list-inactiveSelectionForeground, inherit);
       }
     `,
   ];

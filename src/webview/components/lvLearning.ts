@@ -28,7 +28,7 @@ export class LvLearning extends LitElement {
     css`
       :host {
         display: grid;
-        grid-template-columns: minmax(0, 1.3fr) minmax(0, 1fr);
+        grid-template-columns: minmax(0, 1.5fr) minmax(0, 1fr);
         grid-template-areas: 'form form' 'queue log';
         gap: 16px;
       }
@@ -43,7 +43,15 @@ export class LvLearning extends LitElement {
       }
       [data-testid='queue'] {
         grid-area: queue;
+      }
+      .tablewrap {
         overflow-x: auto;
+      }
+      .tablewrap td {
+        white-space: normal;
+      }
+      .tablewrap td.progress {
+        white-space: nowrap;
       }
       [data-testid='task-log'] {
         grid-area: log;
@@ -64,8 +72,16 @@ export class LvLearning extends LitElement {
         color: var(--vscode-editorWarning-foreground);
       }
       tr.selected {
-        background: var(--vscode-list-activeSelectionBackground, rgba(128, 128, 128, 0.2));
-        color: var(--vscode-list-activeSelectionForeground, inherit);
+        background: var(--vscode-list-inactiveSelectionBackground, rgba(128, 128, 128, 0.2));
+        color: var(--vscode-list-inactiveSelectionForeground, inherit);
+        outline: 1px solid var(--vscode-focusBorder);
+      }
+      .clamp {
+        display: -webkit-box;
+        -webkit-line-clamp: 2;
+        -webkit-box-orient: vertical;
+        overflow: hidden;
+        max-width: 24em;
       }
       tbody tr {
         cursor: pointer;
@@ -228,7 +244,7 @@ export class LvLearning extends LitElement {
       <h2>Tasks</h2>
       ${tasks.length === 0
         ? html`<p class="muted">No tasks yet. Start one above, or from a recommendation on the Analytics tab.</p>`
-        : html`<table>
+        : html`<div class="tablewrap"><table>
             <thead>
               <tr>
                 <th scope="col">Technology</th>
@@ -250,8 +266,8 @@ export class LvLearning extends LitElement {
                 >
                   <td>${t.technology} <span class="muted">· ${t.depth} · ${t.priority} · ${t.learner === 'builtin' ? 'built-in' : 'external'}</span></td>
                   <td class=${`state-${t.state}`}>${t.state}</td>
-                  <td><progress max="100" .value=${t.progress} aria-label=${`${t.technology}: ${Math.round(t.progress)}%`}></progress> ${Math.round(t.progress)}%</td>
-                  <td>${t.message}</td>
+                  <td class="progress"><progress max="100" .value=${t.progress} aria-label=${`${t.technology}: ${Math.round(t.progress)}%`}></progress> ${Math.round(t.progress)}%</td>
+                  <td><span class="clamp" title=${t.message}>${t.message}</span></td>
                   <td>
                     ${t.state === 'running' || t.state === 'pending'
                       ? html`<button class="link" @click=${(e: Event) => (e.stopPropagation(), send({ type: 'cancelTask', id: t.id }))}>Cancel</button>`
@@ -262,7 +278,7 @@ export class LvLearning extends LitElement {
                 </tr>`,
               )}
             </tbody>
-          </table>`}
+          </table></div>`}
     </section>`;
   }
 
