@@ -9,6 +9,7 @@ import { exampleById, examplesPage } from '../core/queries/examples';
 import { regexProblem } from '../core/queries/filterSql';
 import { analyticsReport, compareModels, predictionFor } from '../core/analytics/report';
 import { learnTechnology } from '../core/tasks/builtinLearner';
+import type { DoneWell } from '../core/analytics/advice';
 import { normalizeRecord, type NormalizedExample } from '../core/ingest/parseKimiLine';
 import type { Filters } from '../shared/filters';
 import { NO_FILTERS } from '../shared/filters';
@@ -79,6 +80,18 @@ function groupRows(store: LearningStore, field: GroupField, filters: Filters, of
       return groups.filter((g) => g.total > 0).slice(offset, offset + limit);
     }
   }
+}
+
+/** The latest completed task per technology with its proficiency: what "go deeper" recommendations build on. */
+function doneWell(store: LearningStore): DoneWell[] {
+  const latest = new Map<string, DoneWell & { at: number }>();
+  for (const t of store.tasks().tasks) {
+    const proficiency = t.result?.proficiency;
+    if (t.state !== 'completed' || proficiency == null) continue;
+    const at = t.endedAt ?? 0;
+    if ((latest.get(t.technology)?.at ?? -1) < at) latest.set(t.technology, { technology: t.technology, depth: t.depth, proficiency, at });
+  }
+  return [...latest.values()];
 }
 
 /** Filters from a request, with a user's regular expression checked before it reaches SQL. */
@@ -172,7 +185,7 @@ const handlers: Handlers = {
       imports.delete(p.operationId);
     }
   },
-  analytics: (store, p) => analyticsReport(store, checked(p.filters)),
+  analytics: (store, p) => analyticsReport(store, checked(p.filters), { doneWell: doneWell(store) }),
   prediction: (store, p) => predictionFor(store, checked(p.filters), p.tag),
   compareModels: (store, p) => compareModels(store, checked(p.filters), p.a, p.b, p.tag),
   saveTask: (store, p) => {

@@ -78,3 +78,69 @@ describe('the data worker (dist/worker.js)', function () {
     await client.dispose();
   });
 });
+
+describe('learning tasks through the data worker (dist/worker.js)', function () {
+  const tmp = useTempDir();
+
+  it('learn: reports progress, stores the knowledge entry, and a finished task leads to a "go deeper" recommendation', async () => {
+    const client = new DataClient(workerPath, { dataDir: join(tmp.path, 'db'), wasmPath, assumeTimeZone: 'utc' });
+    await client.opened;
+    const file = join(tmp.path, 'auth.jsonl');
+    const now = Date.now();
+    // 60 auth examples in the last 6 days, 54 successes (90%).
+    writeFileSync(file, Array.from({ length: 60 }, (_, i) => JSON.stringify({ id: `a${i}`, timestamp: new Date(now - (i % 6) * 86_400_000 - 60_000).toISOString(), success: i % 10 !== 0, tags: ['auth'] })).join('\n'));
+    await client.request('importFiles', { paths: [file], importId: 'a' }, 0);
+    const progress: number[] = [];
+    client.on('taskProgress', (m) => m.taskId === 'task-1' && progress.push(m.progress));
+    const entry = await client.request('learn', { taskId: 'task-1', technology: 'auth', depth: 'quick' }, 0);
+    assert.equal(entry.examplesAnalysed, 60);
+    assert.equal(entry.proficiency.successes, 54);
+    assert.deepEqual(progress, [5, 25, 45, 60, 75, 90, 100]);
+    assert.equal((await client.request('knowledge', { technology: 'auth' }))[0]!.id, entry.id);
+    const task = {
+      id: 'task-1',
+      seq: 1,
+      technology: 'auth',
+      depth: 'quick' as const,
+      priority: 'normal' as const,
+      learner: 'builtin' as const,
+      state: 'completed' as const,
+      progress: 100,
+      message: 'done',
+      createdAt: now,
+      startedAt: now,
+      endedAt: now,
+      attempts: 1,
+      result: { proficiency: 0.9, summary: 'ok', knowledgeId: entry.id, examplesAdded: 0 },
+    };
+    await client.request('saveTask', { task });
+    const report = await client.request('analytics', {});
+    const deeper = report.recommendations.find((r) => r.kind === 'depth');
+    assert.equal(deeper?.technology, 'auth');
+    assert.equal(deeper?.depth, 'standard');
+    assert.match(deeper!.reason, /The last quick task on auth reached 90% proficiency/);
+    await client.dispose();
+  });
+
+  it("a learner's examples: good ones stored and linked to the task, bad ones rejected with a reason", async () => {
+    const client = new DataClient(workerPath, { dataDir: join(tmp.path, 'db'), wasmPath, assumeTimeZone: 'utc' });
+    await client.opened;
+    const r = await client.request('addLearnerExamples', {
+      taskId: 'task-9',
+      records: [
+        { id: 'good-1', timestamp: '2026-11-20T10:00:00Z', success: true, tags: ['auth'] },
+        { id: 'bad-1', timestamp: 'yesterday', success: true },
+        { id: 'bad-2', success: 'maybe', timestamp: '2026-11-20T10:00:00Z' },
+        'not an object',
+      ],
+    });
+    assert.equal(r.added, 1);
+    assert.equal(r.rejected.length, 3);
+    assert.match(r.rejected[0]!, /^example 2: .*timestamp/);
+    assert.match(r.rejected[1]!, /^example 3: .*success/);
+    assert.deepEqual((await client.request('example', { id: 'good-1' }))!.source, { file: 'learning-task:task-9', line: 1 });
+    const again = await client.request('addLearnerExamples', { taskId: 'task-9', records: [{ id: 'good-1', timestamp: '2026-11-20T10:00:00Z', success: true, tags: ['auth'] }] });
+    assert.deepEqual([again.added, again.alreadyPresent], [0, 1]);
+    await client.dispose();
+  });
+});

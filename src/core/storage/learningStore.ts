@@ -185,7 +185,11 @@ export class LearningStore {
     try {
       for (const batch of examples) {
         const sourceId = this.sourceId(`learning-task:${batch.taskId}`);
-        this.insert(batch.examples.map((example) => ({ example: example as unknown as NormalizedExample, sourceId })));
+        // The "line" of a learner's example is its place among the examples that task reported.
+        // The source row counts them, as it counts a log file's lines.
+        const base = Number(this.rows<[number]>('SELECT line FROM sources WHERE source_id = ?', [sourceId])[0]![0]);
+        this.insert(batch.examples.map((example, i) => ({ example: example as unknown as NormalizedExample, sourceId, line: base + i + 1 })));
+        this.db.run('UPDATE sources SET line = ? WHERE source_id = ?', [base + batch.examples.length, sourceId]);
       }
     } finally {
       this.replaying = false;
