@@ -77,6 +77,12 @@ const ops = {
     await page.getByText(text, { exact: false }).first().waitFor({ timeout: timeoutMs });
     return { found: true };
   },
+  /** Types into whatever has focus in the workbench (a quick pick), then presses a key. */
+  async workbenchType({ text = '', press = 'Enter' }) {
+    if (text) await page.keyboard.type(text, { delay: 10 });
+    if (press) await page.keyboard.press(press);
+    return {};
+  },
   async screenshot({ name }) {
     await page.screenshot({ path: join(shots, `vscode-${name}.png`) });
     return {};

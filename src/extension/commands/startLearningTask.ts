@@ -26,11 +26,14 @@ async function pickTechnology(container: Container): Promise<string | undefined>
   pick.items = base;
   pick.onDidChangeValue((v) => {
     const typed = v.trim();
-    pick.items = typed && !known.some((k) => k.value === typed) ? [{ label: typed, description: 'new technology' }, ...base] : base;
+    pick.items = typed && !known.some((k) => k.value === typed) ? [...base, { label: typed, description: 'new technology', alwaysShow: true }] : base;
   });
   return new Promise((resolve) => {
     pick.onDidAccept(() => {
-      resolve(pick.selectedItems[0]?.label ?? (pick.value.trim() || undefined));
+      // A known technology typed in full wins over whichever item happens to be active; otherwise Enter takes the active item.
+      const typed = pick.value.trim();
+      const exact = known.find((k) => k.value === typed)?.value;
+      resolve(exact ?? pick.activeItems[0]?.label ?? (typed || undefined));
       pick.hide();
     });
     pick.onDidHide(() => {

@@ -38,3 +38,8 @@ export async function webviewSelect(label: string, value: string): Promise<void>
 export async function webviewClickTestId(testId: string, index = 0): Promise<void> {
   await call('webviewClickTestId', { testId, index });
 }
+
+/** Types into the focused quick pick or input of the workbench, then presses a key (Enter by default). */
+export async function workbenchType(text: string, press = 'Enter'): Promise<void> {
+  await call('workbenchType', { text, press });
+}

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { LearningViewerApi } from '../../../src/extension/extension';
 import type { Task } from '../../../src/shared/tasks';
 import type { TaskNode } from '../../../src/extension/tasks/tasksTree';
-import { screenshot, webviewClick, webviewText, workbenchShows } from './bridge';
+import { screenshot, webviewClick, webviewText, workbenchShows, workbenchType } from './bridge';
 
 async function api(): Promise<LearningViewerApi> {
   return vscode.extensions.getExtension<LearningViewerApi>('learning-viewer.learning-viewer')!.activate();
@@ -32,6 +32,23 @@ async function setLearner(command: string[]): Promise<void> {
 }
 
 describe('learning tasks, in a real VS Code', () => {
+  it('from the command palette: technology, depth and priority are asked for in quick picks', async () => {
+    const started = vscode.commands.executeCommand('learningViewer.startLearningTask') as Thenable<string | undefined>;
+    await workbenchShows('Start Learning Task (1/4): technology');
+    await workbenchType('tree-y');
+    await workbenchShows('Start Learning Task (2/4): depth');
+    await workbenchType('Deep');
+    await workbenchShows('Start Learning Task (3/4): priority');
+    await workbenchType('High');
+    // No external learner is configured, so the built-in one is used without asking.
+    const id = await started;
+    assert.ok(id, 'the command returned a task id');
+    const { container } = await api();
+    const task = container.tasks.queue.get(id)!;
+    assert.deepEqual([task.technology, task.depth, task.priority, task.learner], ['tree-y', 'deep', 'high', 'builtin']);
+    assert.equal((await until(id, ['completed', 'failed'])).state, 'completed');
+  });
+
   it('a built-in task started from the command completes, shows in the Tasks view and writes knowledge', async () => {
     const { container } = await api();
     const started = Date.now();
