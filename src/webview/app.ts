@@ -113,8 +113,9 @@ export class LvApp extends LitElement {
 
   private renderBody(s: DashboardState) {
     const banner = s.health.reason ? html`<div class="banner" role="alert" data-testid="banner">${s.health.reason}</div>` : nothing;
-    if (s.health.examples === 0 && s.health.state !== 'unavailable') return html`${banner}${this.renderEmpty()}${this.renderHealth(s)}`;
+    // Learning and Knowledge work without examples (an external learner brings its own); the other tabs need some.
     const filtered = this.view.tab !== 'learning' && this.view.tab !== 'knowledge';
+    if (filtered && s.health.examples === 0 && s.health.state !== 'unavailable') return html`${banner}${this.renderEmpty()}${this.renderHealth(s)}`;
     return html`${banner}
       ${filtered ? this.renderFilterBar(s) : nothing}
       <main role="tabpanel" @lv-filters=${(e: CustomEvent<Filters>) => this.setFilters(e.detail)}>

@@ -130,6 +130,18 @@ describe('the Learning and Knowledge tabs in Chromium', () => {
     await p.close();
   });
 
+  it('the Learning tab works with no examples stored yet', async () => {
+    const p = await harness.open();
+    await fromHost(p, { type: 'didChangeState', state: state({}, { examples: 0, lastImport: null }) });
+    await p.getByTestId('empty').waitFor();
+    await fromHost(p, { type: 'didChangeTasks', tasks: [], external: { available: true, reason: null } });
+    await p.getByRole('tab', { name: 'Learning' }).click();
+    await p.getByTestId('start-form').waitFor();
+    await p.getByTestId('queue').getByText(/No tasks yet/).waitFor();
+    assert.equal(await p.getByTestId('empty').count(), 0);
+    await p.close();
+  });
+
   it('the host can open a task’s log on the Learning tab', async () => {
     const p = await harness.open();
     await fromHost(p, { type: 'didChangeState', state: state() });
