@@ -14,6 +14,9 @@ import { regexProblem } from '../core/queries/filterSql';
 import type { Filters } from '../shared/filters';
 import { filtersSchema } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
+import { analyticsReport, compareModels } from '../core/analytics/report';
+import { learnTechnology } from '../core/tasks/builtinLearner';
+import { depthSchema } from '../shared/analytics';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 
 const EXIT_OK = 0;
@@ -28,6 +31,8 @@ commands:
   stats --db DIR [--json] [FILTERS]   totals, success rate with its 95% interval, per tag, per model, per day
   examples --db DIR [--json] [--limit N] [FILTERS]   the examples, newest first
   export --db DIR --format csv|json|jsonl --out FILE [FILTERS]
+  analytics --db DIR [--json] [--compare A,B] [FILTERS]   trend, prediction, recommendations, insights; model A/B
+  learn TECHNOLOGY --db DIR [--depth quick|standard|deep] [--json]   the built-in learner: a knowledge entry
   sample --out FILE [--count N]    write a sample KIMI log (for trying things out)
 
 FILTERS: --since DATE --until DATE --success true|false --tag T (repeatable)
@@ -59,6 +64,19 @@ Writes the examples the filters select to FILE. CSV follows RFC 4180; a text
 cell that starts with = + - @, a tab or a carriage return gets a leading ' so
 spreadsheets show it as text. --bom starts a CSV with a UTF-8 byte order mark.
 JSON and JSON Lines round-trip: importing them gives the same examples.`,
+  analytics: `usage: learning-viewer analytics --db DIR [--json] [--compare A,B] [FILTERS]
+
+Prints what the panel's Analytics tab shows for the examples the filters
+select: the trend in words, the prediction (or why there is none),
+recommendations and insights, each with its reason. --json prints the whole
+report as one JSON object. --compare A,B adds model A against model B (with
+--tag, within that tag): rates, the difference and its significance.`,
+  learn: `usage: learning-viewer learn TECHNOLOGY --db DIR [--depth quick|standard|deep] [--json]
+
+Runs the built-in learner on TECHNOLOGY (a tag) and stores the knowledge entry
+in DIR, as a learning task in the extension would: proficiency with its 95%
+interval, trend, the tags it fails with, related technologies, next steps.
+Depth sets the period: quick 7 days, standard 30 days (default), deep all.`,
   sample: `usage: learning-viewer sample --out FILE [--count N] [--days D] [--seed S]
 
 Writes N (default 5000) generated KIMI learning examples spread over the last
@@ -228,6 +246,67 @@ async function runStats(values: FilterValues & { db?: string; json?: boolean }):
   }
 }
 
+async function runAnalytics(values: FilterValues & { db?: string; json?: boolean; compare?: string }): Promise<number> {
+  const filters = cliFilters(values);
+  let pair: [string, string] | null = null;
+  if (values.compare !== undefined) {
+    const parts = values.compare.split(',').map((x) => x.trim());
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UsageError('--compare takes two model names separated by a comma: --compare "Model A,Model B"');
+    pair = [parts[0], parts[1]];
+  }
+  const store = await openStore(values.db, true);
+  try {
+    const report = analyticsReport(store, filters);
+    const tag = filters.tags.length === 1 ? filters.tags[0]! : null;
+    const comparison = pair ? compareModels(store, { ...filters, tags: [] }, pair[0], pair[1], tag) : null;
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ ...report, comparison })}\n`);
+      return EXIT_OK;
+    }
+    const lines = [
+      `trend: ${report.trend.statement}`,
+      `prediction: ${report.prediction.forecasts.map((f) => `in ${f.days} days ${f.value.toFixed(1)}% (${f.low.toFixed(1)}–${f.high.toFixed(1)}%)`).join(', ')}${report.prediction.forecasts.length ? '. ' : ''}${report.prediction.explanation}`,
+      ...report.recommendations.map((r) => `recommendation: ${r.title} (${r.depth}): ${r.reason}`),
+      ...report.insights.map((i) => `insight: ${i.title}: ${i.detail}`),
+      ...(comparison ? [`A/B: ${comparison.verdict}`] : []),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return EXIT_OK;
+  } finally {
+    store.close();
+  }
+}
+
+async function runLearn(positionals: string[], values: { db?: string; json?: boolean; depth?: string }): Promise<number> {
+  const technology = positionals[0]?.trim();
+  if (!technology || positionals.length > 1) throw new UsageError('name one technology (a tag), for example: learning-viewer learn auth --db DIR');
+  const depth = depthSchema.safeParse(values.depth ?? 'standard');
+  if (!depth.success) throw new UsageError('--depth takes quick, standard or deep');
+  const store = await openStore(values.db, false);
+  try {
+    const entry = await learnTechnology(store, { technology, depth: depth.data, taskId: null });
+    store.addKnowledge(entry);
+    await store.save();
+    if (values.json) process.stdout.write(`${JSON.stringify(entry)}\n`);
+    else {
+      const r = entry.proficiency;
+      const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+      process.stdout.write(
+        [
+          `${technology} (${entry.depth}): ${entry.examplesAnalysed} examples, proficiency ${r.rate === null ? '–' : pct(r.rate)}${r.interval ? ` (95% interval ${pct(r.interval[0])}–${pct(r.interval[1])})` : ''}`,
+          `trend: ${entry.trend.statement}`,
+          ...entry.failsWith.map((f) => `fails with ${f.tag}: ${f.failures} of ${f.total}`),
+          ...entry.related.map((x) => `related: ${x.tag} (lift ${x.lift.toFixed(2)}, ${x.together} together)`),
+          ...entry.nextSteps.map((n) => `next: ${n.step}: ${n.reason}`),
+        ].join('\n') + '\n',
+      );
+    }
+    return EXIT_OK;
+  } finally {
+    store.close();
+  }
+}
+
 async function runSample(values: { out?: string; count?: string; days?: string; seed?: string }): Promise<number> {
   if (!values.out) throw new UsageError('--out FILE is required');
   const count = Number(values.count ?? 5000);
@@ -269,6 +348,8 @@ export async function main(argv: string[]): Promise<number> {
         id: { type: 'string' },
         format: { type: 'string' },
         bom: { type: 'boolean' },
+        compare: { type: 'string' },
+        depth: { type: 'string' },
       },
     });
   } catch (e) {
@@ -290,6 +371,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runExamples(values);
       case 'export':
         return await runExport(values);
+      case 'analytics':
+        return await runAnalytics(values);
+      case 'learn':
+        return await runLearn(positionals, values);
       case 'sample':
         return await runSample(values);
       default:

@@ -71,4 +71,34 @@ describe('the command line (dist/cli.js)', () => {
     assert.equal(help.code, 0);
     assert.match(help.out, /usage: learning-viewer export/);
   });
+  it('analytics and learn: the same figures as the panel and the built-in learner, on the command line', () => {
+    const log = join(tmp.path, 'ab.jsonl');
+    const now = Date.now();
+    // Model M succeeds 12 of 40 times, N 36 of 40, all tagged auth, over the last 4 days.
+    const records = Array.from({ length: 80 }, (_, i) => ({
+      id: `ab${i}`,
+      timestamp: new Date(now - (i % 4) * 86_400_000 - 3_600_000).toISOString(),
+      success: i < 40 ? i % 10 < 3 : i % 10 < 9,
+      tags: ['auth'],
+      model_used: i < 40 ? 'M' : 'N',
+    }));
+    writeFileSync(log, records.map((x) => JSON.stringify(x)).join('\n'));
+    assert.equal(run(['import', log, '--db', 'ab'], tmp.path).code, 0);
+    const a = run(['analytics', '--db', 'ab', '--compare', 'M,N', '--tag', 'auth', '--json'], tmp.path);
+    assert.equal(a.code, 0, a.err);
+    const report = JSON.parse(a.out);
+    assert.equal(report.overall.total, 80);
+    assert.equal(report.comparison.verdict, 'N is better by 60.0 points, p < 0.001 (two-proportion z test).');
+    const text = run(['analytics', '--db', 'ab'], tmp.path);
+    assert.match(text.out, /^trend: Too little history for a trend/m);
+    assert.match(text.out, /^prediction: No prediction for the success rate/m);
+    assert.equal(run(['analytics', '--db', 'ab', '--compare', 'M'], tmp.path).code, 2);
+    const l = run(['learn', 'auth', '--db', 'ab', '--depth', 'quick', '--json'], tmp.path);
+    assert.equal(l.code, 0, l.err);
+    const entry = JSON.parse(l.out);
+    assert.deepEqual([entry.examplesAnalysed, entry.proficiency.successes], [80, 48]);
+    assert.match(run(['learn', 'auth', '--db', 'ab'], tmp.path).out, /^auth \(standard\): 80 examples, proficiency 60\.0% \(95% interval/);
+    assert.match(run(['learn', 'rust', '--db', 'ab'], tmp.path).err, /No examples tagged “rust” in the last 30 days/);
+    assert.equal(run(['learn', 'auth', '--db', 'ab', '--depth', 'forever'], tmp.path).code, 2);
+  });
 });
