@@ -153,7 +153,7 @@ export class TaskService implements vscode.Disposable {
               this.notifications.delete(task.id);
               resolve();
               if (t.state === 'failed') void vscode.window.showErrorMessage(`Learning Viewer: learning ${t.technology} failed: ${t.message}`, 'Show Log').then((c) => c && this.showLog(t.id));
-              else if (t.state === 'completed') void vscode.window.showInformationMessage(`Learning Viewer: learned ${t.technology}. ${t.message}`, 'Show Knowledge').then((c) => c && this.showLog(t.id));
+              else if (t.state === 'completed') void vscode.window.showInformationMessage(`Learning Viewer: learned ${t.technology}. ${t.message}`, 'Show Task').then((c) => c && this.showLog(t.id));
             }
           };
           const sub = this.onDidChange((t) => t && update(t));
