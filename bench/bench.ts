@@ -18,7 +18,7 @@ import type { RowSource } from '../src/core/queries/rowSource';
 import { summary } from '../src/core/queries/summary';
 import { analyticsReport, compareModels, predictionFor } from '../src/core/analytics/report';
 import { writeKimiLog } from '../src/core/sample/generateExamples';
-import { LearningStore, SNAPSHOT_FILE } from '../src/core/storage/learningStore';
+import { CODE_FILE, LearningStore, SNAPSHOT_FILE } from '../src/core/storage/learningStore';
 import { loadSqlJs } from '../src/core/storage/loadSqlJs';
 import { filtersSchema } from '../src/shared/filters';
 import { NativeStore } from './nativeStore';
@@ -89,7 +89,13 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   const saveMs = performance.now() - t;
   eld.disable();
   result.import = { ms: importMs, rowsPerSecond: (report.added / importMs) * 1000, added: report.added, rejected: report.rejected };
-  result.save = { ms: saveMs, exportMs: save.exportMs, writeMs: save.writeMs, snapshotBytes: statSync(join(dataDir, SNAPSHOT_FILE)).size };
+  result.save = {
+    ms: saveMs,
+    exportMs: save.exportMs,
+    writeMs: save.writeMs,
+    snapshotBytes: statSync(join(dataDir, SNAPSHOT_FILE)).size,
+    codeFileBytes: existsSync(join(dataDir, CODE_FILE)) ? statSync(join(dataDir, CODE_FILE)).size : 0,
+  };
   result.hostEventLoopDelayMs = { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 };
 
   // 2. Dashboard queries, round trip from the host.
@@ -143,6 +149,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   const nativePath = join(dataRoot, `native-${n}.sqlite`);
   rmSync(nativePath, { force: true });
   rmSync(`${nativePath}-wal`, { force: true });
+  rmSync(`${nativePath}.code`, { force: true });
   const native = new NativeStore(nativePath);
   let sqljsInsertMs = 0;
   let nativeInsertMs = 0;
@@ -176,6 +183,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   native.close();
   rmSync(join(dataRoot, `cmp-sqljs-${n}`), { recursive: true, force: true });
   rmSync(nativePath, { force: true });
+  rmSync(`${nativePath}.code`, { force: true });
   return result;
 }
 
@@ -197,7 +205,7 @@ function markdown(results: Record<string, unknown>[]): string {
     row('log file', (r) => `${(r.fileBytes / 1048576).toFixed(1)} MB`),
     row('import end to end (worker)', (r) => `${fmt(r.import.ms)} (${Math.round(r.import.rowsPerSecond).toLocaleString('en-US')} rows/s)`),
     row('snapshot save (export + write)', (r) => `${fmt(r.save.ms)} (${fmt(r.save.exportMs)} + ${fmt(r.save.writeMs)})`),
-    row('snapshot size', (r) => `${(r.save.snapshotBytes / 1048576).toFixed(1)} MB`),
+    row('snapshot size (code file beside it)', (r) => `${(r.save.snapshotBytes / 1048576).toFixed(1)} MB (${(r.save.codeFileBytes / 1048576).toFixed(1)} MB)`),
     row('host event-loop delay p99 / max, import + save', (r) => `${r.hostEventLoopDelayMs.p99.toFixed(1)} / ${r.hostEventLoopDelayMs.max.toFixed(1)} ms`),
     row('cold start to first answer', (r) => fmt(r.coldStartToFirstAnswerMs)),
     row('peak RSS (host + worker)', (r) => `${(r.peakRssBytes / 1048576).toFixed(0)} MB`),

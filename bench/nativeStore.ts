@@ -7,18 +7,24 @@ import type { RowSource } from '../src/core/queries/rowSource';
 import { exampleRowParams } from '../src/core/storage/learningStore';
 import { RollupBatch } from '../src/core/storage/rollups';
 import { MIGRATIONS } from '../src/core/storage/schema';
+import { CodeFile } from '../src/core/storage/codeFile';
 
 export class NativeStore implements RowSource {
   readonly db: Database.Database;
   private readonly models = new Map<string, number>();
   private readonly tags = new Map<string, number>();
   private nextK = 1;
+  private readonly code: CodeFile;
 
   constructor(path: string) {
     this.db = new Database(path);
+    // The same layout as the extension's store: code in a side file, referenced by offset.
+    this.code = new CodeFile(`${path}.code`, true);
+    this.db.function('code_text', (off: unknown, len: unknown) => (typeof off === 'number' && typeof len === 'number' ? this.code.read(off, len) : null));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     for (const m of MIGRATIONS) m(this.db as unknown as Parameters<typeof m>[0]);
+    this.db.exec('DROP TABLE example_code');
     this.db.function('regexp', (pattern: unknown, text: unknown) => (typeof pattern === 'string' && typeof text === 'string' && new RegExp(pattern, 'u').test(text) ? 1 : 0));
   }
 
@@ -39,7 +45,7 @@ export class NativeStore implements RowSource {
     const find = this.db.prepare('SELECT content_hash FROM examples WHERE id = ?').pluck();
     const ins = this.db.prepare(`INSERT OR IGNORE INTO examples (k, id, ts, day, success, model_id, session_id, task_description, tokens, exec_time, metrics,
         human_feedback, extra, source_id, source_line, ingested_at, flags, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const insCode = this.db.prepare('INSERT INTO example_code (k, code) VALUES (?, ?)');
+    const insCode = this.db.prepare('INSERT INTO code_refs (k, off, len) VALUES (?, ?, ?)');
     const insTag = this.db.prepare('INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
     const rollups = new RollupBatch();
     this.db.transaction(() => {
@@ -52,7 +58,7 @@ export class NativeStore implements RowSource {
           continue;
         }
         this.nextK++;
-        if (e.codeContext !== null) insCode.run(k, e.codeContext);
+        if (e.codeContext !== null) insCode.run(k, ...this.code.append(e.codeContext));
         const tagIds = e.tags.map((tag) => this.id(this.tags, 'tags', tag));
         for (const tagId of tagIds) insTag.run(tagId, e.day, e.success ? 1 : 0, k);
         rollups.add(e, modelId, tagIds);
@@ -62,9 +68,11 @@ export class NativeStore implements RowSource {
         for (const row of rows) stmt.run(...row);
       }
     })();
+    this.code.flush();
   }
 
   close(): void {
+    this.code.close();
     this.db.close();
   }
 }

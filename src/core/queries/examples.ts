@@ -17,13 +17,13 @@ const TAG_SEPARATOR = '\u001f';
 
 /** The columns of a Row, the key last. Pages leave the code (and its join) out: it can be large. */
 function selectSql(withCode: boolean): string {
-  return `SELECT e.id, e.ts, e.session_id, e.task_description, ${withCode ? 'c.code' : 'NULL'}, e.success, e.metrics, m.name, e.tokens,
+  return `SELECT e.id, e.ts, e.session_id, e.task_description, ${withCode ? 'code_text(c.off, c.len)' : 'NULL'}, e.success, e.metrics, m.name, e.tokens,
     e.human_feedback, e.extra, s.path, e.source_line, e.flags,
     (SELECT group_concat(t.name, '${TAG_SEPARATOR}') FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE et.k = e.k),
     e.k
   FROM examples e
   LEFT JOIN models m ON m.model_id = e.model_id
-  ${withCode ? 'LEFT JOIN example_code c ON c.k = e.k' : ''}
+  ${withCode ? 'LEFT JOIN code_refs c ON c.k = e.k' : ''}
   LEFT JOIN sources s ON s.source_id = e.source_id`;
 }
 

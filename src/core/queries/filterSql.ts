@@ -57,12 +57,12 @@ export function filterSql(f: Filters): SqlWhere {
   if (f.search !== null && f.search.trim() !== '') {
     const like = likeContains(f.search.trim());
     parts.push(
-      "(e.task_description LIKE ? ESCAPE '\\' OR e.human_feedback LIKE ? ESCAPE '\\' OR e.k IN (SELECT c.k FROM example_code c WHERE c.code LIKE ? ESCAPE '\\'))",
+      "(e.task_description LIKE ? ESCAPE '\\' OR e.human_feedback LIKE ? ESCAPE '\\' OR e.k IN (SELECT c.k FROM code_refs c WHERE code_text(c.off, c.len) LIKE ? ESCAPE '\\'))",
     );
     params.push(like, like, like);
   }
   if (f.codeRegex !== null && f.codeRegex !== '') {
-    parts.push('e.k IN (SELECT c.k FROM example_code c WHERE c.code REGEXP ?)');
+    parts.push('e.k IN (SELECT c.k FROM code_refs c WHERE code_text(c.off, c.len) REGEXP ?)');
     params.push(f.codeRegex);
   }
   return { sql: parts.length ? parts.join(' AND ') : '1', params };

@@ -9,11 +9,14 @@ import { migrate, SCHEMA_VERSION } from './schema';
 import { acquireLock, releaseLock } from './storeLock';
 import { Journal, type JournalEntry, type JournalOp } from './journal';
 import { RollupBatch } from './rollups';
+import { CodeFile } from './codeFile';
 
 export const SNAPSHOT_FILE = 'learning.sqlite';
 export const BACKUP_FILE = 'learning.sqlite.bak';
 export const LOCK_FILE = 'learning.lock';
 export const JOURNAL_FILE = 'learning.journal';
+/** The code contexts, appended, referenced from the database by offset and length. */
+export const CODE_FILE = 'learning.code';
 
 export interface InsertCounts {
   added: number;
@@ -64,6 +67,8 @@ export class LearningStore {
   private readonly modelIds = new Map<string, number>();
   private readonly tagIds = new Map<string, number>();
   private statements: Record<string, Statement> = {};
+  /** Set once the store knows whether it may write. */
+  private code!: CodeFile;
 
   private constructor(
     readonly db: Database,
@@ -124,10 +129,44 @@ export class LearningStore {
       store.state = 'read-only';
       store.reason = readOnlyReason;
     }
+    store.code = new CodeFile(join(dataDir, CODE_FILE), !readOnlyReason);
+    store.moveCodeToFile();
     store.loadCaches();
     store.registerFunctions();
     store.replayJournal();
     return store;
+  }
+
+  /**
+   * Finishes schema 5: the code still held in the database (example_code)
+   * goes to the side file, then the table goes. A crash midway leaves the old
+   * snapshot as it was and only unreferenced bytes in the file.
+   */
+  private moveCodeToFile(): void {
+    const table = this.rows<[string]>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'example_code'");
+    if (table.length === 0) return;
+    const moved = Number(this.rows<[number]>('SELECT count(*) FROM example_code')[0]![0]);
+    this.db.exec('BEGIN');
+    try {
+      const read = this.db.prepare('SELECT k, code FROM example_code ORDER BY k');
+      const write = this.db.prepare('INSERT OR REPLACE INTO code_refs (k, off, len) VALUES (?, ?, ?)');
+      while (read.step()) {
+        const [k, code] = read.get() as [number, string];
+        const [off, len] = this.code.append(code);
+        write.run([k, off, len]);
+      }
+      read.free();
+      write.free();
+      this.db.exec('DROP TABLE example_code');
+      this.db.exec('COMMIT');
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      this.code.discardPending();
+      throw e;
+    }
+    this.code.flush();
+    if (moved > 0) this.db.exec('VACUUM');
+    if (!this.readOnly) this.dirty = true;
   }
 
   private replayJournal(): void {
@@ -302,6 +341,8 @@ export class LearningStore {
     this.db.exec('PRAGMA journal_mode = MEMORY');
     let lastPattern = '';
     let lastRegex: RegExp | null = null;
+    // An example's code from the side file (null when the file does not hold it).
+    this.db.create_function('code_text', (off: unknown, len: unknown) => (typeof off === 'number' && typeof len === 'number' ? this.code.read(off, len) : null));
     this.db.create_function('regexp', (pattern: unknown, text: unknown) => {
       if (typeof pattern !== 'string' || typeof text !== 'string') return 0;
       if (pattern !== lastPattern || !lastRegex) {
@@ -389,7 +430,7 @@ export class LearningStore {
         human_feedback, extra, source_id, source_line, ingested_at, flags, content_hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insCode = this.stmt('insCode', 'INSERT INTO example_code (k, code) VALUES (?, ?)');
+    const insCode = this.stmt('insCode', 'INSERT INTO code_refs (k, off, len) VALUES (?, ?, ?)');
     const insTag = this.stmt('insExTag', 'INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
     const firstK = this.nextK;
     const rollups = new RollupBatch();
@@ -413,7 +454,7 @@ export class LearningStore {
           continue;
         }
         this.nextK++;
-        if (e.codeContext !== null) insCode.run([k, e.codeContext]);
+        if (e.codeContext !== null) insCode.run([k, ...this.code.append(e.codeContext)]);
         const tagIds = e.tags.map((tag) => this.tagId(tag));
         for (const tagId of tagIds) insTag.run([tagId, e.day, e.success ? 1 : 0, k]);
         rollups.add(e, modelId, tagIds);
@@ -421,8 +462,10 @@ export class LearningStore {
       }
       rollups.write(this.db);
       this.db.exec('COMMIT');
+      this.code.flush();
     } catch (err) {
       this.db.exec('ROLLBACK');
+      this.code.discardPending();
       // The caches may name rows the rollback removed.
       this.nextK = firstK;
       this.modelIds.clear();
@@ -465,6 +508,8 @@ export class LearningStore {
   async save(): Promise<{ saved: boolean; bytes: number; exportMs: number; writeMs: number }> {
     if (!this.dirty || this.readOnly) return { saved: false, bytes: 0, exportMs: 0, writeMs: 0 };
     const t0 = performance.now();
+    // The code this snapshot refers to is on disk before the snapshot is.
+    this.code.sync();
     for (const s of Object.values(this.statements)) s.free();
     this.statements = {};
     const data = this.db.export();
@@ -487,6 +532,7 @@ export class LearningStore {
     for (const s of Object.values(this.statements)) s.free();
     this.statements = {};
     this.db.close();
+    this.code?.close();
     if (this.lockHeld) releaseLock(join(this.dataDir, LOCK_FILE));
     this.lockHeld = false;
   }

@@ -113,6 +113,13 @@ export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE INDEX knowledge_technology ON knowledge (technology, created_at);
     `);
   },
+  // 4 → 5: the code context moves out of the database into an append-only
+  // side file (learning.code), each example's code referenced by offset and
+  // length. The store moves the rows of example_code into the file right
+  // after this step (it needs the file) and then drops that table.
+  (db) => {
+    db.exec(`CREATE TABLE code_refs (k INTEGER PRIMARY KEY, off INTEGER NOT NULL, len INTEGER NOT NULL);`);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

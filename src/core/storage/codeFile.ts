@@ -1,0 +1,106 @@
+// The code context lives beside the database in an append-only file, each
+// example's code referenced by (offset, length): the snapshot sql.js rewrites
+// on every save then carries no code at all. Bytes are only ever added, so an
+// older snapshot (the backup) still finds its code; bytes no snapshot refers
+// to (written before a crash) are harmless.
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+
+/** Sequential reads come in windows of this size. */
+const WINDOW = 4 * 1024 * 1024;
+
+export class CodeFile {
+  private fd: number | null;
+  /** Bytes on disk. */
+  private written: number;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private window: Buffer = Buffer.alloc(0);
+  private windowStart = 0;
+  private lastEnd = -1;
+
+  constructor(
+    readonly path: string,
+    private readonly writable: boolean,
+  ) {
+    if (writable) this.fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
+    else this.fd = existsSync(path) ? openSync(path, 'r') : null;
+    this.written = this.fd === null ? 0 : fstatSync(this.fd).size;
+  }
+
+  /** Where the next append lands. */
+  get end(): number {
+    return this.written + this.pendingBytes;
+  }
+
+  /** Queues `text` and returns where it will be: nothing reaches the disk before `flush`. */
+  append(text: string): [offset: number, length: number] {
+    const bytes = Buffer.from(text, 'utf8');
+    const offset = this.end;
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    return [offset, bytes.length];
+  }
+
+  /** Forgets what was queued since the last flush (the insert that queued it rolled back). */
+  discardPending(): void {
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  /** Writes what was queued (a read-only store keeps it in memory: it never writes). */
+  flush(): void {
+    if (!this.writable || this.fd === null || this.pendingBytes === 0) return;
+    const data = Buffer.concat(this.pending, this.pendingBytes);
+    let done = 0;
+    while (done < data.length) done += writeSync(this.fd, data, done, data.length - done, this.written + done);
+    this.written += data.length;
+    this.discardPending();
+  }
+
+  /** Makes everything written durable: called before a snapshot that refers to it is saved. */
+  sync(): void {
+    this.flush();
+    if (this.writable && this.fd !== null) fsyncSync(this.fd);
+  }
+
+  /** The text at (offset, length), or null when the file does not hold it (lost or cut short). */
+  read(offset: number, length: number): string | null {
+    if (length === 0) return '';
+    const end = offset + length;
+    if (end > this.written) return this.readPending(offset, length);
+    if (offset < this.windowStart || end > this.windowStart + this.window.length) this.fill(offset, end);
+    const text = this.window.toString('utf8', offset - this.windowStart, end - this.windowStart);
+    this.lastEnd = end;
+    return text;
+  }
+
+  private fill(offset: number, end: number): void {
+    if (this.fd === null) throw new Error('no code file');
+    // Reading on from where the last read ended, or back from where it started, is a scan: read a window.
+    // Anything else is a lookup: read just what is asked.
+    let start = offset;
+    let stop = end;
+    if (Math.abs(offset - this.lastEnd) < 65_536) stop = Math.min(this.written, Math.max(end, offset + WINDOW));
+    else if (Math.abs(end - this.windowStart) < 65_536 && this.window.length > 0) start = Math.max(0, Math.min(offset, end - WINDOW));
+    const buffer = Buffer.allocUnsafe(stop - start);
+    let done = 0;
+    while (done < buffer.length) {
+      const n = readSync(this.fd, buffer, done, buffer.length - done, start + done);
+      if (n === 0) break;
+      done += n;
+    }
+    this.window = buffer.subarray(0, done);
+    this.windowStart = start;
+  }
+
+  private readPending(offset: number, length: number): string | null {
+    if (offset < this.written || offset + length > this.end) return null;
+    const all = Buffer.concat(this.pending, this.pendingBytes);
+    return all.toString('utf8', offset - this.written, offset - this.written + length);
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}

@@ -1,0 +1,121 @@
+import { strict as assert } from 'node:assert';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseKimiLine } from '../../src/core/ingest/parseKimiLine';
+import { CodeFile } from '../../src/core/storage/codeFile';
+import { CODE_FILE, LearningStore, LOCK_FILE, SNAPSHOT_FILE } from '../../src/core/storage/learningStore';
+import { exampleById, examplesPage } from '../../src/core/queries/examples';
+import { MIGRATIONS } from '../../src/core/storage/schema';
+import { filtersSchema } from '../../src/shared/filters';
+import { testSqlJs } from '../helpers/sqlJs';
+import { useTempDir } from '../helpers/tempDir';
+
+function example(id: string, code: string | null) {
+  const r = parseKimiLine(JSON.stringify({ id, timestamp: '2026-11-20T10:00:00Z', success: true, code_context: code }), { assumeTimeZone: 'utc', now: Date.UTC(2026, 10, 21) });
+  if (!r.ok) throw new Error(r.reason);
+  return { example: r.example };
+}
+
+describe('the code side file', () => {
+  const tmp = useTempDir();
+  const dir = () => join(tmp.path, 'data');
+
+  it('reads back what was appended, forwards, backwards and at random, across windows', () => {
+    const file = new CodeFile(join(tmp.path, 'c.code'), true);
+    const texts = Array.from({ length: 3000 }, (_, i) => `// ${i} ✓ ${'x'.repeat(i % 5000)}`);
+    const refs = texts.map((t) => file.append(t));
+    assert.equal(file.read(...refs[5]!), texts[5], 'unflushed text is readable');
+    file.flush();
+    for (const i of [0, 1, 2, 2999, 1500, 7, 2998]) assert.equal(file.read(...refs[i]!), texts[i]);
+    for (let i = 0; i < texts.length; i++) assert.equal(file.read(...refs[i]!), texts[i]);
+    for (let i = texts.length - 1; i >= 0; i--) assert.equal(file.read(...refs[i]!), texts[i]);
+    assert.equal(file.read(file.end + 10, 5), null, 'beyond the file: no text');
+    file.close();
+  });
+
+  it('keeps the code out of the snapshot: the snapshot has none of it, the side file has it, and it survives a reload', async () => {
+    const SQL = await testSqlJs();
+    const a = LearningStore.open({ SQL, dataDir: dir() });
+    a.insert([example('1', 'def distinctive_function_name(): return 42'), example('2', null)]);
+    await a.save();
+    a.close();
+    assert.ok(!readFileSync(join(dir(), SNAPSHOT_FILE)).includes('distinctive_function_name'));
+    assert.ok(readFileSync(join(dir(), CODE_FILE)).includes('distinctive_function_name'));
+    const b = LearningStore.open({ SQL, dataDir: dir() });
+    try {
+      assert.equal(exampleById(b, '1')!.codeContext, 'def distinctive_function_name(): return 42');
+      assert.equal(exampleById(b, '2')!.codeContext, null);
+      const found = examplesPage(b, { filters: filtersSchema.parse({ search: 'DISTINCTIVE_function' }) });
+      assert.deepEqual(found.rows.map((r) => r.id), ['1'], 'search is case-insensitive like before');
+      const regex = examplesPage(b, { filters: filtersSchema.parse({ codeRegex: 'return \\d+$' }) });
+      assert.deepEqual(regex.rows.map((r) => r.id), ['1']);
+    } finally {
+      b.close();
+    }
+  });
+
+  it('bytes written before a crash that no snapshot refers to are harmless', async () => {
+    const SQL = await testSqlJs();
+    const a = LearningStore.open({ SQL, dataDir: dir() });
+    a.insert([example('1', 'first code')]);
+    await a.save();
+    a.insert([example('2', 'lost in the crash')]);
+    // A crash: the second insert reached the code file but no snapshot; the lock is left behind.
+    (a as unknown as { lockHeld: boolean }).lockHeld = false;
+    rmSync(join(dir(), LOCK_FILE));
+    appendFileSync(join(dir(), CODE_FILE), 'half-written garbage');
+    const b = LearningStore.open({ SQL, dataDir: dir() });
+    try {
+      assert.equal(exampleById(b, '2'), null);
+      b.insert([example('3', 'after the crash')]);
+      assert.equal(exampleById(b, '1')!.codeContext, 'first code');
+      assert.equal(exampleById(b, '3')!.codeContext, 'after the crash');
+    } finally {
+      b.close();
+    }
+  });
+
+  it('a missing side file costs the code, not the examples', async () => {
+    const SQL = await testSqlJs();
+    const a = LearningStore.open({ SQL, dataDir: dir() });
+    a.insert([example('1', 'some code')]);
+    await a.save();
+    a.close();
+    rmSync(join(dir(), CODE_FILE));
+    const b = LearningStore.open({ SQL, dataDir: dir() });
+    try {
+      assert.equal(exampleById(b, '1')!.codeContext, null);
+      assert.equal(b.count(), 1);
+    } finally {
+      b.close();
+    }
+  });
+
+  it('upgrading from schema 4 moves the code out of the database, and a read-only window sees it', async () => {
+    const SQL = await testSqlJs();
+    const db = new SQL.Database();
+    for (let v = 0; v < 4; v++) MIGRATIONS[v]!(db);
+    db.exec('PRAGMA user_version = 4');
+    db.run(`INSERT INTO examples (k, id, ts, day, success, ingested_at, content_hash) VALUES (1, 'old-1', ${Date.UTC(2026, 10, 20)}, 20412, 1, 0, 'h')`);
+    db.run('INSERT INTO example_code (k, code) VALUES (1, ?)', ['print("kept through the upgrade")']);
+    writeFileSync(join(tmp.path, 'v4.sqlite'), db.export());
+    db.close();
+    rmSync(dir(), { recursive: true, force: true });
+    mkdirSync(dir(), { recursive: true });
+    copyFileSync(join(tmp.path, 'v4.sqlite'), join(dir(), SNAPSHOT_FILE));
+    const upgraded = LearningStore.open({ SQL, dataDir: dir() });
+    try {
+      assert.equal(exampleById(upgraded, 'old-1')!.codeContext, 'print("kept through the upgrade")');
+      assert.equal(upgraded.rows("SELECT name FROM sqlite_master WHERE name = 'example_code'").length, 0);
+      await upgraded.save();
+      // A second window while this one holds the lock: read-only, and it finds the code in the side file.
+      const readOnly = LearningStore.open({ SQL, dataDir: dir() });
+      assert.equal(readOnly.state, 'read-only');
+      assert.equal(exampleById(readOnly, 'old-1')!.codeContext, 'print("kept through the upgrade")');
+      readOnly.close();
+    } finally {
+      upgraded.close();
+    }
+    assert.ok(!readFileSync(join(dir(), SNAPSHOT_FILE)).includes('kept through the upgrade'));
+  });
+});
