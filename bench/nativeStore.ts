@@ -21,6 +21,9 @@ export class NativeStore implements RowSource {
     // The same layout as the extension's store: code in a side file, referenced by offset.
     this.code = new CodeFile(`${path}.code`, true);
     this.db.function('code_text', (off: unknown, len: unknown) => (typeof off === 'number' && typeof len === 'number' ? this.code.read(off, len) : null));
+    this.db.function('code_has', (off: unknown, len: unknown, needle: unknown) =>
+      typeof off === 'number' && typeof len === 'number' && typeof needle === 'string' && this.code.contains(off, len, needle) ? 1 : 0,
+    );
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     for (const m of MIGRATIONS) m(this.db as unknown as Parameters<typeof m>[0]);

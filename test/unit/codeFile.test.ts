@@ -119,3 +119,33 @@ describe('the code side file', () => {
     assert.ok(!readFileSync(join(dir(), SNAPSHOT_FILE)).includes('kept through the upgrade'));
   });
 });
+
+describe('searching the code side file', () => {
+  const tmp = useTempDir();
+
+  it('finds a text ignoring ASCII case, only inside one code, across chunk boundaries, and never across two codes', () => {
+    const file = new CodeFile(join(tmp.path, 's.code'), true);
+    const a = file.append('const Pagination = usePages();');
+    const b = file.append('xxPAGI');
+    const c = file.append('NATIONyy'); // "PAGINATION" spans b and c: no match in either
+    const d = file.append('Ünïcode pagination ✓');
+    // Push one code past the 8 MB chunk boundary so that a match straddles it.
+    const filler = file.append('z'.repeat(8 * 1024 * 1024 - file.end - 3));
+    const e = file.append('pagination at the edge');
+    file.flush();
+    const has = (ref: [number, number], text: string) => file.contains(ref[0], ref[1], text);
+    assert.equal(has(a, 'pagination'), true);
+    assert.equal(has(a, 'PAGINATION'), true);
+    assert.equal(has(b, 'pagination'), false);
+    assert.equal(has(c, 'pagination'), false);
+    assert.equal(has(d, 'pagination'), true);
+    assert.equal(has(d, 'ünïcode'), false, 'like SQLite LIKE, only ASCII letters fold');
+    assert.equal(has(d, 'Ünïcode'), true);
+    assert.equal(has(filler, 'pagination'), false);
+    assert.equal(has(e, 'pagination'), true);
+    assert.equal(has(e, 'a.b'), false, 'regular-expression characters are literal');
+    const f = file.append('see a.b here');
+    assert.equal(has(f, 'a.b'), true, 'unflushed code is searched too, and the cache notices the file grew');
+    file.close();
+  });
+});

@@ -56,10 +56,9 @@ export function filterSql(f: Filters): SqlWhere {
   }
   if (f.search !== null && f.search.trim() !== '') {
     const like = likeContains(f.search.trim());
-    parts.push(
-      "(e.task_description LIKE ? ESCAPE '\\' OR e.human_feedback LIKE ? ESCAPE '\\' OR e.k IN (SELECT c.k FROM code_refs c WHERE code_text(c.off, c.len) LIKE ? ESCAPE '\\'))",
-    );
-    params.push(like, like, like);
+    // The code is searched in its side file by code_has (one pass per text, ASCII case ignored like LIKE).
+    parts.push("(e.task_description LIKE ? ESCAPE '\\' OR e.human_feedback LIKE ? ESCAPE '\\' OR e.k IN (SELECT c.k FROM code_refs c WHERE code_has(c.off, c.len, ?)))");
+    params.push(like, like, f.search.trim());
   }
   if (f.codeRegex !== null && f.codeRegex !== '') {
     parts.push('e.k IN (SELECT c.k FROM code_refs c WHERE code_text(c.off, c.len) REGEXP ?)');

@@ -93,6 +93,76 @@ export class CodeFile {
     this.windowStart = start;
   }
 
+  private hitsCache: { needle: string; end: number; hits: Float64Array; needleBytes: number } | null = null;
+
+  /**
+   * Whether the code at (offset, length) contains `needle`, ASCII case
+   * ignored. The first call for a text scans the file once; the rows of a
+   * query then each cost a binary search.
+   */
+  contains(offset: number, length: number, needle: string): boolean {
+    if (!this.hitsCache || this.hitsCache.needle !== needle || this.hitsCache.end !== this.end) {
+      this.hitsCache = { needle, end: this.end, hits: this.findAll(needle), needleBytes: Buffer.byteLength(needle) };
+    }
+    const { hits, needleBytes } = this.hitsCache;
+    let lo = 0;
+    let hi = hits.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (hits[mid]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < hits.length && hits[lo]! + needleBytes <= offset + length;
+  }
+
+  /**
+   * Every position where `needle` starts, compared without regard to ASCII
+   * case (SQLite's LIKE rule), in one pass over the file: sorted, absolute.
+   */
+  findAll(needle: string): Float64Array {
+    const bytes = Buffer.from(needle, 'utf8');
+    if (bytes.length === 0) return new Float64Array(0);
+    // The needle's bytes as latin1 characters, each ASCII letter either case: a byte-exact, ASCII-case-blind pattern.
+    const source = [...bytes.toString('latin1')]
+      .map((ch) => {
+        const lower = ch.toLowerCase();
+        const upper = ch.toUpperCase();
+        if (ch.charCodeAt(0) < 128 && lower !== upper) return `[${lower}${upper}]`;
+        return `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+      })
+      .join('');
+    const pattern = new RegExp(source, 'g');
+    const hits: number[] = [];
+    const scan = (text: string, base: number, from: number) => {
+      pattern.lastIndex = from;
+      for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+        hits.push(base + m.index);
+        pattern.lastIndex = m.index + 1;
+      }
+    };
+    const chunkSize = 8 * 1024 * 1024;
+    const overlap = bytes.length - 1;
+    if (this.fd !== null && this.written > 0) {
+      const buffer = Buffer.allocUnsafe(chunkSize + overlap);
+      for (let start = 0; start < this.written; start += chunkSize) {
+        const want = Math.min(chunkSize + overlap, this.written - start);
+        let done = 0;
+        while (done < want) {
+          const n = readSync(this.fd, buffer, done, want - done, start + done);
+          if (n === 0) break;
+          done += n;
+        }
+        // A match starting in the overlap belongs to the next chunk.
+        const text = buffer.toString('latin1', 0, done);
+        const before = hits.length;
+        scan(text, start, 0);
+        while (hits.length > before && hits[hits.length - 1]! >= start + chunkSize) hits.pop();
+      }
+    }
+    if (this.pendingBytes > 0) scan(Buffer.concat(this.pending, this.pendingBytes).toString('latin1'), this.written, 0);
+    return Float64Array.from(hits);
+  }
+
   private readPending(offset: number, length: number): string | null {
     if (offset < this.written || offset + length > this.end) return null;
     const all = Buffer.concat(this.pending, this.pendingBytes);

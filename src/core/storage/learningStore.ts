@@ -341,6 +341,10 @@ export class LearningStore {
     this.db.exec('PRAGMA journal_mode = MEMORY');
     let lastPattern = '';
     let lastRegex: RegExp | null = null;
+    // Whether an example's code contains a text (ASCII case ignored, as LIKE does): one scan of the side file per text.
+    this.db.create_function('code_has', (off: unknown, len: unknown, needle: unknown) =>
+      typeof off === 'number' && typeof len === 'number' && typeof needle === 'string' && this.code.contains(off, len, needle) ? 1 : 0,
+    );
     // An example's code from the side file (null when the file does not hold it).
     this.db.create_function('code_text', (off: unknown, len: unknown) => (typeof off === 'number' && typeof len === 'number' ? this.code.read(off, len) : null));
     this.db.create_function('regexp', (pattern: unknown, text: unknown) => {
