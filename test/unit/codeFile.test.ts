@@ -27,8 +27,13 @@ describe('the code side file', () => {
     assert.equal(file.read(...refs[5]!), texts[5], 'unflushed text is readable');
     file.flush();
     for (const i of [0, 1, 2, 2999, 1500, 7, 2998]) assert.equal(file.read(...refs[i]!), texts[i]);
+    // About 7.5 MB: a scan either way reads it in a few 4 MB windows, not once per code.
+    let reads = file.reads;
     for (let i = 0; i < texts.length; i++) assert.equal(file.read(...refs[i]!), texts[i]);
+    assert.ok(file.reads - reads <= 4, `forward scan: ${file.reads - reads} reads`);
+    reads = file.reads;
     for (let i = texts.length - 1; i >= 0; i--) assert.equal(file.read(...refs[i]!), texts[i]);
+    assert.ok(file.reads - reads <= 4, `backward scan: ${file.reads - reads} reads`);
     assert.equal(file.read(file.end + 10, 5), null, 'beyond the file: no text');
     file.close();
   });
@@ -146,6 +151,16 @@ describe('searching the code side file', () => {
     assert.equal(has(e, 'a.b'), false, 'regular-expression characters are literal');
     const f = file.append('see a.b here');
     assert.equal(has(f, 'a.b'), true, 'unflushed code is searched too, and the cache notices the file grew');
+    file.close();
+  });
+
+  it('a text too common to list is still found, code by code', () => {
+    const file = new CodeFile(join(tmp.path, 'common.code'), true, 2);
+    const refs = ['aXa', 'bbb', 'xx'].map((t) => file.append(t));
+    file.flush();
+    assert.equal(file.findAll('x'), null, 'three places, more than the limit of two');
+    assert.deepEqual(Array.from(file.findAll('x', 10)!), [1, 6, 7]);
+    assert.deepEqual(refs.map((r) => file.contains(r[0], r[1], 'X')), [true, false, true]);
     file.close();
   });
 });

@@ -7,6 +7,15 @@ import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, writeS
 
 /** Sequential reads come in windows of this size. */
 const WINDOW = 4 * 1024 * 1024;
+/** How far past (or before) the window a read still counts as a scan. */
+const NEAR = 64 * 1024;
+/** A search lists at most this many places (8 bytes each) before it compares code by code instead. */
+const MAX_HITS = 4_000_000;
+
+/** Lower case for ASCII letters only: SQLite's LIKE folds no others. */
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
 
 export class CodeFile {
   private fd: number | null;
@@ -17,10 +26,13 @@ export class CodeFile {
   private window: Buffer = Buffer.alloc(0);
   private windowStart = 0;
   private lastEnd = -1;
+  /** Reads from the disk so far (tests check that scans read in windows). */
+  reads = 0;
 
   constructor(
     readonly path: string,
     private readonly writable: boolean,
+    private readonly maxHits = MAX_HITS,
   ) {
     if (writable) this.fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
     else this.fd = existsSync(path) ? openSync(path, 'r') : null;
@@ -76,12 +88,15 @@ export class CodeFile {
 
   private fill(offset: number, end: number): void {
     if (this.fd === null) throw new Error('no code file');
-    // Reading on from where the last read ended, or back from where it started, is a scan: read a window.
-    // Anything else is a lookup: read just what is asked.
+    // Reading on just past the window, or just before it, is a scan (an export runs either way): read a
+    // whole window in that direction. Anything else is a lookup: read just what is asked.
+    const windowEnd = this.windowStart + this.window.length;
     let start = offset;
     let stop = end;
-    if (Math.abs(offset - this.lastEnd) < 65_536) stop = Math.min(this.written, Math.max(end, offset + WINDOW));
-    else if (Math.abs(end - this.windowStart) < 65_536 && this.window.length > 0) start = Math.max(0, Math.min(offset, end - WINDOW));
+    if (this.window.length > 0 && offset >= windowEnd && offset - windowEnd < NEAR) stop = Math.min(this.written, Math.max(end, offset + WINDOW));
+    else if (this.window.length > 0 && end <= this.windowStart && this.windowStart - end < NEAR) start = Math.max(0, Math.min(offset, end - WINDOW));
+    else if (this.window.length === 0 || this.lastEnd === offset) stop = Math.min(this.written, Math.max(end, offset + WINDOW));
+    this.reads++;
     const buffer = Buffer.allocUnsafe(stop - start);
     let done = 0;
     while (done < buffer.length) {
@@ -93,7 +108,7 @@ export class CodeFile {
     this.windowStart = start;
   }
 
-  private hitsCache: { needle: string; end: number; hits: Float64Array; needleBytes: number } | null = null;
+  private hitsCache: { needle: string; end: number; hits: Float64Array | null; needleBytes: number } | null = null;
 
   /**
    * Whether the code at (offset, length) contains `needle`, ASCII case
@@ -105,6 +120,11 @@ export class CodeFile {
       this.hitsCache = { needle, end: this.end, hits: this.findAll(needle), needleBytes: Buffer.byteLength(needle) };
     }
     const { hits, needleBytes } = this.hitsCache;
+    if (!hits) {
+      // Too common a text to list every place it occurs: compare this code alone.
+      const text = this.read(offset, length);
+      return text !== null && asciiLower(text).includes(asciiLower(needle));
+    }
     let lo = 0;
     let hi = hits.length;
     while (lo < hi) {
@@ -118,8 +138,10 @@ export class CodeFile {
   /**
    * Every position where `needle` starts, compared without regard to ASCII
    * case (SQLite's LIKE rule), in one pass over the file: sorted, absolute.
+   * Null when there are more than `limit` (a text so common that listing it
+   * would cost more memory than comparing code by code).
    */
-  findAll(needle: string): Float64Array {
+  findAll(needle: string, limit = this.maxHits): Float64Array | null {
     const bytes = Buffer.from(needle, 'utf8');
     if (bytes.length === 0) return new Float64Array(0);
     // The needle's bytes as latin1 characters, each ASCII letter either case: a byte-exact, ASCII-case-blind pattern.
@@ -137,8 +159,10 @@ export class CodeFile {
       pattern.lastIndex = from;
       for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
         hits.push(base + m.index);
+        if (hits.length > limit) return false;
         pattern.lastIndex = m.index + 1;
       }
+      return true;
     };
     const chunkSize = 8 * 1024 * 1024;
     const overlap = bytes.length - 1;
@@ -155,11 +179,11 @@ export class CodeFile {
         // A match starting in the overlap belongs to the next chunk.
         const text = buffer.toString('latin1', 0, done);
         const before = hits.length;
-        scan(text, start, 0);
+        if (!scan(text, start, 0)) return null;
         while (hits.length > before && hits[hits.length - 1]! >= start + chunkSize) hits.pop();
       }
     }
-    if (this.pendingBytes > 0) scan(Buffer.concat(this.pending, this.pendingBytes).toString('latin1'), this.written, 0);
+    if (this.pendingBytes > 0 && !scan(Buffer.concat(this.pending, this.pendingBytes).toString('latin1'), this.written, 0)) return null;
     return Float64Array.from(hits);
   }
 
