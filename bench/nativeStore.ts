@@ -74,6 +74,10 @@ export class NativeStore implements RowSource {
     this.code.flush();
   }
 
+  codeText(offset: number, length: number): string | null {
+    return this.code.read(offset, length);
+  }
+
   close(): void {
     this.code.close();
     this.db.close();

@@ -17,10 +17,10 @@ const TAG_SEPARATOR = '\u001f';
 
 /** The columns of a Row, the key last. Pages leave the code (and its join) out: it can be large. */
 function selectSql(withCode: boolean): string {
-  return `SELECT e.id, e.ts, e.session_id, e.task_description, ${withCode ? 'code_text(c.off, c.len)' : 'NULL'}, e.success, e.metrics, m.name, e.tokens,
+  return `SELECT e.id, e.ts, e.session_id, e.task_description, ${withCode ? 'c.off' : 'NULL'}, e.success, e.metrics, m.name, e.tokens,
     e.human_feedback, e.extra, s.path, e.source_line, e.flags,
     (SELECT group_concat(t.name, '${TAG_SEPARATOR}') FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE et.k = e.k),
-    e.k
+    e.k, ${withCode ? 'c.len' : 'NULL'}
   FROM examples e
   LEFT JOIN models m ON m.model_id = e.model_id
   ${withCode ? 'LEFT JOIN code_refs c ON c.k = e.k' : ''}
@@ -32,7 +32,7 @@ type Row = [
   number,
   string | null,
   string | null,
-  string | null,
+  number | null,
   number,
   string | null,
   string | null,
@@ -44,15 +44,17 @@ type Row = [
   number,
   string | null,
   number,
+  number | null,
 ];
 
-function toExample(r: Row, withCode: boolean): StoredExample {
+/** The code is read from the code file here, in JavaScript: cheaper per row than a SQL function call. */
+function toExample(r: Row, withCode: boolean, store: RowSource): StoredExample {
   return {
     id: r[0],
     timestamp: new Date(r[1]).toISOString(),
     sessionId: r[2],
     taskDescription: r[3],
-    codeContext: withCode ? r[4] : null,
+    codeContext: withCode && r[4] !== null && r[16] !== null ? store.codeText(r[4], r[16]) : null,
     success: r[5] === 1,
     metrics: r[6] ? (JSON.parse(r[6]) as Record<string, unknown>) : {},
     model: r[7],
@@ -81,7 +83,7 @@ export function examplesPage(store: RowSource, request: PageRequest): { rows: St
     r.limit,
     r.offset,
   ]);
-  return { rows: rows.map((row) => toExample(row, false)), total };
+  return { rows: rows.map((row) => toExample(row, false, store)), total };
 }
 
 /**
@@ -97,7 +99,7 @@ export function* iterateExamples(store: RowSource, request: { filters?: Filters 
     const keyset: string = after ? ' AND (e.ts, e.k) < (?, ?)' : '';
     const params: (string | number)[] = after ? [...where.params, after[0], after[1], chunk] : [...where.params, chunk];
     const rows: Row[] = store.rows<Row>(`${selectSql(true)} WHERE ${where.sql}${keyset} ORDER BY e.ts DESC, e.k DESC LIMIT ?`, params);
-    for (const row of rows) yield toExample(row, true);
+    for (const row of rows) yield toExample(row, true, store);
     if (rows.length < chunk) return;
     const last: Row = rows[rows.length - 1]!;
     // Row[1] is e.ts, Row[15] is e.k.
@@ -108,5 +110,5 @@ export function* iterateExamples(store: RowSource, request: { filters?: Filters 
 /** One example with everything, its code context included; null when no such id is stored. */
 export function exampleById(store: RowSource, id: string): StoredExample | null {
   const row = store.rows<Row>(`${selectSql(true)} WHERE e.id = ?`, [id])[0];
-  return row ? toExample(row, true) : null;
+  return row ? toExample(row, true, store) : null;
 }

@@ -5,4 +5,6 @@
  */
 export interface RowSource {
   rows<T extends unknown[]>(sql: string, params?: (string | number | null)[]): T[];
+  /** An example's code from the code file, by the offset and length its row holds (null when the file does not hold it). */
+  codeText(offset: number, length: number): string | null;
 }

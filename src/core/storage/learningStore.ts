@@ -357,6 +357,10 @@ export class LearningStore {
     });
   }
 
+  codeText(offset: number, length: number): string | null {
+    return this.code.read(offset, length);
+  }
+
   get readOnly(): boolean {
     return this.state === 'read-only';
   }
