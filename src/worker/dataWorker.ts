@@ -233,9 +233,7 @@ const handlers: Handlers = {
       if (parsed.ok) valid.push(parsed.example);
       else rejected.push(`example ${i + 1}: ${parsed.reason}`);
     }
-    const before = store.count();
-    store.addLearnerExamples(p.taskId, valid);
-    const added = store.count() - before;
+    const added = store.addLearnerExamples(p.taskId, valid);
     if (added > 0) {
       scheduler?.touch();
       post({ kind: 'changed', examples: store.count() });

@@ -179,7 +179,8 @@ export class LearningStore {
     if (!this.readOnly) this.dirty = true;
   }
 
-  private applyJournal(entries: JournalEntry[]): void {
+  /** Applies journal entries; returns how many examples they added. */
+  private applyJournal(entries: JournalEntry[]): number {
     const examples: { taskId: string; examples: Record<string, unknown>[] }[] = [];
     this.db.exec('BEGIN');
     try {
@@ -220,6 +221,7 @@ export class LearningStore {
       throw err;
     }
     // Examples go through the one insert path (its own transaction); by id, so a replay adds nothing twice.
+    let added = 0;
     this.replaying = true;
     try {
       for (const batch of examples) {
@@ -227,24 +229,26 @@ export class LearningStore {
         // The "line" of a learner's example is its place among the examples that task reported.
         // The source row counts them, as it counts a log file's lines.
         const base = Number(this.rows<[number]>('SELECT line FROM sources WHERE source_id = ?', [sourceId])[0]![0]);
-        this.insert(batch.examples.map((example, i) => ({ example: example as unknown as NormalizedExample, sourceId, line: base + i + 1 })));
+        added += this.insert(batch.examples.map((example, i) => ({ example: example as unknown as NormalizedExample, sourceId, line: base + i + 1 }))).added;
         this.db.run('UPDATE sources SET line = ? WHERE source_id = ?', [base + batch.examples.length, sourceId]);
       }
     } finally {
       this.replaying = false;
     }
+    return added;
   }
 
   /**
    * A write that no log file can replay: journalled (fsynced) first, then
    * applied. Once this returns, a crash at any moment does not lose it.
    */
-  journalled(ops: JournalOp[], now = Date.now()): void {
+  journalled(ops: JournalOp[], now = Date.now()): { examplesAdded: number } {
     this.assertWritable();
     const entries = ops.map((op, i) => ({ ...op, seq: this.journalSeq + i + 1, at: now }) as JournalEntry);
     this.journal.append(entries);
-    this.applyJournal(entries);
+    const examplesAdded = this.applyJournal(entries);
     this.dirty = true;
+    return { examplesAdded };
   }
 
   /** Stores a learning task as it now stands, journalled. */
@@ -318,10 +322,10 @@ export class LearningStore {
     });
   }
 
-  /** Stores examples a learner reported (validated already), journalled first, linked to the task as their source. */
-  addLearnerExamples(taskId: string, examples: readonly NormalizedExample[]): void {
-    if (examples.length === 0) return;
-    this.journalled([{ op: 'examples', taskId, examples: examples as unknown as Record<string, unknown>[] }]);
+  /** Stores examples a learner reported (validated already), journalled first, linked to the task as their source; returns how many were new. */
+  addLearnerExamples(taskId: string, examples: readonly NormalizedExample[]): number {
+    if (examples.length === 0) return 0;
+    return this.journalled([{ op: 'examples', taskId, examples: examples as unknown as Record<string, unknown>[] }]).examplesAdded;
   }
 
   /** Sets or clears an example's human feedback; false when no example has that id. */
