@@ -4,7 +4,8 @@
 import Database from 'better-sqlite3';
 import type { NormalizedExample } from '../src/core/ingest/parseKimiLine';
 import type { RowSource } from '../src/core/queries/rowSource';
-import { exampleRowParams } from '../src/core/storage/learningStore';
+import { exampleRowParams, FIND_BY_ID_KEY_SQL, INSERT_EXAMPLE_SQL } from '../src/core/storage/learningStore';
+import { contentKey, stringKey } from '../src/core/storage/keys';
 import { RollupBatch } from '../src/core/storage/rollups';
 import { MIGRATIONS } from '../src/core/storage/schema';
 import { CodeFile } from '../src/core/storage/codeFile';
@@ -13,6 +14,7 @@ export class NativeStore implements RowSource {
   readonly db: Database.Database;
   private readonly models = new Map<string, number>();
   private readonly tags = new Map<string, number>();
+  private readonly sessions = new Map<string, number>();
   private nextK = 1;
   private readonly code: CodeFile;
 
@@ -26,6 +28,10 @@ export class NativeStore implements RowSource {
     );
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // The same page cache as the sql.js store.
+    this.db.pragma('cache_size = -65536');
+    this.db.function('id_key', (text: unknown) => (typeof text === 'string' ? stringKey(text) : null));
+    this.db.function('content_key', (text: unknown) => (typeof text === 'string' ? contentKey(text) : null));
     for (const m of MIGRATIONS) m(this.db as unknown as Parameters<typeof m>[0]);
     this.db.exec('DROP TABLE example_code');
     this.db.function('regexp', (pattern: unknown, text: unknown) => (typeof pattern === 'string' && typeof text === 'string' && new RegExp(pattern, 'u').test(text) ? 1 : 0));
@@ -35,7 +41,7 @@ export class NativeStore implements RowSource {
     return this.db.prepare(sql).raw().all(...params) as T[];
   }
 
-  private id(map: Map<string, number>, table: 'models' | 'tags', name: string): number {
+  private id(map: Map<string, number>, table: 'models' | 'tags' | 'sessions', name: string): number {
     let id = map.get(name);
     if (id === undefined) {
       id = Number(this.db.prepare(`INSERT INTO ${table} (name) VALUES (?)`).run(name).lastInsertRowid);
@@ -45,21 +51,19 @@ export class NativeStore implements RowSource {
   }
 
   insert(batch: { example: NormalizedExample }[], now = Date.now()): void {
-    const find = this.db.prepare('SELECT content_hash FROM examples WHERE id = ?').pluck();
-    const ins = this.db.prepare(`INSERT OR IGNORE INTO examples (k, id, ts, day, success, model_id, session_id, task_description, tokens, exec_time, metrics,
-        human_feedback, extra, source_id, source_line, ingested_at, flags, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const find = this.db.prepare(FIND_BY_ID_KEY_SQL).raw();
+    const ins = this.db.prepare(INSERT_EXAMPLE_SQL);
     const insCode = this.db.prepare('INSERT INTO code_refs (k, off, len) VALUES (?, ?, ?)');
     const insTag = this.db.prepare('INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
     const rollups = new RollupBatch();
     this.db.transaction(() => {
       for (const { example: e } of batch) {
         const k = this.nextK;
+        const idKey = stringKey(e.id);
+        if ((find.all(idKey) as [string, number][]).some(([id]) => id === e.id)) continue;
         const modelId = e.model === null ? null : this.id(this.models, 'models', e.model);
-        const changes = ins.run(...exampleRowParams(k, e, modelId, null, null, now)).changes;
-        if (changes === 0) {
-          find.get(e.id);
-          continue;
-        }
+        const sessionK = e.sessionId === null ? null : this.id(this.sessions, 'sessions', e.sessionId);
+        ins.run(...exampleRowParams(k, idKey, e, modelId, sessionK, null, null, now));
         this.nextK++;
         if (e.codeContext !== null) insCode.run(k, ...this.code.append(e.codeContext));
         const tagIds = e.tags.map((tag) => this.id(this.tags, 'tags', tag));

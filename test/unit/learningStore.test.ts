@@ -1,9 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseKimiLine } from '../../src/core/ingest/parseKimiLine';
 import { BACKUP_FILE, LearningStore, SNAPSHOT_FILE } from '../../src/core/storage/learningStore';
 import { MIGRATIONS, SCHEMA_VERSION, migrate, userVersion } from '../../src/core/storage/schema';
+import { contentKey, stringKey } from '../../src/core/storage/keys';
+import { exampleById } from '../../src/core/queries/examples';
+import { distinctValues, sessions } from '../../src/core/queries/breakdowns';
+import { examplesPage } from '../../src/core/queries/examples';
+import { filtersSchema } from '../../src/shared/filters';
 import { testSqlJs } from '../helpers/sqlJs';
 import { useTempDir } from '../helpers/tempDir';
 
@@ -102,5 +107,105 @@ describe('the learning store', () => {
       assert.equal(userVersion(db), SCHEMA_VERSION);
       db.close();
     }
+  });
+
+  it('upgrading a schema-5 database keeps every example, its session and its id; re-importing the same log adds nothing', async () => {
+    const SQL = await testSqlJs();
+    const records = [
+      { id: 'u-1', timestamp: '2026-11-19T10:00:00Z', success: true, session_id: 'sess-a', tags: ['auth'], model_used: 'M' },
+      { id: 'u-2', timestamp: '2026-11-19T11:00:00Z', success: false, session_id: 'sess-a', tags: ['db'], model_used: 'M' },
+      { id: 'u-3', timestamp: '2026-11-20T09:00:00Z', success: true, session_id: 'sess-b', task_description: 'kept' },
+    ].map((r) => {
+      const p = parseKimiLine(JSON.stringify(r), { assumeTimeZone: 'utc', now: Date.UTC(2026, 10, 21) });
+      if (!p.ok) throw new Error(p.reason);
+      return p.example;
+    });
+    // A snapshot as version 5 wrote it: text ids under a UNIQUE index, session ids and hex content hashes in the row.
+    const db = new SQL.Database();
+    for (let v = 0; v < 5; v++) MIGRATIONS[v]!(db);
+    db.exec('PRAGMA user_version = 5');
+    records.forEach((e, i) =>
+      db.run('INSERT INTO examples (k, id, ts, day, success, session_id, task_description, ingested_at, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)', [
+        i + 1,
+        e.id,
+        e.ts,
+        e.day,
+        e.success ? 1 : 0,
+        e.sessionId,
+        e.taskDescription,
+        e.contentHash,
+      ]),
+    );
+    mkdirSync(dir(), { recursive: true });
+    writeFileSync(join(dir(), SNAPSHOT_FILE), db.export());
+    db.close();
+
+    const store = LearningStore.open({ SQL, dataDir: dir() });
+    try {
+      assert.equal(userVersion(store.db), SCHEMA_VERSION);
+      assert.equal(store.count(), 3);
+      assert.equal(exampleById(store, 'u-3')!.taskDescription, 'kept');
+      assert.equal(exampleById(store, 'u-2')!.sessionId, 'sess-a');
+      assert.deepEqual(
+        sessions(store).map((s) => [s.session, s.total, s.successes]),
+        [
+          ['sess-b', 1, 1],
+          ['sess-a', 2, 1],
+        ],
+      );
+      assert.deepEqual(distinctValues(store, 'session', 'sess-'), [
+        { value: 'sess-a', count: 2 },
+        { value: 'sess-b', count: 1 },
+      ]);
+      const inA = examplesPage(store, { filters: filtersSchema.parse({ session: 'sess-a' }), limit: 10 });
+      assert.deepEqual(inA.rows.map((e) => e.id).sort(), ['u-1', 'u-2']);
+      // The same lines again are all already present; one changed line is a conflict, and the first version stays.
+      const again = store.insert(records.map((example) => ({ example })));
+      assert.deepEqual([again.added, again.duplicates, again.conflicts], [0, 3, 0]);
+      const changed = parseKimiLine(JSON.stringify({ id: 'u-1', timestamp: '2026-11-19T10:00:00Z', success: false }), {
+        assumeTimeZone: 'utc',
+        now: Date.UTC(2026, 10, 21),
+      });
+      assert.ok(changed.ok);
+      assert.equal(store.insert([{ example: changed.example }]).conflicts, 1);
+      assert.equal(exampleById(store, 'u-1')!.success, true);
+      assert.equal(store.setFeedback('u-2', 'upgraded'), true);
+      assert.equal(exampleById(store, 'u-2')!.humanFeedback, 'upgraded');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('tells apart ids whose integer keys collide', async () => {
+    const SQL = await testSqlJs();
+    const store = LearningStore.open({ SQL, dataDir: dir() });
+    try {
+      const a = example('collide-a');
+      const b = example('collide-b', false);
+      store.insert([a]);
+      // Force a collision: give the stored row the key the second id will look up.
+      store.db.run('UPDATE examples SET id_k = ? WHERE id = ?', [stringKey('collide-b'), 'collide-a']);
+      const counts = store.insert([b]);
+      assert.deepEqual([counts.added, counts.duplicates, counts.conflicts], [1, 0, 0]);
+      assert.equal(exampleById(store, 'collide-b')!.success, false);
+      assert.equal(store.insert([b]).duplicates, 1);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('integer keys', () => {
+  it('are whole numbers below 2^47 (6 bytes in SQLite), the same for the same text and different for near texts', () => {
+    const ids = ['', 'a', 'b', 'ab', 'ba', '3f2a9c1e-0d4b-4c7a-a1b2-9e8f7d6c5b4a', '3f2a9c1e-0d4b-4c7a-a1b2-9e8f7d6c5b4b', 'Ünïcödé ✓'];
+    const keys = ids.map(stringKey);
+    for (const k of keys) assert.ok(Number.isSafeInteger(k) && k >= 0 && k < 2 ** 47, String(k));
+    assert.equal(new Set(keys).size, ids.length);
+    assert.deepEqual(ids.map(stringKey), keys);
+  });
+
+  it('reads a content hash by its first 44 bits, and any other text by its own key', () => {
+    assert.equal(contentKey('da39a3ee5e6b4b0d3255bfef95601890afd80709'), 0xda39a3ee5e6);
+    assert.equal(contentKey('not hex'), stringKey('not hex'));
   });
 });

@@ -104,7 +104,7 @@ export function distinctValues(store: RowSource, field: DistinctField, prefix = 
   const sql = {
     tag: "SELECT t.name, count(*) AS n FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE t.name LIKE ? ESCAPE '\\' GROUP BY t.tag_id",
     model: "SELECT m.name, count(*) AS n FROM examples e JOIN models m ON m.model_id = e.model_id WHERE m.name LIKE ? ESCAPE '\\' GROUP BY m.model_id",
-    session: "SELECT e.session_id, count(*) AS n FROM examples e WHERE e.session_id LIKE ? ESCAPE '\\' GROUP BY e.session_id",
+    session: "SELECT ss.name, count(*) AS n FROM examples e JOIN sessions ss ON ss.session_k = e.session_k WHERE ss.name LIKE ? ESCAPE '\\' GROUP BY e.session_k",
   }[field];
   return store.rows<[string, number]>(`${sql} ORDER BY n DESC, 1 LIMIT ?`, [like, limit]).map(([value, count]) => ({ value, count }));
 }
@@ -114,8 +114,8 @@ export function sessions(store: RowSource, filters: Filters = NO_FILTERS, offset
   const where = filterSql(filters);
   return store
     .rows<[string, number, number, number]>(
-      `SELECT e.session_id, count(*), sum(e.success), max(e.ts) FROM examples e WHERE e.session_id IS NOT NULL AND ${where.sql}
-       GROUP BY e.session_id ORDER BY max(e.ts) DESC, e.session_id LIMIT ? OFFSET ?`,
+      `SELECT ss.name, count(*), sum(e.success), max(e.ts) FROM examples e JOIN sessions ss ON ss.session_k = e.session_k WHERE ${where.sql}
+       GROUP BY e.session_k ORDER BY max(e.ts) DESC, ss.name LIMIT ? OFFSET ?`,
       [...where.params, limit, offset],
     )
     .map(([session, total, successes, lastTs]) => ({ session, total, successes, lastTs }));

@@ -3,6 +3,7 @@ import type { Filters, PageRequest, SortColumn } from '../../shared/filters';
 import { NO_FILTERS, pageRequestSchema } from '../../shared/filters';
 import type { RowSource } from './rowSource';
 import { filterSql } from './filterSql';
+import { stringKey } from '../storage/keys';
 
 /** Whitelisted sort columns: the only text of a request that shapes the SQL. */
 const SORT_SQL: Record<SortColumn, string> = {
@@ -17,12 +18,13 @@ const TAG_SEPARATOR = '\u001f';
 
 /** The columns of a Row, the key last. Pages leave the code (and its join) out: it can be large. */
 function selectSql(withCode: boolean): string {
-  return `SELECT e.id, e.ts, e.session_id, e.task_description, ${withCode ? 'c.off' : 'NULL'}, e.success, e.metrics, m.name, e.tokens,
+  return `SELECT e.id, e.ts, ss.name, e.task_description, ${withCode ? 'c.off' : 'NULL'}, e.success, e.metrics, m.name, e.tokens,
     e.human_feedback, e.extra, s.path, e.source_line, e.flags,
     (SELECT group_concat(t.name, '${TAG_SEPARATOR}') FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE et.k = e.k),
     e.k, ${withCode ? 'c.len' : 'NULL'}
   FROM examples e
   LEFT JOIN models m ON m.model_id = e.model_id
+  LEFT JOIN sessions ss ON ss.session_k = e.session_k
   ${withCode ? 'LEFT JOIN code_refs c ON c.k = e.k' : ''}
   LEFT JOIN sources s ON s.source_id = e.source_id`;
 }
@@ -109,6 +111,6 @@ export function* iterateExamples(store: RowSource, request: { filters?: Filters 
 
 /** One example with everything, its code context included; null when no such id is stored. */
 export function exampleById(store: RowSource, id: string): StoredExample | null {
-  const row = store.rows<Row>(`${selectSql(true)} WHERE e.id = ?`, [id])[0];
+  const row = store.rows<Row>(`${selectSql(true)} WHERE e.id_k = ? AND e.id = ?`, [stringKey(id), id])[0];
   return row ? toExample(row, true, store) : null;
 }

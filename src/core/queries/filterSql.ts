@@ -35,7 +35,7 @@ export function filterSql(f: Filters): SqlWhere {
     params.push(f.model);
   }
   if (f.session !== null) {
-    parts.push('e.session_id = ?');
+    parts.push('e.session_k = (SELECT session_k FROM sessions WHERE name = ?)');
     params.push(f.session);
   }
   if (f.tags.length > 0) {

@@ -10,6 +10,7 @@ import { acquireLock, releaseLock } from './storeLock';
 import { Journal, type JournalEntry, type JournalOp } from './journal';
 import { RollupBatch } from './rollups';
 import { CodeFile } from './codeFile';
+import { contentKey, stringKey } from './keys';
 
 export const SNAPSHOT_FILE = 'learning.sqlite';
 export const BACKUP_FILE = 'learning.sqlite.bak';
@@ -66,6 +67,7 @@ export class LearningStore {
   private replaying = false;
   private readonly modelIds = new Map<string, number>();
   private readonly tagIds = new Map<string, number>();
+  private readonly sessionKeys = new Map<string, number>();
   private statements: Record<string, Statement> = {};
   /** Set once the store knows whether it may write. */
   private code!: CodeFile;
@@ -131,6 +133,8 @@ export class LearningStore {
     }
     store.code = new CodeFile(join(dataDir, CODE_FILE), !readOnlyReason);
     store.moveCodeToFile();
+    // Schema 6 rebuilt the examples table: give the space of the old one back once.
+    if ('from' in migration && migration.from >= 1 && migration.from < 6 && !readOnlyReason && store.count() > 0) store.db.exec('VACUUM');
     store.loadCaches();
     store.registerFunctions();
     store.replayJournal();
@@ -187,7 +191,7 @@ export class LearningStore {
       for (const e of entries) {
         switch (e.op) {
           case 'feedback':
-            this.db.run('UPDATE examples SET human_feedback = ? WHERE id = ?', [e.feedback, e.id]);
+            this.db.run('UPDATE examples SET human_feedback = ? WHERE id_k = ? AND id = ?', [e.feedback, stringKey(e.id), e.id]);
             break;
           case 'task':
             this.db.run(
@@ -330,7 +334,7 @@ export class LearningStore {
 
   /** Sets or clears an example's human feedback; false when no example has that id. */
   setFeedback(id: string, feedback: string | null): boolean {
-    if (this.rows('SELECT 1 FROM examples WHERE id = ?', [id]).length === 0) return false;
+    if (this.rows('SELECT 1 FROM examples WHERE id_k = ? AND id = ?', [stringKey(id), id]).length === 0) return false;
     this.journalled([{ op: 'feedback', id, feedback }]);
     return true;
   }
@@ -343,6 +347,9 @@ export class LearningStore {
     // The database lives in memory; durability comes from the snapshot and the
     // journal, so SQLite's rollback journal can stay in memory too (faster inserts).
     this.db.exec('PRAGMA journal_mode = MEMORY');
+    // Inserts land at random places in the id and session indexes: a 64 MB page cache keeps them
+    // in SQLite's own pages instead of copying each one in and out of the in-memory file.
+    this.db.exec('PRAGMA cache_size = -65536');
     let lastPattern = '';
     let lastRegex: RegExp | null = null;
     // Whether an example's code contains a text (ASCII case ignored, as LIKE does): one scan of the side file per text.
@@ -377,6 +384,7 @@ export class LearningStore {
     this.nextK = Number(this.db.exec('SELECT coalesce(max(k), 0) + 1 FROM examples')[0]!.values[0]![0]);
     for (const [id, name] of this.rows<[number, string]>('SELECT model_id, name FROM models')) this.modelIds.set(name, id);
     for (const [id, name] of this.rows<[number, string]>('SELECT tag_id, name FROM tags')) this.tagIds.set(name, id);
+    for (const [key, name] of this.rows<[number, string]>('SELECT session_k, name FROM sessions')) this.sessionKeys.set(name, key);
   }
 
   rows<T extends unknown[]>(sql: string, params: (string | number | null)[] = []): T[] {
@@ -399,24 +407,16 @@ export class LearningStore {
     if (this.readOnly && !this.replaying) throw new Error(`The learning data is read-only: ${this.reason ?? ''}`);
   }
 
-  private modelId(name: string): number {
-    let id = this.modelIds.get(name);
-    if (id === undefined) {
-      this.stmt('insModel', 'INSERT INTO models (name) VALUES (?)').run([name]);
-      id = Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
-      this.modelIds.set(name, id);
+  /** The integer key of a model, tag or session name, added to its table the first time it is seen. */
+  private nameKey(table: 'models' | 'tags' | 'sessions', name: string): number {
+    const cache = { models: this.modelIds, tags: this.tagIds, sessions: this.sessionKeys }[table];
+    let key = cache.get(name);
+    if (key === undefined) {
+      this.stmt(`ins:${table}`, `INSERT INTO ${table} (name) VALUES (?)`).run([name]);
+      key = Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
+      cache.set(name, key);
     }
-    return id;
-  }
-
-  private tagId(name: string): number {
-    let id = this.tagIds.get(name);
-    if (id === undefined) {
-      this.stmt('insTag', 'INSERT INTO tags (name) VALUES (?)').run([name]);
-      id = Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
-      this.tagIds.set(name, id);
-    }
-    return id;
+    return key;
   }
 
   sourceId(path: string): number {
@@ -434,14 +434,9 @@ export class LearningStore {
     this.assertWritable();
     const counts: InsertCounts = { added: 0, duplicates: 0, conflicts: 0, conflictIndexes: [] };
     if (examples.length === 0) return counts;
-    const find = this.stmt('find', 'SELECT content_hash FROM examples WHERE id = ?');
+    const find = this.stmt('find', FIND_BY_ID_KEY_SQL);
     // The integer key is ours to give: no lookup of last_insert_rowid per row.
-    const ins = this.stmt(
-      'insExample',
-      `INSERT OR IGNORE INTO examples (k, id, ts, day, success, model_id, session_id, task_description, tokens, exec_time, metrics,
-        human_feedback, extra, source_id, source_line, ingested_at, flags, content_hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const ins = this.stmt('insExample', INSERT_EXAMPLE_SQL);
     const insCode = this.stmt('insCode', 'INSERT INTO code_refs (k, off, len) VALUES (?, ?, ?)');
     const insTag = this.stmt('insExTag', 'INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
     const firstK = this.nextK;
@@ -451,23 +446,30 @@ export class LearningStore {
       for (let index = 0; index < examples.length; index++) {
         const { example: e, sourceId, line } = examples[index]!;
         const k = this.nextK;
-        const modelId = e.model === null ? null : this.modelId(e.model);
-        ins.run(exampleRowParams(k, e, modelId, sourceId ?? null, line ?? null, now));
-        if (this.db.getRowsModified() === 0) {
-          // The id is stored already: the same content is a duplicate, other content a conflict (the first stays).
-          find.bind([e.id]);
-          const existing = find.step() ? (find.get()[0] as string) : undefined;
-          find.reset();
-          if (existing === e.contentHash) counts.duplicates++;
+        const idKey = stringKey(e.id);
+        // An id stored before (in an earlier batch or earlier in this one): the same content is a duplicate,
+        // other content a conflict (the first stays). Other ids that share the key are skipped.
+        find.bind([idKey]);
+        let existing: number | undefined;
+        while (existing === undefined && find.step()) {
+          const [id, content] = find.get() as [string, number];
+          if (id === e.id) existing = content;
+        }
+        find.reset();
+        if (existing !== undefined) {
+          if (existing === contentKey(e.contentHash)) counts.duplicates++;
           else {
             counts.conflicts++;
             counts.conflictIndexes.push(index);
           }
           continue;
         }
+        const modelId = e.model === null ? null : this.nameKey('models', e.model);
+        const sessionK = e.sessionId === null ? null : this.nameKey('sessions', e.sessionId);
+        ins.run(exampleRowParams(k, idKey, e, modelId, sessionK, sourceId ?? null, line ?? null, now));
         this.nextK++;
         if (e.codeContext !== null) insCode.run([k, ...this.code.append(e.codeContext)]);
-        const tagIds = e.tags.map((tag) => this.tagId(tag));
+        const tagIds = e.tags.map((tag) => this.nameKey('tags', tag));
         for (const tagId of tagIds) insTag.run([tagId, e.day, e.success ? 1 : 0, k]);
         rollups.add(e, modelId, tagIds);
         counts.added++;
@@ -482,6 +484,7 @@ export class LearningStore {
       this.nextK = firstK;
       this.modelIds.clear();
       this.tagIds.clear();
+      this.sessionKeys.clear();
       this.loadCaches();
       throw err;
     }
@@ -550,11 +553,19 @@ export class LearningStore {
   }
 }
 
-/** The values of one `examples` row, in the column order of the insert statement (k first). */
+/** The candidates for an id: every stored example whose id has this key (almost always one or none). */
+export const FIND_BY_ID_KEY_SQL = 'SELECT id, content_k FROM examples WHERE id_k = ?';
+
+export const INSERT_EXAMPLE_SQL = `INSERT INTO examples (k, id, id_k, ts, day, success, model_id, session_k, task_description, tokens, exec_time, metrics,
+  human_feedback, extra, source_id, source_line, ingested_at, flags, content_k) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** The values of one `examples` row, in the column order of INSERT_EXAMPLE_SQL (k first). */
 export function exampleRowParams(
   k: number,
+  idKey: number,
   e: NormalizedExample,
   modelId: number | null,
+  sessionK: number | null,
   sourceId: number | null,
   line: number | null,
   now: number,
@@ -563,11 +574,12 @@ export function exampleRowParams(
   return [
     k,
     e.id,
+    idKey,
     e.ts,
     e.day,
     e.success ? 1 : 0,
     modelId,
-    e.sessionId,
+    sessionK,
     e.taskDescription,
     e.tokens,
     execTime,
@@ -578,7 +590,7 @@ export function exampleRowParams(
     line,
     now,
     e.futureTimestamp ? 1 : 0,
-    e.contentHash,
+    contentKey(e.contentHash),
   ];
 }
 
