@@ -1,4 +1,4 @@
-// Builds the four bundles (extension host, data worker, webview, command line)
+// Builds the five bundles (extension host, data worker, parse worker, webview, command line)
 // and copies the sql.js wasm beside them. Flags: --watch, --production,
 // --tests (integration suite), --bench (benchmark).
 import * as esbuild from 'esbuild';
@@ -25,6 +25,7 @@ const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20
 const builds = [
   { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...nodeCommon, entryPoints: ['src/worker/dataWorker.ts'], outfile: 'dist/worker.js' },
+  { ...nodeCommon, entryPoints: ['src/worker/parseWorker.ts'], outfile: 'dist/parseWorker.js' },
   {
     ...nodeCommon,
     entryPoints: ['src/cli/cli.ts'],

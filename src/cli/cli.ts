@@ -1,6 +1,7 @@
 // learning-viewer: the same core as the extension, outside VS Code, for CI
 // pipelines and scripts. A --db folder written by one opens in the other.
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { emptyReport, importFile, mergeReports } from '../core/ingest/importFile';
 import { byModel, byTag, daily } from '../core/queries/breakdowns';
@@ -85,6 +86,12 @@ D (default 90) days to FILE as JSON Lines. The same seed gives the same file.`,
 
 class UsageError extends Error {}
 
+/** The parse worker's bundle beside this one, when there is one. */
+function parseWorkerPath(): string | undefined {
+  const path = join(__dirname, 'parseWorker.js');
+  return existsSync(path) ? path : undefined;
+}
+
 function wasmPath(): string {
   return join(__dirname, 'sql-wasm.wasm');
 }
@@ -107,7 +114,7 @@ async function runImport(files: string[], values: { db?: string; json?: boolean;
   try {
     for (const file of files) {
       try {
-        report = mergeReports(report, await importFile(store, file, { assumeTimeZone: values.utc ? 'utc' : 'local', now: Date.now() }), 100_000);
+        report = mergeReports(report, await importFile(store, file, { assumeTimeZone: values.utc ? 'utc' : 'local', now: Date.now(), parseWorker: parseWorkerPath() }), 100_000);
       } catch (e) {
         process.stderr.write(`learning-viewer: cannot read ${file}: ${(e as Error).message}\n`);
         await store.save();

@@ -1,6 +1,8 @@
 // The data worker: owns the sql.js database and serves the host's requests.
 // Nothing here blocks the extension host thread.
 import { parentPort, workerData } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { importFile, mergeReports, emptyReport } from '../core/ingest/importFile';
 import { summary } from '../core/queries/summary';
 import { byModel, byTag, daily, distinctValues, sessions } from '../core/queries/breakdowns';
@@ -30,6 +32,8 @@ function post(message: WorkerToHost): void {
 
 let lastImport: number | null = null;
 const imports = new Map<string, AbortController>();
+/** The parse worker's bundle beside this one (absent when run from sources: then parsing stays in this thread). */
+const PARSE_WORKER = existsSync(join(__dirname, 'parseWorker.js')) ? join(__dirname, 'parseWorker.js') : undefined;
 const followed = new Set<string>();
 
 const ready = (async () => {
@@ -129,6 +133,7 @@ const handlers: Handlers = {
             now: Date.now(),
             follow: params.follow,
             signal: controller.signal,
+            parseWorker: PARSE_WORKER,
             onProgress: (p) => post({ kind: 'importProgress', importId: params.importId, ...p, added: before + p.added }),
           });
           report = mergeReports(report, one);

@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
-import { appendFileSync, createWriteStream, writeFileSync } from 'node:fs';
+import { appendFileSync, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { importFile } from '../../src/core/ingest/importFile';
+import { importFile, PARSE_WORKER_MIN_BYTES } from '../../src/core/ingest/importFile';
+import { writeKimiLog } from '../../src/core/sample/generateExamples';
 import { summary } from '../../src/core/queries/summary';
 import { LearningStore } from '../../src/core/storage/learningStore';
 import { testSqlJs } from '../helpers/sqlJs';
@@ -159,5 +160,78 @@ describe('a 100 MB line', () => {
     const growthMb = (peak - base) / 1048576;
     assert.ok(growthMb < 60, `memory grew by ${growthMb.toFixed(0)} MB while reading a 100 MB line`);
     store.close();
+  });
+});
+
+describe('importing through the parse worker (dist/parseWorker.js)', function () {
+  this.timeout(60_000);
+  const tmp = useTempDir();
+  const parseWorker = join(__dirname, '..', '..', 'dist', 'parseWorker.js');
+
+  /** A log over PARSE_WORKER_MIN_BYTES (so the worker is used) with bad lines among the good ones. */
+  async function bigMessyLog(): Promise<{ file: string; lines: number }> {
+    const file = join(tmp.path, 'big.jsonl');
+    await writeKimiLog(file, 12_000, { seed: 7, end: NOW, days: 30 });
+    appendFileSync(file, ['{"timestamp": oops}', '[1,2]', line('x1'), line('x1'), line('x1', false), '', JSON.stringify({ timestamp: 'yesterday', success: true })].join('\n'));
+    assert.ok(statSync(file).size > PARSE_WORKER_MIN_BYTES, 'the log is large enough for the parse worker');
+    return { file, lines: 12_007 };
+  }
+
+  it('stores the same examples and reports the same problems as parsing in this thread', async () => {
+    if (!existsSync(parseWorker)) throw new Error('dist/parseWorker.js is missing: run `npm run build` first');
+    const { file } = await bigMessyLog();
+    const SQL = await testSqlJs();
+    const results = [];
+    for (const [name, worker] of [['thread', undefined], ['worker', parseWorker]] as const) {
+      const store = LearningStore.open({ SQL, dataDir: join(tmp.path, name) });
+      try {
+        const progress: number[] = [];
+        const report = await importFile(store, file, { ...opts, maxLineBytes: undefined, parseWorker: worker, onProgress: (p) => progress.push(p.linesRead) });
+        results.push({
+          report,
+          rows: store.rows('SELECT id, ts, success, session_k, content_k, source_line FROM examples ORDER BY k'),
+          summary: summary(store),
+          offset: store.getSourceOffset(file),
+          progress,
+        });
+      } finally {
+        store.close();
+      }
+    }
+    const [thread, worker] = results;
+    assert.deepEqual(worker!.report, thread!.report);
+    assert.deepEqual([worker!.report.added, worker!.report.duplicates, worker!.report.conflicts, worker!.report.rejected], [12_001, 1, 1, 3]);
+    assert.deepEqual(
+      worker!.report.problems.map((p) => p.line).sort((a, b) => a - b),
+      [12_001, 12_002, 12_005, 12_007],
+    );
+    assert.deepEqual(worker!.rows, thread!.rows);
+    assert.deepEqual(worker!.summary, thread!.summary);
+    assert.deepEqual(worker!.offset, thread!.offset);
+    assert.equal(worker!.progress.at(-1), 12_007);
+  });
+
+  it('a cancel stops the worker and keeps what was committed; importing again completes it with nothing twice', async () => {
+    const { file } = await bigMessyLog();
+    const store = LearningStore.open({ SQL: await testSqlJs(), dataDir: join(tmp.path, 'cancel') });
+    try {
+      const controller = new AbortController();
+      const first = await importFile(store, file, {
+        ...opts,
+        maxLineBytes: undefined,
+        batchSize: 1000,
+        parseWorker,
+        signal: controller.signal,
+        onProgress: (p) => p.linesRead >= 3000 && controller.abort(),
+      });
+      assert.equal(first.cancelled, true);
+      assert.equal(store.count(), 3000);
+      const second = await importFile(store, file, { ...opts, maxLineBytes: undefined, parseWorker });
+      assert.equal(second.added, 12_001 - 3000);
+      assert.equal(second.duplicates, 3000 + 1);
+      assert.equal(store.count(), 12_001);
+    } finally {
+      store.close();
+    }
   });
 });

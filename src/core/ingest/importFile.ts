@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
 import type { LearningStore } from '../storage/learningStore';
 import type { NormalizedExample, ParseOptions } from './parseKimiLine';
-import { normalizeRecord, parseKimiLine } from './parseKimiLine';
-import { readLines } from './readLines';
+import { normalizeRecord } from './parseKimiLine';
+import { parseBatches, parseBatchesInWorker, type ParseBatchesOptions } from './parseBatches';
 
 export interface ImportProblem {
   file: string;
@@ -34,7 +34,12 @@ export interface ImportOptions extends ParseOptions {
   /** Awaited after each committed batch (for example, to save a snapshot). */
   afterBatch?: () => Promise<void>;
   onProgress?: (p: { file: string; linesRead: number; bytesRead: number; totalBytes: number; added: number }) => void;
+  /** The parse worker's bundle: with it, a large file is read and validated in that thread while this one stores. */
+  parseWorker?: string;
 }
+
+/** Below this many bytes to read, starting a parse worker costs more than it saves (a followed file's new lines). */
+export const PARSE_WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
 /** JSON array files are parsed whole; above this size they must be converted to JSON Lines. */
 export const MAX_JSON_ARRAY_BYTES = 256 * 1024 * 1024;
@@ -141,38 +146,37 @@ export async function importFile(store: LearningStore, path: string, options: Im
     collector.flush(store);
     if (!gzip) store.setSourceOffset({ path, byteOffset: lastOffset, line: lastLine, head });
   };
-  for await (const raw of readLines(path, {
+  const parseOptions: ParseBatchesOptions = {
+    assumeTimeZone: options.assumeTimeZone,
+    now: options.now,
     startOffset,
     startLine,
     gzip,
     maxLineBytes: options.maxLineBytes,
     includePartialLastLine: !options.follow,
-  })) {
-    linesRead++;
-    if (raw.text === null) {
-      collector.report.rejected++;
-      collector.problem(raw.line, raw.problem ?? 'unreadable line');
-    } else if (raw.text.trim() !== '') {
-      const result = parseKimiLine(raw.text, options);
-      if (result.ok) collector.batch.push({ example: result.example, sourceId, line: raw.line });
-      else {
-        collector.report.rejected++;
-        collector.problem(raw.line, result.reason);
-      }
+    batchSize,
+  };
+  const batches =
+    options.parseWorker && (gzip || stat.size - startOffset >= PARSE_WORKER_MIN_BYTES)
+      ? parseBatchesInWorker(options.parseWorker, path, parseOptions)
+      : parseBatches(path, parseOptions);
+  for await (const batch of batches) {
+    linesRead += batch.lines;
+    collector.report.rejected += batch.problems.length;
+    for (const p of batch.problems) collector.problem(p.line, p.reason);
+    for (const { example, line } of batch.examples) collector.batch.push({ example, sourceId, line });
+    lastOffset = batch.endOffset;
+    lastLine = batch.endLine;
+    commit();
+    await options.afterBatch?.();
+    options.onProgress?.({ file: path, linesRead, bytesRead: lastOffset, totalBytes: stat.size, added: collector.report.added });
+    if (options.signal?.aborted) {
+      // Leaving the loop stops the parse worker.
+      collector.report.cancelled = true;
+      return collector.report;
     }
-    lastOffset = raw.endOffset;
-    lastLine = raw.line;
-    if (collector.batch.length >= batchSize || linesRead % batchSize === 0) {
-      commit();
-      await options.afterBatch?.();
-      options.onProgress?.({ file: path, linesRead, bytesRead: lastOffset, totalBytes: stat.size, added: collector.report.added });
-      if (options.signal?.aborted) {
-        collector.report.cancelled = true;
-        return collector.report;
-      }
-      // Let other requests (queries, cancel) through between batches.
-      await new Promise((r) => setImmediate(r));
-    }
+    // Let other requests (queries, cancel) through between batches.
+    await new Promise((r) => setImmediate(r));
   }
   commit();
   await options.afterBatch?.();
