@@ -105,6 +105,10 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   workerQueries.firstPage = await timeMedian(() => client.request('examplesPage', { limit: 100 }));
   workerQueries.textSearch = await timeMedian(() => client.request('examplesPage', { limit: 100, filters: search }));
   workerQueries.textSearchCode = await timeMedian(() => client.request('examplesPage', { limit: 100, filters: codeSearch }));
+  // A text not searched before, each run another: what typing a new search costs (the repeated ones above reuse its keys).
+  const newTexts = ['cache layer', 'retry', 'PermissionError', 'csv export', 'Authorization'];
+  let newText = 0;
+  workerQueries.textSearchNewText = await timeMedian(() => client.request('examplesPage', { limit: 100, filters: filtersSchema.parse({ search: newTexts[newText++ % newTexts.length] }) }));
   workerQueries.dashboardRefresh = await timeMedian(() =>
     Promise.all([client.request('summary', { filters: last30 }), client.request('breakdowns', { filters: last30 }), client.request('examplesPage', { limit: 100, filters: last30 })]),
   );

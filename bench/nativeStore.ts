@@ -9,6 +9,7 @@ import { contentKey, stringKey } from '../src/core/storage/keys';
 import { RollupBatch } from '../src/core/storage/rollups';
 import { MIGRATIONS } from '../src/core/storage/schema';
 import { CodeFile } from '../src/core/storage/codeFile';
+import { TextSearch, type SearchRow } from '../src/core/search/textSearch';
 
 export class NativeStore implements RowSource {
   readonly db: Database.Database;
@@ -17,15 +18,16 @@ export class NativeStore implements RowSource {
   private readonly sessions = new Map<string, number>();
   private nextK = 1;
   private readonly code: CodeFile;
+  private readonly search: TextSearch;
 
   constructor(path: string) {
     this.db = new Database(path);
     // The same layout as the extension's store: code in a side file, referenced by offset.
     this.code = new CodeFile(`${path}.code`, true);
     this.db.function('code_text', (off: unknown, len: unknown) => (typeof off === 'number' && typeof len === 'number' ? this.code.read(off, len) : null));
-    this.db.function('code_has', (off: unknown, len: unknown, needle: unknown) =>
-      typeof off === 'number' && typeof len === 'number' && typeof needle === 'string' && this.code.contains(off, len, needle) ? 1 : 0,
-    );
+    const search = new TextSearch(this, this.code);
+    this.search = search;
+    this.db.function('search_keys', (needle: unknown) => (typeof needle === 'string' ? search.keys(needle) : '[]'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     // The same page cache as the sql.js store.
@@ -56,6 +58,7 @@ export class NativeStore implements RowSource {
     const insCode = this.db.prepare('INSERT INTO code_refs (k, off, len) VALUES (?, ?, ?)');
     const insTag = this.db.prepare('INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
     const rollups = new RollupBatch();
+    const searchable: SearchRow[] = [];
     this.db.transaction(() => {
       for (const { example: e } of batch) {
         const k = this.nextK;
@@ -65,7 +68,9 @@ export class NativeStore implements RowSource {
         const sessionK = e.sessionId === null ? null : this.id(this.sessions, 'sessions', e.sessionId);
         ins.run(...exampleRowParams(k, idKey, e, modelId, sessionK, null, null, now));
         this.nextK++;
-        if (e.codeContext !== null) insCode.run(k, ...this.code.append(e.codeContext));
+        const code = e.codeContext === null ? null : this.code.append(e.codeContext);
+        if (code) insCode.run(k, ...code);
+        searchable.push({ k, description: e.taskDescription, feedback: e.humanFeedback, code });
         const tagIds = e.tags.map((tag) => this.id(this.tags, 'tags', tag));
         for (const tagId of tagIds) insTag.run(tagId, e.day, e.success ? 1 : 0, k);
         rollups.add(e, modelId, tagIds);
@@ -76,6 +81,7 @@ export class NativeStore implements RowSource {
       }
     })();
     this.code.flush();
+    this.search.added(searchable);
   }
 
   codeText(offset: number, length: number): string | null {

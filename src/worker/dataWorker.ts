@@ -44,6 +44,29 @@ const ready = (async () => {
 })();
 
 let scheduler: SaveScheduler | undefined;
+
+let warming = false;
+/**
+ * Builds the text-search indexes a slice per turn of the event loop (requests
+ * are served between slices), so that the first search finds them ready
+ * instead of reading every description then.
+ */
+function warmSearch(store: LearningStore): void {
+  if (warming) return;
+  warming = true;
+  const step = () => {
+    let more = false;
+    try {
+      more = store.prepareSearch();
+    } catch {
+      // Nothing is lost: a search builds what it needs itself when asked, and reports its own errors.
+    }
+    if (more) setImmediate(step);
+    else warming = false;
+  };
+  setImmediate(step);
+}
+void ready.then(warmSearch, () => undefined);
 let lastSave: { bytes: number; exportMs: number; writeMs: number } | undefined;
 
 function health(store: LearningStore): Health {
@@ -159,6 +182,7 @@ const handlers: Handlers = {
   },
   setFeedback: (store, { id, feedback }) => {
     const found = store.setFeedback(id, feedback);
+    warmSearch(store);
     if (found) {
       scheduler?.touch();
       post({ kind: 'changed', examples: store.count() });

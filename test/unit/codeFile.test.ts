@@ -138,7 +138,7 @@ describe('searching the code side file', () => {
     const filler = file.append('z'.repeat(8 * 1024 * 1024 - file.end - 3));
     const e = file.append('pagination at the edge');
     file.flush();
-    const has = (ref: [number, number], text: string) => file.contains(ref[0], ref[1], text);
+    const has = (ref: [number, number], text: string) => file.codesContaining(text, [ref[0]], [ref[1]]).length === 1;
     assert.equal(has(a, 'pagination'), true);
     assert.equal(has(a, 'PAGINATION'), true);
     assert.equal(has(b, 'pagination'), false);
@@ -150,17 +150,24 @@ describe('searching the code side file', () => {
     assert.equal(has(e, 'pagination'), true);
     assert.equal(has(e, 'a.b'), false, 'regular-expression characters are literal');
     const f = file.append('see a.b here');
-    assert.equal(has(f, 'a.b'), true, 'unflushed code is searched too, and the cache notices the file grew');
+    assert.equal(has(f, 'a.b'), true, 'unflushed code is searched too');
+    // All at once, as a search does it: each matching code listed once, in order.
+    const all = [a, b, c, d, filler, e, f];
+    assert.deepEqual(
+      file.codesContaining('PAGINATION', all.map((r) => r[0]), all.map((r) => r[1])),
+      [0, 3, 5],
+    );
     file.close();
   });
 
-  it('a text too common to list is still found, code by code', () => {
-    const file = new CodeFile(join(tmp.path, 'common.code'), true, 2);
-    const refs = ['aXa', 'bbb', 'xx'].map((t) => file.append(t));
+  it('lists a code once however often it holds the text, and finds every code that holds it', () => {
+    const file = new CodeFile(join(tmp.path, 'common.code'), true);
+    const texts = ['aXa x', 'bbb', 'xx', '', 'x', 'y'.repeat(9 * 1024 * 1024) + 'x'];
+    const refs = texts.map((t) => file.append(t));
     file.flush();
-    assert.equal(file.findAll('x'), null, 'three places, more than the limit of two');
-    assert.deepEqual(Array.from(file.findAll('x', 10)!), [1, 6, 7]);
-    assert.deepEqual(refs.map((r) => file.contains(r[0], r[1], 'X')), [true, false, true]);
+    const found = file.codesContaining('X', refs.map((r) => r[0]), refs.map((r) => r[1]));
+    assert.deepEqual(found, texts.flatMap((t, i) => (t.toLowerCase().includes('x') ? [i] : [])));
+    assert.deepEqual(file.codesContaining('x', [], []), []);
     file.close();
   });
 });

@@ -80,11 +80,11 @@ export function examplesPage(store: RowSource, request: PageRequest): { rows: St
   const dir = r.direction === 'asc' ? 'ASC' : 'DESC';
   // Counting can cost more than the page itself; callers that know the total (the tree) skip it.
   const total = r.countTotal ? Number(store.rows<[number]>(`SELECT count(*) FROM examples e WHERE ${where.sql}`, where.params)[0]![0]) : null;
-  const rows = store.rows<Row>(`${selectSql(false)} WHERE ${where.sql} ORDER BY ${SORT_SQL[r.sort]} ${dir}, e.k ${dir} LIMIT ? OFFSET ?`, [
-    ...where.params,
-    r.limit,
-    r.offset,
-  ]);
+  // The page's keys first, then its rows: SQLite's sorter would otherwise build every output column
+  // (joins, the tag list) for every matching row, not just the page's.
+  const order = `ORDER BY ${SORT_SQL[r.sort]} ${dir}, e.k ${dir}`;
+  const keys = store.rows<[number]>(`SELECT e.k FROM examples e WHERE ${where.sql} ${order} LIMIT ? OFFSET ?`, [...where.params, r.limit, r.offset]).map(([k]) => k);
+  const rows = keys.length ? store.rows<Row>(`${selectSql(false)} WHERE e.k IN (${keys.map(() => '?').join(', ')}) ${order}`, keys) : [];
   return { rows: rows.map((row) => toExample(row, false, store)), total };
 }
 

@@ -6,11 +6,6 @@ export interface SqlWhere {
   params: (string | number)[];
 }
 
-/** Escapes LIKE's wildcards so a search for "50%" finds "50%". */
-function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /**
  * Turns the shared filters into SQL with bound parameters only: nothing the
  * user typed is ever spliced into the statement.
@@ -55,10 +50,10 @@ export function filterSql(f: Filters): SqlWhere {
     params.push(f.andTag);
   }
   if (f.search !== null && f.search.trim() !== '') {
-    const like = likeContains(f.search.trim());
-    // The code is searched in its side file by code_has (one pass per text, ASCII case ignored like LIKE).
-    parts.push("(e.task_description LIKE ? ESCAPE '\\' OR e.human_feedback LIKE ? ESCAPE '\\' OR e.k IN (SELECT c.k FROM code_refs c WHERE code_has(c.off, c.len, ?)))");
-    params.push(like, like, f.search.trim());
+    // Description, feedback and code, ASCII case ignored as LIKE does: search_keys (TextSearch) finds the
+    // matching keys once per text, and SQLite reads them as one list instead of calling out once per row.
+    parts.push('e.k IN (SELECT value FROM json_each(search_keys(?)))');
+    params.push(f.search.trim());
   }
   if (f.codeRegex !== null && f.codeRegex !== '') {
     parts.push('e.k IN (SELECT c.k FROM code_refs c WHERE code_text(c.off, c.len) REGEXP ?)');

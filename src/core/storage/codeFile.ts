@@ -9,13 +9,6 @@ import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, writeS
 const WINDOW = 4 * 1024 * 1024;
 /** How far past (or before) the window a read still counts as a scan. */
 const NEAR = 64 * 1024;
-/** A search lists at most this many places (8 bytes each) before it compares code by code instead. */
-const MAX_HITS = 4_000_000;
-
-/** Lower case for ASCII letters only: SQLite's LIKE folds no others. */
-function asciiLower(text: string): string {
-  return text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
-}
 
 export class CodeFile {
   private fd: number | null;
@@ -32,7 +25,6 @@ export class CodeFile {
   constructor(
     readonly path: string,
     private readonly writable: boolean,
-    private readonly maxHits = MAX_HITS,
   ) {
     if (writable) this.fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
     else this.fd = existsSync(path) ? openSync(path, 'r') : null;
@@ -108,42 +100,18 @@ export class CodeFile {
     this.windowStart = start;
   }
 
-  private hitsCache: { needle: string; end: number; hits: Float64Array | null; needleBytes: number } | null = null;
-
   /**
-   * Whether the code at (offset, length) contains `needle`, ASCII case
-   * ignored. The first call for a text scans the file once; the rows of a
-   * query then each cost a binary search.
+   * Which of the codes at (offsets[i], lengths[i]) contain `needle`, ASCII
+   * case ignored (SQLite's LIKE rule), bytes compared exactly otherwise: the
+   * indexes i, ascending. `offsets` must ascend (codes are appended in order).
+   * One pass over the file; a code that matched is skipped to its end, and a
+   * match that does not lie inside one code (it spans two) does not count.
    */
-  contains(offset: number, length: number, needle: string): boolean {
-    if (!this.hitsCache || this.hitsCache.needle !== needle || this.hitsCache.end !== this.end) {
-      this.hitsCache = { needle, end: this.end, hits: this.findAll(needle), needleBytes: Buffer.byteLength(needle) };
-    }
-    const { hits, needleBytes } = this.hitsCache;
-    if (!hits) {
-      // Too common a text to list every place it occurs: compare this code alone.
-      const text = this.read(offset, length);
-      return text !== null && asciiLower(text).includes(asciiLower(needle));
-    }
-    let lo = 0;
-    let hi = hits.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (hits[mid]! < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < hits.length && hits[lo]! + needleBytes <= offset + length;
-  }
-
-  /**
-   * Every position where `needle` starts, compared without regard to ASCII
-   * case (SQLite's LIKE rule), in one pass over the file: sorted, absolute.
-   * Null when there are more than `limit` (a text so common that listing it
-   * would cost more memory than comparing code by code).
-   */
-  findAll(needle: string, limit = this.maxHits): Float64Array | null {
+  codesContaining(needle: string, offsets: ArrayLike<number>, lengths: ArrayLike<number>, count = offsets.length): number[] {
     const bytes = Buffer.from(needle, 'utf8');
-    if (bytes.length === 0) return new Float64Array(0);
+    const found: number[] = [];
+    if (count === 0) return found;
+    if (bytes.length === 0) return Array.from({ length: count }, (_, i) => i);
     // The needle's bytes as latin1 characters, each ASCII letter either case: a byte-exact, ASCII-case-blind pattern.
     const source = [...bytes.toString('latin1')]
       .map((ch) => {
@@ -154,21 +122,34 @@ export class CodeFile {
       })
       .join('');
     const pattern = new RegExp(source, 'g');
-    const hits: number[] = [];
-    const scan = (text: string, base: number, from: number) => {
-      pattern.lastIndex = from;
-      for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-        hits.push(base + m.index);
-        if (hits.length > limit) return false;
-        pattern.lastIndex = m.index + 1;
+    let i = 0;
+    /** Where the search goes on, absolute: past the last code that matched. */
+    let next = offsets[0]!;
+    /** Searches `text`, which starts at absolute `base`, for matches that start before `limit`. */
+    const scan = (text: string, base: number, limit: number) => {
+      pattern.lastIndex = Math.max(0, next - base);
+      for (let m = pattern.exec(text); m && base + m.index < limit; m = pattern.exec(text)) {
+        const at = base + m.index;
+        while (i < count && offsets[i]! + lengths[i]! < at + bytes.length) i++;
+        if (i >= count) return;
+        if (offsets[i]! <= at) {
+          found.push(i);
+          next = offsets[i]! + lengths[i]!;
+          i++;
+          if (i >= count) return;
+          next = Math.max(next, offsets[i]!);
+        } else next = at + 1;
+        pattern.lastIndex = next - base;
       }
-      return true;
+      next = Math.max(next, limit);
     };
     const chunkSize = 8 * 1024 * 1024;
     const overlap = bytes.length - 1;
     if (this.fd !== null && this.written > 0) {
       const buffer = Buffer.allocUnsafe(chunkSize + overlap);
-      for (let start = 0; start < this.written; start += chunkSize) {
+      for (let start = 0; start < this.written && i < count; start += chunkSize) {
+        // Chunks wholly inside codes already matched (or before the first code) are not read.
+        if (next >= start + chunkSize) continue;
         const want = Math.min(chunkSize + overlap, this.written - start);
         let done = 0;
         while (done < want) {
@@ -177,14 +158,11 @@ export class CodeFile {
           done += n;
         }
         // A match starting in the overlap belongs to the next chunk.
-        const text = buffer.toString('latin1', 0, done);
-        const before = hits.length;
-        if (!scan(text, start, 0)) return null;
-        while (hits.length > before && hits[hits.length - 1]! >= start + chunkSize) hits.pop();
+        scan(buffer.toString('latin1', 0, done), start, Math.min(start + chunkSize, this.written));
       }
     }
-    if (this.pendingBytes > 0 && !scan(Buffer.concat(this.pending, this.pendingBytes).toString('latin1'), this.written, 0)) return null;
-    return Float64Array.from(hits);
+    if (this.pendingBytes > 0 && i < count) scan(Buffer.concat(this.pending, this.pendingBytes).toString('latin1'), this.written, this.end);
+    return found;
   }
 
   private readPending(offset: number, length: number): string | null {

@@ -11,6 +11,7 @@ import { Journal, type JournalEntry, type JournalOp } from './journal';
 import { RollupBatch } from './rollups';
 import { CodeFile } from './codeFile';
 import { contentKey, stringKey } from './keys';
+import { TextSearch, type SearchRow } from '../search/textSearch';
 
 export const SNAPSHOT_FILE = 'learning.sqlite';
 export const BACKUP_FILE = 'learning.sqlite.bak';
@@ -71,6 +72,7 @@ export class LearningStore {
   private statements: Record<string, Statement> = {};
   /** Set once the store knows whether it may write. */
   private code!: CodeFile;
+  private search!: TextSearch;
 
   private constructor(
     readonly db: Database,
@@ -132,6 +134,7 @@ export class LearningStore {
       store.reason = readOnlyReason;
     }
     store.code = new CodeFile(join(dataDir, CODE_FILE), !readOnlyReason);
+    store.search = new TextSearch(store, store.code);
     store.moveCodeToFile();
     // Schema 6 rebuilt the examples table: give the space of the old one back once.
     if ('from' in migration && migration.from >= 1 && migration.from < 6 && !readOnlyReason && store.count() > 0) store.db.exec('VACUUM');
@@ -192,6 +195,7 @@ export class LearningStore {
         switch (e.op) {
           case 'feedback':
             this.db.run('UPDATE examples SET human_feedback = ? WHERE id_k = ? AND id = ?', [e.feedback, stringKey(e.id), e.id]);
+            this.search.textChanged();
             break;
           case 'task':
             this.db.run(
@@ -352,10 +356,8 @@ export class LearningStore {
     this.db.exec('PRAGMA cache_size = -65536');
     let lastPattern = '';
     let lastRegex: RegExp | null = null;
-    // Whether an example's code contains a text (ASCII case ignored, as LIKE does): one scan of the side file per text.
-    this.db.create_function('code_has', (off: unknown, len: unknown, needle: unknown) =>
-      typeof off === 'number' && typeof len === 'number' && typeof needle === 'string' && this.code.contains(off, len, needle) ? 1 : 0,
-    );
+    // The keys of the examples whose description, feedback or code contains a text, as a JSON array: called once per statement.
+    this.db.create_function('search_keys', (needle: unknown) => (typeof needle === 'string' ? this.search.keys(needle) : '[]'));
     // An example's code from the side file (null when the file does not hold it).
     this.db.create_function('code_text', (off: unknown, len: unknown) => (typeof off === 'number' && typeof len === 'number' ? this.code.read(off, len) : null));
     this.db.create_function('regexp', (pattern: unknown, text: unknown) => {
@@ -366,6 +368,11 @@ export class LearningStore {
       }
       return lastRegex.test(text) ? 1 : 0;
     });
+  }
+
+  /** Builds a slice of the text-search indexes; true while more remain (the data worker calls it in idle time). */
+  prepareSearch(): boolean {
+    return this.search.buildStep();
   }
 
   codeText(offset: number, length: number): string | null {
@@ -441,6 +448,7 @@ export class LearningStore {
     const insTag = this.stmt('insExTag', 'INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
     const firstK = this.nextK;
     const rollups = new RollupBatch();
+    const searchable: SearchRow[] = [];
     this.db.exec('BEGIN');
     try {
       for (let index = 0; index < examples.length; index++) {
@@ -468,7 +476,9 @@ export class LearningStore {
         const sessionK = e.sessionId === null ? null : this.nameKey('sessions', e.sessionId);
         ins.run(exampleRowParams(k, idKey, e, modelId, sessionK, sourceId ?? null, line ?? null, now));
         this.nextK++;
-        if (e.codeContext !== null) insCode.run([k, ...this.code.append(e.codeContext)]);
+        const code = e.codeContext === null ? null : this.code.append(e.codeContext);
+        if (code) insCode.run([k, ...code]);
+        searchable.push({ k, description: e.taskDescription, feedback: e.humanFeedback, code });
         const tagIds = e.tags.map((tag) => this.nameKey('tags', tag));
         for (const tagId of tagIds) insTag.run([tagId, e.day, e.success ? 1 : 0, k]);
         rollups.add(e, modelId, tagIds);
@@ -477,6 +487,7 @@ export class LearningStore {
       rollups.write(this.db);
       this.db.exec('COMMIT');
       this.code.flush();
+      this.search.added(searchable);
     } catch (err) {
       this.db.exec('ROLLBACK');
       this.code.discardPending();

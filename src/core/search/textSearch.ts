@@ -1,0 +1,212 @@
+// The text filter ("examples whose description, feedback or code contains
+// this"), without asking SQLite to call JavaScript once per row. The matching
+// example keys are found here, once per text, and SQL reads them as one JSON
+// array (`search_keys(?)` in filterSql). Descriptions and feedback are kept in
+// one in-memory buffer, ASCII-lowered as SQLite's LIKE folds case, and
+// searched with Buffer.indexOf; codes are searched in their side file.
+import type { CodeFile } from '../storage/codeFile';
+
+/** What the search reads its text from: the store (sql.js) or the benchmark's native SQLite. */
+export interface SearchSource {
+  rows<T extends unknown[]>(sql: string, params?: (string | number | null)[]): T[];
+}
+
+/** One example's searchable text as it is stored. */
+export interface SearchRow {
+  k: number;
+  description: string | null;
+  feedback: string | null;
+  /** Where its code is in the code file, if it has code. */
+  code: readonly [offset: number, length: number] | null;
+}
+
+/** Lower case for ASCII letters only: SQLite's LIKE folds no others. */
+export function asciiLower(text: string): string {
+  return text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+type NumberArray = Float64Array | Uint32Array;
+
+/** A growable column of numbers: 32-bit where the values fit (keys, positions in the text buffer), 64-bit for file offsets. */
+class Column {
+  values: NumberArray;
+  length = 0;
+  constructor(private readonly wide = false) {
+    this.values = wide ? new Float64Array(1024) : new Uint32Array(1024);
+  }
+  push(v: number): void {
+    if (this.length === this.values.length) {
+      const grown = this.wide ? new Float64Array(this.values.length * 2) : new Uint32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = v;
+  }
+}
+
+/** Descriptions and feedback, one segment each, separated by a NUL byte. */
+interface TextIndex {
+  chunks: Buffer[];
+  /** Byte position of each segment in the joined buffer. */
+  starts: Column;
+  keys: Column;
+  bytes: number;
+  joined: Buffer | null;
+}
+
+interface CodeIndex {
+  offsets: Column;
+  lengths: Column;
+  keys: Column;
+}
+
+/** Rows read per slice while the indexes are built. */
+const SLICE = 20_000;
+
+export class TextSearch {
+  private text: TextIndex | null = null;
+  private code: CodeIndex | null = null;
+  /** Indexes being built, and the key (text) or offset (code) read up to. */
+  private building: { text: TextIndex; code: CodeIndex; textAfter: number; codeAfter: number } | null = null;
+  private last: { needle: string; keys: string } | null = null;
+
+  constructor(
+    private readonly source: SearchSource,
+    private readonly codeFile: CodeFile,
+  ) {}
+
+  /**
+   * The keys of the examples whose description, feedback or code contains
+   * `needle` (ASCII case ignored, as LIKE), as a JSON array, ascending.
+   */
+  keys(needle: string): string {
+    if (this.last?.needle === needle) return this.last.keys;
+    const found = new Set<number>();
+    this.build();
+    const text = this.text!;
+    const all = (text.joined ??= Buffer.concat(text.chunks, text.bytes));
+    text.chunks = [all];
+    const pattern = Buffer.from(asciiLower(needle), 'utf8');
+    const starts = text.starts.values;
+    const segments = text.starts.length;
+    let segment = 0;
+    for (let at = all.indexOf(pattern); at >= 0; ) {
+      // The segment holding this match: the last one that starts at or before it.
+      let lo = segment;
+      let hi = segments;
+      while (lo + 1 < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (starts[mid]! <= at) lo = mid;
+        else hi = mid;
+      }
+      segment = lo;
+      // A match that runs into the separator after its segment spans two texts: it does not count.
+      const end = (segment + 1 < segments ? starts[segment + 1]! : text.bytes) - 1;
+      if (at + pattern.length <= end) {
+        found.add(text.keys.values[segment]!);
+        at = all.indexOf(pattern, end + 1);
+      } else at = all.indexOf(pattern, at + 1);
+    }
+    const code = this.code!;
+    for (const i of this.codeFile.codesContaining(needle, code.offsets.values, code.lengths.values, code.keys.length)) found.add(code.keys.values[i]!);
+    const keys = JSON.stringify(Array.from(found).sort((a, b) => a - b));
+    this.last = { needle, keys };
+    return keys;
+  }
+
+  /** Examples the store has just committed: indexed if the indexes are built, and earlier results forgotten. */
+  added(rows: readonly SearchRow[]): void {
+    this.last = null;
+    if (this.text) this.addTexts(this.text, rows.map((r) => [r.k, r.description, r.feedback] as const));
+    if (this.code) for (const r of rows) if (r.code) this.addCode(this.code, r.k, r.code[0], r.code[1]);
+  }
+
+  /** Feedback was edited: the indexes are built again. */
+  textChanged(): void {
+    this.last = null;
+    this.text = null;
+    this.building = null;
+  }
+
+  /**
+   * Builds the indexes one slice at a time: each step reads at most SLICE
+   * rows and returns whether more remain. The data worker runs it in its idle
+   * time after opening, so the first search finds them ready; a search that
+   * comes sooner finishes the build itself.
+   */
+  buildStep(): boolean {
+    if (this.text && this.code) return false;
+    const b = (this.building ??= {
+      text: { chunks: [], starts: new Column(), keys: new Column(), bytes: 0, joined: null },
+      // Feedback edits leave the code as it was: an index of it that is whole is kept.
+      code: this.code ?? { offsets: new Column(true), lengths: new Column(), keys: new Column() },
+      textAfter: 0,
+      codeAfter: this.code ? Number.MAX_SAFE_INTEGER : 0,
+    });
+    const texts = this.source.rows<[number, string | null, string | null]>(
+      'SELECT k, task_description, human_feedback FROM examples WHERE k > ? ORDER BY k LIMIT ?',
+      [b.textAfter, SLICE],
+    );
+    this.addTexts(b.text, texts);
+    if (texts.length > 0) b.textAfter = texts[texts.length - 1]![0];
+    // Codes are appended in the order of their keys, so reading by key (the primary key) reads by offset.
+    const codes = this.source.rows<[number, number, number]>('SELECT k, off, len FROM code_refs WHERE k > ? ORDER BY k LIMIT ?', [b.codeAfter, SLICE]);
+    for (const [k, offset, length] of codes) this.addCode(b.code, k, offset, length);
+    if (codes.length > 0) b.codeAfter = codes[codes.length - 1]![0];
+    if (texts.length === SLICE || codes.length === SLICE) return true;
+    if (b.code !== this.code) sortByOffset(b.code);
+    // Rows added while building were read by the slices (their keys and offsets come later): the indexes are whole.
+    this.text = b.text;
+    this.code = b.code;
+    this.building = null;
+    return false;
+  }
+
+  /** Finishes building the indexes now. */
+  private build(): void {
+    while (this.buildStep());
+  }
+
+  /** Appends texts as one chunk: each segment followed by a NUL byte, ASCII letters lowered in place. */
+  private addTexts(index: TextIndex, rows: readonly (readonly [k: number, description: string | null, feedback: string | null])[]): void {
+    const parts: string[] = [];
+    let at = index.bytes;
+    for (const [k, description, feedback] of rows) {
+      for (const value of [description, feedback]) {
+        // An empty field matches nothing a search can ask for (the filter ignores an empty text).
+        if (!value) continue;
+        index.starts.push(at);
+        index.keys.push(k);
+        parts.push(value);
+        at += Buffer.byteLength(value, 'utf8') + 1;
+      }
+    }
+    if (parts.length === 0) return;
+    const chunk = Buffer.from(`${parts.join('\0')}\0`, 'utf8');
+    // Bytes of multi-byte characters are all 0x80 or above: only ASCII A–Z change.
+    for (let i = 0; i < chunk.length; i++) if (chunk[i]! >= 0x41 && chunk[i]! <= 0x5a) chunk[i] = chunk[i]! | 0x20;
+    index.chunks.push(chunk);
+    index.bytes += chunk.length;
+    index.joined = null;
+  }
+
+  private addCode(index: CodeIndex, k: number, offset: number, length: number): void {
+    index.offsets.push(offset);
+    index.lengths.push(length);
+    index.keys.push(k);
+  }
+}
+
+/** The code search needs ascending offsets; they are unless a file was pieced together by hand. */
+function sortByOffset(index: CodeIndex): void {
+  const n = index.keys.length;
+  const offsets = index.offsets.values;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = offsets[i - 1]! <= offsets[i]!;
+  if (sorted) return;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => offsets[a]! - offsets[b]!);
+  for (const column of [index.offsets, index.lengths, index.keys]) {
+    const copy = column.values.slice(0, n);
+    order.forEach((from, to) => (column.values[to] = copy[from]!));
+  }
+}
