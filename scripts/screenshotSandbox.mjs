@@ -54,6 +54,14 @@ try {
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(outDir, 'vscode-examples.png') });
   console.log(`saved ${join(outDir, 'vscode-examples.png')}`);
+  // A text search over descriptions, code and feedback: the chip, the count and the matching rows.
+  await panel.getByLabel('Search descriptions, code and feedback').fill('retry');
+  await panel.getByText(/retry/i).first().waitFor();
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(outDir, 'vscode-search.png') });
+  console.log(`saved ${join(outDir, 'vscode-search.png')}`);
+  await panel.getByLabel('Search descriptions, code and feedback').fill('');
+  await page.waitForTimeout(500);
   // The Analytics tab.
   await panel.getByRole('tab', { name: 'Analytics' }).click();
   await panel.getByTestId('trend-statement').waitFor();
