@@ -38,6 +38,9 @@ describe('text search (description, feedback and code)', () => {
         assert.deepEqual(page.rows.map((e) => e.id).sort(), expected(records, needle), `search ${JSON.stringify(needle)}`);
         assert.equal(page.total, expected(records, needle).length, `count for ${JSON.stringify(needle)}`);
         assert.equal(summary(store, filtersSchema.parse({ search: needle })).rate.total, expected(records, needle).length);
+        // Sorted by another column, the page is found through the keys instead of the time index: the same examples.
+        const byTokens = examplesPage(store, { filters: filtersSchema.parse({ search: needle }), limit: 100, sort: 'tokens', direction: 'asc' });
+        assert.deepEqual(byTokens.rows.map((e) => e.id).sort(), expected(records, needle), `search ${JSON.stringify(needle)} sorted by tokens`);
       }
     } finally {
       store.close();

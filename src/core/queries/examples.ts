@@ -83,7 +83,8 @@ export function examplesPage(store: RowSource, request: PageRequest): { rows: St
   // The page's keys first, then its rows: SQLite's sorter would otherwise build every output column
   // (joins, the tag list) for every matching row, not just the page's.
   const order = `ORDER BY ${SORT_SQL[r.sort]} ${dir}, e.k ${dir}`;
-  const keys = store.rows<[number]>(`SELECT e.k FROM examples e WHERE ${where.sql} ${order} LIMIT ? OFFSET ?`, [...where.params, r.limit, r.offset]).map(([k]) => k);
+  const pageWhere = r.sort === 'timestamp' ? filterSql(r.filters, { newestFirstPage: true }) : where;
+  const keys = store.rows<[number]>(`SELECT e.k FROM examples e WHERE ${pageWhere.sql} ${order} LIMIT ? OFFSET ?`, [...pageWhere.params, r.limit, r.offset]).map(([k]) => k);
   const rows = keys.length ? store.rows<Row>(`${selectSql(false)} WHERE e.k IN (${keys.map(() => '?').join(', ')}) ${order}`, keys) : [];
   return { rows: rows.map((row) => toExample(row, false, store)), total };
 }

@@ -10,7 +10,7 @@ export interface SqlWhere {
  * Turns the shared filters into SQL with bound parameters only: nothing the
  * user typed is ever spliced into the statement.
  */
-export function filterSql(f: Filters): SqlWhere {
+export function filterSql(f: Filters, options: { newestFirstPage?: boolean } = {}): SqlWhere {
   const parts: string[] = [];
   const params: (string | number)[] = [];
   if (f.since !== null) {
@@ -52,7 +52,10 @@ export function filterSql(f: Filters): SqlWhere {
   if (f.search !== null && f.search.trim() !== '') {
     // Description, feedback and code, ASCII case ignored as LIKE does: search_keys (TextSearch) finds the
     // matching keys once per text, and SQLite reads them as one list instead of calling out once per row.
-    parts.push('e.k IN (SELECT value FROM json_each(search_keys(?)))');
+    // For a page sorted by time, the unary + keeps SQLite from looking up every matching row by key:
+    // it walks the time index from the newest and stops at the page's end (at 1M, 552,888 matches: 524 → 204 ms).
+    // A count needs every match, and the lookups are the cheaper way to it (358 against 1,196 ms).
+    parts.push(`${options.newestFirstPage ? '+' : ''}e.k IN (SELECT value FROM json_each(search_keys(?)))`);
     params.push(f.search.trim());
   }
   if (f.codeRegex !== null && f.codeRegex !== '') {
