@@ -4,12 +4,8 @@
 // array (`search_keys(?)` in filterSql). Descriptions and feedback are kept in
 // one in-memory buffer, ASCII-lowered as SQLite's LIKE folds case, and
 // searched with Buffer.indexOf; codes are searched in their side file.
+import type { RowSource } from '../queries/rowSource';
 import type { CodeFile } from '../storage/codeFile';
-
-/** What the search reads its text from: the store (sql.js) or the benchmark's native SQLite. */
-export interface SearchSource {
-  rows<T extends unknown[]>(sql: string, params?: (string | number | null)[]): T[];
-}
 
 /** One example's searchable text as it is stored. */
 export interface SearchRow {
@@ -46,12 +42,12 @@ class Column {
 
 /** Descriptions and feedback, one segment each, separated by a NUL byte. */
 interface TextIndex {
+  /** The text, in the chunks it was added in; joined into one when searched. */
   chunks: Buffer[];
   /** Byte position of each segment in the joined buffer. */
   starts: Column;
   keys: Column;
   bytes: number;
-  joined: Buffer | null;
 }
 
 interface CodeIndex {
@@ -71,7 +67,8 @@ export class TextSearch {
   private last: { needle: string; keys: string } | null = null;
 
   constructor(
-    private readonly source: SearchSource,
+    /** The store (sql.js) or the benchmark's native SQLite. */
+    private readonly source: Pick<RowSource, 'rows'>,
     private readonly codeFile: CodeFile,
   ) {}
 
@@ -84,8 +81,8 @@ export class TextSearch {
     const found = new Set<number>();
     this.build();
     const text = this.text!;
-    const all = (text.joined ??= Buffer.concat(text.chunks, text.bytes));
-    text.chunks = [all];
+    if (text.chunks.length !== 1) text.chunks = [Buffer.concat(text.chunks, text.bytes)];
+    const all = text.chunks[0]!;
     const pattern = Buffer.from(asciiLower(needle), 'utf8');
     const starts = text.starts.values;
     const segments = text.starts.length;
@@ -137,7 +134,7 @@ export class TextSearch {
   buildStep(): boolean {
     if (this.text && this.code) return false;
     const b = (this.building ??= {
-      text: { chunks: [], starts: new Column(), keys: new Column(), bytes: 0, joined: null },
+      text: { chunks: [], starts: new Column(), keys: new Column(), bytes: 0 },
       // Feedback edits leave the code as it was: an index of it that is whole is kept.
       code: this.code ?? { offsets: new Column(true), lengths: new Column(), keys: new Column() },
       textAfter: 0,
@@ -187,7 +184,6 @@ export class TextSearch {
     for (let i = 0; i < chunk.length; i++) if (chunk[i]! >= 0x41 && chunk[i]! <= 0x5a) chunk[i] = chunk[i]! | 0x20;
     index.chunks.push(chunk);
     index.bytes += chunk.length;
-    index.joined = null;
   }
 
   private addCode(index: CodeIndex, k: number, offset: number, length: number): void {
