@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LearningViewerApi } from '../../../src/extension/extension';
 import { screenshot, webviewText, workbenchShows } from './bridge';
+import { daysAgo } from '../../helpers/clock';
 
 const EXTENSION_ID = 'learning-viewer.learning-viewer';
 
@@ -69,9 +70,9 @@ describe('foundation, in a real VS Code', () => {
     const workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     const file = join(workspace, 'exported.jsonl');
     const lines = [
-      { id: 'i1', timestamp: '2026-11-20T10:00:00Z', success: true, tags: ['auth'] },
-      { id: 'i2', timestamp: '2026-11-20T11:00:00Z', success: true, tags: ['auth'] },
-      { id: 'i3', timestamp: '2026-11-20T12:00:00Z', success: false, tags: ['api'] },
+      { id: 'i1', timestamp: daysAgo(1, 10), success: true, tags: ['auth'] },
+      { id: 'i2', timestamp: daysAgo(1, 11), success: true, tags: ['auth'] },
+      { id: 'i3', timestamp: daysAgo(1, 12), success: false, tags: ['api'] },
     ];
     await vscode.workspace.fs.writeFile(vscode.Uri.file(file), Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n') + '\n{broken\n'));
     const report = (await vscode.commands.executeCommand('learningViewer.importLogs', [vscode.Uri.file(file)])) as { added: number; rejected: number };
@@ -102,8 +103,8 @@ describe('foundation, in a real VS Code', () => {
       vscode.Uri.file(file),
       Buffer.from(
         [
-          { id: 'f1', timestamp: '2026-11-21T10:00:00Z', success: true },
-          { id: 'f2', timestamp: '2026-11-21T10:01:00Z', success: true },
+          { id: 'f1', timestamp: daysAgo(0, 0, 0), success: true },
+          { id: 'f2', timestamp: daysAgo(0, 0, 1), success: true },
         ]
           .map((l) => JSON.stringify(l))
           .join('\n') + '\n',
