@@ -40,12 +40,14 @@ FILTERS: --since DATE --until DATE --success true|false --tag T (repeatable)
          --model M --session S --search TEXT
 Run 'learning-viewer <command> --help' for a command's options.
 Exit codes: 0 done; 1 done but some lines rejected; 2 usage or unreadable input.`,
-  import: `usage: learning-viewer import FILE… --db DIR [--json] [--utc]
+  import: `usage: learning-viewer import FILE… --db DIR [--json] [--utc] [--max-lines N] [--max-mb N]
 
 Imports KIMI learning logs into the database folder DIR (created if missing).
 Prints "added N, already present N, conflicts N, rejected N"; each rejected
 line goes to stderr as file:line: reason. With --json, one JSON object.
---utc reads timestamps without an offset as UTC (default: local time).`,
+--utc reads timestamps without an offset as UTC (default: local time).
+--max-lines and --max-mb stop reading one file after that many lines or
+megabytes (decompressed, for .gz), saying so (defaults 20000000 and 20480).`,
   stats: `usage: learning-viewer stats --db DIR [--json] [FILTERS]
 
 Prints the totals of the database folder DIR: examples, successes, success
@@ -107,14 +109,29 @@ async function openStore(db: string | undefined, readOnly: boolean): Promise<Lea
   return store;
 }
 
-async function runImport(files: string[], values: { db?: string; json?: boolean; utc?: boolean }): Promise<number> {
+function positiveInt(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of 1 or more, not "${text}"`);
+  return n;
+}
+
+async function runImport(files: string[], values: { db?: string; json?: boolean; utc?: boolean; 'max-lines'?: string; 'max-mb'?: string }): Promise<number> {
   if (files.length === 0) throw new UsageError('name at least one file to import');
+  const maxLines = positiveInt(values['max-lines'], '--max-lines');
+  const maxMb = positiveInt(values['max-mb'], '--max-mb');
   const store = await openStore(values.db, false);
   let report = emptyReport();
   try {
     for (const file of files) {
       try {
-        report = mergeReports(report, await importFile(store, file, { assumeTimeZone: values.utc ? 'utc' : 'local', now: Date.now(), parseWorker: parseWorkerPath() }), 100_000);
+        report = mergeReports(report, await importFile(store, file, {
+            assumeTimeZone: values.utc ? 'utc' : 'local',
+            now: Date.now(),
+            parseWorker: parseWorkerPath(),
+            maxLines,
+            maxBytes: maxMb === undefined ? undefined : maxMb * 1024 * 1024,
+          }), 100_000);
       } catch (e) {
         process.stderr.write(`learning-viewer: cannot read ${file}: ${(e as Error).message}\n`);
         await store.save();
@@ -357,6 +374,8 @@ export async function main(argv: string[]): Promise<number> {
         bom: { type: 'boolean' },
         compare: { type: 'string' },
         depth: { type: 'string' },
+        'max-lines': { type: 'string' },
+        'max-mb': { type: 'string' },
       },
     });
   } catch (e) {

@@ -44,6 +44,8 @@ export class Container implements vscode.Disposable {
       dataDir: this.dataDir,
       wasmPath: join(context.extensionPath, 'dist', 'sql-wasm.wasm'),
       assumeTimeZone: settings.assumeTimeZone,
+      maxLinesPerFile: settings.maxLinesPerFile,
+      maxBytesPerFile: settings.maxMegabytesPerFile * 1024 * 1024,
     });
     this.data.on('log', (level, message) => this.log[level](message));
     this.data.on('changed', () => this.changeEmitter.fire());

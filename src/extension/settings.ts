@@ -11,6 +11,8 @@ const settingsSchema = z.object({
   warningBelow: z.number().min(0).max(1).catch(0.7),
   errorBelow: z.number().min(0).max(1).catch(0.5),
   csvBom: z.boolean().catch(false),
+  maxLinesPerFile: z.number().int().min(1000).max(1_000_000_000).catch(20_000_000),
+  maxMegabytesPerFile: z.number().int().min(1).max(1_048_576).catch(20_480),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -25,6 +27,8 @@ export function readSettings(): Settings {
     warningBelow: c.get('statusBar.warningBelow'),
     errorBelow: c.get('statusBar.errorBelow'),
     csvBom: c.get('export.csvBom'),
+    maxLinesPerFile: c.get('import.maxLinesPerFile'),
+    maxMegabytesPerFile: c.get('import.maxMegabytesPerFile'),
   });
 }
 

@@ -160,6 +160,10 @@ export const workerInitSchema = z.object({
   /** Path of sql-wasm.wasm shipped beside the bundles. */
   wasmPath: z.string(),
   assumeTimeZone: z.enum(['local', 'utc']).default('local'),
+  /** Lines one read of a file may take before it stops and says so (import.maxLinesPerFile). */
+  maxLinesPerFile: z.number().int().positive().default(20_000_000),
+  /** Bytes (decompressed, for .gz) one read of a file may take (import.maxMegabytesPerFile × 1 MiB). */
+  maxBytesPerFile: z.number().int().positive().default(20 * 1024 * 1024 * 1024),
   /** Idle time after the last write before a snapshot is saved. */
   saveIdleMs: z.number().int().positive().default(1500),
   /** The longest a change waits for a snapshot while writes keep coming. */

@@ -154,6 +154,8 @@ const handlers: Handlers = {
           const one = await importFile(store, path, {
             assumeTimeZone: init.assumeTimeZone,
             now: Date.now(),
+            maxLines: init.maxLinesPerFile,
+            maxBytes: init.maxBytesPerFile,
             follow: params.follow,
             signal: controller.signal,
             parseWorker: PARSE_WORKER,

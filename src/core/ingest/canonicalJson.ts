@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
+import { setOwn } from './valueChecks';
 
-/** JSON with object keys sorted at every depth, so equal content gives equal text. */
+/**
+ * JSON with object keys sorted at every depth, so equal content gives equal
+ * text. Recursive: callers pass values already checked to be no deeper than
+ * MAX_DEPTH (valueChecks.ts).
+ */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
@@ -9,7 +14,7 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value).sort()) setOwn(out, key, sortKeys((value as Record<string, unknown>)[key]));
     return out;
   }
   return value;

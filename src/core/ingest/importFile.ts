@@ -30,6 +30,9 @@ export interface ImportOptions extends ParseOptions {
   batchSize?: number;
   maxProblems?: number;
   maxLineBytes?: number;
+  /** Lines and (decompressed) bytes one read of a file may take before it stops and says so. */
+  maxLines?: number;
+  maxBytes?: number;
   signal?: AbortSignal;
   /** Awaited after each committed batch (for example, to save a snapshot). */
   afterBatch?: () => Promise<void>;
@@ -153,6 +156,8 @@ export async function importFile(store: LearningStore, path: string, options: Im
     startLine,
     gzip,
     maxLineBytes: options.maxLineBytes,
+    maxLines: options.maxLines,
+    maxBytes: options.maxBytes,
     includePartialLastLine: !options.follow,
     batchSize,
   };

@@ -28,7 +28,7 @@ export async function* parseBatches(path: string, options: ParseBatchesOptions):
   let batch: ParsedBatch = { examples: [], problems: [], lines: 0, endOffset: options.startOffset ?? 0, endLine: options.startLine ?? 0 };
   const parse: ParseOptions = { assumeTimeZone: options.assumeTimeZone, now: options.now };
   for await (const raw of readLines(path, options)) {
-    batch.lines++;
+    batch.lines += raw.lines ?? 1;
     if (raw.text === null) batch.problems.push({ line: raw.line, reason: raw.problem ?? 'unreadable line' });
     else if (raw.text.trim() !== '') {
       const result = parseKimiLine(raw.text, parse);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import { canonicalJson, derivedId } from './canonicalJson';
 import { describe, localDay, parseTimestamp, type AssumeTimeZone } from './timestamp';
+import { MAX_METRIC, setOwn, unstorableReason } from './valueChecks';
 
 /** An example ready to store: KIMI's fields validated and normalised. */
 export interface NormalizedExample {
@@ -48,6 +49,12 @@ const KNOWN = new Set([
 ]);
 
 const DAY_MS = 86_400_000;
+
+/**
+ * More tags than this on one example is refused: no task is about a thousand
+ * technologies, and the analytics' tag pairs grow with the square of the count.
+ */
+export const MAX_TAGS_PER_EXAMPLE = 100;
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 function optionalText(field: string) {
@@ -107,15 +114,24 @@ const recordSchema = z.object({
       .optional()
       .transform((v) => [...new Set((v ?? []).map((t) => t.trim()).filter((t) => t !== ''))]),
   ),
-  metrics: z
-    .union([z.record(z.string(), z.unknown()), z.null()], { error: (iss) => `metrics must be an object, not ${describe(iss.input)}` })
-    .optional()
-    .transform((m) => {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(m ?? {})) out[k] = typeof v === 'string' && NUMERIC.test(v.trim()) ? Number(v.trim()) : v;
-      return out;
-    }),
+  // Parsed by hand (readMetrics), not as a zod record: zod drops a `__proto__` key, and a key is never dropped.
+  metrics: z.unknown().optional(),
 });
+
+/** Metrics as written, numeric strings as numbers; every key kept (`__proto__` too). */
+function readMetrics(m: unknown): Record<string, unknown> | string {
+  if (m === undefined || m === null) return {};
+  if (typeof m !== 'object' || Array.isArray(m)) return `metrics must be an object, not ${describe(m)}`;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(m)) {
+    const value = typeof v === 'string' && NUMERIC.test(v.trim()) ? Number(v.trim()) : v;
+    if (typeof value === 'number' && !(Math.abs(value) <= MAX_METRIC)) {
+      return `metrics.${k} is ${String(value)}; a metric must be a number between -1e15 and 1e15`;
+    }
+    setOwn(out, k, value);
+  }
+  return out;
+}
 
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -125,58 +141,75 @@ function firstIssue(error: z.ZodError): string {
   return issue.message.startsWith(String(issue.path[0] ?? '')) || !path ? issue.message : `${path}: ${issue.message}`;
 }
 
+/** The content a fingerprint is taken of: what KIMI wrote, without the feedback the user may edit. */
+export type HashedContent = Pick<NormalizedExample, 'ts' | 'sessionId' | 'taskDescription' | 'codeContext' | 'success' | 'tags' | 'model' | 'tokens' | 'metrics' | 'extra'>;
+
 /**
- * A fingerprint of the normalised content, to tell a re-import (same id, same
- * content) from a conflict (same id, other content). The body's own fields are
- * in a fixed order; only metrics and extra, whose key order comes from the
- * file, are sorted. SHA-1 because this detects change, it guards nothing.
+ * A fingerprint of the canonical record, to tell a re-import (same id, same
+ * content) from a conflict (same id, other content). Canonical: tags as a set
+ * (sorted, as an export writes them), metrics and extra with sorted keys, so
+ * a record and its own export have one fingerprint. The human feedback is
+ * left out: it is the one field the viewer edits, so a line that differs from
+ * the stored example only in its feedback is the same example (the stored
+ * feedback stays). SHA-1 because this detects change, it guards nothing.
  */
-function contentHash(body: Omit<NormalizedExample, 'id' | 'day' | 'futureTimestamp' | 'contentHash'>): string {
-  const text = JSON.stringify([
-    body.ts,
-    body.sessionId,
-    body.taskDescription,
-    body.codeContext,
-    body.success,
-    body.tags,
-    body.model,
-    body.tokens,
-    body.humanFeedback,
-  ]);
+export function contentHash(body: HashedContent): string {
+  const text = JSON.stringify([body.ts, body.sessionId, body.taskDescription, body.codeContext, body.success, [...body.tags].sort(), body.model, body.tokens]);
   return createHash('sha1').update(text).update(canonicalJson(body.metrics)).update(canonicalJson(body.extra)).digest('hex');
 }
 
-/** Validates one parsed JSON value as a KIMI learning example. */
+/**
+ * Validates one parsed JSON value as a KIMI learning example. Every step runs
+ * inside this guard: whatever a value does (an unexpected exception from
+ * validation or hashing included) is this record's problem, never the import's.
+ */
 export function normalizeRecord(raw: unknown, options: ParseOptions): ParseResult {
+  try {
+    return normalizeUnguarded(raw, options);
+  } catch (e) {
+    return { ok: false, reason: `the record could not be read (${e instanceof Error ? e.message : String(e)})` };
+  }
+}
+
+function normalizeUnguarded(raw: unknown, options: ParseOptions): ParseResult {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, reason: `a learning example must be a JSON object, not ${describe(raw)}` };
   }
   const obj = raw as Record<string, unknown>;
+  const unstorable = unstorableReason(obj, '');
+  if (unstorable) return { ok: false, reason: unstorable };
   const ts = parseTimestamp(obj.timestamp, options.assumeTimeZone);
   if (typeof ts === 'string') return { ok: false, reason: ts };
   const parsed = recordSchema.safeParse(obj);
   if (!parsed.success) return { ok: false, reason: firstIssue(parsed.error) };
   const r = parsed.data;
+  const metrics = readMetrics(obj.metrics);
+  if (typeof metrics === 'string') return { ok: false, reason: metrics };
+  if (r.tags.length > MAX_TAGS_PER_EXAMPLE) {
+    return { ok: false, reason: `the example has ${r.tags.length} tags; at most ${MAX_TAGS_PER_EXAMPLE} are accepted on one example` };
+  }
   const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (!KNOWN.has(k)) extra[k] = v;
+  for (const [k, v] of Object.entries(obj)) if (!KNOWN.has(k)) setOwn(extra, k, v);
   const body = {
     ts,
     sessionId: r.session_id,
     taskDescription: r.task_description,
     codeContext: r.code_context,
     success: r.success,
-    metrics: r.metrics,
+    metrics,
     tags: r.tags,
     model: r.model_used,
     tokens: r.tokens_consumed,
     humanFeedback: r.human_feedback,
     extra,
   };
+  const day = localDay(ts);
+  if (!Number.isFinite(day)) return { ok: false, reason: `timestamp ${describe(obj.timestamp)} is outside the range of dates that can be stored` };
   return {
     ok: true,
     example: {
       id: r.id ?? derivedId(obj),
-      day: localDay(ts),
+      day,
       futureTimestamp: ts > options.now + DAY_MS,
       contentHash: contentHash(body),
       ...body,

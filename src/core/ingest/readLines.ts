@@ -11,6 +11,8 @@ export interface RawLine {
   problem?: string;
   /** Byte offset just past this line's newline: where to resume. */
   endOffset: number;
+  /** A run of empty lines comes as one RawLine (text '') ending at `line`: how many it stands for. */
+  lines?: number;
 }
 
 export interface ReadLinesOptions {
@@ -23,9 +25,15 @@ export interface ReadLinesOptions {
   /** Yield a last line with no newline (import) or leave it for later (follow). */
   includePartialLastLine?: boolean;
   gzip?: boolean;
+  /** Stop after this many lines in one read, reporting it (a file of a billion newlines is an attack, not a log). */
+  maxLines?: number;
+  /** Stop after this many (decompressed) bytes in one read, reporting it. */
+  maxBytes?: number;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_LINES = 20_000_000;
+export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024 * 1024;
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 function decode(bytes: Uint8Array, line: number, endOffset: number): RawLine {
@@ -53,10 +61,44 @@ export async function* readLines(path: string, options: ReadLinesOptions = {}): 
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let overLong = false;
+  const maxLines = (options.startLine ?? 0) + (options.maxLines ?? DEFAULT_MAX_LINES);
+  const maxBytes = start + (options.maxBytes ?? DEFAULT_MAX_BYTES);
+  const capped = (what: string): RawLine => ({
+    line,
+    text: null,
+    problem: `reading stopped here: ${what}; the rest of the file was not read (raise the limit in the settings, or split the file)`,
+    endOffset: offset,
+  });
+  // Empty lines cost a counter, not a yield each.
+  let blanks = 0;
+  const blankRun = (): RawLine => {
+    const run: RawLine = { line, text: '', endOffset: offset, lines: blanks };
+    blanks = 0;
+    return run;
+  };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let from = 0;
+      if (offset + pendingBytes + chunk.length > maxBytes) {
+        if (blanks > 0) yield blankRun();
+        yield capped(`the file is over ${formatBytes(maxBytes - start)}${options.gzip ? ' decompressed' : ''}, the limit for one read`);
+        return;
+      }
       for (;;) {
+        if (pendingBytes === 0) {
+          while (from < chunk.length && chunk[from] === 0x0a && line < maxLines) {
+            from++;
+            line++;
+            offset++;
+            blanks++;
+          }
+          if (line >= maxLines && from < chunk.length) {
+            if (blanks > 0) yield blankRun();
+            yield capped(`the file has more than ${(maxLines - (options.startLine ?? 0)).toLocaleString('en-US')} lines, the limit for one read`);
+            return;
+          }
+          if (from === chunk.length) break;
+        }
         const nl = chunk.indexOf(0x0a, from);
         if (nl === -1) {
           const rest = chunk.length - from;
@@ -68,6 +110,7 @@ export async function* readLines(path: string, options: ReadLinesOptions = {}): 
           pendingBytes += rest;
           break;
         }
+        if (blanks > 0) yield blankRun();
         line++;
         const lineBytes = pendingBytes + (nl - from);
         const endOffset = offset + lineBytes + 1;
@@ -84,6 +127,7 @@ export async function* readLines(path: string, options: ReadLinesOptions = {}): 
         from = nl + 1;
       }
     }
+    if (blanks > 0) yield blankRun();
     if (pendingBytes > 0 && options.includePartialLastLine !== false) {
       line++;
       const endOffset = offset + pendingBytes;

@@ -5,6 +5,9 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d
 /** Epoch numbers below this are seconds, at or above it milliseconds (1e11 s is the year 5138). */
 const SECONDS_LIMIT = 1e11;
 
+/** The largest epoch in milliseconds a JavaScript date can hold (the year 275760). */
+const MAX_EPOCH_MS = 8.64e15;
+
 /**
  * Reads a KIMI timestamp into epoch milliseconds, or returns a reason.
  * Accepted: ISO 8601 with or without an offset (without one it is read in
@@ -13,7 +16,9 @@ const SECONDS_LIMIT = 1e11;
 export function parseTimestamp(value: unknown, assume: AssumeTimeZone): number | string {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) return 'timestamp must be an ISO 8601 date or a positive epoch number';
-    return value < SECONDS_LIMIT ? Math.round(value * 1000) : Math.round(value);
+    const ms = value < SECONDS_LIMIT ? Math.round(value * 1000) : Math.round(value);
+    if (ms > MAX_EPOCH_MS) return `timestamp ${String(value)} is past the last date a timestamp can hold (the year 275760)`;
+    return ms;
   }
   if (typeof value !== 'string') return value === undefined || value === null ? 'timestamp is missing' : `timestamp must be an ISO 8601 string, not ${describe(value)}`;
   const m = ISO.exec(value.trim());
@@ -31,13 +36,18 @@ export function parseTimestamp(value: unknown, assume: AssumeTimeZone): number |
   }
   let epoch: number;
   if (offset === undefined && assume === 'local') {
-    const local = new Date(year, month - 1, day, hour, minute, second, ms);
+    const local = new Date(2000, month - 1, day, hour, minute, second, ms);
+    // setFullYear, not the constructor: the constructor reads years 0-99 as 1900-1999.
+    local.setFullYear(year, month - 1, day);
     if (local.getFullYear() !== year || local.getMonth() !== month - 1 || local.getDate() !== day) {
       return `timestamp "${clip(value)}" is not a real date`;
     }
     epoch = local.getTime();
   } else {
-    epoch = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+    const utc = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, ms));
+    // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+    utc.setUTCFullYear(year, month - 1, day);
+    epoch = utc.getTime();
     const check = new Date(epoch);
     if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return `timestamp "${clip(value)}" is not a real date`;
     if (offset && offset.toUpperCase() !== 'Z') {
@@ -56,7 +66,9 @@ export function parseTimestamp(value: unknown, assume: AssumeTimeZone): number |
 /** Days since 1970-01-01 in this machine's local time: the bucket for daily series. */
 export function localDay(epochMs: number): number {
   const d = new Date(epochMs);
-  return Math.floor(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / 86_400_000);
+  const utc = new Date(0);
+  utc.setUTCFullYear(d.getFullYear(), d.getMonth(), d.getDate());
+  return Math.floor(utc.getTime() / 86_400_000);
 }
 
 export function clip(text: string, max = 60): string {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import type { DatabaseState } from '../../shared/example';
 import { knowledgeEntrySchema, taskEventSchema, taskSchema, type KnowledgeEntry, type Task, type TaskEvent } from '../../shared/tasks';
-import type { NormalizedExample } from '../ingest/parseKimiLine';
+import { contentHash, type NormalizedExample } from '../ingest/parseKimiLine';
 import { writeFileAtomic } from './atomicWrite';
 import { migrate, SCHEMA_VERSION } from './schema';
 import { acquireLock, releaseLock } from './storeLock';
@@ -468,13 +468,17 @@ export class LearningStore {
         // other content a conflict (the first stays). Other ids that share the key are skipped.
         find.bind([idKey]);
         let existing: number | undefined;
+        let existingK = 0;
         while (existing === undefined && find.step()) {
-          const [id, content] = find.get() as [string, number];
-          if (id === e.id) existing = content;
+          const [id, content, storedK] = find.get() as [string, number, number];
+          if (id === e.id) {
+            existing = content;
+            existingK = storedK;
+          }
         }
         find.reset();
         if (existing !== undefined) {
-          if (existing === contentKey(e.contentHash)) counts.duplicates++;
+          if (existing === contentKey(e.contentHash) || this.sameCanonicalContent(existingK, e.contentHash)) counts.duplicates++;
           else {
             counts.conflicts++;
             counts.conflictIndexes.push(index);
@@ -510,6 +514,40 @@ export class LearningStore {
     }
     this.dirty = true;
     return counts;
+  }
+
+  /**
+   * Whether the stored example `k` has this content fingerprint, taken again
+   * from the stored row. Examples stored before the fingerprint was canonical
+   * (tags in file order, feedback included) have another one on record; this
+   * tells those apart from a real conflict, and records the canonical one, so
+   * the question is asked once per example. Only reached on a mismatch.
+   */
+  private sameCanonicalContent(k: number, hash: string): boolean {
+    const row = this.rows<[number, number, number | null, number | null, string | null, number | null, string | null, string | null]>(
+      'SELECT ts, success, model_id, session_k, task_description, tokens, metrics, extra FROM examples WHERE k = ?',
+      [k],
+    )[0];
+    if (!row) return false;
+    const [ts, success, modelId, sessionK, taskDescription, tokens, metrics, extra] = row;
+    const name = (table: string, key: string, id: number | null) =>
+      id === null ? null : (this.rows<[string]>(`SELECT name FROM ${table} WHERE ${key} = ?`, [id])[0]?.[0] ?? null);
+    const ref = this.rows<[number, number]>('SELECT off, len FROM code_refs WHERE k = ?', [k])[0];
+    const stored = contentHash({
+      ts,
+      success: success === 1,
+      model: name('models', 'model_id', modelId),
+      sessionId: name('sessions', 'session_k', sessionK),
+      taskDescription,
+      tokens,
+      codeContext: ref ? this.code.read(ref[0], ref[1]) : null,
+      tags: this.rows<[string]>('SELECT t.name FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE et.k = ?', [k]).map(([n]) => n),
+      metrics: metrics ? (JSON.parse(metrics) as Record<string, unknown>) : {},
+      extra: extra ? (JSON.parse(extra) as Record<string, unknown>) : {},
+    });
+    if (stored !== hash) return false;
+    this.db.run('UPDATE examples SET content_k = ? WHERE k = ?', [contentKey(hash), k]);
+    return true;
   }
 
   getSourceOffset(path: string): SourceOffset | null {
@@ -574,7 +612,7 @@ export class LearningStore {
 }
 
 /** The candidates for an id: every stored example whose id has this key (almost always one or none). */
-export const FIND_BY_ID_KEY_SQL = 'SELECT id, content_k FROM examples WHERE id_k = ?';
+export const FIND_BY_ID_KEY_SQL = 'SELECT id, content_k, k FROM examples WHERE id_k = ?';
 
 export const INSERT_EXAMPLE_SQL = `INSERT INTO examples (k, id, id_k, ts, day, success, model_id, session_k, task_description, tokens, exec_time, metrics,
   human_feedback, extra, source_id, source_line, ingested_at, flags, content_k) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
