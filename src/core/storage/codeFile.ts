@@ -25,6 +25,8 @@ export class CodeFile {
   constructor(
     readonly path: string,
     private readonly writable: boolean,
+    /** Called before every write: throws when this writer may no longer write (it lost the store's lock). */
+    private readonly beforeWrite: () => void = () => undefined,
   ) {
     if (writable) this.fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
     else this.fd = existsSync(path) ? openSync(path, 'r') : null;
@@ -54,6 +56,7 @@ export class CodeFile {
   /** Writes what was queued (a read-only store keeps it in memory: it never writes). */
   flush(): void {
     if (!this.writable || this.fd === null || this.pendingBytes === 0) return;
+    this.beforeWrite();
     const data = Buffer.concat(this.pending, this.pendingBytes);
     let done = 0;
     while (done < data.length) done += writeSync(this.fd, data, done, data.length - done, this.written + done);

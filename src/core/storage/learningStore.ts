@@ -6,7 +6,7 @@ import { knowledgeEntrySchema, taskEventSchema, taskSchema, type KnowledgeEntry,
 import { contentHash, type NormalizedExample } from '../ingest/parseKimiLine';
 import { writeFileAtomic } from './atomicWrite';
 import { migrate, SCHEMA_VERSION } from './schema';
-import { acquireLock, releaseLock } from './storeLock';
+import { acquireLock, releaseLock, stillHeld } from './storeLock';
 import { Journal, type JournalEntry, type JournalOp } from './journal';
 import { RollupBatch } from './rollups';
 import { CodeFile } from './codeFile';
@@ -64,6 +64,8 @@ export class LearningStore {
   /** Journal entries replayed at open, and unreadable ones ignored (a torn last line). */
   replayed = { applied: 0, ignored: 0 };
   private lockHeld = false;
+  /** The proof that this store holds the lock, checked before every write that cannot be taken back. */
+  private lockToken: string | null = null;
   /** Replaying the journal into memory is allowed even read-only: the view is then complete. */
   private replaying = false;
   private readonly modelIds = new Map<string, number>();
@@ -89,11 +91,13 @@ export class LearningStore {
     const snapshot = join(dataDir, SNAPSHOT_FILE);
     let readOnlyReason: string | null = null;
     let lockHeld = false;
+    let lockToken: string | null = null;
     if (options.readOnly) {
       readOnlyReason = 'opened read-only on request';
     } else {
       const lock = acquireLock(join(dataDir, LOCK_FILE));
       lockHeld = lock.acquired;
+      lockToken = lock.token ?? null;
       if (!lock.acquired) readOnlyReason = `another window (${lock.holder}) is writing to this workspace's learning data; this one is read-only`;
     }
     let db: Database;
@@ -118,6 +122,7 @@ export class LearningStore {
     }
     const store = new LearningStore(db, dataDir);
     store.lockHeld = lockHeld;
+    store.lockToken = lockToken;
     store.recoveredFrom = recoveredFrom;
     if (loadError) {
       store.reason = `The saved learning data could not be read (${loadError}). ${
@@ -135,7 +140,7 @@ export class LearningStore {
       store.state = 'read-only';
       store.reason = readOnlyReason;
     }
-    store.code = new CodeFile(join(dataDir, CODE_FILE), !readOnlyReason);
+    store.code = new CodeFile(join(dataDir, CODE_FILE), !readOnlyReason, () => store.assertLockStillHeld());
     store.search = new TextSearch(store, store.code);
     store.moveCodeToFile();
     // Schema 6 rebuilt the examples table: give the space of the old one back once.
@@ -254,6 +259,7 @@ export class LearningStore {
    */
   journalled(ops: JournalOp[], now = Date.now()): { examplesAdded: number } {
     this.assertWritable();
+    this.assertLockStillHeld();
     const entries = ops.map((op, i) => ({ ...op, seq: this.journalSeq + i + 1, at: now }) as JournalEntry);
     this.journal.append(entries);
     const examplesAdded = this.applyJournal(entries);
@@ -415,6 +421,20 @@ export class LearningStore {
     return (this.statements[name] ??= this.db.prepare(sql));
   }
 
+  /**
+   * Throws, and turns the store read-only, when the lock is no longer ours
+   * (another process replaced it, or it was deleted): writing on would put
+   * two writers' code at the same offsets and one's snapshot over the other's.
+   */
+  assertLockStillHeld(): void {
+    if (!this.lockHeld || this.lockToken === null) return;
+    if (stillHeld(join(this.dataDir, LOCK_FILE), this.lockToken)) return;
+    this.lockHeld = false;
+    this.state = 'read-only';
+    this.reason = `another process took over this learning data's lock (${join(this.dataDir, LOCK_FILE)}); this one stopped writing, and what it had not saved is in its journal or its log files`;
+    throw new Error(`The learning data is read-only: ${this.reason}`);
+  }
+
   private assertWritable(): void {
     if (this.readOnly && !this.replaying) throw new Error(`The learning data is read-only: ${this.reason ?? ''}`);
   }
@@ -450,6 +470,7 @@ export class LearningStore {
     this.assertWritable();
     const counts: InsertCounts = { added: 0, duplicates: 0, conflicts: 0, conflictIndexes: [] };
     if (examples.length === 0) return counts;
+    this.assertLockStillHeld();
     const find = this.stmt('find', FIND_BY_ID_KEY_SQL);
     // The integer key is ours to give: no lookup of last_insert_rowid per row.
     const ins = this.stmt('insExample', INSERT_EXAMPLE_SQL);
@@ -498,8 +519,9 @@ export class LearningStore {
         counts.added++;
       }
       rollups.write(this.db);
-      this.db.exec('COMMIT');
+      // The code reaches the file before the rows that refer to it are committed (bytes no row refers to are harmless).
       this.code.flush();
+      this.db.exec('COMMIT');
       this.search.added(searchable);
     } catch (err) {
       this.db.exec('ROLLBACK');
@@ -580,6 +602,7 @@ export class LearningStore {
   /** Writes the snapshot if anything changed. Never inside a transaction (sql.js ≥ 1.16 throws there). */
   async save(): Promise<{ saved: boolean; bytes: number; exportMs: number; writeMs: number }> {
     if (!this.dirty || this.readOnly) return { saved: false, bytes: 0, exportMs: 0, writeMs: 0 };
+    this.assertLockStillHeld();
     const t0 = performance.now();
     // The code this snapshot refers to is on disk before the snapshot is.
     this.code.sync();
@@ -606,7 +629,7 @@ export class LearningStore {
     this.statements = {};
     this.db.close();
     this.code?.close();
-    if (this.lockHeld) releaseLock(join(this.dataDir, LOCK_FILE));
+    if (this.lockHeld) releaseLock(join(this.dataDir, LOCK_FILE), this.lockToken ?? undefined);
     this.lockHeld = false;
   }
 }
