@@ -73,6 +73,14 @@ const ops = {
     await frame.getByTestId(testId).nth(index).click({ timeout: timeoutMs });
     return {};
   },
+  /** Every link in the notifications (toasts and the centre) as a person could click it: its text and target. */
+  async notificationLinks() {
+    const links = await page.locator('.notifications-toasts a, .notifications-center a, .notification-list-item a').evaluateAll((as) =>
+      as.map((a) => ({ text: a.textContent ?? '', href: a.getAttribute('href') ?? '', dataHref: a.getAttribute('data-href') ?? '', title: a.getAttribute('title') ?? '' })),
+    );
+    const messages = await page.locator('.notification-list-item-message').allTextContents();
+    return { links, messages };
+  },
   async workbenchText({ text, timeoutMs = 20_000 }) {
     await page.getByText(text, { exact: false }).first().waitFor({ timeout: timeoutMs });
     return { found: true };

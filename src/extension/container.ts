@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showWarning, showError } from './notify';
 import { join } from 'node:path';
 import { DataClient } from './dataClient';
 import { DashboardPanel, registerDashboardSerializer } from './dashboard/dashboardPanel';
@@ -51,17 +52,17 @@ export class Container implements vscode.Disposable {
     this.data.on('changed', () => this.changeEmitter.fire());
     this.data.on('saveFailed', (message) => {
       this.log.error(message);
-      void vscode.window.showErrorMessage(`Learning Viewer: ${message}`);
+      void showError(`Learning Viewer: ${message}`);
     });
     void this.data.opened.then((health) => {
       this.log.info(`learning data at ${this.dataDir}: ${health.state}, ${health.examples} examples`);
       if (health.recoveredFrom) {
         // The old file is kept; offer to rebuild from the logs.
-        void vscode.window.showErrorMessage(`Learning Viewer: ${health.reason ?? ''}`, 'Import KIMI Logs…', 'Refresh Followed Logs').then((choice) => {
+        void showError(`Learning Viewer: ${health.reason ?? ''}`, 'Import KIMI Logs…', 'Refresh Followed Logs').then((choice) => {
           if (choice === 'Import KIMI Logs…') void vscode.commands.executeCommand('learningViewer.importLogs');
           if (choice === 'Refresh Followed Logs') void vscode.commands.executeCommand('learningViewer.refresh');
         });
-      } else if (health.reason) void vscode.window.showWarningMessage(`Learning Viewer: ${health.reason}`);
+      } else if (health.reason) void showWarning(`Learning Viewer: ${health.reason}`);
       this.changeEmitter.fire();
     });
 

@@ -14,8 +14,19 @@ export const taskStateSchema = z.enum(['pending', 'running', 'completed', 'faile
 export type TaskState = z.infer<typeof taskStateSchema>;
 export const FINISHED: ReadonlySet<TaskState> = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
 
+const storedTechnologySchema = z.string().trim().min(1).max(200);
+
+/**
+ * A new task's technology. It reaches an external learner as an argument, so
+ * one that starts with `-` would be read as an option (`--help`, `--output=…`):
+ * refused with the reason.
+ */
+export const technologySchema = storedTechnologySchema.refine((t) => !t.startsWith('-'), {
+  error: 'a technology name cannot start with "-": a learner would read it as an option',
+});
+
 export const taskRequestSchema = z.object({
-  technology: z.string().trim().min(1).max(200),
+  technology: technologySchema,
   depth: depthSchema,
   priority: prioritySchema,
   learner: learnerKindSchema,
@@ -23,6 +34,8 @@ export const taskRequestSchema = z.object({
 export type TaskRequest = z.infer<typeof taskRequestSchema>;
 
 export const taskSchema = taskRequestSchema.extend({
+  /** As stored: tasks from before the rule on a leading "-" stay readable. */
+  technology: storedTechnologySchema,
   id: z.string(),
   /** Arrival order: first come, first served within a priority. */
   seq: z.number().int(),

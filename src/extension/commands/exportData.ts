@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { inertText } from '../../shared/plainText';
+import { showInfo } from '../notify';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { z } from 'zod';
@@ -37,7 +39,7 @@ export async function exportData(container: Container, ...args: unknown[]): Prom
   if (!given.filters && container.filters.active) {
     const choice = await vscode.window.showQuickPick(
       [
-        { label: 'Current filters', description: container.filters.describe(), current: true },
+        { label: 'Current filters', description: inertText(container.filters.describe()), current: true },
         { label: 'Everything', description: 'every stored example', current: false },
       ],
       { title: 'Export Learning Examples', placeHolder: 'Which examples' },
@@ -62,7 +64,7 @@ export async function exportData(container: Container, ...args: unknown[]): Prom
 
   const operationId = randomUUID();
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Exporting ${scope}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: inertText(`Exporting ${scope}`), cancellable: true },
     async (progress, token) => {
       token.onCancellationRequested(() => void container.data.request('cancel', { operationId }));
       const onProgress = (p: { operationId: string; written: number }) => {
@@ -82,11 +84,11 @@ export async function exportData(container: Container, ...args: unknown[]): Prom
   );
   if (result.cancelled) {
     container.log.info(`export to ${target.fsPath} cancelled after ${result.written} examples; no file written`);
-    void vscode.window.showInformationMessage(`Learning Viewer: export cancelled; nothing was written to ${basename(target.fsPath)}.`);
+    void showInfo(`Learning Viewer: export cancelled; nothing was written to ${basename(target.fsPath)}.`);
     return undefined;
   }
   container.log.info(`exported ${result.written} examples (${scope}) to ${target.fsPath}`);
-  void vscode.window.showInformationMessage(`Learning Viewer: exported ${result.written.toLocaleString()} examples to ${basename(target.fsPath)}.`, 'Open').then((choice) => {
+  void showInfo(`Learning Viewer: exported ${result.written.toLocaleString()} examples to ${basename(target.fsPath)}.`, 'Open').then((choice) => {
     if (choice === 'Open') void vscode.window.showTextDocument(target);
   });
   return { written: result.written, path: target.fsPath };

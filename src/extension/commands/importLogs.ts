@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showInfo, showWarning } from '../notify';
 import { randomUUID } from 'node:crypto';
 import type { Container } from '../container';
 import type { ImportReportMessage } from '../../shared/workerProtocol';
@@ -56,8 +57,8 @@ export async function importLogs(container: Container, ...args: unknown[]): Prom
     : `Import done: ${describeReport(report)}.`;
   const hasProblems = report.problems.length > 0;
   const show = hasProblems
-    ? vscode.window.showWarningMessage(`Learning Viewer: ${text}`, 'Show details')
-    : vscode.window.showInformationMessage(`Learning Viewer: ${text}`);
+    ? showWarning(`Learning Viewer: ${text}`, 'Show details')
+    : showInfo(`Learning Viewer: ${text}`);
   void show.then((choice) => {
     if (choice === 'Show details') container.log.show(true);
   });

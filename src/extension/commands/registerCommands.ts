@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showError } from '../notify';
 import type { Container } from '../container';
 import { openDashboard } from './openDashboard';
 import { importLogs } from './importLogs';
@@ -56,7 +57,7 @@ export function registerCommands(container: Container): vscode.Disposable[] {
         return await run(container, ...args);
       } catch (e) {
         container.log.error(`${id}: ${(e as Error).stack ?? String(e)}`);
-        void vscode.window.showErrorMessage(`Learning Viewer: ${(e as Error).message}`);
+        void showError(`Learning Viewer: ${(e as Error).message}`);
         return undefined;
       }
     }),

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { inertText } from '../../shared/plainText';
+import { showInfo, showError } from '../notify';
 import type { Container } from '../container';
 import { filtersOfView, viewFromFilters } from '../../core/views/savedViews';
 
@@ -9,7 +11,7 @@ export async function saveView(container: Container, ...args: unknown[]): Promis
     given ??
     (await vscode.window.showInputBox({
       title: 'Save Current Filters as View',
-      prompt: `Filters: ${container.filters.describe() || 'none'}. Saved to .vscode/learning-views.json, so the team can share it.`,
+      prompt: `Filters: ${inertText(container.filters.describe()) || 'none'}. Saved to .vscode/learning-views.json, so the team can share it.`,
       validateInput: (v) => (v.trim() === '' ? 'A view needs a name' : v.length > 100 ? 'At most 100 characters' : undefined),
     }));
   if (!name?.trim()) return false;
@@ -22,17 +24,17 @@ export async function saveView(container: Container, ...args: unknown[]): Promis
 export async function applySavedView(container: Container, ...args: unknown[]): Promise<boolean> {
   const { views, problem } = await container.savedViews.read();
   if (problem) {
-    void vscode.window.showErrorMessage(`Learning Viewer: ${problem}`);
+    void showError(`Learning Viewer: ${problem}`);
     return false;
   }
   const given = typeof args[0] === 'string' ? views.find((v) => v.name === args[0]) : undefined;
   const view =
     given ??
     (views.length === 0
-      ? (void vscode.window.showInformationMessage('Learning Viewer: no saved views yet. Set filters in the panel, then "Save Current Filters as View…".'), undefined)
+      ? (void showInfo('Learning Viewer: no saved views yet. Set filters in the panel, then "Save Current Filters as View…".'), undefined)
       : (
           await vscode.window.showQuickPick(
-            views.map((v) => ({ label: v.name, description: v.lastDays ? `last ${v.lastDays} days` : undefined, view: v })),
+            views.map((v) => ({ label: inertText(v.name), description: v.lastDays ? `last ${v.lastDays} days` : undefined, view: v })),
             { title: 'Apply Saved View' },
           )
         )?.view);

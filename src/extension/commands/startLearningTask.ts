@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import { inertText } from '../../shared/plainText';
+import { showWarning } from '../notify';
 import { z } from 'zod';
 import type { Depth } from '../../shared/analytics';
 import { depthSchema } from '../../shared/analytics';
 import type { LearnerKind, Priority } from '../../shared/tasks';
-import { learnerKindSchema, prioritySchema, taskRequestSchema } from '../../shared/tasks';
+import { learnerKindSchema, prioritySchema, taskRequestSchema, technologySchema } from '../../shared/tasks';
 import type { Container } from '../container';
 import type { TaskNode } from '../tasks/tasksTree';
 
@@ -19,21 +21,21 @@ const argsSchema = z
 
 async function pickTechnology(container: Container): Promise<string | undefined> {
   const known = await container.data.request('distinct', { field: 'tag', prefix: '', limit: 200 }).catch(() => []);
-  const pick = vscode.window.createQuickPick();
+  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { value: string }>();
   pick.title = 'Start Learning Task (1/4): technology';
   pick.placeholder = 'A technology (tag) the agent works with, or type a new one';
-  const base = known.map((k) => ({ label: k.value, description: `${k.count.toLocaleString()} examples` }));
+  const base = known.map((k) => ({ label: inertText(k.value), value: k.value, description: `${k.count.toLocaleString()} examples` }));
   pick.items = base;
   pick.onDidChangeValue((v) => {
     const typed = v.trim();
-    pick.items = typed && !known.some((k) => k.value === typed) ? [...base, { label: typed, description: 'new technology', alwaysShow: true }] : base;
+    pick.items = typed && !known.some((k) => k.value === typed) ? [...base, { label: inertText(typed), value: typed, description: 'new technology', alwaysShow: true }] : base;
   });
   return new Promise((resolve) => {
     pick.onDidAccept(() => {
       // A known technology typed in full wins over whichever item happens to be active; otherwise Enter takes the active item.
       const typed = pick.value.trim();
       const exact = known.find((k) => k.value === typed)?.value;
-      resolve(exact ?? pick.activeItems[0]?.label ?? (typed || undefined));
+      resolve(exact ?? pick.activeItems[0]?.value ?? (typed || undefined));
       pick.hide();
     });
     pick.onDidHide(() => {
@@ -57,6 +59,11 @@ export async function startLearningTask(container: Container, raw?: unknown): Pr
   const args = argsSchema.parse(raw ?? {});
   const technology = args.technology ?? (await pickTechnology(container));
   if (!technology) return undefined;
+  const named = technologySchema.safeParse(technology);
+  if (!named.success) {
+    void showWarning(`Learning Viewer: ${named.error.issues[0]?.message ?? 'not a technology name'}.`);
+    return undefined;
+  }
   const depth =
     args.depth ??
     (await pickOne<Depth>('Start Learning Task (2/4): depth', [
@@ -89,7 +96,7 @@ export async function startLearningTask(container: Container, raw?: unknown): Pr
     const task = await container.tasks.start(request);
     return task.id;
   } catch (e) {
-    void vscode.window.showWarningMessage(`Learning Viewer: ${(e as Error).message}`);
+    void showWarning(`Learning Viewer: ${(e as Error).message}`);
     return undefined;
   }
 }

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { inertText } from '../../shared/plainText';
+import { showWarning } from '../notify';
 import { z } from 'zod';
 import type { Container } from '../container';
 import { GROUP_LABELS, groupFilters, type Node } from '../examples/examplesTree';
@@ -67,7 +69,7 @@ export async function editFeedback(container: Container, ...args: unknown[]): Pr
   if (!id) return false;
   const example = await container.data.request('example', { id });
   if (!example) {
-    void vscode.window.showWarningMessage(`Learning Viewer: no example with id ${id} is stored.`);
+    void showWarning(`Learning Viewer: no example with id ${id} is stored.`);
     return false;
   }
   const given = typeof args[1] === 'string' ? args[1] : undefined;
@@ -75,7 +77,7 @@ export async function editFeedback(container: Container, ...args: unknown[]): Pr
     given ??
     (await vscode.window.showInputBox({
       title: 'Human Feedback',
-      prompt: `Feedback on "${(example.taskDescription ?? id).slice(0, 80)}". Leave empty to clear it.`,
+      prompt: `Feedback on "${inertText((example.taskDescription ?? id).slice(0, 80))}". Leave empty to clear it.`,
       value: example.humanFeedback ?? '',
     }));
   if (text === undefined) return false;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { markdownText, showControls } from '../../shared/plainText';
 import type { Container } from '../container';
 import { localDayStart } from '../../core/queries/rollupPlan';
 import type { StoredExample } from '../../shared/example';
@@ -202,7 +203,7 @@ function groupLabel(g: Extract<Node, { kind: 'group' }>): string {
 }
 
 function groupItem(g: Extract<Node, { kind: 'group' }>): vscode.TreeItem {
-  const item = new vscode.TreeItem(groupLabel(g), vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(showControls(groupLabel(g)), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = groupId(g);
   const rate = g.total > 0 ? (g.successes / g.total) * 100 : 0;
   item.description = `${g.total.toLocaleString()} · ${rate.toFixed(1)}%`;
@@ -211,7 +212,7 @@ function groupItem(g: Extract<Node, { kind: 'group' }>): vscode.TreeItem {
     { day: 'calendar', tag: 'tag', model: 'hubot', session: 'history', outcome: g.key === 'success' ? 'pass' : 'error' }[g.field],
   );
   const tip = new vscode.MarkdownString();
-  tip.appendMarkdown(`**${GROUP_LABELS[g.field]}:** `).appendText(g.field === 'session' ? g.key : groupLabel(g));
+  tip.appendMarkdown(`**${GROUP_LABELS[g.field]}:** ${markdownText(g.field === 'session' ? g.key : groupLabel(g))}`);
   tip.appendMarkdown(`\n\n${g.total.toLocaleString()} examples, ${g.successes.toLocaleString()} succeeded (${rate.toFixed(1)}%)`);
   item.tooltip = tip;
   item.accessibilityInformation = { label: `${groupLabel(g)}: ${g.total} examples, ${rate.toFixed(1)} percent succeeded` };
@@ -220,10 +221,10 @@ function groupItem(g: Extract<Node, { kind: 'group' }>): vscode.TreeItem {
 
 function exampleItem(e: StoredExample, parent: string): vscode.TreeItem {
   const label = e.taskDescription?.split('\n')[0]?.slice(0, 120) || e.id;
-  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(showControls(label), vscode.TreeItemCollapsibleState.None);
   item.id = `${parent}/example:${e.id}`;
   const when = new Date(e.timestamp);
-  item.description = `${when.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}${e.model ? ` · ${e.model}` : ''}`;
+  item.description = `${when.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}${e.model ? ` · ${showControls(e.model)}` : ''}`;
   item.iconPath = e.success
     ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
     : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
@@ -232,9 +233,9 @@ function exampleItem(e: StoredExample, parent: string): vscode.TreeItem {
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(e.success ? '$(pass) **Succeeded**' : '$(error) **Failed**').appendMarkdown('\n\n');
   tip.supportThemeIcons = true;
-  tip.appendText(e.taskDescription ?? '(no description)').appendMarkdown('\n\n');
+  tip.appendMarkdown(`${markdownText(e.taskDescription ?? '(no description)')}\n\n`);
   const row = (k: string, v: string | null) => {
-    if (v !== null && v !== '') tip.appendMarkdown(`**${k}:** `).appendText(v).appendMarkdown('  \n');
+    if (v !== null && v !== '') tip.appendMarkdown(`**${k}:** ${markdownText(v)}  \n`);
   };
   row('When', `${when.toLocaleString()} (${Intl.DateTimeFormat().resolvedOptions().timeZone})`);
   row('Model', e.model);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showInfo } from '../notify';
 import type { Container } from '../container';
 import { guessLanguage } from './guessLanguage';
 
@@ -6,7 +7,7 @@ import { guessLanguage } from './guessLanguage';
 export async function openExampleCode(container: Container, id: string, viewColumn?: vscode.ViewColumn): Promise<void> {
   const example = await container.data.request('example', { id });
   if (!example?.codeContext) {
-    void vscode.window.showInformationMessage('Learning Viewer: this example has no code context.');
+    void showInfo('Learning Viewer: this example has no code context.');
     return;
   }
   const doc = await vscode.workspace.openTextDocument({ content: example.codeContext, language: guessLanguage(example.codeContext) });

@@ -1,6 +1,7 @@
 // The status bar's content as plain data: no vscode import, so plain tests check it.
 import { SMALL_SAMPLE } from '../../core/analytics/successRate';
 import type { Health } from '../../shared/example';
+import { markdownText } from '../../shared/plainText';
 import type { Summary } from '../../shared/workerProtocol';
 
 export interface StatusSettings {
@@ -50,7 +51,7 @@ export function statusView(summary: Summary, health: Health, settings: StatusSet
   }
   lines.push(
     '',
-    `Database: ${health.state}${health.reason ? ` — ${health.reason}` : ''} · ${health.examples.toLocaleString()} examples stored`,
+    `Database: ${health.state}${health.reason ? ` — ${markdownText(health.reason)}` : ''} · ${health.examples.toLocaleString()} examples stored`,
     '',
     `Last import: ${health.lastImport ? new Date(health.lastImport).toLocaleString() : 'never'}${importing ? ' · importing now…' : ''}`,
   );

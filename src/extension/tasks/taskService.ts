@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { inertText } from '../../shared/plainText';
+import { showInfo, showWarning, showError } from '../notify';
 import { TaskQueue } from '../../core/tasks/taskQueue';
 import type { Task, TaskEvent, TaskRequest } from '../../shared/tasks';
 import { FINISHED } from '../../shared/tasks';
@@ -56,8 +58,7 @@ export class TaskService implements vscode.Disposable {
         if (requeued) container.log.info(`${requeued} queued learning tasks taken back after a reload`);
         if (interrupted.length) {
           const names = interrupted.map((t) => t.technology).join(', ');
-          void vscode.window
-            .showWarningMessage(`Learning Viewer: ${interrupted.length} learning ${interrupted.length === 1 ? 'task was' : 'tasks were'} interrupted when the window closed (${names}).`, 'Retry', 'Show Tasks')
+          void showWarning(`Learning Viewer: ${interrupted.length} learning ${interrupted.length === 1 ? 'task was' : 'tasks were'} interrupted when the window closed (${names}).`, 'Retry', 'Show Tasks')
             .then((choice) => {
               if (choice === 'Retry') for (const t of interrupted) this.retry(t.id);
               if (choice === 'Show Tasks') void vscode.commands.executeCommand('learningViewer.tasks.focus');
@@ -138,7 +139,7 @@ export class TaskService implements vscode.Disposable {
   private notify(task: Task): void {
     if (this.notifications.has(task.id)) return;
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Learning ${task.technology} (${task.depth})`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: inertText(`Learning ${task.technology} (${task.depth})`), cancellable: true },
       (progress, token) =>
         new Promise<void>((resolve) => {
           let reported = 0;
@@ -147,13 +148,13 @@ export class TaskService implements vscode.Disposable {
             if (t.id !== task.id) return;
             const increment = Math.max(0, t.progress - reported);
             reported = Math.max(reported, t.progress);
-            progress.report({ increment, message: t.state === 'pending' ? 'queued' : t.message });
+            progress.report({ increment, message: t.state === 'pending' ? 'queued' : inertText(t.message) });
             if (FINISHED.has(t.state)) {
               sub.dispose();
               this.notifications.delete(task.id);
               resolve();
-              if (t.state === 'failed') void vscode.window.showErrorMessage(`Learning Viewer: learning ${t.technology} failed: ${t.message}`, 'Show Log').then((c) => c && this.showLog(t.id));
-              else if (t.state === 'completed') void vscode.window.showInformationMessage(`Learning Viewer: learned ${t.technology}. ${t.message}`, 'Show Task').then((c) => c && this.showLog(t.id));
+              if (t.state === 'failed') void showError(`Learning Viewer: learning ${t.technology} failed: ${t.message}`, 'Show Log').then((c) => c && this.showLog(t.id));
+              else if (t.state === 'completed') void showInfo(`Learning Viewer: learned ${t.technology}. ${t.message}`, 'Show Task').then((c) => c && this.showLog(t.id));
             }
           };
           const sub = this.onDidChange((t) => t && update(t));

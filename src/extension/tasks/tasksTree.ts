@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { markdownText, showControls } from '../../shared/plainText';
 import type { Task } from '../../shared/tasks';
 import type { TaskService } from './taskService';
 
@@ -76,24 +77,23 @@ export class TasksTree implements vscode.TreeDataProvider<TaskNode>, vscode.Disp
       return item;
     }
     const t = node.task;
-    const item = new vscode.TreeItem(`${t.technology}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(showControls(t.technology), vscode.TreeItemCollapsibleState.None);
     item.id = `task:${t.id}`;
     const [icon, color] = ICONS[t.state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     const learner = t.learner === 'builtin' ? 'built-in' : 'external';
     item.description =
       t.state === 'running'
-        ? `${Math.round(t.progress)}% · ${t.message}`
+        ? `${Math.round(t.progress)}% · ${showControls(t.message)}`
         : t.state === 'pending'
           ? `${t.priority} · ${t.depth} · ${learner}`
           : t.state === 'completed' && t.result?.proficiency != null
             ? `${Math.round(t.result.proficiency * 100)}% proficiency · ${t.depth}`
             : `${t.state} · ${t.depth}`;
     const tip = new vscode.MarkdownString();
-    tip.appendMarkdown('**');
-    tip.appendText(t.technology);
-    tip.appendMarkdown('**\n\n');
-    tip.appendText(`${t.state} · ${t.depth} · ${t.priority} priority · ${learner} learner · attempt ${t.attempts}\n\n${t.message}`);
+    tip.appendMarkdown(`**${markdownText(t.technology)}**\n\n`);
+    tip.appendMarkdown(markdownText(`${t.state} · ${t.depth} · ${t.priority} priority · ${learner} learner · attempt ${t.attempts}`));
+    tip.appendMarkdown(`\n\n${markdownText(t.message)}`);
     item.tooltip = tip;
     item.contextValue = `task.${t.state}`;
     item.accessibilityInformation = { label: `${t.technology}, ${t.state}, ${item.description}` };

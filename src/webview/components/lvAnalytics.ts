@@ -9,6 +9,7 @@ import { tableStyles } from './tables.css';
 import { panelStyles } from './panel.css';
 import { linkButtonStyles } from './linkButton.css';
 import './lvChart';
+import { showControls } from '../../shared/plainText';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -220,7 +221,7 @@ export class LvAnalytics extends LitElement {
   private renderPrediction() {
     const p = this.prediction;
     const options = html`<option value="" ?selected=${this.predictionTag === null}>All examples</option>
-      ${this.tags.slice(0, 200).map((t) => html`<option value=${t.tag} ?selected=${this.predictionTag === t.tag}>${t.tag}</option>`)}`;
+      ${this.tags.slice(0, 200).map((t) => html`<option value=${t.tag} ?selected=${this.predictionTag === t.tag}>${showControls(t.tag)}</option>`)}`;
     let chart: unknown = nothing;
     if (p && p.history.length > 0) {
       const future = p.forecasts.map((f) => `+${f.days} days`);
@@ -269,7 +270,7 @@ export class LvAnalytics extends LitElement {
       ${list.length === 0
         ? html`<p class="muted">None with at least 20 examples.</p>`
         : html`<ol>
-            ${list.map((t) => html`<li>${t.tag}: ${rateText(t.rate, t.small)} <span class="muted">· ${formatCount(t.rate.total)}</span></li>`)}
+            ${list.map((t) => html`<li>${showControls(t.tag)}: ${rateText(t.rate, t.small)} <span class="muted">· ${formatCount(t.rate.total)}</span></li>`)}
           </ol>`}
     </div>`;
   }
@@ -371,7 +372,7 @@ export class LvAnalytics extends LitElement {
 
   private renderAb() {
     const c = this.comparison;
-    const modelOptions = (selected: string) => this.models.map((m) => html`<option value=${m.model} ?selected=${m.model === selected}>${m.model}</option>`);
+    const modelOptions = (selected: string) => this.models.map((m) => html`<option value=${m.model} ?selected=${m.model === selected}>${showControls(m.model)}</option>`);
     if (this.models.length < 2)
       return html`<section data-testid="ab">
         <h2>Model A/B</h2>
@@ -379,7 +380,7 @@ export class LvAnalytics extends LitElement {
       </section>`;
     const side = (label: string, s: ModelComparison['a']) =>
       html`<tr>
-        <th scope="row">${label}: ${s.model}</th>
+        <th scope="row">${label}: ${showControls(s.model)}</th>
         <td class="num">${formatCount(s.rate.total)}</td>
         <td>${rateText(s.rate, s.small)}</td>
         <td class="num">${s.tokensPerSuccess === null ? '–' : formatCount(Math.round(s.tokensPerSuccess))}</td>
@@ -394,7 +395,7 @@ export class LvAnalytics extends LitElement {
           >Tag
           <select data-testid="ab-tag" aria-label="A/B tag" @change=${(e: Event) => ((this.abTag = (e.target as HTMLSelectElement).value || null), void this.compare())}>
             <option value="">any</option>
-            ${this.tags.slice(0, 200).map((t) => html`<option value=${t.tag} ?selected=${this.abTag === t.tag}>${t.tag}</option>`)}
+            ${this.tags.slice(0, 200).map((t) => html`<option value=${t.tag} ?selected=${this.abTag === t.tag}>${showControls(t.tag)}</option>`)}
           </select></label
         >
       </div>

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { StoredExample } from '../../shared/example';
 import { formatDateTime } from '../format';
 import { tableStyles } from './tables.css';
+import { showControls } from '../../shared/plainText';
 
 /** Every field of one example; its feedback editable in place. Data is rendered as text, links are not followed. */
 @customElement('lv-details')
@@ -116,7 +117,7 @@ export class LvDetails extends LitElement {
     const extra = Object.entries(e.extra);
     return html`<section aria-label="Example details" data-testid="details">
       <header>
-        <h2>${e.taskDescription ?? e.id}</h2>
+        <h2>${showControls(e.taskDescription ?? e.id)}</h2>
         <button aria-label="Close details (Esc)" @click=${() => this.emit('lv-close', null)}>×</button>
       </header>
       <dl>
@@ -127,13 +128,13 @@ export class LvDetails extends LitElement {
         <dt>Model</dt>
         <dd>${e.model ?? '–'}</dd>
         <dt>Tags</dt>
-        <dd>${e.tags.join(', ') || '–'}</dd>
+        <dd>${showControls(e.tags.join(', ')) || '–'}</dd>
         <dt>Tokens</dt>
         <dd>${e.tokens?.toLocaleString() ?? '–'}</dd>
         <dt>Session</dt>
         <dd>${e.sessionId ?? '–'}</dd>
         <dt>ID</dt>
-        <dd>${e.id}</dd>
+        <dd>${showControls(e.id)}</dd>
         ${e.source ? html`<dt>Source</dt><dd>${e.source.file}:${e.source.line}</dd>` : nothing}
       </dl>
       ${metrics.length

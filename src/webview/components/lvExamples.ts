@@ -8,6 +8,7 @@ import { request, send } from '../hostBridge';
 import { tableStyles } from './tables.css';
 import type { LvDetails } from './lvDetails';
 import './lvDetails';
+import { showControls } from '../../shared/plainText';
 
 export const PAGE_SIZE = 50;
 
@@ -261,9 +262,9 @@ export class LvExamples extends LitElement {
                   @click=${() => void this.open(r.id)}
                 >
                   <td title=${when.title}>${when.text}</td>
-                  <td title=${r.taskDescription ?? ''}>${r.taskDescription ?? r.id}</td>
+                  <td title=${showControls(r.taskDescription ?? '')}>${showControls(r.taskDescription ?? r.id)}</td>
                   <td class=${r.success ? 'ok' : 'bad'}>${r.success ? '✓ success' : '✗ failure'}</td>
-                  <td>${r.tags.join(', ')}</td>
+                  <td>${showControls(r.tags.join(', '))}</td>
                   <td>${r.model ?? '–'}</td>
                   <td class="num">${r.tokens === null ? '–' : formatCount(r.tokens)}</td>
                 </tr>`;

@@ -5,6 +5,7 @@ import type { Filters } from '../../shared/filters';
 import { lastDaysSince, NO_FILTERS } from '../../shared/filters';
 import { filterBarStyles } from './filterBar.css';
 import { linkButtonStyles } from './linkButton.css';
+import { showControls } from '../../shared/plainText';
 
 const DAY = 86_400_000;
 const PRESETS = [
@@ -88,9 +89,9 @@ export class LvFilterBar extends LitElement {
       chips.push({ label: p ? p.label : `${toDateInput(f.since) || '…'} – ${f.until ? toDateInput(f.until - DAY) : '…'}`, clear: { since: null, until: null } });
     }
     if (f.success !== null) chips.push({ label: f.success ? 'Succeeded' : 'Failed', clear: { success: null } });
-    for (const t of f.tags) chips.push({ label: `tag: ${t}`, clear: { tags: f.tags.filter((x) => x !== t) } });
+    for (const t of f.tags) chips.push({ label: `tag: ${showControls(t)}`, clear: { tags: f.tags.filter((x) => x !== t) } });
     if (f.andTag) chips.push({ label: `tag: ${f.andTag}`, clear: { andTag: null } });
-    if (f.model !== null) chips.push({ label: `model: ${f.model}`, clear: { model: null } });
+    if (f.model !== null) chips.push({ label: `model: ${showControls(f.model)}`, clear: { model: null } });
     if (f.session !== null) chips.push({ label: `session: ${f.session.slice(0, 8)}`, clear: { session: null } });
     if (f.search) chips.push({ label: `text: ${f.search}`, clear: { search: null } });
     if (f.codeRegex) chips.push({ label: `code: /${f.codeRegex}/`, clear: { codeRegex: null } });
@@ -137,7 +138,7 @@ export class LvFilterBar extends LitElement {
           >Model
           <select aria-label="Model" @change=${(e: Event) => this.change({ model: (e.target as HTMLSelectElement).value || null })}>
             <option value="" ?selected=${f.model === null}>All models</option>
-            ${this.models.map((m) => html`<option value=${m.model} ?selected=${f.model === m.model}>${m.model} (${m.total.toLocaleString()})</option>`)}
+            ${this.models.map((m) => html`<option value=${m.model} ?selected=${f.model === m.model}>${showControls(m.model)} (${m.total.toLocaleString()})</option>`)}
           </select></label
         >
         <label

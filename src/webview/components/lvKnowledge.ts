@@ -8,6 +8,7 @@ import { linkButtonStyles } from './linkButton.css';
 import { tableStyles } from './tables.css';
 import { panelStyles } from './panel.css';
 import './lvChart';
+import { showControls } from '../../shared/plainText';
 
 function rate(r: KnowledgeEntry['proficiency']) {
   if (r.rate === null || !r.interval) return html`<span class="muted">no examples</span>`;
@@ -177,13 +178,13 @@ export class LvKnowledge extends LitElement {
               </tr>
             </thead>
             <tbody>
-              ${e.failsWith.map((f) => html`<tr><td>${f.tag}</td><td class="num">${f.failures}</td><td class="num">${f.total}</td><td class="num">${formatPercent(f.failureRate)}</td></tr>`)}
+              ${e.failsWith.map((f) => html`<tr><td>${showControls(f.tag)}</td><td class="num">${f.failures}</td><td class="num">${f.total}</td><td class="num">${formatPercent(f.failureRate)}</td></tr>`)}
             </tbody>
           </table>`
         : html`<p class="muted">No failures shared with another tag.</p>`}
       <h3>Related technologies</h3>
       ${e.related.length
-        ? html`<p>${e.related.map((r, i) => html`${i ? ', ' : ''}${r.tag} <span class="muted">(lift ${r.lift.toFixed(1)}, ${r.together} together)</span>`)}</p>`
+        ? html`<p>${e.related.map((r, i) => html`${i ? ', ' : ''}${showControls(r.tag)} <span class="muted">(lift ${r.lift.toFixed(1)}, ${r.together} together)</span>`)}</p>`
         : html`<p class="muted">None occur with it more often than chance.</p>`}
       <h3>Typical metrics</h3>
       <p>
@@ -194,7 +195,7 @@ export class LvKnowledge extends LitElement {
       ${e.byModel.length
         ? html`<h3>By model</h3>
             <ul>
-              ${e.byModel.map((m) => html`<li>${m.model}: ${rate(m.rate)}</li>`)}
+              ${e.byModel.map((m) => html`<li>${showControls(m.model)}: ${rate(m.rate)}</li>`)}
             </ul>`
         : nothing}
       <p class="muted">${formatCount(e.examplesAnalysed)} examples analysed.</p>`;

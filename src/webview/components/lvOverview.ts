@@ -7,6 +7,7 @@ import { formatCount, formatPercent } from '../format';
 import { tableStyles } from './tables.css';
 import './lvCard';
 import './lvTrendChart';
+import { showControls } from '../../shared/plainText';
 
 
 function rateCell(successes: number, total: number) {
@@ -101,7 +102,7 @@ export class LvOverview extends LitElement {
               <tbody>
                 ${s.byTag.slice(0, 100).map(
                   (t) => html`<tr>
-                    <td><button class="cell" title="Filter by this tag" @click=${() => this.filterBy({ tags: [t.tag], tagMode: 'any' })}>${t.tag}</button></td>
+                    <td><button class="cell" title="Filter by this tag" @click=${() => this.filterBy({ tags: [t.tag], tagMode: 'any' })}>${showControls(t.tag)}</button></td>
                     <td class="num">${formatCount(t.total)}</td>
                     ${rateCell(t.successes, t.total)}
                   </tr>`,
@@ -120,7 +121,7 @@ export class LvOverview extends LitElement {
               <tbody>
                 ${s.byModel.map(
                   (m) => html`<tr>
-                    <td><button class="cell" title="Filter by this model" @click=${() => this.filterBy({ model: m.model })}>${m.model}</button></td>
+                    <td><button class="cell" title="Filter by this model" @click=${() => this.filterBy({ model: m.model })}>${showControls(m.model)}</button></td>
                     <td class="num">${formatCount(m.total)}</td>
                     ${rateCell(m.successes, m.total)}
                     <td class="num">${m.total ? formatCount(Math.round(m.tokens / m.total)) : '–'}</td>

@@ -43,3 +43,8 @@ export async function webviewClickTestId(testId: string, index = 0): Promise<voi
 export async function workbenchType(text: string, press = 'Enter'): Promise<void> {
   await call('workbenchType', { text, press });
 }
+
+/** The links and message texts of the notifications on screen. */
+export async function notificationLinks(): Promise<{ links: { text: string; href: string; dataHref: string; title: string }[]; messages: string[] }> {
+  return call('notificationLinks', {});
+}

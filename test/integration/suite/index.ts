@@ -15,6 +15,8 @@ export function run(): Promise<void> {
   require('./analytics.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./tasks.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  require('./hostile.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const passed = runner.stats?.passes ?? 0;
