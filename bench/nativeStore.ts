@@ -57,7 +57,7 @@ export class NativeStore implements RowSource {
   insert(batch: { example: NormalizedExample }[], now = Date.now()): void {
     const find = this.db.prepare(FIND_BY_ID_KEY_SQL).raw();
     const ins = this.db.prepare(INSERT_EXAMPLE_SQL);
-    const insCode = this.db.prepare('INSERT INTO code_refs (k, off, len) VALUES (?, ?, ?)');
+    const insCode = this.db.prepare('INSERT INTO code_refs (k, off, len, crc) VALUES (?, ?, ?, ?)');
     const insTag = this.db.prepare('INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
     const rollups = new RollupBatch();
     const searchable: SearchRow[] = [];
@@ -72,7 +72,7 @@ export class NativeStore implements RowSource {
         this.nextK++;
         const code = e.codeContext === null ? null : this.code.append(e.codeContext);
         if (code) insCode.run(k, ...code);
-        searchable.push({ k, description: e.taskDescription, feedback: e.humanFeedback, code });
+        searchable.push({ k, description: e.taskDescription, feedback: e.humanFeedback, code: code && [code[0], code[1]] });
         const tagIds = e.tags.map((tag) => this.id(this.tags, 'tags', tag));
         for (const tagId of tagIds) insTag.run(tagId, e.day, e.success ? 1 : 0, k);
         rollups.add(e, modelId, tagIds);
@@ -88,6 +88,10 @@ export class NativeStore implements RowSource {
 
   codeText(offset: number, length: number): string | null {
     return this.code.read(offset, length);
+  }
+
+  codeRecord(offset: number, length: number, crc: number | null): { text: string | null; problem: string | null } {
+    return this.code.readChecked(offset, length, crc);
   }
 
   close(): void {

@@ -208,6 +208,7 @@ async function runExamples(values: FilterValues & { db?: string; json?: boolean;
         process.stderr.write(`learning-viewer: no example with id ${values.id}\n`);
         return EXIT_REJECTED;
       }
+      if (e.codeProblem) process.stderr.write(`learning-viewer: example ${e.id}: ${e.codeProblem}\n`);
       process.stdout.write(`${JSON.stringify(toKimiRecord(e))}\n`);
       return EXIT_OK;
     }
@@ -215,6 +216,7 @@ async function runExamples(values: FilterValues & { db?: string; json?: boolean;
     if (values.json) process.stdout.write('[');
     for (const e of iterateExamples(store, { filters })) {
       if (n >= limit) break;
+      if (e.codeProblem) process.stderr.write(`learning-viewer: example ${e.id}: ${e.codeProblem}\n`);
       const text = JSON.stringify(toKimiRecord(e));
       process.stdout.write(values.json ? `${n > 0 ? ',' : ''}\n${text}` : `${text}\n`);
       n++;
@@ -232,7 +234,8 @@ async function runExport(values: FilterValues & { db?: string; format?: string; 
   const filters = cliFilters(values);
   const store = await openStore(values.db, true);
   try {
-    const { written } = await exportExamples(store, values.out, { format: values.format as ExportFormat, filters, csvBom: values.bom });
+    const { written, codeProblems } = await exportExamples(store, values.out, { format: values.format as ExportFormat, filters, csvBom: values.bom });
+    for (const p of codeProblems) process.stderr.write(`learning-viewer: ${p}; written without its code\n`);
     process.stderr.write(`wrote ${written} examples to ${values.out}\n`);
     return EXIT_OK;
   } finally {

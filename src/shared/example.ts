@@ -9,6 +9,8 @@ export const storedExampleSchema = z.object({
   sessionId: z.string().nullable(),
   taskDescription: z.string().nullable(),
   codeContext: z.string().nullable(),
+  /** Why the code cannot be shown, when its record in the code file is missing or damaged. */
+  codeProblem: z.string().optional(),
   success: z.boolean(),
   /** Numbers such as tests_passed and execution_time (seconds); other values kept as they came. */
   metrics: z.record(z.string(), z.unknown()),

@@ -88,7 +88,8 @@ export const workerMethods = {
       csvBom: z.boolean().default(false),
       operationId: z.string(),
     }),
-    result: z.object({ written: z.number().int(), cancelled: z.boolean() }),
+    /** `codeProblems`: examples written without their code because its record is missing or damaged. */
+    result: z.object({ written: z.number().int(), cancelled: z.boolean(), codeProblems: z.array(z.string()).default([]) }),
   },
   /** Sets or clears an example's human feedback, journalled before it is applied; `found` false when no such id. */
   setFeedback: { params: z.object({ id: z.string(), feedback: z.string().max(100_000).nullable() }), result: z.object({ found: z.boolean() }) },

@@ -23,7 +23,7 @@ describe('the code side file', () => {
   it('reads back what was appended, forwards, backwards and at random, across windows', () => {
     const file = new CodeFile(join(tmp.path, 'c.code'), true);
     const texts = Array.from({ length: 3000 }, (_, i) => `// ${i} ✓ ${'x'.repeat(i % 5000)}`);
-    const refs = texts.map((t) => file.append(t));
+    const refs = texts.map((t) => file.append(t).slice(0, 2) as [number, number]);
     assert.equal(file.read(...refs[5]!), texts[5], 'unflushed text is readable');
     file.flush();
     for (const i of [0, 1, 2, 2999, 1500, 7, 2998]) assert.equal(file.read(...refs[i]!), texts[i]);
@@ -90,7 +90,33 @@ describe('the code side file', () => {
     const b = LearningStore.open({ SQL, dataDir: dir() });
     try {
       assert.equal(exampleById(b, '1')!.codeContext, null);
+      assert.match(exampleById(b, '1')!.codeProblem!, /is shorter than this record.*the code is lost/);
       assert.equal(b.count(), 1);
+    } finally {
+      b.close();
+    }
+  });
+
+  it('a flipped byte or a cut file is reported as a damaged or lost record, never shown as code', async () => {
+    const SQL = await testSqlJs();
+    const a = LearningStore.open({ SQL, dataDir: dir() });
+    a.insert([example('1', 'const first = 1;'), example('2', 'const second = 2;'), example('3', 'const third = 3;')]);
+    await a.save();
+    a.close();
+    const path = join(dir(), CODE_FILE);
+    const bytes = readFileSync(path);
+    // One byte of the second record changes ("second" becomes "sedond"), and the third is cut short.
+    const at = bytes.indexOf('second');
+    bytes[at + 2] = 'd'.charCodeAt(0);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 4));
+    const b = LearningStore.open({ SQL, dataDir: dir() });
+    try {
+      assert.equal(exampleById(b, '1')!.codeContext, 'const first = 1;');
+      assert.equal(exampleById(b, '1')!.codeProblem, undefined);
+      const damaged = exampleById(b, '2')!;
+      assert.equal(damaged.codeContext, null);
+      assert.match(damaged.codeProblem!, /is damaged \(its checksum does not match\)/);
+      assert.match(exampleById(b, '3')!.codeProblem!, /shorter than this record/);
     } finally {
       b.close();
     }
@@ -138,7 +164,7 @@ describe('searching the code side file', () => {
     const filler = file.append('z'.repeat(8 * 1024 * 1024 - file.end - 3));
     const e = file.append('pagination at the edge');
     file.flush();
-    const has = (ref: [number, number], text: string) => file.codesContaining(text, [ref[0]], [ref[1]]).length === 1;
+    const has = (ref: readonly number[], text: string) => file.codesContaining(text, [ref[0]!], [ref[1]!]).length === 1;
     assert.equal(has(a, 'pagination'), true);
     assert.equal(has(a, 'PAGINATION'), true);
     assert.equal(has(b, 'pagination'), false);
@@ -163,7 +189,7 @@ describe('searching the code side file', () => {
   it('lists a code once however often it holds the text, and finds every code that holds it', () => {
     const file = new CodeFile(join(tmp.path, 'common.code'), true);
     const texts = ['aXa x', 'bbb', 'xx', '', 'x', 'y'.repeat(9 * 1024 * 1024) + 'x'];
-    const refs = texts.map((t) => file.append(t));
+    const refs = texts.map((t) => file.append(t).slice(0, 2) as [number, number]);
     file.flush();
     const found = file.codesContaining('X', refs.map((r) => r[0]), refs.map((r) => r[1]));
     assert.deepEqual(found, texts.flatMap((t, i) => (t.toLowerCase().includes('x') ? [i] : [])));

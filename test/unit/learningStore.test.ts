@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseKimiLine } from '../../src/core/ingest/parseKimiLine';
 import { BACKUP_FILE, LearningStore, SNAPSHOT_FILE } from '../../src/core/storage/learningStore';
 import { MIGRATIONS, SCHEMA_VERSION, migrate, userVersion } from '../../src/core/storage/schema';
-import { contentKey, stringKey } from '../../src/core/storage/keys';
+import { contentKey, registerKeyFunctions, stringKey } from '../../src/core/storage/keys';
 import { exampleById } from '../../src/core/queries/examples';
 import { distinctValues, sessions } from '../../src/core/queries/breakdowns';
 import { examplesPage } from '../../src/core/queries/examples';
@@ -100,6 +100,7 @@ describe('the learning store', () => {
     const SQL = await testSqlJs();
     for (let start = 0; start < SCHEMA_VERSION; start++) {
       const db = new SQL.Database();
+      registerKeyFunctions(db);
       for (let v = 0; v < start; v++) MIGRATIONS[v]!(db);
       db.exec(`PRAGMA user_version = ${start}`);
       const result = migrate(db);

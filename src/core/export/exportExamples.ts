@@ -23,7 +23,7 @@ export interface ExportOptions {
  * file beside it and renamed at the end, so a cancelled or failed export never
  * leaves a half file under the chosen name.
  */
-export async function exportExamples(store: LearningStore, target: string, options: ExportOptions): Promise<{ written: number; cancelled: boolean }> {
+export async function exportExamples(store: LearningStore, target: string, options: ExportOptions): Promise<{ written: number; cancelled: boolean; codeProblems: string[] }> {
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
   const out = createWriteStream(temp, { highWaterMark: 4 * 1024 * 1024 });
   // Rows are gathered into ~1 MB pieces: one write per row costs more than the rows themselves.
@@ -42,10 +42,13 @@ export async function exportExamples(store: LearningStore, target: string, optio
     if (buffered >= 1 << 20) await flush();
   };
   let written = 0;
+  /** Examples whose code record is missing or damaged: written without code, and named. */
+  const codeProblems: string[] = [];
   try {
     if (options.format === 'csv') await write(`${options.csvBom ? '\uFEFF' : ''}${csvHeader()}`);
     if (options.format === 'json') await write('[\n');
     for (const e of iterateExamples(store, { filters: options.filters })) {
+      if (e.codeProblem && codeProblems.length < 1000) codeProblems.push(`example ${e.id}: ${e.codeProblem}`);
       if (options.format === 'csv') await write(csvRow(e));
       else if (options.format === 'jsonl') await write(`${JSON.stringify(toKimiRecord(e))}\n`);
       else await write(`${written > 0 ? ',\n' : ''}${JSON.stringify(toKimiRecord(e))}`);
@@ -56,7 +59,7 @@ export async function exportExamples(store: LearningStore, target: string, optio
           out.end();
           await once(out, 'close');
           await fs.rm(temp, { force: true });
-          return { written, cancelled: true };
+          return { written, cancelled: true, codeProblems };
         }
       }
     }
@@ -66,7 +69,7 @@ export async function exportExamples(store: LearningStore, target: string, optio
     await once(out, 'finish');
     await fs.rename(temp, target);
     options.onProgress?.(written);
-    return { written, cancelled: false };
+    return { written, cancelled: false, codeProblems };
   } catch (e) {
     out.destroy();
     await fs.rm(temp, { force: true });

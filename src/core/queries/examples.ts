@@ -21,7 +21,7 @@ function selectSql(withCode: boolean): string {
   return `SELECT e.id, e.ts, ss.name, e.task_description, ${withCode ? 'c.off' : 'NULL'}, e.success, e.metrics, m.name, e.tokens,
     e.human_feedback, e.extra, s.path, e.source_line, e.flags,
     (SELECT group_concat(t.name, '${TAG_SEPARATOR}') FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE et.k = e.k),
-    e.k, ${withCode ? 'c.len' : 'NULL'}
+    e.k, ${withCode ? 'c.len' : 'NULL'}, ${withCode ? 'c.crc' : 'NULL'}
   FROM examples e
   LEFT JOIN models m ON m.model_id = e.model_id
   LEFT JOIN sessions ss ON ss.session_k = e.session_k
@@ -47,16 +47,19 @@ type Row = [
   string | null,
   number,
   number | null,
+  number | null,
 ];
 
 /** The code is read from the code file here, in JavaScript: cheaper per row than a SQL function call. */
 function toExample(r: Row, withCode: boolean, store: RowSource): StoredExample {
+  const code = withCode && r[4] !== null && r[16] !== null ? store.codeRecord(r[4], r[16], r[17]) : null;
   return {
     id: r[0],
     timestamp: new Date(r[1]).toISOString(),
     sessionId: r[2],
     taskDescription: r[3],
-    codeContext: withCode && r[4] !== null && r[16] !== null ? store.codeText(r[4], r[16]) : null,
+    codeContext: code?.text ?? null,
+    ...(code?.problem ? { codeProblem: code.problem } : {}),
     success: r[5] === 1,
     metrics: r[6] ? (JSON.parse(r[6]) as Record<string, unknown>) : {},
     model: r[7],

@@ -7,4 +7,6 @@ export interface RowSource {
   rows<T extends unknown[]>(sql: string, params?: (string | number | null)[]): T[];
   /** An example's code from the code file, by the offset and length its row holds (null when the file does not hold it). */
   codeText(offset: number, length: number): string | null;
+  /** The same, checked against the record's CRC-32 (null: written before checksums, unchecked), with what is wrong when it cannot be shown. */
+  codeRecord(offset: number, length: number, crc: number | null): { text: string | null; problem: string | null };
 }

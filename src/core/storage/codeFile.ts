@@ -4,11 +4,18 @@
 // older snapshot (the backup) still finds its code; bytes no snapshot refers
 // to (written before a crash) are harmless.
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 
 /** Sequential reads come in windows of this size. */
 const WINDOW = 4 * 1024 * 1024;
 /** How far past (or before) the window a read still counts as a scan. */
 const NEAR = 64 * 1024;
+
+/** A code record as read: its text, or why there is none. */
+export interface CodeRecord {
+  text: string | null;
+  problem: string | null;
+}
 
 export class CodeFile {
   private fd: number | null;
@@ -38,13 +45,42 @@ export class CodeFile {
     return this.written + this.pendingBytes;
   }
 
-  /** Queues `text` and returns where it will be: nothing reaches the disk before `flush`. */
-  append(text: string): [offset: number, length: number] {
+  /** Queues `text` and returns where it will be and its bytes' CRC-32: nothing reaches the disk before `flush`. */
+  append(text: string): [offset: number, length: number, crc: number] {
     const bytes = Buffer.from(text, 'utf8');
     const offset = this.end;
     this.pending.push(bytes);
     this.pendingBytes += bytes.length;
-    return [offset, bytes.length];
+    return [offset, bytes.length, crc32(bytes)];
+  }
+
+  /**
+   * The code at (offset, length), checked against the CRC-32 its row holds
+   * (null for records from before checksums: unchecked). A record the file
+   * does not hold whole, or whose bytes changed, is reported, never shown.
+   */
+  readChecked(offset: number, length: number, crc: number | null): CodeRecord {
+    if (offset + length > this.end) {
+      return { text: null, problem: `the code file ${this.path} is shorter than this record (it ends at byte ${this.end.toLocaleString('en-US')}, the record at ${(offset + length).toLocaleString('en-US')}): the code is lost` };
+    }
+    if (crc !== null && length > 0) {
+      const bytes = this.bytes(offset, length);
+      if (!bytes || crc32(bytes) !== crc) return { text: null, problem: `the code record at byte ${offset.toLocaleString('en-US')} of ${this.path} is damaged (its checksum does not match)` };
+      return { text: bytes.toString('utf8'), problem: null };
+    }
+    return { text: this.read(offset, length), problem: null };
+  }
+
+  private bytes(offset: number, length: number): Buffer | null {
+    const end = offset + length;
+    if (end > this.written) {
+      if (offset < this.written) return null;
+      return Buffer.concat(this.pending, this.pendingBytes).subarray(offset - this.written, end - this.written);
+    }
+    if (offset < this.windowStart || end > this.windowStart + this.window.length) this.fill(offset, end);
+    this.lastEnd = end;
+    if (offset < this.windowStart || end > this.windowStart + this.window.length) return null;
+    return this.window.subarray(offset - this.windowStart, end - this.windowStart);
   }
 
   /** Forgets what was queued since the last flush (the insert that queued it rolled back). */

@@ -163,11 +163,10 @@ export class LearningStore {
     this.db.exec('BEGIN');
     try {
       const read = this.db.prepare('SELECT k, code FROM example_code ORDER BY k');
-      const write = this.db.prepare('INSERT OR REPLACE INTO code_refs (k, off, len) VALUES (?, ?, ?)');
+      const write = this.db.prepare('INSERT OR REPLACE INTO code_refs (k, off, len, crc) VALUES (?, ?, ?, ?)');
       while (read.step()) {
         const [k, code] = read.get() as [number, string];
-        const [off, len] = this.code.append(code);
-        write.run([k, off, len]);
+        write.run([k, ...this.code.append(code)]);
       }
       read.free();
       write.free();
@@ -387,6 +386,10 @@ export class LearningStore {
     return this.code.read(offset, length);
   }
 
+  codeRecord(offset: number, length: number, crc: number | null): { text: string | null; problem: string | null } {
+    return this.code.readChecked(offset, length, crc);
+  }
+
   get readOnly(): boolean {
     return this.state === 'read-only';
   }
@@ -474,7 +477,7 @@ export class LearningStore {
     const find = this.stmt('find', FIND_BY_ID_KEY_SQL);
     // The integer key is ours to give: no lookup of last_insert_rowid per row.
     const ins = this.stmt('insExample', INSERT_EXAMPLE_SQL);
-    const insCode = this.stmt('insCode', 'INSERT INTO code_refs (k, off, len) VALUES (?, ?, ?)');
+    const insCode = this.stmt('insCode', 'INSERT INTO code_refs (k, off, len, crc) VALUES (?, ?, ?, ?)');
     const insTag = this.stmt('insExTag', 'INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
     const firstK = this.nextK;
     const rollups = new RollupBatch();
@@ -512,7 +515,7 @@ export class LearningStore {
         this.nextK++;
         const code = e.codeContext === null ? null : this.code.append(e.codeContext);
         if (code) insCode.run([k, ...code]);
-        searchable.push({ k, description: e.taskDescription, feedback: e.humanFeedback, code });
+        searchable.push({ k, description: e.taskDescription, feedback: e.humanFeedback, code: code && [code[0], code[1]] });
         const tagIds = e.tags.map((tag) => this.nameKey('tags', tag));
         for (const tagId of tagIds) insTag.run([tagId, e.day, e.success ? 1 : 0, k]);
         rollups.add(e, modelId, tagIds);
@@ -554,7 +557,7 @@ export class LearningStore {
     const [ts, success, modelId, sessionK, taskDescription, tokens, metrics, extra] = row;
     const name = (table: string, key: string, id: number | null) =>
       id === null ? null : (this.rows<[string]>(`SELECT name FROM ${table} WHERE ${key} = ?`, [id])[0]?.[0] ?? null);
-    const ref = this.rows<[number, number]>('SELECT off, len FROM code_refs WHERE k = ?', [k])[0];
+    const ref = this.rows<[number, number, number | null]>('SELECT off, len, crc FROM code_refs WHERE k = ?', [k])[0];
     const stored = contentHash({
       ts,
       success: success === 1,
@@ -562,7 +565,7 @@ export class LearningStore {
       sessionId: name('sessions', 'session_k', sessionK),
       taskDescription,
       tokens,
-      codeContext: ref ? this.code.read(ref[0], ref[1]) : null,
+      codeContext: ref ? this.code.readChecked(ref[0], ref[1], ref[2]).text : null,
       tags: this.rows<[string]>('SELECT t.name FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE et.k = ?', [k]).map(([n]) => n),
       metrics: metrics ? (JSON.parse(metrics) as Record<string, unknown>) : {},
       extra: extra ? (JSON.parse(extra) as Record<string, unknown>) : {},

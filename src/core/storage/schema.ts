@@ -164,6 +164,11 @@ export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE INDEX examples_session ON examples (session_k, ts);
     `);
   },
+  // 6 → 7: each code record carries the CRC-32 of its bytes, checked on every read, so a flipped
+  // byte or a cut file is reported instead of shown. Records written before have none (null): unchecked.
+  (db) => {
+    db.exec('ALTER TABLE code_refs ADD COLUMN crc INTEGER');
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { inertText } from '../../shared/plainText';
-import { showInfo } from '../notify';
+import { showInfo, showWarning } from '../notify';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { z } from 'zod';
@@ -88,6 +88,10 @@ export async function exportData(container: Container, ...args: unknown[]): Prom
     return undefined;
   }
   container.log.info(`exported ${result.written} examples (${scope}) to ${target.fsPath}`);
+  if (result.codeProblems.length > 0) {
+    for (const p of result.codeProblems) container.log.warn(`export: ${p}`);
+    void showWarning(`Learning Viewer: ${result.codeProblems.length.toLocaleString()} exported examples have no code: their code records are missing or damaged (see the log).`);
+  }
   void showInfo(`Learning Viewer: exported ${result.written.toLocaleString()} examples to ${basename(target.fsPath)}.`, 'Open').then((choice) => {
     if (choice === 'Open') void vscode.window.showTextDocument(target);
   });

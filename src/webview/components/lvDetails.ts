@@ -23,6 +23,9 @@ export class LvDetails extends LitElement {
         max-height: 100vh;
         overflow: auto;
       }
+      .problem {
+        color: var(--vscode-errorForeground, #f48771);
+      }
       header {
         display: flex;
         gap: 8px;
@@ -148,7 +151,9 @@ export class LvDetails extends LitElement {
       ${e.codeContext
         ? html`<pre data-testid="code">${e.codeContext}</pre>
             <button @click=${() => this.emit('lv-open-code', e.id)}>Open in Editor</button>`
-        : html`<p class="muted">No code context.</p>`}
+        : e.codeProblem
+          ? html`<p class="problem" role="alert" data-testid="code-problem">The code cannot be shown: ${e.codeProblem}.</p>`
+          : html`<p class="muted">No code context.</p>`}
       <h3><label for="feedback">Human feedback</label></h3>
       <textarea id="feedback" data-testid="feedback" .value=${e.humanFeedback ?? ''} @keydown=${(ev: KeyboardEvent) => {
           // Typing here is text, not shortcuts; Esc leaves the box (a second Esc closes the details).
