@@ -106,6 +106,14 @@ async function openStore(db: string | undefined, readOnly: boolean): Promise<Lea
     store.close();
     throw new Error(`cannot write to ${db}: ${store.reason}`);
   }
+  // Damage is said, never read as truth: what was recovered, or that nothing could be read.
+  if (readOnly && store.loaded.nothingReadable) {
+    const reason = store.loaded.note ?? 'the learning data could not be read';
+    store.close();
+    throw new Error(`cannot read ${db}: ${reason}`);
+  }
+  if (store.loaded.note) process.stderr.write(`learning-viewer: ${store.loaded.note}\n`);
+  else if (store.reason && store.state === 'ok') process.stderr.write(`learning-viewer: ${store.reason}\n`);
   return store;
 }
 

@@ -59,7 +59,7 @@ describe('the learning store', () => {
     assert.equal(s.count(), 0);
     assert.ok(s.recoveredFrom && existsSync(s.recoveredFrom), 'the unreadable file is kept');
     assert.match(readFileSync(s.recoveredFrom!, 'utf8'), /only copy/);
-    assert.match(s.reason!, /could not be read.*moved to.*Import your KIMI logs again/);
+    assert.match(s.reason!, /is damaged.*moved to.*import your KIMI logs again/);
     s.close();
   });
 

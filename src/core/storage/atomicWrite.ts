@@ -47,7 +47,8 @@ export async function writeFileAtomic(target: string, data: Uint8Array, backup?:
   }
   await handle.close();
   try {
-    if (backup) {
+    // With no old file to keep (it was moved aside as damaged), the backup there stays as it is.
+    if (backup && (await fs.stat(target).then(() => true, () => false))) {
       // A hard link keeps the old snapshot whole under the backup name without copying it.
       await fs.rm(backup, { force: true });
       await fs.link(target, backup).catch(async (e: NodeJS.ErrnoException) => {

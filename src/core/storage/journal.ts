@@ -1,4 +1,5 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { z } from 'zod';
 import { knowledgeEntrySchema, taskSchema } from '../../shared/tasks';
 
@@ -20,13 +21,34 @@ export const journalEntrySchema = z.discriminatedUnion('op', [
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
 export type JournalOp = JournalEntry extends infer E ? (E extends JournalEntry ? Omit<E, 'seq' | 'at'> : never) : never;
 
+/** A journal line that could not be believed: kept, set aside, never replayed. */
+export interface DamagedEntry {
+  /** 1-based line in the journal. */
+  line: number;
+  text: string;
+  reason: string;
+}
+
+/** One entry as a line: `c:` and the CRC-32 of its JSON (8 hex digits), a space, the JSON. */
+function lineOf(entry: JournalEntry): string {
+  const json = JSON.stringify(entry);
+  return `c:${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
+}
+
+const CHECKED_LINE = /^c:([0-9a-f]{8}) (.*)$/s;
+
 export class Journal {
   constructor(readonly path: string) {}
+
+  /** Where damaged entries are set aside. */
+  get damagedPath(): string {
+    return `${this.path}.damaged`;
+  }
 
   /** Appends entries and fsyncs once for the batch. */
   append(entries: JournalEntry[]): void {
     if (entries.length === 0) return;
-    appendFileSync(this.path, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    appendFileSync(this.path, entries.map(lineOf).join(''));
     const fd = openSync(this.path, 'r+');
     try {
       fsyncSync(fd);
@@ -35,28 +57,53 @@ export class Journal {
     }
   }
 
-  /** Entries after `afterSeq`, in order. A torn or garbled line (a crash mid-append) ends the readable part. */
-  read(afterSeq: number): { entries: JournalEntry[]; ignored: number } {
-    if (!existsSync(this.path)) return { entries: [], ignored: 0 };
-    const lines = readFileSync(this.path, 'utf8').split('\n');
+  /**
+   * Entries after `afterSeq`, in order, and the lines that cannot be believed:
+   * a checksum that does not match its JSON (bytes changed), JSON that does
+   * not parse or does not fit, or a last line cut short by a crash (never
+   * acknowledged: an entry is acknowledged only once its newline is fsynced).
+   * Lines from before checksums (plain JSON) are read as they are.
+   */
+  read(afterSeq: number): { entries: JournalEntry[]; ignored: number; damaged: DamagedEntry[] } {
+    if (!existsSync(this.path)) return { entries: [], ignored: 0, damaged: [] };
+    const text = readFileSync(this.path, 'utf8');
+    const lines = text.split('\n');
+    const torn = !text.endsWith('\n') && lines.length > 0 ? lines.length - 1 : -1;
     const entries: JournalEntry[] = [];
-    let ignored = 0;
-    for (const line of lines) {
-      if (line.trim() === '') continue;
-      let parsed: JournalEntry | undefined;
+    const damaged: DamagedEntry[] = [];
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      const bad = (reason: string) => damaged.push({ line: i + 1, text: line, reason: i === torn ? 'cut short by a crash before it was acknowledged' : reason });
+      let json = line;
+      const checked = CHECKED_LINE.exec(line);
+      if (checked) {
+        json = checked[2]!;
+        if (crc32(json) !== parseInt(checked[1]!, 16)) return bad('its checksum does not match (bytes in it changed)');
+      }
+      let value: unknown;
       try {
-        const result = journalEntrySchema.safeParse(JSON.parse(line));
-        parsed = result.success ? result.data : undefined;
+        value = JSON.parse(json);
       } catch {
-        parsed = undefined;
+        return bad('it is not valid JSON');
       }
-      if (!parsed) {
-        ignored++;
-        continue;
-      }
-      if (parsed.seq > afterSeq) entries.push(parsed);
+      const result = journalEntrySchema.safeParse(value);
+      if (!result.success) return bad(`it is not a journal entry (${result.error.issues[0]?.message ?? 'invalid'})`);
+      if (result.data.seq > afterSeq) entries.push(result.data);
+    });
+    return { entries, ignored: damaged.length, damaged };
+  }
+
+  /** Keeps damaged lines in the side file (appended, fsynced), so compaction can leave them out of the journal. */
+  setAside(damaged: readonly DamagedEntry[], now = new Date()): void {
+    if (damaged.length === 0) return;
+    const header = `# ${damaged.length} damaged ${damaged.length === 1 ? 'entry' : 'entries'} set aside ${now.toISOString()} from ${this.path}\n`;
+    appendFileSync(this.damagedPath, header + damaged.map((d) => `# line ${d.line}: ${d.reason}\n${d.text}\n`).join(''));
+    const fd = openSync(this.damagedPath, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
-    return { entries, ignored };
   }
 
   /**
@@ -66,11 +113,13 @@ export class Journal {
    */
   compact(savedSeq: number): void {
     if (!existsSync(this.path)) return;
-    const { entries } = this.read(savedSeq);
+    const { entries, damaged } = this.read(savedSeq);
+    // What cannot be believed is never deleted: it goes to the side file before the journal is rewritten without it.
+    this.setAside(damaged);
     const temp = `${this.path}.${process.pid}.tmp`;
     const fd = openSync(temp, 'w');
     try {
-      writeSync(fd, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      writeSync(fd, entries.map(lineOf).join(''));
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import type { DatabaseState } from '../../shared/example';
@@ -6,7 +6,8 @@ import { knowledgeEntrySchema, taskEventSchema, taskSchema, type KnowledgeEntry,
 import { contentHash, type NormalizedExample } from '../ingest/parseKimiLine';
 import { writeFileAtomic } from './atomicWrite';
 import { migrate, SCHEMA_VERSION } from './schema';
-import { acquireLock, releaseLock, stillHeld } from './storeLock';
+import { acquireLock, processAlive, releaseLock, stillHeld } from './storeLock';
+import { fingerprint, loadSnapshot, readSums, removeStaleTempFiles, SUMS_FILE, type Fingerprint, type LoadedSnapshot } from './snapshotCheck';
 import { Journal, type JournalEntry, type JournalOp } from './journal';
 import { RollupBatch } from './rollups';
 import { CodeFile } from './codeFile';
@@ -51,8 +52,12 @@ export class LearningStore {
   state: DatabaseState = 'ok';
   /** Why the store is not ok, for the user. */
   reason: string | null = null;
-  /** Set when a snapshot could not be loaded and was moved aside. */
+  /** Set when a snapshot could not be loaded and was moved aside: where it went. */
   recoveredFrom: string | null = null;
+  /** How the snapshot was loaded: from the backup, or nothing readable, and how long its integrity check took. */
+  loaded!: LoadedSnapshot;
+  /** The fingerprint of the snapshot file on disk, listed beside the next one as the backup's. */
+  private lastSaved: Fingerprint | null = null;
   private dirty = false;
   /** The next integer key for an example. */
   private nextK = 1;
@@ -88,7 +93,6 @@ export class LearningStore {
   static open(options: OpenOptions): LearningStore {
     const { SQL, dataDir } = options;
     mkdirSync(dataDir, { recursive: true });
-    const snapshot = join(dataDir, SNAPSHOT_FILE);
     let readOnlyReason: string | null = null;
     let lockHeld = false;
     let lockToken: string | null = null;
@@ -100,36 +104,17 @@ export class LearningStore {
       lockToken = lock.token ?? null;
       if (!lock.acquired) readOnlyReason = `another window (${lock.holder}) is writing to this workspace's learning data; this one is read-only`;
     }
-    let db: Database;
-    let recoveredFrom: string | null = null;
-    let loadError: string | null = null;
-    if (existsSync(snapshot)) {
-      try {
-        db = new SQL.Database(readFileSync(snapshot));
-        // Touch the schema so a damaged file fails here, not on the first query.
-        db.exec('SELECT count(*) FROM sqlite_master');
-      } catch (e) {
-        loadError = (e as Error).message;
-        db = new SQL.Database();
-        if (lockHeld) {
-          // Never delete what may be the user's data: move it aside.
-          recoveredFrom = `${snapshot}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-          renameSync(snapshot, recoveredFrom);
-        }
-      }
-    } else {
-      db = new SQL.Database();
-    }
+    if (lockHeld) removeStaleTempFiles(dataDir, (pid) => processAlive(pid));
+    const loaded = loadSnapshot(SQL, dataDir, SNAPSHOT_FILE, BACKUP_FILE, lockHeld);
+    const db = loaded.db;
     const store = new LearningStore(db, dataDir);
     store.lockHeld = lockHeld;
     store.lockToken = lockToken;
-    store.recoveredFrom = recoveredFrom;
-    if (loadError) {
-      store.reason = `The saved learning data could not be read (${loadError}). ${
-        recoveredFrom ? `It was moved to ${recoveredFrom}; a fresh database was started. Import your KIMI logs again to rebuild it.` : ''
-      }`.trim();
-    }
-    const migration = readOnlyReason && existsSync(snapshot) && !loadError ? { newer: (userVersionOf(db) ?? 0) > SCHEMA_VERSION } : migrate(db);
+    store.recoveredFrom = loaded.movedTo;
+    store.loaded = loaded;
+    store.lastSaved = loaded.fromBackup ? null : loaded.onDisk;
+    if (loaded.note) store.reason = loaded.note;
+    const migration = readOnlyReason && loaded.fromDisk ? { newer: (userVersionOf(db) ?? 0) > SCHEMA_VERSION } : migrate(db);
     if (migration.newer) {
       readOnlyReason = `this learning data was written by a newer version of Learning Viewer (schema ${userVersionOf(db)}, this one knows ${SCHEMA_VERSION}); it is open read-only. Update the extension to write to it.`;
     } else if (readOnlyReason) {
@@ -138,7 +123,7 @@ export class LearningStore {
     }
     if (readOnlyReason) {
       store.state = 'read-only';
-      store.reason = readOnlyReason;
+      store.reason = loaded.note ? `${readOnlyReason}. ${loaded.note}` : readOnlyReason;
     }
     store.code = new CodeFile(join(dataDir, CODE_FILE), !readOnlyReason, () => store.assertLockStillHeld());
     store.search = new TextSearch(store, store.code);
@@ -148,6 +133,8 @@ export class LearningStore {
     store.loadCaches();
     store.registerFunctions();
     store.replayJournal();
+    // Loaded from the backup: the next save writes a good snapshot again.
+    if (loaded.fromBackup && !store.readOnly) store.dirty = true;
     return store;
   }
 
@@ -184,8 +171,16 @@ export class LearningStore {
 
   private replayJournal(): void {
     this.journalSeq = Number(this.rows<[string]>("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.[0] ?? 0);
-    const { entries, ignored } = this.journal.read(this.journalSeq);
+    const { entries, ignored, damaged } = this.journal.read(this.journalSeq);
     this.replayed = { applied: entries.length, ignored };
+    const unacknowledged = damaged.filter((d) => d.reason.startsWith('cut short'));
+    const real = damaged.length - unacknowledged.length;
+    if (real > 0) {
+      const note =
+        `${real} ${real === 1 ? 'entry' : 'entries'} of the journal (${this.journal.path}) ${real === 1 ? 'is' : 'are'} damaged (${damaged.find((d) => !d.reason.startsWith('cut short'))!.reason}) and ${real === 1 ? 'was' : 'were'} not replayed: ` +
+        `feedback edits, task results or learner examples in ${real === 1 ? 'it' : 'them'} are missing. ${this.readOnly ? 'They stay in the journal.' : `They are kept in ${this.journal.damagedPath}.`} The rest were replayed.`;
+      this.reason = this.reason ? `${this.reason} ${note}` : note;
+    }
     if (entries.length === 0) return;
     // Replayed into memory even when read-only, so the view is complete; only the writer saves it.
     this.applyJournal(entries);
@@ -603,10 +598,16 @@ export class LearningStore {
   }
 
   /** Writes the snapshot if anything changed. Never inside a transaction (sql.js ≥ 1.16 throws there). */
-  async save(): Promise<{ saved: boolean; bytes: number; exportMs: number; writeMs: number }> {
-    if (!this.dirty || this.readOnly) return { saved: false, bytes: 0, exportMs: 0, writeMs: 0 };
+  async save(): Promise<{ saved: boolean; bytes: number; checkMs: number; exportMs: number; writeMs: number }> {
+    if (!this.dirty || this.readOnly) return { saved: false, bytes: 0, checkMs: 0, exportMs: 0, writeMs: 0 };
     this.assertLockStillHeld();
     const t0 = performance.now();
+    // Never replace the last good snapshot with a damaged one.
+    const check = this.db.exec('PRAGMA quick_check')[0]?.values.map((r) => String(r[0])) ?? [];
+    if (check.length !== 1 || check[0] !== 'ok') {
+      throw new Error(`the learning data in memory failed SQLite's integrity check (${check.slice(0, 3).join('; ')}); the last snapshot was kept as it is`);
+    }
+    const checkMs = performance.now() - t0;
     // The code this snapshot refers to is on disk before the snapshot is.
     this.code.sync();
     for (const s of Object.values(this.statements)) s.free();
@@ -616,15 +617,20 @@ export class LearningStore {
     const savedSeq = this.journalSeq;
     const t1 = performance.now();
     this.dirty = false;
+    const print = fingerprint(data);
     try {
+      // The list names the new snapshot before it takes its name, and the one on disk as the one before (the backup).
+      const sums = { current: print, previous: this.lastSaved ?? readSums(this.dataDir)?.current ?? null };
+      await writeFileAtomic(join(this.dataDir, SUMS_FILE), Buffer.from(JSON.stringify(sums)));
       await this.snapshotWriter(join(this.dataDir, SNAPSHOT_FILE), data, join(this.dataDir, BACKUP_FILE));
     } catch (e) {
       this.dirty = true;
       throw e;
     }
+    this.lastSaved = print;
     // The snapshot holds every journalled write up to savedSeq: those entries are no longer needed.
     this.journal.compact(savedSeq);
-    return { saved: true, bytes: data.byteLength, exportMs: t1 - t0, writeMs: performance.now() - t1 };
+    return { saved: true, bytes: data.byteLength, checkMs, exportMs: t1 - t0 - checkMs, writeMs: performance.now() - t1 };
   }
 
   close(): void {

@@ -40,13 +40,18 @@ export function processStart(pid: number): string | null {
   }
 }
 
-function alive(holder: Holder): boolean {
-  if (typeof holder.pid !== 'number') return false;
+/** Whether a process with this pid runs (it may be one that reused the pid). */
+export function processAlive(pid: number): boolean {
   try {
-    process.kill(holder.pid, 0);
+    process.kill(pid, 0);
+    return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+function alive(holder: Holder): boolean {
+  if (typeof holder.pid !== 'number' || !processAlive(holder.pid)) return false;
   // The pid is in use: by the holder only if it started when the holder did.
   if (holder.start) {
     const now = processStart(holder.pid);

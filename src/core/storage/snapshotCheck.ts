@@ -1,0 +1,190 @@
+// Damage is detected and said, never read as truth. Two checks on every
+// snapshot before it is believed: its CRC-32 and length against the list of
+// snapshots this store saved (learning.sqlite.sum, written before each new
+// snapshot takes its name), which catches a cut file and any flipped byte;
+// and SQLite's own `PRAGMA quick_check`, which catches structural damage in
+// files saved before the list existed.
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { Database, SqlJsStatic } from 'sql.js';
+
+export const SUMS_FILE = 'learning.sqlite.sum';
+
+export interface Fingerprint {
+  bytes: number;
+  crc: number;
+}
+
+/** The last two snapshots saved: the current one and the one before it (which the backup holds). */
+export interface SnapshotSums {
+  current: Fingerprint;
+  previous: Fingerprint | null;
+}
+
+export function fingerprint(data: Uint8Array): Fingerprint {
+  return { bytes: data.byteLength, crc: crc32(data) };
+}
+
+export function readSums(dataDir: string): SnapshotSums | null {
+  try {
+    const parsed = JSON.parse(readFileSync(join(dataDir, SUMS_FILE), 'utf8')) as SnapshotSums;
+    if (typeof parsed?.current?.crc !== 'number' || typeof parsed.current.bytes !== 'number') return null;
+    return { current: parsed.current, previous: parsed.previous && typeof parsed.previous.crc === 'number' ? parsed.previous : null };
+  } catch {
+    return null;
+  }
+}
+
+function same(a: Fingerprint, b: Fingerprint | null): boolean {
+  return b !== null && a.bytes === b.bytes && a.crc === b.crc;
+}
+
+/** The result of believing, or not, one snapshot file. */
+export type CheckedSnapshot =
+  | { ok: true; db: Database; verified: boolean; quickCheckMs: number }
+  | { ok: false; problem: string };
+
+/**
+ * Opens the snapshot bytes at `path` as a database, or says what is wrong.
+ * `mustBeListed`: a file whose fingerprint the list lacks is damaged (the
+ * snapshot itself); otherwise it is merely unverified (a backup may predate
+ * the list's two entries) and rests on quick_check.
+ */
+export function checkSnapshot(SQL: SqlJsStatic, path: string, sums: SnapshotSums | null, mustBeListed: boolean): CheckedSnapshot {
+  let data: Uint8Array;
+  try {
+    data = readFileSync(path);
+  } catch (e) {
+    return { ok: false, problem: `it could not be read (${(e as Error).message})` };
+  }
+  const print = fingerprint(data);
+  const listed = sums !== null && (same(print, sums.current) || same(print, sums.previous));
+  if (sums !== null && !listed && mustBeListed) {
+    const expected = sums.current;
+    return {
+      ok: false,
+      problem:
+        print.bytes !== expected.bytes && print.bytes !== sums.previous?.bytes
+          ? `it is ${print.bytes.toLocaleString('en-US')} bytes, not the ${expected.bytes.toLocaleString('en-US')} that were saved (cut short or overwritten)`
+          : 'its checksum does not match what was saved (bytes in it changed)',
+    };
+  }
+  let db: Database;
+  try {
+    db = new SQL.Database(data);
+  } catch (e) {
+    return { ok: false, problem: `it is not a database SQLite can open (${(e as Error).message})` };
+  }
+  const started = performance.now();
+  try {
+    const rows = db.exec('PRAGMA quick_check')[0]?.values.map((r) => String(r[0])) ?? [];
+    if (rows.length !== 1 || rows[0] !== 'ok') {
+      db.close();
+      return { ok: false, problem: `SQLite's integrity check failed (${rows.slice(0, 3).join('; ')}${rows.length > 3 ? '; …' : ''})` };
+    }
+  } catch (e) {
+    db.close();
+    return { ok: false, problem: `SQLite's integrity check failed (${(e as Error).message})` };
+  }
+  return { ok: true, db, verified: listed, quickCheckMs: performance.now() - started };
+}
+
+/**
+ * Removes what a writer killed mid-save leaves behind: its temp snapshots and
+ * journal rewrites, by our own name patterns only. Called by the lock holder,
+ * so no other writer of this store is mid-save.
+ */
+export function removeStaleTempFiles(dataDir: string, isAlive: (pid: number) => boolean): string[] {
+  if (!existsSync(dataDir)) return [];
+  const removed: string[] = [];
+  for (const name of readdirSync(dataDir)) {
+    const temp =
+      /^\.learning\.sqlite\.(\d+)\.\d+\.tmp$/.exec(name) ??
+      /^\.learning\.sqlite\.sum\.(\d+)\.\d+\.tmp$/.exec(name) ??
+      /^learning\.journal\.(\d+)\.tmp$/.exec(name) ??
+      /^learning\.lock(?:\.break)?\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+    if (!temp) continue;
+    const pid = Number(temp[1]);
+    // Ours from this very process are in use; a lock racer's are only stale once it has died.
+    if (pid === process.pid || (name.startsWith('learning.lock') && isAlive(pid))) continue;
+    rmSync(join(dataDir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+export interface LoadedSnapshot {
+  db: Database;
+  /** What the user must be told, when anything was wrong. */
+  note: string | null;
+  /** Where a damaged snapshot was moved (only the lock holder moves it). */
+  movedTo: string | null;
+  /** The data came from the backup: the next save must write a new snapshot. */
+  fromBackup: boolean;
+  /** A file was there and nothing readable came of it: what is shown is not the user's data. */
+  nothingReadable: boolean;
+  /** A database was read from disk (the snapshot or its backup). */
+  fromDisk: boolean;
+  /** The fingerprint of the snapshot file on disk that was loaded, for the next save's list. */
+  onDisk: Fingerprint | null;
+  quickCheckMs: number;
+}
+
+function when(path: string): string {
+  try {
+    return new Date(statSync(path).mtimeMs).toISOString().replace('T', ' ').slice(0, 16);
+  } catch {
+    return 'an unknown time';
+  }
+}
+
+/**
+ * Loads the snapshot, checked; when it is damaged or missing, the backup,
+ * checked; and says what happened. The lock holder moves a damaged snapshot
+ * aside (never deletes it); a reader leaves every file as it is.
+ */
+export function loadSnapshot(SQL: SqlJsStatic, dataDir: string, snapshotName: string, backupName: string, isWriter: boolean): LoadedSnapshot {
+  const snapshot = join(dataDir, snapshotName);
+  const backup = join(dataDir, backupName);
+  const sums = readSums(dataDir);
+  const base = { note: null, movedTo: null, fromBackup: false, nothingReadable: false, fromDisk: true, onDisk: null, quickCheckMs: 0 };
+  let problem: string;
+  if (existsSync(snapshot)) {
+    const main = checkSnapshot(SQL, snapshot, sums, true);
+    if (main.ok) return { ...base, db: main.db, onDisk: fingerprint(readFileSync(snapshot)), quickCheckMs: main.quickCheckMs };
+    problem = `The saved learning data (${snapshot}) is damaged: ${main.problem}.`;
+  } else if (existsSync(backup)) {
+    problem = `The saved learning data (${snapshot}) is missing.`;
+  } else {
+    return { ...base, db: new SQL.Database(), fromDisk: false };
+  }
+  let movedTo: string | null = null;
+  if (isWriter && existsSync(snapshot)) {
+    movedTo = `${snapshot}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(snapshot, movedTo);
+  }
+  const moved = movedTo ? ` It was moved to ${movedTo}.` : isWriter ? '' : ' It was left as it is (this window only reads).';
+  const fallback = existsSync(backup) ? checkSnapshot(SQL, backup, sums, false) : null;
+  if (fallback?.ok) {
+    return {
+      ...base,
+      db: fallback.db,
+      movedTo,
+      fromBackup: true,
+      quickCheckMs: fallback.quickCheckMs,
+      note:
+        `${problem}${moved} The backup (${backup}, saved ${when(backup)}) is good${fallback.verified ? '' : ' by SQLite’s integrity check'} and was loaded instead: ` +
+        'what was stored after it is not in it. Followed logs are read again from where the backup left them; other logs imported since then must be imported again.',
+    };
+  }
+  const noBackup = fallback ? ` The backup (${backup}) is damaged too: ${fallback.problem}.` : ' There is no backup.';
+  return {
+    ...base,
+    db: new SQL.Database(),
+    movedTo,
+    nothingReadable: true,
+    fromDisk: false,
+    note: `${problem}${moved}${noBackup} ${isWriter ? 'A fresh database was started: import your KIMI logs again to rebuild it.' : 'Nothing stored can be shown.'}`,
+  };
+}
