@@ -1,6 +1,10 @@
 // What the Analytics tab shows, as the data worker computes it. Shared by the
 // worker protocol and the panel protocol; both sides validate with it.
 import { z } from 'zod';
+
+/** The longest series a message carries (the figures are computed over everything; only what is drawn is trimmed, oldest first). */
+export const MAX_DAILY_POINTS = 20_000;
+export const MAX_WEEK_POINTS = 3000;
 import { rateSchema } from './example';
 
 export const depthSchema = z.enum(['quick', 'standard', 'deep']);
@@ -16,9 +20,9 @@ export type WeekPoint = z.infer<typeof weekPointSchema>;
 
 export const trendSchema = z.object({
   /** Days oldest first, with the 7-day moving average rate (0–1) ending that day. */
-  daily: z.array(z.object({ day: z.string(), ...count, movingAverage: z.number().nullable() })).max(20_000),
+  daily: z.array(z.object({ day: z.string(), ...count, movingAverage: z.number().nullable() })).max(MAX_DAILY_POINTS),
   /** Weeks (Monday, YYYY-MM-DD) oldest first. */
-  weekly: z.array(weekPointSchema).max(3000),
+  weekly: z.array(weekPointSchema).max(MAX_WEEK_POINTS),
   /** Regression of the weekly rate (points) on the week: null when there is too little history. */
   slopePerWeek: z.number().nullable(),
   pValue: z.number().nullable(),
@@ -36,7 +40,7 @@ export const predictionSchema = z.object({
   /** The technology, or null for every example. */
   tag: z.string().nullable(),
   /** The weekly history the prediction is fitted on, with the fitted line (points). */
-  history: z.array(weekPointSchema.extend({ fitted: z.number().nullable() })).max(3000),
+  history: z.array(weekPointSchema.extend({ fitted: z.number().nullable() })).max(MAX_WEEK_POINTS),
   /** 7 and 30 days ahead, in points with a 95% prediction band; empty when no prediction is shown. */
   forecasts: z.array(forecastSchema).max(2),
   /** Mean absolute error (points) of the backtest on the held-out last weeks. */
@@ -75,7 +79,7 @@ export const analyticsReportSchema = z.object({
   trend: trendSchema,
   proficiency: z.object({
     /** Weekly rates of the most practised technologies. */
-    series: z.array(z.object({ tag: z.string(), weekly: z.array(weekPointSchema).max(3000) })).max(8),
+    series: z.array(z.object({ tag: z.string(), weekly: z.array(weekPointSchema).max(MAX_WEEK_POINTS) })).max(8),
     mostPractised: z.array(technologySchema).max(10),
     mostProficient: z.array(technologySchema).max(10),
   }),

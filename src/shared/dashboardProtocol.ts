@@ -11,6 +11,12 @@ import { summarySchema } from './workerProtocol';
 const countRow = { total: z.number(), successes: z.number() };
 
 /** The whole state the panel renders; every notification carries all of it. */
+/** The most tags and models a state carries (the rest are counted, and found through the tag filter's search). */
+export const PANEL_GROUPS = 500;
+/** The most days a state carries: the latest. */
+export const PANEL_DAYS = 5000;
+const omittedSchema = z.object({ groups: z.number().int(), total: z.number() });
+
 export const dashboardStateSchema = z.object({
   /** Grows with every snapshot: an older one arriving late is ignored. */
   version: z.number().int(),
@@ -20,12 +26,16 @@ export const dashboardStateSchema = z.object({
   filters: filtersSchema,
   /** Totals under the filters, with the previous period when the range is bounded. */
   summary: summarySchema,
-  /** Examples and successes per tag, most used first. */
-  byTag: z.array(z.object({ tag: z.string(), ...countRow })).max(5000),
-  /** Examples, successes, tokens and time per model. */
-  byModel: z.array(z.object({ model: z.string(), ...countRow, tokens: z.number(), successTokens: z.number(), avgExecutionTime: z.number().nullable() })).max(5000),
-  /** Examples and successes per local day (YYYY-MM-DD), oldest first. */
-  daily: z.array(z.object({ day: z.string(), ...countRow })).max(5000),
+  /** Examples and successes per tag, most used first: the first PANEL_GROUPS. */
+  byTag: z.array(z.object({ tag: z.string(), ...countRow })).max(PANEL_GROUPS),
+  /** Examples, successes, tokens and time per model: the first PANEL_GROUPS. */
+  byModel: z.array(z.object({ model: z.string(), ...countRow, tokens: z.number(), successTokens: z.number(), avgExecutionTime: z.number().nullable() })).max(PANEL_GROUPS),
+  /** Examples and successes per local day (YYYY-MM-DD), oldest first: the last PANEL_DAYS. */
+  daily: z.array(z.object({ day: z.string(), ...countRow })).max(PANEL_DAYS),
+  /** What the lists above leave out, so a cap is said, never a blank panel: how many groups or days, and their examples. */
+  omitted: z
+    .object({ tags: omittedSchema, models: omittedSchema, days: omittedSchema.extend({ before: z.string().nullable() }) })
+    .default({ tags: { groups: 0, total: 0 }, models: { groups: 0, total: 0 }, days: { groups: 0, total: 0, before: null } }),
   /** The workspace is trusted (the external learner may run). */
   trusted: z.boolean(),
   /** The names of the workspace's saved views (.vscode/learning-views.json). */

@@ -16,6 +16,10 @@ import { LearningStore } from '../../src/core/storage/learningStore';
 import { testSqlJs } from '../helpers/sqlJs';
 import { useTempDir } from '../helpers/tempDir';
 import { daysAgo } from '../helpers/clock';
+import { kimi, storeWith } from '../helpers/storeWith';
+import { coOccurrence, PAIR_TAGS_PER_EXAMPLE } from '../../src/core/queries/analyticsData';
+import { capForPanel } from '../../src/shared/panelLists';
+import { dashboardStateSchema, PANEL_DAYS, PANEL_GROUPS } from '../../src/shared/dashboardProtocol';
 
 const utc: ParseOptions = { assumeTimeZone: 'utc', now: Date.now() };
 const good = (id: string, extra: Record<string, unknown> = {}) => JSON.stringify({ id, timestamp: daysAgo(2), success: true, tags: ['auth'], ...extra });
@@ -230,5 +234,56 @@ describe('examples stored before the fingerprint was canonical', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('analytics over many tags on one example', () => {
+  const tmp = useTempDir();
+  it('tag pairs are bounded per example, and ordinary data gets exactly the pairs a full count gives', async () => {
+    const wide = kimi({ id: 'wide', timestamp: daysAgo(1), tags: Array.from({ length: MAX_TAGS_PER_EXAMPLE }, (_, i) => `w${i}`) });
+    const ordinary = Array.from({ length: 300 }, (_, i) => kimi({ id: `o${i}`, timestamp: daysAgo(i % 30), tags: ['a', 'b', 'c', 'd', 'e'].filter((_, j) => (i >> j) & 1) }));
+    const store = await storeWith(tmp.path, [wide, ...ordinary]);
+    try {
+      const co = coOccurrence(store, NO_FILTERS);
+      assert.equal(co.counts.get('w0'), 1, 'every tag is counted');
+      assert.equal(co.counts.size, MAX_TAGS_PER_EXAMPLE + 5);
+      const widePairs = [...co.pairs.keys()].filter((k) => k.startsWith('w'));
+      assert.ok(widePairs.length <= (PAIR_TAGS_PER_EXAMPLE * (PAIR_TAGS_PER_EXAMPLE - 1)) / 2, `${widePairs.length} pairs from one example`);
+      // The ordinary tags: every pair, counted exactly as a full self-join counts it.
+      const full = store.rows<[string, string, number]>(
+        `SELECT ta.name, tb.name, count(*) FROM example_tags a JOIN example_tags b ON b.k = a.k AND b.tag_id > a.tag_id
+           JOIN tags ta ON ta.tag_id = a.tag_id JOIN tags tb ON tb.tag_id = b.tag_id WHERE ta.name NOT LIKE 'w%' GROUP BY 1, 2`,
+      );
+      assert.equal(full.length, 10);
+      for (const [a, b, n] of full) assert.equal(co.pairs.get(a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`), n, `${a} & ${b}`);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('lists the panel cannot show whole', () => {
+  it('more tags, models and days than a state may carry: the most used and the latest are sent, the rest counted, and the state is valid', () => {
+    const byTag = Array.from({ length: 6000 }, (_, i) => ({ tag: `t${i}`, total: 6000 - i, successes: 1 }));
+    const byModel = Array.from({ length: 5500 }, (_, i) => ({ model: `m${i}`, total: i + 1, successes: 0, tokens: 0, successTokens: 0, avgExecutionTime: null }));
+    const daily = Array.from({ length: 8000 }, (_, i) => ({ day: new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10), total: 2, successes: 1 }));
+    const capped = capForPanel({ byTag, byModel, daily });
+    assert.equal(capped.byTag.length, PANEL_GROUPS);
+    assert.equal(capped.byTag[0]!.tag, 't0');
+    assert.deepEqual(capped.omitted.tags, { groups: 5500, total: byTag.slice(500).reduce((s, t) => s + t.total, 0) });
+    assert.equal(capped.byModel[0]!.model, 'm5499', 'most used first');
+    assert.equal(capped.omitted.models.groups, 5000);
+    assert.equal(capped.daily.length, PANEL_DAYS);
+    assert.equal(capped.daily.at(-1)!.day, daily.at(-1)!.day, 'the latest days are kept');
+    assert.deepEqual(capped.omitted.days, { groups: 3000, total: 6000, before: daily[3000]!.day });
+    const state = dashboardStateSchema.safeParse({
+      version: 1,
+      health: { state: 'ok', reason: null, examples: 1, lastImport: null, followedFiles: 0, recoveredFrom: null },
+      filters: NO_FILTERS,
+      summary: { rate: { total: 0, successes: 0, rate: null, interval: null }, avgExecutionTime: null, totalTokens: 0, avgTokens: null, previous: null },
+      trusted: true,
+      ...capped,
+    });
+    assert.ok(state.success, state.success ? '' : state.error.message);
   });
 });

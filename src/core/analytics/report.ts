@@ -14,6 +14,7 @@ import { compareProportions, formatP } from './statistics';
 import { SMALL_SAMPLE, successRate } from './successRate';
 import type { DayCount } from './trends';
 import { predict, toWeeks, trend, weekPoints } from './trends';
+import { MAX_WEEK_POINTS } from '../../shared/analytics';
 
 /** With an open range, changes compare the last this many days with the same before. */
 const DEFAULT_PERIOD_DAYS = 30;
@@ -85,7 +86,7 @@ export function analyticsReport(store: RowSource, filters: Filters, options: Ana
     overall: successRate(all.successes, all.total),
     trend: trend(days),
     proficiency: {
-      series: byVolume.slice(0, 5).map((t) => ({ tag: t.tag, weekly: weekPoints(toWeeks(t.days.sort((a, b) => a.day - b.day))) })),
+      series: byVolume.slice(0, 5).map((t) => ({ tag: t.tag, weekly: weekPoints(toWeeks(t.days.sort((a, b) => a.day - b.day))).slice(-MAX_WEEK_POINTS) })),
       mostPractised: byVolume.slice(0, 5).map((t) => technology(t.tag, t.range)),
       mostProficient,
     },

@@ -2,6 +2,7 @@
 // is measured by backtest before they are shown.
 import type { Prediction, Trend, WeekPoint } from '../../shared/analytics';
 import { formatP, linearFit, predictAt } from './statistics';
+import { MAX_DAILY_POINTS, MAX_WEEK_POINTS } from '../../shared/analytics';
 
 export interface DayCount {
   /** Local day number (days since 1970-01-01 in local time). */
@@ -89,8 +90,8 @@ export function trend(days: readonly DayCount[]): Trend {
   const weeks = toWeeks(sorted);
   const used = usable(weeks);
   const base = {
-    daily: sorted.map((d, i) => ({ day: dayLabel(d.day), total: d.total, successes: d.successes, movingAverage: ma[i]! })),
-    weekly: weekPoints(weeks),
+    daily: sorted.map((d, i) => ({ day: dayLabel(d.day), total: d.total, successes: d.successes, movingAverage: ma[i]! })).slice(-MAX_DAILY_POINTS),
+    weekly: weekPoints(weeks).slice(-MAX_WEEK_POINTS),
     weeksUsed: used.length,
   };
   const fit = used.length >= MIN_TREND_WEEKS ? linearFit(points(used)) : null;
@@ -124,7 +125,9 @@ const clamp = (v: number) => Math.min(100, Math.max(0, v));
 export function predict(days: readonly DayCount[], tag: string | null = null): Prediction {
   const weeks = toWeeks([...days].sort((a, b) => a.day - b.day));
   const used = usable(weeks);
-  const history = weekPoints(weeks).map((w) => ({ ...w, fitted: null as number | null }));
+  const history = weekPoints(weeks)
+    .slice(-MAX_WEEK_POINTS)
+    .map((w) => ({ ...w, fitted: null as number | null }));
   const subject = tag ? `“${tag}”` : 'the success rate';
   if (used.length < MIN_PREDICTION_WEEKS) {
     return {

@@ -64,28 +64,42 @@ export function outcomeTotals(store: RowSource, filters: Filters): { all: Totals
   return { all, successful };
 }
 
+/** Pairs are counted among this many of the sample's most frequent tags… */
+export const PAIR_TAGS = 64;
+/** …and, on one example, among its first this many of those (by frequency): at most 120 pairs an example. */
+export const PAIR_TAGS_PER_EXAMPLE = 16;
+
 /**
  * Which tags occur together, from the newest `limit` filtered examples: a
  * large recent sample estimates lift as well as the whole table would, at a
- * bounded cost.
+ * bounded cost. Each tag's count is exact over the sample; pairs are counted
+ * among the PAIR_TAGS most frequent tags, at most PAIR_TAGS_PER_EXAMPLE of them
+ * on one example, so the work is linear in the examples whatever one of them
+ * carries (a pair of rare tags has no lift worth showing anyway).
  */
 export function coOccurrence(store: RowSource, filters: Filters, limit = 20_000): CoOccurrence & { sampled: boolean } {
   const where = filterSql(filters);
   const sample = `SELECT e.k FROM examples e WHERE ${where.sql} ORDER BY e.ts DESC LIMIT ?`;
   const examples = store.rows<[number]>(`SELECT count(*) FROM (SELECT 1 FROM examples e WHERE ${where.sql} LIMIT ?)`, [...where.params, limit + 1])[0]![0];
+  const singles = store.rows<[string, number]>(
+    `SELECT t.name, c.n FROM (SELECT et.tag_id AS x, count(*) AS n FROM (${sample}) s JOIN example_tags et ON et.k = s.k GROUP BY 1) c JOIN tags t ON t.tag_id = c.x`,
+    [...where.params, limit],
+  );
   const rows = store.rows<[string, string, number]>(
-    `SELECT ta.name, tb.name, c.n FROM
-       (SELECT a.tag_id AS x, b.tag_id AS y, count(*) AS n FROM (${sample}) s
-          JOIN example_tags a ON a.k = s.k JOIN example_tags b ON b.k = s.k AND b.tag_id >= a.tag_id GROUP BY 1, 2) c
+    `WITH s AS (${sample}),
+       top AS (SELECT et.tag_id, count(*) AS n FROM s JOIN example_tags et ON et.k = s.k GROUP BY et.tag_id ORDER BY n DESC, et.tag_id LIMIT ${PAIR_TAGS}),
+       t AS (SELECT k, tag_id FROM (
+               SELECT et.k, et.tag_id, row_number() OVER (PARTITION BY et.k ORDER BY top.n DESC, et.tag_id) AS r
+               FROM s JOIN example_tags et ON et.k = s.k JOIN top ON top.tag_id = et.tag_id)
+             WHERE r <= ${PAIR_TAGS_PER_EXAMPLE})
+     SELECT ta.name, tb.name, c.n FROM
+       (SELECT a.tag_id AS x, b.tag_id AS y, count(*) AS n FROM t a JOIN t b ON b.k = a.k AND b.tag_id > a.tag_id GROUP BY 1, 2) c
      JOIN tags ta ON ta.tag_id = c.x JOIN tags tb ON tb.tag_id = c.y`,
     [...where.params, limit],
   );
-  const counts = new Map<string, number>();
+  const counts = new Map<string, number>(singles);
   const pairs = new Map<string, number>();
-  for (const [a, b, n] of rows) {
-    if (a === b) counts.set(a, n);
-    else pairs.set(a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`, n);
-  }
+  for (const [a, b, n] of rows) pairs.set(a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`, n);
   return { examples: Math.min(examples, limit), counts, pairs, sampled: examples > limit };
 }
 

@@ -4,6 +4,7 @@ import type { DashboardState, HostToWebview, PanelRequestMethod } from '../../sh
 import { hostToWebviewSchema, panelRequests, webviewToHostSchema } from '../../shared/dashboardProtocol';
 import { openExampleCode } from '../examples/openExampleCode';
 import { dashboardHtml } from './dashboardHtml';
+import { capForPanel } from '../../shared/panelLists';
 
 export const DASHBOARD_VIEW_TYPE = 'learningViewer.dashboard';
 /** Bursts of changes (a followed file growing line by line) become one refresh. */
@@ -199,7 +200,7 @@ export class DashboardPanel implements vscode.Disposable {
         this.container.data.request('summary', { filters }),
         this.container.data.request('breakdowns', { filters }),
       ]);
-      return { ...base, health, summary, ...breakdowns, error: null };
+      return { ...base, health, summary, ...capForPanel(breakdowns), error: null };
     } catch (e) {
       const health = await this.container.data.request('health', {}).catch(() => ({
         state: 'unavailable' as const,
@@ -214,9 +215,7 @@ export class DashboardPanel implements vscode.Disposable {
         ...base,
         health,
         summary: { rate: empty, avgExecutionTime: null, totalTokens: 0, avgTokens: null, previous: null },
-        byTag: [],
-        byModel: [],
-        daily: [],
+        ...capForPanel({ byTag: [], byModel: [], daily: [] }),
         error: `The figures could not be computed: ${(e as Error).message}`,
       };
     }

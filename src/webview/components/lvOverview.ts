@@ -9,6 +9,8 @@ import './lvCard';
 import './lvTrendChart';
 import { showControls } from '../../shared/plainText';
 
+const sumTotals = (rows: readonly { total: number }[]) => rows.reduce((n, r) => n + r.total, 0);
+
 
 function rateCell(successes: number, total: number) {
   if (total === 0) return html`<td class="num muted">–</td><td class="muted">–</td>`;
@@ -44,6 +46,14 @@ export class LvOverview extends LitElement {
 
   /** The host's whole snapshot. */
   @property({ attribute: false }) state!: DashboardState;
+
+  /** Says what a table leaves out, so a long tail is counted rather than silently cut. */
+  private leftOut(groups: number, total: number, what: 'tag' | 'model') {
+    if (groups <= 0) return nothing;
+    return html`<p class="muted" data-testid="${what}s-left-out">
+      ${formatCount(groups)} more ${what}s (${formatCount(total)} examples) are not listed${what === 'tag' ? html`; type in the tag filter to find one` : ''}.
+    </p>`;
+  }
 
   private filterBy(next: Partial<Filters>): void {
     this.dispatchEvent(new CustomEvent<Filters>('lv-filters', { detail: { ...this.state.filters, ...next }, bubbles: true, composed: true }));
@@ -93,6 +103,9 @@ export class LvOverview extends LitElement {
     return html`${this.cards()}
       <h2>Daily trend</h2>
       ${s.daily.length ? html`<lv-trend-chart .days=${s.daily}></lv-trend-chart>` : html`<p class="muted">No days to show.</p>`}
+      ${s.omitted.days.groups > 0
+        ? html`<p class="muted" data-testid="days-left-out">${formatCount(s.omitted.days.groups)} earlier days (${formatCount(s.omitted.days.total)} examples) before ${s.omitted.days.before} are not drawn; narrow the date range to see them.</p>`
+        : nothing}
       <div class="grid">
         <section aria-labelledby="by-tag">
           <h2 id="by-tag">Per tag</h2>
@@ -109,6 +122,7 @@ export class LvOverview extends LitElement {
                 )}
               </tbody>
             </table>
+            ${this.leftOut(s.byTag.length > 100 ? s.byTag.length - 100 + s.omitted.tags.groups : s.omitted.tags.groups, s.omitted.tags.total + sumTotals(s.byTag.slice(100)), 'tag')}
           </div>
         </section>
         <section aria-labelledby="by-model">
@@ -131,6 +145,7 @@ export class LvOverview extends LitElement {
                 )}
               </tbody>
             </table>
+            ${this.leftOut(s.omitted.models.groups, s.omitted.models.total, 'model')}
           </div>
         </section>
       </div>`;

@@ -8,7 +8,7 @@ import type { Node } from '../../../src/extension/examples/examplesTree';
 import type { TaskNode } from '../../../src/extension/tasks/tasksTree';
 import type { Task } from '../../../src/shared/tasks';
 import { daysAgo } from '../../helpers/clock';
-import { notificationLinks, workbenchShows } from './bridge';
+import { notificationLinks, screenshot, webviewClick, webviewText, workbenchShows } from './bridge';
 
 type Group = Extract<Node, { kind: 'group' }>;
 
@@ -81,6 +81,23 @@ describe('hostile data, in a real VS Code', () => {
     assert.equal(item.label, COMMAND_LINK);
     assertNoMarkdownLink(item.tooltip, 'task tooltip');
     await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
+  it('6,000 distinct tags: the panel shows its figures and says how many tags it does not list', async () => {
+    const { container } = await api();
+    await vscode.commands.executeCommand('learningViewer.clearFilters');
+    const workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const file = join(workspace, 'many-tags.jsonl');
+    const lines = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ id: `many-${i}`, timestamp: daysAgo(2, 9), success: true, tags: [`many-tag-${i}`] }));
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(file), Buffer.from(lines.join('\n') + '\n'));
+    const report = (await vscode.commands.executeCommand('learningViewer.importLogs', [vscode.Uri.file(file)])) as { added: number };
+    assert.equal(report.added, 6000);
+    const total = (await container.data.request('summary', {})).rate.total;
+    await vscode.commands.executeCommand('learningViewer.openDashboard');
+    assert.equal(await webviewText('examples-stored', total.toLocaleString('en-US')), `${total.toLocaleString('en-US')} examples stored`);
+    await webviewClick('tab', 'Overview');
+    assert.match(await webviewText('tags-left-out'), /more tags \([\d,]+ examples\) are not listed; type in the tag filter to find one/);
+    await screenshot('many-tags');
   });
 
   it('a technology that starts with "-" is refused before it reaches a learner', async () => {
