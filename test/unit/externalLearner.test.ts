@@ -158,6 +158,27 @@ describe('external learner processes', function () {
     for (const pid of r.pids()) assert.ok(await gone(pid), `process ${pid} survived`);
   });
 
+  it('a learner that leaves a grandchild in a session of its own holding stdout: the task ends at its exit, and the grandchild too', async () => {
+    const started = Date.now();
+    const r = run('setsid-and-exit');
+    const result = await r.done;
+    assert.equal(result.exitCode, 0);
+    assert.deepEqual(result.result, { proficiency: 1, summary: 'left a setsid grandchild holding stdout' });
+    assert.ok(Date.now() - started < 5000, `the task took ${Date.now() - started} ms to end`);
+    const pids = r.pids();
+    assert.equal(pids.length, 2);
+    for (const pid of pids) assert.ok(await gone(pid), `process ${pid} survived`);
+  });
+
+  it('cancelling a learner whose grandchild escaped its process group ends both', async () => {
+    const r = run('setsid-and-wait', { graceMs: 300 });
+    await r.started(2);
+    r.controller.abort();
+    const result = await r.done;
+    assert.notEqual(result.exitCode, 0);
+    for (const pid of r.pids()) assert.ok(await gone(pid), `process ${pid} survived`);
+  });
+
   it('flooding stdout: the log is bounded, says how much was cut, and the host stays responsive', async () => {
     const eld = monitorEventLoopDelay({ resolution: 10 });
     eld.enable();

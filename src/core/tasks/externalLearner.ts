@@ -2,6 +2,7 @@
 // its own process group so that cancelling ends the whole tree. Its output is
 // bounded: a learner that floods stdout costs a counter, not the host.
 import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { LearnerMessage } from '../../shared/tasks';
 import { LineSplitter, parseLearnerLine } from './learnerProtocol';
 
@@ -51,6 +52,72 @@ export function killTree(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Every process on this machine with its parent (Linux, from /proc; empty elsewhere). */
+function processTable(): Map<number, number> {
+  const parents = new Map<number, number>();
+  if (process.platform !== 'linux') return parents;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone since the listing.
+    }
+  }
+  return parents;
+}
+
+/** The descendants of `root` now, however they regrouped (setsid, a new process group). */
+export function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const [pid, ppid] of processTable()) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const c of children.get(queue.shift()!) ?? []) {
+      found.push(c);
+      queue.push(c);
+    }
+  }
+  return found;
+}
+
+/**
+ * Processes that carry this task's id in their environment (Linux): what a
+ * learner started keeps it even after it was reparented to init, so an
+ * escaped grandchild is still found after the learner itself has exited.
+ */
+export function processesOfTask(taskId: string): number[] {
+  if (process.platform !== 'linux') return [];
+  const marker = Buffer.from(`LEARNING_VIEWER_TASK_ID=${taskId}\0`);
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${name}/environ`).includes(marker)) found.push(Number(name));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
+}
+
+function killEach(pids: Iterable<number>): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** How long after the learner exits its output may still drain before the pipes are closed. */
+const DRAIN_MS = 250;
+/** How often the learner's descendants are listed while it runs. */
+const DESCENDANT_SCAN_MS = 500;
+
 export function runExternalLearner(options: ExternalLearnerOptions): Promise<ExternalLearnerResult> {
   const [program, ...args] = substitute(options.command, options.values);
   if (!program) return Promise.reject(new Error('the learner command is empty'));
@@ -81,11 +148,27 @@ export function runExternalLearner(options: ExternalLearnerOptions): Promise<Ext
     const tail: string[] = [];
     let killTimer: NodeJS.Timeout | undefined;
     let exited = false;
+    let finished = false;
+    /** Every descendant seen while the learner ran: one that escaped its group (setsid) is still ended. */
+    const seen = new Set<number>();
+    const scan = () => {
+      if (child.pid !== undefined) for (const pid of descendantsOf(child.pid)) seen.add(pid);
+    };
+    const scanner = process.platform === 'linux' ? setInterval(scan, DESCENDANT_SCAN_MS) : undefined;
+    scanner?.unref();
+    const endEscaped = () => {
+      killEach(seen);
+      killEach(processesOfTask(options.values.taskId));
+    };
 
     const stop = () => {
       if (exited || child.pid === undefined) return;
+      scan();
       killTree(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => killTree(child.pid!, 'SIGKILL'), graceMs);
+      killTimer = setTimeout(() => {
+        killTree(child.pid!, 'SIGKILL');
+        endEscaped();
+      }, graceMs);
     };
     if (options.signal.aborted) stop();
     options.signal.addEventListener('abort', stop, { once: true });
@@ -134,16 +217,15 @@ export function runExternalLearner(options: ExternalLearnerOptions): Promise<Ext
       stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
     });
     child.on('error', (e) => {
+      clearInterval(scanner);
       options.signal.removeEventListener('abort', stop);
       reject(new Error(`could not start the learner ${JSON.stringify(program)}: ${e.message}`));
     });
-    child.on('exit', () => {
-      exited = true;
-      // Whatever the learner left behind in its group goes with it: no orphans.
-      if (child.pid !== undefined) killTree(child.pid, 'SIGKILL');
-    });
-    child.on('close', (exitCode, signal) => {
+    const finish = (exitCode: number | null, signal: NodeJS.Signals | null) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(killTimer);
+      clearInterval(scanner);
       options.signal.removeEventListener('abort', stop);
       lines.end();
       if (cutLines > 0) {
@@ -151,6 +233,23 @@ export function runExternalLearner(options: ExternalLearnerOptions): Promise<Ext
         for (const line of tail) options.onLog('log', line);
       }
       resolve({ exitCode, signal, result, stderrTail: stderr.trim(), cutLines, cutBytes });
+    };
+    child.on('exit', (exitCode, signal) => {
+      exited = true;
+      // Whatever the learner left behind goes with it: its group, and what escaped the group (setsid).
+      if (child.pid !== undefined) killTree(child.pid, 'SIGKILL');
+      endEscaped();
+      // The task ends when the learner exits, not when the last holder of its pipes lets go:
+      // what is already written drains for a moment, then the pipes are closed.
+      const drain = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(exitCode, signal);
+      }, DRAIN_MS);
+      child.once('close', () => {
+        clearTimeout(drain);
+        finish(exitCode, signal);
+      });
     });
   });
 }
