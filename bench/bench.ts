@@ -91,6 +91,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   result.import = { ms: importMs, rowsPerSecond: (report.added / importMs) * 1000, added: report.added, rejected: report.rejected };
   result.save = {
     ms: saveMs,
+    checkMs: save.checkMs,
     exportMs: save.exportMs,
     writeMs: save.writeMs,
     snapshotBytes: statSync(join(dataDir, SNAPSHOT_FILE)).size,
@@ -145,6 +146,11 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   await cold.request('summary', {});
   result.coldStartToFirstAnswerMs = performance.now() - t;
   await cold.dispose();
+  // The checks every open makes before it believes the snapshot: its CRC-32 against the saved list, and quick_check.
+  t = performance.now();
+  const checked = LearningStore.open({ SQL: await loadSqlJs(wasmPath), dataDir, readOnly: true });
+  result.openWithChecks = { ms: performance.now() - t, quickCheckMs: checked.loaded.quickCheckMs, verified: checked.loaded.note === null };
+  checked.close();
   result.peakRssBytes = process.resourceUsage().maxRSS * 1024;
 
   // 4. sql.js against native SQLite, in this process: the same batches, the same statements, the same queries.
@@ -208,10 +214,11 @@ function markdown(results: Record<string, unknown>[]): string {
     `|---|${sizes.map(() => '---:').join('|')}|`,
     row('log file', (r) => `${(r.fileBytes / 1048576).toFixed(1)} MB`),
     row('import end to end (worker)', (r) => `${fmt(r.import.ms)} (${Math.round(r.import.rowsPerSecond).toLocaleString('en-US')} rows/s)`),
-    row('snapshot save (export + write)', (r) => `${fmt(r.save.ms)} (${fmt(r.save.exportMs)} + ${fmt(r.save.writeMs)})`),
+    row('snapshot save (quick_check + export + write)', (r) => `${fmt(r.save.ms)} (${fmt(r.save.checkMs ?? 0)} + ${fmt(r.save.exportMs)} + ${fmt(r.save.writeMs)})`),
     row('snapshot size (code file beside it)', (r) => `${(r.save.snapshotBytes / 1048576).toFixed(1)} MB (${(r.save.codeFileBytes / 1048576).toFixed(1)} MB)`),
     row('host event-loop delay p99 / max, import + save', (r) => `${r.hostEventLoopDelayMs.p99.toFixed(1)} / ${r.hostEventLoopDelayMs.max.toFixed(1)} ms`),
     row('cold start to first answer', (r) => fmt(r.coldStartToFirstAnswerMs)),
+    row('open with integrity checks (of which quick_check)', (r) => `${fmt(r.openWithChecks.ms)} (${fmt(r.openWithChecks.quickCheckMs)})${r.openWithChecks.verified ? '' : ', not verified'}`),
     row('peak RSS (host + worker)', (r) => `${(r.peakRssBytes / 1048576).toFixed(0)} MB`),
     row('export to CSV (all)', (r) => `${fmt(r.exportCsv.ms)}, RSS +${(r.exportCsv.rssGrowthBytes / 1048576).toFixed(0)} MB`),
     row('panel state message', (r) => `${(r.panelStateMessageBytes / 1024).toFixed(1)} KB`),

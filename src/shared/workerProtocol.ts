@@ -135,8 +135,8 @@ export const workerMethods = {
   /** Writes the snapshot now if anything changed. */
   save: {
     params: z.object({}),
-    /** Whether anything was written; the size of the last snapshot written and how long its export and write took. */
-    result: z.object({ saved: z.boolean(), bytes: z.number(), exportMs: z.number(), writeMs: z.number() }),
+    /** Whether anything was written; the size of the last snapshot written and how long its integrity check, export and write took. */
+    result: z.object({ saved: z.boolean(), bytes: z.number(), checkMs: z.number().default(0), exportMs: z.number(), writeMs: z.number() }),
   },
   /** Saves, closes the database and releases the lock; the worker can then be ended. */
   shutdown: { params: z.object({}), result: z.object({}) },

@@ -67,7 +67,7 @@ function warmSearch(store: LearningStore): void {
   setImmediate(step);
 }
 void ready.then(warmSearch, () => undefined);
-let lastSave: { bytes: number; exportMs: number; writeMs: number } | undefined;
+let lastSave: { bytes: number; checkMs: number; exportMs: number; writeMs: number } | undefined;
 
 function health(store: LearningStore): Health {
   return {
@@ -275,7 +275,7 @@ const handlers: Handlers = {
   save: async (store) => {
     const wasDirty = store.isDirty;
     await scheduler?.flush();
-    return { saved: wasDirty, bytes: lastSave?.bytes ?? 0, exportMs: lastSave?.exportMs ?? 0, writeMs: lastSave?.writeMs ?? 0 };
+    return { saved: wasDirty, bytes: lastSave?.bytes ?? 0, checkMs: lastSave?.checkMs ?? 0, exportMs: lastSave?.exportMs ?? 0, writeMs: lastSave?.writeMs ?? 0 };
   },
   shutdown: async (store) => {
     for (const controller of imports.values()) controller.abort();
