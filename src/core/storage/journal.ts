@@ -17,6 +17,8 @@ export const journalEntrySchema = z.discriminatedUnion('op', [
   z.object({ seq: z.number().int().positive(), op: z.literal('knowledge'), entry: knowledgeEntrySchema, at: z.number() }),
   /** Examples an external learner reported, already validated; stored like imported ones, linked to the task. */
   z.object({ seq: z.number().int().positive(), op: z.literal('examples'), taskId: z.string(), examples: z.array(z.record(z.string(), z.unknown())), at: z.number() }),
+  /** Examples that arrived through the HTTP API, already validated: acknowledged (201) once this entry is fsynced. */
+  z.object({ seq: z.number().int().positive(), op: z.literal('ingest'), source: z.string(), examples: z.array(z.record(z.string(), z.unknown())), at: z.number() }),
 ]);
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
 export type JournalOp = JournalEntry extends infer E ? (E extends JournalEntry ? Omit<E, 'seq' | 'at'> : never) : never;

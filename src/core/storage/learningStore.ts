@@ -189,7 +189,7 @@ export class LearningStore {
 
   /** Applies journal entries; returns how many examples they added. */
   private applyJournal(entries: JournalEntry[]): number {
-    const examples: { taskId: string; examples: Record<string, unknown>[] }[] = [];
+    const examples: { source: string; examples: Record<string, unknown>[] }[] = [];
     this.db.exec('BEGIN');
     try {
       for (const e of entries) {
@@ -218,7 +218,10 @@ export class LearningStore {
             ]);
             break;
           case 'examples':
-            examples.push(e);
+            examples.push({ source: `learning-task:${e.taskId}`, examples: e.examples });
+            break;
+          case 'ingest':
+            examples.push({ source: e.source, examples: e.examples });
             break;
         }
         this.journalSeq = Math.max(this.journalSeq, e.seq);
@@ -234,7 +237,7 @@ export class LearningStore {
     this.replaying = true;
     try {
       for (const batch of examples) {
-        const sourceId = this.sourceId(`learning-task:${batch.taskId}`);
+        const sourceId = this.sourceId(batch.source);
         // The "line" of a learner's example is its place among the examples that task reported.
         // The source row counts them, as it counts a log file's lines.
         const base = Number(this.rows<[number]>('SELECT line FROM sources WHERE source_id = ?', [sourceId])[0]![0]);
@@ -336,6 +339,30 @@ export class LearningStore {
   addLearnerExamples(taskId: string, examples: readonly NormalizedExample[]): number {
     if (examples.length === 0) return 0;
     return this.journalled([{ op: 'examples', taskId, examples: examples as unknown as Record<string, unknown>[] }]).examplesAdded;
+  }
+
+  /**
+   * What storing this example would do, without storing it: `new`, a
+   * `duplicate` (the same id with the same canonical content: a retry), or a
+   * `conflict` (the same id with other content; the stored one stays).
+   */
+  classify(example: NormalizedExample): 'new' | 'duplicate' | 'conflict' {
+    for (const [id, content, k] of this.rows<[string, number, number]>(FIND_BY_ID_KEY_SQL, [stringKey(example.id)])) {
+      if (id !== example.id) continue;
+      if (content === contentKey(example.contentHash)) return 'duplicate';
+      return this.readOnly ? 'conflict' : this.sameCanonicalContent(k, example.contentHash) ? 'duplicate' : 'conflict';
+    }
+    return 'new';
+  }
+
+  /**
+   * Stores examples that arrived by another way than a file (the HTTP API),
+   * journalled (fsynced) first: once this returns they survive a crash.
+   * `source` names where they came from (`api`, `api:<token name>`).
+   */
+  addIngested(source: string, examples: readonly NormalizedExample[]): number {
+    if (examples.length === 0) return 0;
+    return this.journalled([{ op: 'ingest', source, examples: examples as unknown as Record<string, unknown>[] }]).examplesAdded;
   }
 
   /** Sets or clears an example's human feedback; false when no example has that id. */

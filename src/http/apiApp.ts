@@ -1,0 +1,242 @@
+// The HTTP API: an edge adapter over the core, like the command line. KIMI
+// posts its examples (201 = durable) and reads the statistics it decides on.
+// Hono, because it routes with typed contexts, answers in tests through
+// `app.request()` without a socket, and bundles small.
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { normalizeRecord, type NormalizedExample } from '../core/ingest/parseKimiLine';
+import type { AssumeTimeZone } from '../core/ingest/timestamp';
+import { parseTimestamp } from '../core/ingest/timestamp';
+import { exampleById, examplesPage } from '../core/queries/examples';
+import { byModel, byTag, daily } from '../core/queries/breakdowns';
+import { summary } from '../core/queries/summary';
+import { regexProblem } from '../core/queries/filterSql';
+import { toKimiRecord } from '../core/export/kimiRecord';
+import type { LearningStore } from '../core/storage/learningStore';
+import { filtersSchema, lastDaysSince, type Filters } from '../shared/filters';
+import type { GroupCommit, Outcome } from './groupCommit';
+import { fieldOf, problem, sendProblem, type Problem } from './problem';
+import { hostAllowed, originAllowed } from './requestGuards';
+
+export const MAX_EXAMPLE_BYTES = 1024 * 1024;
+export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+export const MAX_BATCH_ITEMS = 1000;
+const DAY_MS = 86_400_000;
+
+export interface ApiDeps {
+  store: LearningStore;
+  commit: GroupCommit;
+  assumeTimeZone: AssumeTimeZone;
+  version: string;
+  startedAt: number;
+  /** Clock, injectable for tests. */
+  now?: () => number;
+}
+
+export interface ApiOptions {
+  /** Host names (with port) the server answers to: the loopback names of its own port, and any given. */
+  allowedHosts: readonly string[];
+  /** Origins a browser may call from; none by default, and never a wildcard. */
+  allowedOrigins: readonly string[];
+}
+
+class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+}
+
+function tooLarge(limit: number) {
+  return (c: Context) => sendProblem(c, problem(413, 'body-too-large', `the request body is over ${limit / 1024 / 1024} MiB`));
+}
+
+async function jsonBody(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    throw new ApiError(problem(415, 'not-json', `send the body as application/json, not ${type ? `"${type}"` : 'without a Content-Type'}`));
+  }
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new ApiError(problem(400, 'invalid-json', `the body is not valid JSON (${(e as Error).message})`));
+  }
+}
+
+/** The design's filters from a query string: tags repeatable or comma-separated, dates ISO 8601 or a day. */
+export function queryFilters(c: Context, now: number): Filters {
+  const q = (name: string) => c.req.query(name);
+  const bad = (field: string, reason: string): never => {
+    throw new ApiError(problem(400, 'invalid-filter', `${field}: ${reason}`, { errors: [{ field, reason }] }));
+  };
+  const time = (name: string, endOfDay: boolean): number | null => {
+    const text = q(name);
+    if (text === undefined || text === '') return null;
+    const t = parseTimestamp(text, 'local');
+    if (typeof t === 'string') return bad(name, t.replace(/^timestamp/, 'the date'));
+    return endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? t + DAY_MS : t;
+  };
+  const successText = q('success');
+  if (successText !== undefined && successText !== 'true' && successText !== 'false') bad('success', 'must be true or false');
+  const daysText = q('days');
+  let since = time('start_date', false);
+  let until = time('end_date', true);
+  if (daysText !== undefined) {
+    const days = Number(daysText);
+    if (!Number.isInteger(days) || days < 1 || days > 36_500) bad('days', 'must be a whole number of days from 1 to 36500');
+    // The last N days, today included: a bounded range, so the period before it is compared too.
+    since = lastDaysSince(days, new Date(now));
+    until ??= lastDaysSince(0, new Date(now));
+  }
+  const tags = c.req.queries('tags')?.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean) ?? [];
+  const regex = q('regex');
+  if (regex) {
+    const wrong = regexProblem(regex);
+    if (wrong) bad('regex', wrong);
+  }
+  const parsed = filtersSchema.safeParse({
+    since,
+    until,
+    success: successText === undefined ? null : successText === 'true',
+    tags,
+    model: q('model') ?? null,
+    session: q('session') ?? null,
+    search: q('search') ?? null,
+    codeRegex: regex ?? null,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return bad(issue.path.join('.') || 'filters', issue.message);
+  }
+  return parsed.data;
+}
+
+function intParam(c: Context, name: string, fallback: number, min: number, max: number): number {
+  const text = c.req.query(name);
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ApiError(problem(400, 'invalid-parameter', `${name} must be a whole number from ${min} to ${max}`, { errors: [{ field: name, reason: `must be a whole number from ${min} to ${max}` }] }));
+  return n;
+}
+
+/** The statistics in the shape KIMI's client reads: `stats["success_rate"]`, `stats["categories"][tag]["success"]`. */
+export function kimiStats(store: LearningStore, filters: Filters) {
+  const s = summary(store, filters);
+  const rate = (successes: number, total: number) => (total > 0 ? successes / total : null);
+  const previous = s.previous?.rate;
+  return {
+    success_rate: s.rate.rate,
+    success_rate_ci: s.rate.interval,
+    total_examples: s.rate.total,
+    successes: s.rate.successes,
+    avg_execution_time: s.avgExecutionTime,
+    total_tokens: s.totalTokens,
+    change_vs_previous: previous && previous.rate !== null && s.rate.rate !== null ? s.rate.rate - previous.rate : null,
+    categories: Object.fromEntries(byTag(store, filters).map((t) => [t.tag, { examples: t.total, success: rate(t.successes, t.total) }])),
+    models: Object.fromEntries(
+      byModel(store, filters).map((m) => [m.model, { examples: m.total, success: rate(m.successes, m.total), tokens_per_success: m.successes > 0 ? m.successTokens / m.successes : null }]),
+    ),
+    trends: daily(store, filters).map((d) => ({ date: d.day, examples: d.total, success_rate: rate(d.successes, d.total) })),
+  };
+}
+
+function invalid(reason: string, index?: number): Problem {
+  const where = index === undefined ? '' : `item ${index}: `;
+  return problem(400, 'invalid-example', `${where}${reason}`, { errors: [{ field: fieldOf(reason), reason }] });
+}
+
+export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono {
+  const app = new Hono();
+  const now = deps.now ?? Date.now;
+  const parse = (raw: unknown) => normalizeRecord(raw, { assumeTimeZone: deps.assumeTimeZone, now: now() });
+  const stored = (id: string) => {
+    const e = exampleById(deps.store, id);
+    return e ? toKimiRecord(e) : null;
+  };
+
+  // DNS rebinding gets nothing: only our own Host names are answered. A browser page of another origin gets nothing either.
+  app.use('*', async (c, next) => {
+    if (!hostAllowed(c.req.header('host'), options.allowedHosts)) {
+      return sendProblem(c, problem(421, 'host-not-allowed', `this server answers only to ${options.allowedHosts.join(', ')}`));
+    }
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !originAllowed(origin, options.allowedOrigins)) {
+      return sendProblem(c, problem(403, 'origin-not-allowed', `requests from the origin ${origin} are not allowed (ALLOWED_ORIGINS)`));
+    }
+    await next();
+    if (origin !== undefined) c.header('Access-Control-Allow-Origin', origin);
+    c.header('Vary', 'Origin');
+  });
+
+  app.post('/api/examples', bodyLimit({ maxSize: MAX_EXAMPLE_BYTES, onError: tooLarge(MAX_EXAMPLE_BYTES) }), async (c) => {
+    const body = await jsonBody(c);
+    const result = parse(body);
+    if (!result.ok) return sendProblem(c, invalid(result.reason));
+    const [outcome] = await deps.commit.submit([result.example]);
+    if (outcome === 'conflict') {
+      return sendProblem(c, problem(409, 'id-conflict', `an example with id ${result.example.id} is already stored with other content; the stored one was kept`, { id: result.example.id }));
+    }
+    return c.json(stored(result.example.id), 201, { Location: `/api/examples/${encodeURIComponent(result.example.id)}` });
+  });
+
+  app.post('/api/examples/batch', bodyLimit({ maxSize: MAX_BATCH_BYTES, onError: tooLarge(MAX_BATCH_BYTES) }), async (c) => {
+    const body = await jsonBody(c);
+    const items = Array.isArray(body) ? body : body !== null && typeof body === 'object' && Array.isArray((body as { examples?: unknown }).examples) ? (body as { examples: unknown[] }).examples : null;
+    if (items === null) return sendProblem(c, problem(400, 'not-a-batch', 'send a JSON array of examples, or {"examples": [...]}'));
+    if (items.length === 0) return sendProblem(c, problem(400, 'empty-batch', 'the batch holds no examples'));
+    if (items.length > MAX_BATCH_ITEMS) return sendProblem(c, problem(413, 'batch-too-large', `a batch holds at most ${MAX_BATCH_ITEMS} examples, not ${items.length}`));
+    const parsed = items.map((raw) => parse(raw));
+    const valid = parsed.flatMap((p, index) => (p.ok ? [{ index, example: p.example }] : []));
+    const outcomes = valid.length > 0 ? await deps.commit.submit(valid.map((v) => v.example)) : [];
+    const byIndex = new Map<number, { example: NormalizedExample; outcome: Outcome }>(valid.map((v, i) => [v.index, { example: v.example, outcome: outcomes[i]! }]));
+    const results = parsed.map((p, index) => {
+      if (!p.ok) return { index, id: null, status: 400, reason: p.reason, field: fieldOf(p.reason) };
+      const { example, outcome } = byIndex.get(index)!;
+      return outcome === 'conflict'
+        ? { index, id: example.id, status: 409, reason: `already stored with other content; the stored one was kept` }
+        : { index, id: example.id, status: 201, outcome };
+    });
+    const ok = results.filter((r) => r.status === 201).length;
+    const body201 = { stored: ok, rejected: results.length - ok, results };
+    if (ok === results.length) return c.json(body201, 201);
+    if (ok === 0) return sendProblem(c, problem(400, 'batch-rejected', `none of the ${results.length} examples was stored`, { results }));
+    return c.json(body201, 207);
+  });
+
+  app.get('/api/examples/:id', (c) => {
+    const record = stored(c.req.param('id'));
+    if (!record) return sendProblem(c, problem(404, 'example-not-found', `no example with id ${c.req.param('id')} is stored`));
+    return c.json(record);
+  });
+
+  app.get('/api/examples', (c) => {
+    const filters = queryFilters(c, now());
+    const skip = intParam(c, 'skip', 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = intParam(c, 'limit', 100, 1, 1000);
+    const page = examplesPage(deps.store, { filters, offset: skip, limit });
+    return c.json({ total: page.total, skip, limit, examples: page.rows.map(toKimiRecord) });
+  });
+
+  app.get('/api/stats', (c) => c.json(kimiStats(deps.store, queryFilters(c, now()))));
+  app.get('/api/stats/daily', (c) => c.json(kimiStats(deps.store, queryFilters(c, now())).trends));
+  app.get('/api/stats/categories', (c) => c.json(kimiStats(deps.store, queryFilters(c, now())).categories));
+
+  app.get('/api/health', (c) =>
+    c.json({
+      status: deps.store.state === 'ok' ? 'ok' : 'degraded',
+      version: deps.version,
+      uptime_seconds: Math.round((now() - deps.startedAt) / 1000),
+      database: { state: deps.store.state, reason: deps.store.reason },
+      examples: deps.store.count(),
+      commits: deps.commit.stats,
+    }),
+  );
+
+  app.notFound((c) => sendProblem(c, problem(404, 'not-found', `no route ${c.req.method} ${c.req.path}`)));
+  app.onError((e, c) => {
+    if (e instanceof ApiError) return sendProblem(c, e.problem);
+    // Never a stack trace: what happened, in words.
+    return sendProblem(c, problem(500, 'internal-error', `the request could not be served: ${e.message}`));
+  });
+  return app;
+}

@@ -1,0 +1,194 @@
+import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApiApp, MAX_BATCH_ITEMS } from '../../src/http/apiApp';
+import { GroupCommit } from '../../src/http/groupCommit';
+import { defaultAllowedHosts, isLoopback } from '../../src/http/requestGuards';
+import { importFile } from '../../src/core/ingest/importFile';
+import { LearningStore } from '../../src/core/storage/learningStore';
+import { testSqlJs } from '../helpers/sqlJs';
+import { useTempDir } from '../helpers/tempDir';
+import { daysAgo } from '../helpers/clock';
+
+const HOST = '127.0.0.1:8000';
+
+describe('the HTTP API, without a socket', () => {
+  const tmp = useTempDir();
+  let store: LearningStore;
+  let app: ReturnType<typeof createApiApp>;
+  const dataDir = () => join(tmp.path, 'db');
+
+  beforeEach(async () => {
+    store = LearningStore.open({ SQL: await testSqlJs(), dataDir: dataDir() });
+    const commit = new GroupCommit(store, 'api', () => undefined);
+    app = createApiApp(
+      { store, commit, assumeTimeZone: 'utc', version: '0.1.0', startedAt: Date.now() },
+      { allowedHosts: defaultAllowedHosts('127.0.0.1', 8000), allowedOrigins: ['http://localhost:3000'] },
+    );
+  });
+  afterEach(() => store.close());
+
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    app.request(path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { host: HOST, 'content-type': 'application/json', ...headers } });
+  const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers: { host: HOST, ...headers } });
+  const record = (id: string, extra: Record<string, unknown> = {}) => ({ id, timestamp: daysAgo(1), success: true, tags: ['bug_fixing'], model_used: 'M', tokens_consumed: 10, ...extra });
+
+  it('POST /api/examples: 201 with the stored example; the same again is 201 with the same body; other content is 409', async () => {
+    const first = await post('/api/examples', record('a'));
+    assert.equal(first.status, 201);
+    assert.equal(first.headers.get('location'), '/api/examples/a');
+    const body = (await first.json()) as Record<string, unknown>;
+    assert.equal(body.id, 'a');
+    assert.deepEqual(body.tags, ['bug_fixing']);
+    const retry = await post('/api/examples', record('a'));
+    assert.equal(retry.status, 201);
+    assert.deepEqual(await retry.json(), body);
+    const clash = await post('/api/examples', record('a', { success: false }));
+    assert.equal(clash.status, 409);
+    assert.equal(clash.headers.get('content-type'), 'application/problem+json');
+    const p = (await clash.json()) as { code: string; detail: string; id: string };
+    assert.equal(p.code, 'id-conflict');
+    assert.match(p.detail, /id a is already stored with other content/);
+    assert.equal(store.count(), 1);
+  });
+
+  it('201 means durable: the example is in the journal before the answer, and a store opened from disk without a snapshot has it', async () => {
+    assert.equal((await post('/api/examples', record('durable'))).status, 201);
+    // No save happened: what is on disk is the journal.
+    const reader = LearningStore.open({ SQL: await testSqlJs(), dataDir: dataDir(), readOnly: true });
+    try {
+      assert.equal(reader.count(), 1);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('refuses what is not an example: 400 naming the field, 415 for a body that is not JSON, 400 for broken JSON, 413 over 1 MiB', async () => {
+    const invalid = await post('/api/examples', { timestamp: daysAgo(1), success: 'maybe' });
+    assert.equal(invalid.status, 400);
+    const p = (await invalid.json()) as { code: string; errors: { field: string; reason: string }[] };
+    assert.equal(p.code, 'invalid-example');
+    assert.deepEqual(p.errors, [{ field: 'success', reason: 'success must be true or false, not the text "maybe"' }]);
+    assert.equal((await post('/api/examples', 'id=1', { 'content-type': 'application/x-www-form-urlencoded' })).status, 415);
+    const broken = await post('/api/examples', '{"id":');
+    assert.equal(broken.status, 400);
+    assert.equal(((await broken.json()) as { code: string }).code, 'invalid-json');
+    const huge = await post('/api/examples', record('big', { code_context: 'x'.repeat(1024 * 1024) }));
+    assert.equal(huge.status, 413);
+    assert.equal(store.count(), 0);
+  });
+
+  it('the bad-line corpus gets the same verdicts posted one by one, in a batch, and imported from a file', async () => {
+    const corpus = [
+      '{"timestamp":1e20,"success":true}',
+      '{"timestamp":"2026-01-01T00:00:00Z","success":true,"metrics":{"execution_time":1e309}}',
+      '{"timestamp":"2026-01-01T00:00:00Z","success":true,"task_description":"a\\ud800"}',
+      '{"timestamp":"2026-01-01T00:00:00Z"}',
+      '{"timestamp":"2026-02-30T00:00:00Z","success":true}',
+      '{"timestamp":"2026-01-01T00:00:00Z","success":true,"tags":[1]}',
+      '{"timestamp":"2026-01-01T00:00:00Z","success":true,"tokens_consumed":-1}',
+      '[1,2]',
+    ];
+    const file = join(tmp.path, 'corpus.jsonl');
+    writeFileSync(file, corpus.join('\n') + '\n');
+    const fromFile = (await importFile(store, file, { assumeTimeZone: 'utc', now: Date.now() })).problems.map((p) => p.reason);
+    assert.equal(fromFile.length, corpus.length);
+    const oneByOne: string[] = [];
+    for (const line of corpus) {
+      const r = await post('/api/examples', line);
+      assert.equal(r.status, 400, line);
+      oneByOne.push(((await r.json()) as { errors: { reason: string }[] }).errors[0]!.reason);
+    }
+    assert.deepEqual(oneByOne, fromFile);
+    const batch = await post('/api/examples/batch', `[${corpus.join(',')}]`);
+    assert.equal(batch.status, 400);
+    const results = ((await batch.json()) as { results: { index: number; status: number; reason: string }[] }).results;
+    assert.deepEqual(
+      results.map((r) => r.reason),
+      fromFile,
+    );
+  });
+
+  it('POST /api/examples/batch: 201 when all are stored, 207 with a result per item when some are not, never a silent drop', async () => {
+    const all = await post('/api/examples/batch', [record('b1'), record('b2')]);
+    assert.equal(all.status, 201);
+    assert.deepEqual(((await all.json()) as { stored: number }).stored, 2);
+    const mixed = await post('/api/examples/batch', { examples: [record('b1'), record('b3'), { success: true }, record('b2', { success: false })] });
+    assert.equal(mixed.status, 207);
+    const body = (await mixed.json()) as { stored: number; rejected: number; results: { index: number; id: string | null; status: number; outcome?: string; reason?: string }[] };
+    assert.deepEqual(
+      body.results.map((r) => [r.index, r.id, r.status, r.outcome ?? null]),
+      [
+        [0, 'b1', 201, 'duplicate'],
+        [1, 'b3', 201, 'created'],
+        [2, null, 400, null],
+        [3, 'b2', 409, null],
+      ],
+    );
+    assert.match(body.results[2]!.reason!, /timestamp is missing/);
+    assert.equal(store.count(), 3);
+    const tooMany = await post('/api/examples/batch', Array.from({ length: MAX_BATCH_ITEMS + 1 }, (_, i) => record(`m${i}`)));
+    assert.equal(tooMany.status, 413);
+  });
+
+  it('concurrent posts share commits, and two requests with one id store it once', async () => {
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => post('/api/examples', record(`c${i % 40}`))));
+    assert.ok(answers.every((a) => a.status === 201));
+    assert.equal(store.count(), 40);
+  });
+
+  it('GET /api/stats is what KIMI reads: stats["success_rate"] and stats["categories"]["bug_fixing"]["success"]', async () => {
+    await post('/api/examples/batch', [
+      record('s1'),
+      record('s2', { success: false }),
+      record('s3', { tags: ['auth'], model_used: 'N' }),
+      record('s4', { timestamp: daysAgo(45), tags: ['auth'] }),
+    ]);
+    const stats = (await (await get('/api/stats')).json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal(stats.success_rate, 0.75);
+    assert.equal(stats.total_examples, 4);
+    assert.equal(stats.categories.bug_fixing.success, 0.5);
+    assert.equal(stats.categories.bug_fixing.examples, 2);
+    assert.ok(stats.success_rate < 0.8 && stats.categories.bug_fixing.success < 0.6, 'KIMI’s own comparisons work on the numbers');
+    assert.equal(stats.models.M.tokens_per_success, 10);
+    assert.equal(stats.success_rate_ci.length, 2);
+    const recent = (await (await get('/api/stats?days=30')).json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal(recent.total_examples, 3);
+    assert.equal(typeof recent.change_vs_previous, 'number');
+    assert.deepEqual(Object.keys((await (await get('/api/stats/categories?tags=auth')).json()) as object), ['auth']);
+    const bad = await get('/api/stats?days=0');
+    assert.equal(bad.status, 400);
+  });
+
+  it('GET /api/examples filters and pages; GET /api/examples/{id} is 404 for an unknown id', async () => {
+    await post('/api/examples/batch', Array.from({ length: 30 }, (_, i) => record(`g${i}`, { success: i % 3 === 0, tags: i % 2 ? ['auth'] : ['api'] })));
+    const page = (await (await get('/api/examples?success=true&tags=auth,api&limit=5&skip=2')).json()) as { total: number; examples: { id: string; success: boolean }[] };
+    assert.equal(page.total, 10);
+    assert.equal(page.examples.length, 5);
+    assert.ok(page.examples.every((e) => e.success));
+    assert.equal((await get('/api/examples?limit=1001')).status, 400);
+    assert.equal((await get('/api/examples/g1')).status, 200);
+    const missing = await get('/api/examples/nope');
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { code: string }).code, 'example-not-found');
+  });
+
+  it('answers only its own Host names and listed Origins; errors are problem+json without a stack', async () => {
+    assert.equal((await app.request('/api/health', { headers: { host: 'evil.example:8000' } })).status, 421);
+    assert.equal((await app.request('/api/health', { headers: { host: 'localhost:8000' } })).status, 200);
+    assert.equal((await app.request('/api/health', { headers: { host: '127.0.0.1:9999' } })).status, 421);
+    const foreign = await get('/api/health', { origin: 'http://evil.example' });
+    assert.equal(foreign.status, 403);
+    assert.equal(((await foreign.json()) as { code: string }).code, 'origin-not-allowed');
+    const listed = await get('/api/health', { origin: 'http://localhost:3000' });
+    assert.equal(listed.status, 200);
+    assert.equal(listed.headers.get('access-control-allow-origin'), 'http://localhost:3000');
+    const none = await get('/api/nothing-here');
+    assert.equal(none.status, 404);
+    const text = await none.text();
+    assert.doesNotMatch(text, /at .*\.ts:\d+/);
+    assert.equal(isLoopback('127.0.0.2'), true);
+    assert.equal(isLoopback('0.0.0.0'), false);
+    assert.equal(isLoopback('::1'), true);
+  });
+});
