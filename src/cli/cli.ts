@@ -1,7 +1,7 @@
 // learning-viewer: the same core as the extension, outside VS Code, for CI
 // pipelines and scripts. A --db folder written by one opens in the other.
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { emptyReport, importFile, mergeReports } from '../core/ingest/importFile';
 import { byModel, byTag, daily } from '../core/queries/breakdowns';
@@ -19,6 +19,8 @@ import { analyticsReport, compareModels } from '../core/analytics/report';
 import { learnTechnology } from '../core/tasks/builtinLearner';
 import { depthSchema } from '../shared/analytics';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
+import { runServer, serveOptionsProblem, type ServeOptions } from './serve';
+import { createToken, readTokens, revokeToken, roleSchema } from '../http/tokens';
 
 const EXIT_OK = 0;
 const EXIT_REJECTED = 1;
@@ -35,6 +37,8 @@ commands:
   analytics --db DIR [--json] [--compare A,B] [FILTERS]   trend, prediction, recommendations, insights; model A/B
   learn TECHNOLOGY --db DIR [--depth quick|standard|deep] [--json]   the built-in learner: a knowledge entry
   sample --out FILE [--count N]    write a sample KIMI log (for trying things out)
+  serve --db DIR [--host H] [--port P] [--no-auth]   the HTTP API (KIMI posts examples, reads stats)
+  token create|list|revoke --db DIR   API tokens with roles (ingest, read, admin)
 
 FILTERS: --since DATE --until DATE --success true|false --tag T (repeatable)
          --model M --session S --search TEXT
@@ -80,6 +84,22 @@ Runs the built-in learner on TECHNOLOGY (a tag) and stores the knowledge entry
 in DIR, as a learning task in the extension would: proficiency with its 95%
 interval, trend, the tags it fails with, related technologies, next steps.
 Depth sets the period: quick 7 days, standard 30 days (default), deep all.`,
+  serve: `usage: learning-viewer serve --db DIR [--host 127.0.0.1] [--port 8000] [--no-auth]
+       [--allowed-host NAME:PORT]… [--allowed-origin ORIGIN]… [--rate-limit N] [--utc]
+
+Serves the HTTP API over the database folder DIR until Ctrl-C or SIGTERM.
+POST /api/examples answers 201 once the example is durable. Tokens are
+required (learning-viewer token create); --no-auth (or ENABLE_AUTH=false) is
+allowed only on a loopback address. Only requests whose Host is this server's
+own loopback name and port (or an --allowed-host) are answered; a request with
+an Origin not given by --allowed-origin or ALLOWED_ORIGINS (comma-separated)
+is refused. --rate-limit: requests a second per token (default 5000).`,
+  token: `usage: learning-viewer token create --role ingest|read|admin [--name N] --db DIR
+       learning-viewer token list --db DIR [--json]
+       learning-viewer token revoke ID_OR_NAME --db DIR
+
+create prints the token once; only its SHA-256 is kept (in DIR/api-tokens.json).
+ingest: post examples, read stats; read: everything that reads; admin: all.`,
   sample: `usage: learning-viewer sample --out FILE [--count N] [--days D] [--seed S]
 
 Writes N (default 5000) generated KIMI learning examples spread over the last
@@ -355,6 +375,71 @@ async function runSample(values: { out?: string; count?: string; days?: string; 
   return EXIT_OK;
 }
 
+async function runServe(values: {
+  db?: string;
+  host?: string;
+  port?: string;
+  'no-auth'?: boolean;
+  'allowed-host'?: string[];
+  'allowed-origin'?: string[];
+  'rate-limit'?: string;
+  utc?: boolean;
+}): Promise<number> {
+  const port = values.port === undefined ? 8000 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a port number from 0 to 65535');
+  const options: ServeOptions = {
+    host: values.host ?? '127.0.0.1',
+    port,
+    auth: !(values['no-auth'] || process.env.ENABLE_AUTH === 'false'),
+    allowedHosts: values['allowed-host'] ?? [],
+    allowedOrigins: [...(values['allowed-origin'] ?? []), ...(process.env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)],
+    utc: values.utc ?? false,
+    rateLimit: positiveInt(values['rate-limit'], '--rate-limit'),
+  };
+  const problem = serveOptionsProblem(options);
+  if (problem) throw new UsageError(problem);
+  const store = await openStore(values.db, false);
+  try {
+    await runServer(store, values.db!, options, (line) => process.stderr.write(`learning-viewer serve: ${line}\n`));
+  } finally {
+    store.close();
+  }
+  return EXIT_OK;
+}
+
+async function runToken(positionals: string[], values: { db?: string; role?: string; name?: string; json?: boolean }): Promise<number> {
+  const [action, target] = positionals;
+  if (!values.db) throw new UsageError('--db DIR is required: the folder that holds the learning database');
+  mkdirSync(values.db, { recursive: true });
+  switch (action) {
+    case 'create': {
+      const role = roleSchema.safeParse(values.role);
+      if (!role.success) throw new UsageError('--role takes ingest, read or admin');
+      const { record, token } = await createToken(values.db, role.data, values.name ?? `${role.data}-${new Date().toISOString().slice(0, 10)}`);
+      process.stderr.write(`created ${record.role} token "${record.name}" (id ${record.id}); it is shown this once:\n`);
+      process.stdout.write(`${token}\n`);
+      return EXIT_OK;
+    }
+    case 'list': {
+      const tokens = readTokens(values.db).map(({ sha256: _hash, ...t }) => t);
+      if (values.json) process.stdout.write(`${JSON.stringify(tokens)}\n`);
+      else for (const t of tokens) process.stdout.write(`${t.id}  ${t.role.padEnd(6)}  ${t.name}  created ${t.createdAt}${t.revokedAt ? `  revoked ${t.revokedAt}` : ''}\n`);
+      return EXIT_OK;
+    }
+    case 'revoke': {
+      if (!target) throw new UsageError('name the token to revoke, by id or name');
+      if (!(await revokeToken(values.db, target))) {
+        process.stderr.write(`learning-viewer: no valid token with id or name ${target}\n`);
+        return EXIT_REJECTED;
+      }
+      process.stderr.write(`revoked ${target}\n`);
+      return EXIT_OK;
+    }
+    default:
+      throw new UsageError(action ? `unknown token action "${action}"` : 'say create, list or revoke');
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command = '', ...rest] = argv;
   let parsed;
@@ -387,6 +472,14 @@ export async function main(argv: string[]): Promise<number> {
         depth: { type: 'string' },
         'max-lines': { type: 'string' },
         'max-mb': { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'no-auth': { type: 'boolean' },
+        'allowed-host': { type: 'string', multiple: true },
+        'allowed-origin': { type: 'string', multiple: true },
+        'rate-limit': { type: 'string' },
+        role: { type: 'string' },
+        name: { type: 'string' },
       },
     });
   } catch (e) {
@@ -414,6 +507,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runLearn(positionals, values);
       case 'sample':
         return await runSample(values);
+      case 'serve':
+        return await runServe(values);
+      case 'token':
+        return await runToken(positionals, values);
       default:
         throw new UsageError(command ? `unknown command "${command}"` : 'name a command');
     }

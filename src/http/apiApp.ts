@@ -17,6 +17,8 @@ import { filtersSchema, lastDaysSince, type Filters } from '../shared/filters';
 import type { GroupCommit, Outcome } from './groupCommit';
 import { fieldOf, problem, sendProblem, type Problem } from './problem';
 import { hostAllowed, originAllowed } from './requestGuards';
+import type { Role, TokenRecord, TokenRegistry } from './tokens';
+import { RateLimiter } from './rateLimiter';
 
 export const MAX_EXAMPLE_BYTES = 1024 * 1024;
 export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
@@ -38,7 +40,13 @@ export interface ApiOptions {
   allowedHosts: readonly string[];
   /** Origins a browser may call from; none by default, and never a wildcard. */
   allowedOrigins: readonly string[];
+  /** The tokens to check, or null when authentication is off (allowed on a loopback address only). */
+  tokens: TokenRegistry | null;
+  /** Requests a second per token (or per client without authentication); beyond, 429 with Retry-After. */
+  rateLimit?: number;
 }
+
+type Env = { Variables: { token: TokenRecord | null } };
 
 class ApiError extends Error {
   constructor(readonly problem: Problem) {
@@ -47,7 +55,7 @@ class ApiError extends Error {
 }
 
 function tooLarge(limit: number) {
-  return (c: Context) => sendProblem(c, problem(413, 'body-too-large', `the request body is over ${limit / 1024 / 1024} MiB`));
+  return (c: Context<Env>) => sendProblem(c, problem(413, 'body-too-large', `the request body is over ${limit / 1024 / 1024} MiB`));
 }
 
 async function jsonBody(c: Context): Promise<unknown> {
@@ -145,8 +153,18 @@ function invalid(reason: string, index?: number): Problem {
   return problem(400, 'invalid-example', `${where}${reason}`, { errors: [{ field: fieldOf(reason), reason }] });
 }
 
-export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono {
-  const app = new Hono();
+export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
+  const app = new Hono<Env>();
+  const limiter = new RateLimiter(options.rateLimit ?? 5000);
+  /** Only these roles may use the route (admin may use every route). Checked after the token is known. */
+  const allow = (...roles: Role[]) =>
+    async (c: Context<Env>, next: () => Promise<void>) => {
+      const token = c.get('token');
+      if (token && token.role !== 'admin' && !roles.includes(token.role)) {
+        return sendProblem(c, problem(403, 'role-not-allowed', `${token.role === 'read' ? 'a' : 'an'} ${token.role} token may not ${c.req.method} ${c.req.routePath}; this needs ${[...roles, 'admin'].join(' or ')}`));
+      }
+      await next();
+    };
   const now = deps.now ?? Date.now;
   const parse = (raw: unknown) => normalizeRecord(raw, { assumeTimeZone: deps.assumeTimeZone, now: now() });
   const stored = (id: string) => {
@@ -163,12 +181,27 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono {
     if (origin !== undefined && !originAllowed(origin, options.allowedOrigins)) {
       return sendProblem(c, problem(403, 'origin-not-allowed', `requests from the origin ${origin} are not allowed (ALLOWED_ORIGINS)`));
     }
+    c.set('token', null);
+    if (options.tokens) {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+      const token = bearer ? options.tokens.check(bearer) : null;
+      if (!token) {
+        return sendProblem(c, problem(401, bearer ? 'token-invalid' : 'token-missing', bearer ? 'the token is not valid (unknown or revoked)' : 'send a token: Authorization: Bearer <token>'), {
+          'WWW-Authenticate': 'Bearer realm="learning-viewer"',
+        });
+      }
+      c.set('token', token);
+    }
+    const wait = limiter.take(c.get('token')?.id ?? 'anonymous', now());
+    if (wait > 0) {
+      return sendProblem(c, problem(429, 'rate-limited', `too many requests; try again in ${Math.ceil(wait / 1000)} s`), { 'Retry-After': String(Math.ceil(wait / 1000)) });
+    }
     await next();
     if (origin !== undefined) c.header('Access-Control-Allow-Origin', origin);
     c.header('Vary', 'Origin');
   });
 
-  app.post('/api/examples', bodyLimit({ maxSize: MAX_EXAMPLE_BYTES, onError: tooLarge(MAX_EXAMPLE_BYTES) }), async (c) => {
+  app.post('/api/examples', allow('ingest'), bodyLimit({ maxSize: MAX_EXAMPLE_BYTES, onError: tooLarge(MAX_EXAMPLE_BYTES) }), async (c) => {
     const body = await jsonBody(c);
     const result = parse(body);
     if (!result.ok) return sendProblem(c, invalid(result.reason));
@@ -179,7 +212,7 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono {
     return c.json(stored(result.example.id), 201, { Location: `/api/examples/${encodeURIComponent(result.example.id)}` });
   });
 
-  app.post('/api/examples/batch', bodyLimit({ maxSize: MAX_BATCH_BYTES, onError: tooLarge(MAX_BATCH_BYTES) }), async (c) => {
+  app.post('/api/examples/batch', allow('ingest'), bodyLimit({ maxSize: MAX_BATCH_BYTES, onError: tooLarge(MAX_BATCH_BYTES) }), async (c) => {
     const body = await jsonBody(c);
     const items = Array.isArray(body) ? body : body !== null && typeof body === 'object' && Array.isArray((body as { examples?: unknown }).examples) ? (body as { examples: unknown[] }).examples : null;
     if (items === null) return sendProblem(c, problem(400, 'not-a-batch', 'send a JSON array of examples, or {"examples": [...]}'));
@@ -203,13 +236,14 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono {
     return c.json(body201, 207);
   });
 
-  app.get('/api/examples/:id', (c) => {
-    const record = stored(c.req.param('id'));
-    if (!record) return sendProblem(c, problem(404, 'example-not-found', `no example with id ${c.req.param('id')} is stored`));
+  app.get('/api/examples/:id', allow('read'), (c) => {
+    const id = c.req.param('id') ?? '';
+    const record = stored(id);
+    if (!record) return sendProblem(c, problem(404, 'example-not-found', `no example with id ${id} is stored`));
     return c.json(record);
   });
 
-  app.get('/api/examples', (c) => {
+  app.get('/api/examples', allow('read'), (c) => {
     const filters = queryFilters(c, now());
     const skip = intParam(c, 'skip', 0, 0, Number.MAX_SAFE_INTEGER);
     const limit = intParam(c, 'limit', 100, 1, 1000);
@@ -217,9 +251,9 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono {
     return c.json({ total: page.total, skip, limit, examples: page.rows.map(toKimiRecord) });
   });
 
-  app.get('/api/stats', (c) => c.json(kimiStats(deps.store, queryFilters(c, now()))));
-  app.get('/api/stats/daily', (c) => c.json(kimiStats(deps.store, queryFilters(c, now())).trends));
-  app.get('/api/stats/categories', (c) => c.json(kimiStats(deps.store, queryFilters(c, now())).categories));
+  app.get('/api/stats', allow('ingest', 'read'), (c) => c.json(kimiStats(deps.store, queryFilters(c, now()))));
+  app.get('/api/stats/daily', allow('ingest', 'read'), (c) => c.json(kimiStats(deps.store, queryFilters(c, now())).trends));
+  app.get('/api/stats/categories', allow('ingest', 'read'), (c) => c.json(kimiStats(deps.store, queryFilters(c, now())).categories));
 
   app.get('/api/health', (c) =>
     c.json({

@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApiApp, MAX_BATCH_ITEMS } from '../../src/http/apiApp';
 import { GroupCommit } from '../../src/http/groupCommit';
 import { defaultAllowedHosts, isLoopback } from '../../src/http/requestGuards';
+import { createToken, readTokens, revokeToken, TokenRegistry, TOKENS_FILE } from '../../src/http/tokens';
 import { importFile } from '../../src/core/ingest/importFile';
 import { LearningStore } from '../../src/core/storage/learningStore';
 import { testSqlJs } from '../helpers/sqlJs';
@@ -23,7 +24,7 @@ describe('the HTTP API, without a socket', () => {
     const commit = new GroupCommit(store, 'api', () => undefined);
     app = createApiApp(
       { store, commit, assumeTimeZone: 'utc', version: '0.1.0', startedAt: Date.now() },
-      { allowedHosts: defaultAllowedHosts('127.0.0.1', 8000), allowedOrigins: ['http://localhost:3000'] },
+      { allowedHosts: defaultAllowedHosts('127.0.0.1', 8000), allowedOrigins: ['http://localhost:3000'], tokens: null },
     );
   });
   afterEach(() => store.close());
@@ -190,5 +191,69 @@ describe('the HTTP API, without a socket', () => {
     assert.equal(isLoopback('127.0.0.2'), true);
     assert.equal(isLoopback('0.0.0.0'), false);
     assert.equal(isLoopback('::1'), true);
+  });
+});
+
+describe('the HTTP API with tokens', () => {
+  const tmp = useTempDir();
+
+  it('401 without or with a bad token, 403 for the wrong role, and a revoked token stops working at once', async () => {
+    const dataDir = join(tmp.path, 'db');
+    const store = LearningStore.open({ SQL: await testSqlJs(), dataDir });
+    try {
+      const app = createApiApp(
+        { store, commit: new GroupCommit(store, 'api', () => undefined), assumeTimeZone: 'utc', version: '0.1.0', startedAt: Date.now() },
+        { allowedHosts: defaultAllowedHosts('127.0.0.1', 8000), allowedOrigins: [], tokens: new TokenRegistry(dataDir) },
+      );
+      const ingest = await createToken(dataDir, 'ingest', 'kimi');
+      const reader = await createToken(dataDir, 'read', 'dashboards');
+      assert.match(ingest.token, /^lv_ingest_/);
+      assert.doesNotMatch(readFileSync(join(dataDir, TOKENS_FILE), 'utf8'), new RegExp(ingest.token), 'only the hash is stored');
+      const call = (path: string, token: string | null, init: RequestInit = {}) =>
+        app.request(path, { ...init, headers: { host: HOST, 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+      const example = JSON.stringify({ id: 't1', timestamp: daysAgo(1), success: true });
+      const missing = await call('/api/stats', null);
+      assert.equal(missing.status, 401);
+      assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="learning-viewer"');
+      assert.equal((await call('/api/stats', 'lv_ingest_wrong')).status, 401);
+      assert.equal((await call('/api/examples', ingest.token, { method: 'POST', body: example })).status, 201);
+      assert.equal((await call('/api/stats', ingest.token)).status, 200);
+      const forbidden = await call('/api/examples', ingest.token);
+      assert.equal(forbidden.status, 403);
+      assert.match(((await forbidden.json()) as { detail: string }).detail, /an ingest token may not GET \/api\/examples; this needs read or admin/);
+      assert.equal((await call('/api/examples', reader.token)).status, 200);
+      assert.equal((await call('/api/examples', reader.token, { method: 'POST', body: example })).status, 403);
+      assert.equal(await revokeToken(dataDir, 'kimi'), true);
+      assert.equal((await call('/api/stats', ingest.token)).status, 401);
+      assert.deepEqual(
+        readTokens(dataDir).map((t) => [t.name, t.role, t.revokedAt === null]),
+        [
+          ['kimi', 'ingest', false],
+          ['dashboards', 'read', true],
+        ],
+      );
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a caller over its rate gets 429 with Retry-After', async () => {
+    const store = LearningStore.open({ SQL: await testSqlJs(), dataDir: join(tmp.path, 'rl') });
+    try {
+      let clock = 1_000_000;
+      const app = createApiApp(
+        { store, commit: new GroupCommit(store, 'api', () => undefined), assumeTimeZone: 'utc', version: '0.1.0', startedAt: 0, now: () => clock },
+        { allowedHosts: [HOST], allowedOrigins: [], tokens: null, rateLimit: 5 },
+      );
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await app.request('/api/health', { headers: { host: HOST } })).status);
+      assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);
+      const limited = await app.request('/api/health', { headers: { host: HOST } });
+      assert.equal(limited.headers.get('retry-after'), '1');
+      clock += 1000;
+      assert.equal((await app.request('/api/health', { headers: { host: HOST } })).status, 200);
+    } finally {
+      store.close();
+    }
   });
 });
