@@ -3,11 +3,12 @@
 // command line says about each.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeRecord } from '../../src/core/ingest/parseKimiLine';
 import { BACKUP_FILE, JOURNAL_FILE, LearningStore, SNAPSHOT_FILE } from '../../src/core/storage/learningStore';
 import { byTag } from '../../src/core/queries/breakdowns';
+import { SUMS_FILE } from '../../src/core/storage/snapshotCheck';
 import { exampleById } from '../../src/core/queries/examples';
 import { testSqlJs } from '../helpers/sqlJs';
 import { useTempDir } from '../helpers/tempDir';
@@ -83,6 +84,26 @@ describe('damage to the stored data', () => {
       } finally {
         store.close();
       }
+    }
+  });
+
+  it('a snapshot the list does not vouch for (an older version wrote it) is checked by quick_check, and a cut one is caught', async () => {
+    await savedTwice();
+    rmSync(join(dir(), SUMS_FILE));
+    const whole = LearningStore.open({ SQL: await testSqlJs(), dataDir: dir(), readOnly: true });
+    assert.equal(whole.reason, 'opened read-only on request');
+    assert.ok(whole.loaded.quickCheckMs > 0, 'checked by quick_check');
+    assert.equal(whole.count(), 300);
+    whole.close();
+    const path = join(dir(), SNAPSHOT_FILE);
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const cut = LearningStore.open({ SQL: await testSqlJs(), dataDir: dir(), readOnly: true });
+    try {
+      assert.match(cut.reason ?? '', /is damaged: (SQLite's integrity check failed|it is not a database)/);
+      assert.equal(cut.count(), 200, 'the backup, checked the same way, is shown');
+    } finally {
+      cut.close();
     }
   });
 

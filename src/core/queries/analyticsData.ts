@@ -81,25 +81,44 @@ export function coOccurrence(store: RowSource, filters: Filters, limit = 20_000)
   const where = filterSql(filters);
   const sample = `SELECT e.k FROM examples e WHERE ${where.sql} ORDER BY e.ts DESC LIMIT ?`;
   const examples = store.rows<[number]>(`SELECT count(*) FROM (SELECT 1 FROM examples e WHERE ${where.sql} LIMIT ?)`, [...where.params, limit + 1])[0]![0];
-  const singles = store.rows<[string, number]>(
-    `SELECT t.name, c.n FROM (SELECT et.tag_id AS x, count(*) AS n FROM (${sample}) s JOIN example_tags et ON et.k = s.k GROUP BY 1) c JOIN tags t ON t.tag_id = c.x`,
-    [...where.params, limit],
-  );
-  const rows = store.rows<[string, string, number]>(
-    `WITH s AS (${sample}),
-       top AS (SELECT et.tag_id, count(*) AS n FROM s JOIN example_tags et ON et.k = s.k GROUP BY et.tag_id ORDER BY n DESC, et.tag_id LIMIT ${PAIR_TAGS}),
-       t AS (SELECT k, tag_id FROM (
-               SELECT et.k, et.tag_id, row_number() OVER (PARTITION BY et.k ORDER BY top.n DESC, et.tag_id) AS r
-               FROM s JOIN example_tags et ON et.k = s.k JOIN top ON top.tag_id = et.tag_id)
-             WHERE r <= ${PAIR_TAGS_PER_EXAMPLE})
-     SELECT ta.name, tb.name, c.n FROM
-       (SELECT a.tag_id AS x, b.tag_id AS y, count(*) AS n FROM t a JOIN t b ON b.k = a.k AND b.tag_id > a.tag_id GROUP BY 1, 2) c
-     JOIN tags ta ON ta.tag_id = c.x JOIN tags tb ON tb.tag_id = c.y`,
-    [...where.params, limit],
-  );
-  const counts = new Map<string, number>(singles);
+  // The sample's (example, tag) rows, counted here: one pass, linear in the rows.
+  const rows = store.rows<[number, number]>(`SELECT et.k, et.tag_id FROM (${sample}) s JOIN example_tags et ON et.k = s.k ORDER BY et.k`, [...where.params, limit]);
+  const single = new Map<number, number>();
+  for (const [, tag] of rows) single.set(tag, (single.get(tag) ?? 0) + 1);
+  const top = new Set([...single].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, PAIR_TAGS).map(([tag]) => tag));
+  /** Pair counts by the smaller tag id, then the larger. */
+  const pairCounts = new Map<number, Map<number, number>>();
+  const rank = (tag: number) => single.get(tag)!;
+  const countExample = (tags: number[]) => {
+    // An example's most frequent PAIR_TAGS_PER_EXAMPLE tags among the top ones.
+    const kept = tags.filter((t) => top.has(t)).sort((a, b) => rank(b) - rank(a) || a - b).slice(0, PAIR_TAGS_PER_EXAMPLE).sort((a, b) => a - b);
+    for (let i = 0; i < kept.length; i++) {
+      let row = pairCounts.get(kept[i]!);
+      if (!row) pairCounts.set(kept[i]!, (row = new Map()));
+      for (let j = i + 1; j < kept.length; j++) row.set(kept[j]!, (row.get(kept[j]!) ?? 0) + 1);
+    }
+  };
+  let current = -1;
+  let tags: number[] = [];
+  for (const [k, tag] of rows) {
+    if (k !== current) {
+      countExample(tags);
+      current = k;
+      tags = [];
+    }
+    tags.push(tag);
+  }
+  countExample(tags);
+  const names = new Map(store.rows<[number, string]>('SELECT tag_id, name FROM tags').filter(([id]) => single.has(id)));
+  const counts = new Map<string, number>([...single].map(([tag, n]) => [names.get(tag)!, n]));
   const pairs = new Map<string, number>();
-  for (const [a, b, n] of rows) pairs.set(a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`, n);
+  for (const [x, row] of pairCounts) {
+    for (const [y, n] of row) {
+      const a = names.get(x)!;
+      const b = names.get(y)!;
+      pairs.set(a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`, n);
+    }
+  }
   return { examples: Math.min(examples, limit), counts, pairs, sampled: examples > limit };
 }
 

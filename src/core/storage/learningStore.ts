@@ -20,6 +20,10 @@ export const LOCK_FILE = 'learning.lock';
 export const JOURNAL_FILE = 'learning.journal';
 /** The code contexts, appended, referenced from the database by offset and length. */
 export const CODE_FILE = 'learning.code';
+/** Below this size the database in memory is checked before every save (about 0.2 s at 50 MB)… */
+const QUICK_CHECK_ALWAYS_BYTES = 50 * 1024 * 1024;
+/** …above it, at the first save after opening and then at most this often. */
+const QUICK_CHECK_EVERY_MS = 30 * 60_000;
 
 export interface InsertCounts {
   added: number;
@@ -58,6 +62,8 @@ export class LearningStore {
   loaded!: LoadedSnapshot;
   /** The fingerprint of the snapshot file on disk, listed beside the next one as the backup's. */
   private lastSaved: Fingerprint | null = null;
+  /** When the database in memory last passed quick_check before a save (performance.now()), or null. */
+  private lastQuickCheck: number | null = null;
   private dirty = false;
   /** The next integer key for an example. */
   private nextK = 1;
@@ -629,10 +635,16 @@ export class LearningStore {
     if (!this.dirty || this.readOnly) return { saved: false, bytes: 0, checkMs: 0, exportMs: 0, writeMs: 0 };
     this.assertLockStillHeld();
     const t0 = performance.now();
-    // Never replace the last good snapshot with a damaged one.
-    const check = this.db.exec('PRAGMA quick_check')[0]?.values.map((r) => String(r[0])) ?? [];
-    if (check.length !== 1 || check[0] !== 'ok') {
-      throw new Error(`the learning data in memory failed SQLite's integrity check (${check.slice(0, 3).join('; ')}); the last snapshot was kept as it is`);
+    // Never replace the last good snapshot with a damaged one: the database in memory passes quick_check first.
+    // It costs about 0.4 s per 100 MB, so a large database is checked at its first save and then every QUICK_CHECK_EVERY_MS.
+    const bytes = Number(this.rows<[number]>('PRAGMA page_count')[0]![0]) * Number(this.rows<[number]>('PRAGMA page_size')[0]![0]);
+    const due = this.lastQuickCheck === null || bytes < QUICK_CHECK_ALWAYS_BYTES || t0 - this.lastQuickCheck >= QUICK_CHECK_EVERY_MS;
+    if (due) {
+      const check = this.db.exec('PRAGMA quick_check')[0]?.values.map((r) => String(r[0])) ?? [];
+      if (check.length !== 1 || check[0] !== 'ok') {
+        throw new Error(`the learning data in memory failed SQLite's integrity check (${check.slice(0, 3).join('; ')}); the last snapshot was kept as it is`);
+      }
+      this.lastQuickCheck = performance.now();
     }
     const checkMs = performance.now() - t0;
     // The code this snapshot refers to is on disk before the snapshot is.
