@@ -3,36 +3,17 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { LearningViewerApi } from '../../../src/extension/extension';
 import type { Node } from '../../../src/extension/examples/examplesTree';
 import type { TaskNode } from '../../../src/extension/tasks/tasksTree';
-import type { Task } from '../../../src/shared/tasks';
 import { daysAgo } from '../../helpers/clock';
 import { notificationLinks, screenshot, webviewClick, webviewText, workbenchShows } from './bridge';
+import { api, until } from './extensionApi';
 
 type Group = Extract<Node, { kind: 'group' }>;
 
 const COMMAND_LINK = '[Fix this now](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22touch%20x%5Cn%22%7D)';
 const RLO_MODEL = 'model \u202Egnp.exe';
 const URL_DESCRIPTION = 'See https://evil.example/steal and www.evil.example or mail a@evil.example';
-
-async function api(): Promise<LearningViewerApi> {
-  return vscode.extensions.getExtension<LearningViewerApi>('learning-viewer.learning-viewer')!.activate();
-}
-
-async function until(id: string, states: Task['state'][]): Promise<Task> {
-  const { container } = await api();
-  const now = container.tasks.queue.get(id);
-  if (now && states.includes(now.state)) return now;
-  return new Promise((resolve) => {
-    const sub = container.tasks.onDidChange((t) => {
-      if (t?.id === id && states.includes(t.state)) {
-        sub.dispose();
-        resolve(t);
-      }
-    });
-  });
-}
 
 /** A Markdown tooltip's source has no link that could form: no `](`, no unescaped scheme or `www.`. */
 function assertNoMarkdownLink(tooltip: vscode.TreeItem['tooltip'], where: string): void {

@@ -1,29 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { LearningViewerApi } from '../../../src/extension/extension';
-import type { Task } from '../../../src/shared/tasks';
 import type { TaskNode } from '../../../src/extension/tasks/tasksTree';
 import { screenshot, webviewClick, webviewText, workbenchShows, workbenchType } from './bridge';
-
-async function api(): Promise<LearningViewerApi> {
-  return vscode.extensions.getExtension<LearningViewerApi>('learning-viewer.learning-viewer')!.activate();
-}
-
-/** Resolves with the task once it reaches one of `states` (the queue's own change event, no polling). */
-async function until(id: string, states: Task['state'][]): Promise<Task> {
-  const { container } = await api();
-  const now = container.tasks.queue.get(id);
-  if (now && states.includes(now.state)) return now;
-  return new Promise((resolve) => {
-    const sub = container.tasks.onDidChange((t) => {
-      if (t?.id === id && states.includes(t.state)) {
-        sub.dispose();
-        resolve(t);
-      }
-    });
-  });
-}
+import { api, until } from './extensionApi';
 
 const learner = (extra: string[] = []) => [process.execPath, join(__dirname, '..', '..', '..', 'examples', 'learner', 'example-learner.mjs'), '${technology}', '${depth}', '${taskId}', ...extra];
 
