@@ -49,7 +49,7 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
   // Filled in once the port is bound (it may be 0, any free port): until then every request is refused.
   const allowedHosts: string[] = [];
   const app = createApiApp(
-    { store, commit, assumeTimeZone: o.utc ? 'utc' : 'local', version, startedAt: Date.now() },
+    { store, commit, assumeTimeZone: o.utc ? 'utc' : 'local', version, startedAt: Date.now(), onChange: () => scheduler.touch() },
     {
       allowedHosts,
       allowedOrigins: o.allowedOrigins.map((x) => x.toLowerCase()),

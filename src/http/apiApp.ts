@@ -12,6 +12,8 @@ import { byModel, byTag, daily } from '../core/queries/breakdowns';
 import { summary } from '../core/queries/summary';
 import { regexProblem } from '../core/queries/filterSql';
 import { toKimiRecord } from '../core/export/kimiRecord';
+import { exportPieces } from '../core/export/exportExamples';
+import { z } from 'zod';
 import type { LearningStore } from '../core/storage/learningStore';
 import { filtersSchema, lastDaysSince, type Filters } from '../shared/filters';
 import type { GroupCommit, Outcome } from './groupCommit';
@@ -33,7 +35,31 @@ export interface ApiDeps {
   startedAt: number;
   /** Clock, injectable for tests. */
   now?: () => number;
+  /** After a write that is not an ingest (a feedback edit): schedule a snapshot, tell the views. */
+  onChange?: () => void;
 }
+
+const feedbackSchema = z.object({ human_feedback: z.string().max(100_000).nullable() }).strict();
+const searchSchema = z
+  .object({
+    text: z.string().min(1).max(1000).optional(),
+    regex: z.string().min(1).max(1000).optional(),
+    filters: z
+      .object({
+        success: z.boolean().nullable().optional(),
+        tags: z.array(z.string().min(1).max(200)).max(50).optional(),
+        model: z.string().max(500).nullable().optional(),
+        session: z.string().max(500).nullable().optional(),
+        since: z.number().int().nullable().optional(),
+        until: z.number().int().nullable().optional(),
+      })
+      .strict()
+      .default({}),
+    limit: z.number().int().min(1).max(1000).default(100),
+    cursor: z.string().max(100).optional(),
+  })
+  .strict()
+  .refine((b) => b.text !== undefined || b.regex !== undefined, { message: 'give text or regex' });
 
 export interface ApiOptions {
   /** Host names (with port) the server answers to: the loopback names of its own port, and any given. */
@@ -249,6 +275,60 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     const limit = intParam(c, 'limit', 100, 1, 1000);
     const page = examplesPage(deps.store, { filters, offset: skip, limit });
     return c.json({ total: page.total, skip, limit, examples: page.rows.map(toKimiRecord) });
+  });
+
+  app.patch('/api/examples/:id', allow(), bodyLimit({ maxSize: MAX_EXAMPLE_BYTES, onError: tooLarge(MAX_EXAMPLE_BYTES) }), async (c) => {
+    const id = c.req.param('id') ?? '';
+    const body = await jsonBody(c);
+    const parsed = feedbackSchema.safeParse(body);
+    if (!parsed.success) {
+      const reason = 'send {"human_feedback": text or null} (at most 100,000 characters)';
+      return sendProblem(c, problem(400, 'invalid-feedback', reason, { errors: [{ field: 'human_feedback', reason }] }));
+    }
+    if (!deps.store.setFeedback(id, parsed.data.human_feedback)) return sendProblem(c, problem(404, 'example-not-found', `no example with id ${id} is stored`));
+    deps.onChange?.();
+    return c.json(stored(id));
+  });
+
+  // Exports, streamed: each piece (about 1 MB) is made when the client is ready for it, so memory stays flat.
+  for (const format of ['json', 'jsonl', 'csv'] as const) {
+    app.get(`/api/export/${format}`, allow('read'), (c) => {
+      const pieces = exportPieces(deps.store, { format, filters: queryFilters(c, now()) }, { written: 0, codeProblems: [] });
+      const encoder = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const next = pieces.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(next.value));
+        },
+        cancel() {
+          pieces.return(undefined);
+        },
+      });
+      const type = { json: 'application/json', jsonl: 'application/x-ndjson', csv: 'text/csv; charset=utf-8' }[format];
+      return new Response(body, { status: 200, headers: { 'Content-Type': type, 'Content-Disposition': `attachment; filename="learning-examples.${format}"` } });
+    });
+  }
+
+  /** Text or a regular expression over the code, with the filters; a cursor pages on. */
+  app.post('/api/search', allow('read'), bodyLimit({ maxSize: 64 * 1024, onError: tooLarge(64 * 1024) }), async (c) => {
+    const body = searchSchema.safeParse(await jsonBody(c));
+    if (!body.success) {
+      const issue = body.error.issues[0]!;
+      const field = issue.path.join('.') || null;
+      return sendProblem(c, problem(400, 'invalid-search', `${field ?? 'the body'}: ${issue.message}`, { errors: [{ field, reason: issue.message }] }));
+    }
+    const { text, regex, limit, cursor } = body.data;
+    if (regex) {
+      const wrong = regexProblem(regex);
+      if (wrong) return sendProblem(c, problem(400, 'invalid-search', `regex: ${wrong}`, { errors: [{ field: 'regex', reason: wrong }] }));
+    }
+    const filters = filtersSchema.parse({ ...body.data.filters, search: text ?? null, codeRegex: regex ?? null });
+    const offset = cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : 0;
+    if (!Number.isInteger(offset) || offset < 0) return sendProblem(c, problem(400, 'invalid-cursor', 'the cursor is not one this server gave'));
+    const page = examplesPage(deps.store, { filters, offset, limit });
+    const next = page.total !== null && offset + page.rows.length < page.total ? Buffer.from(String(offset + page.rows.length)).toString('base64url') : null;
+    return c.json({ total: page.total, examples: page.rows.map(toKimiRecord), next_cursor: next });
   });
 
   app.get('/api/stats', allow('ingest', 'read'), (c) => c.json(kimiStats(deps.store, queryFilters(c, now()))));

@@ -174,6 +174,38 @@ describe('the HTTP API, without a socket', () => {
     assert.equal(((await missing.json()) as { code: string }).code, 'example-not-found');
   });
 
+  it('PATCH feedback is journalled; exports stream every filtered example with the CSV formula guard; search pages with a cursor', async () => {
+    await post('/api/examples/batch', Array.from({ length: 25 }, (_, i) => record(`x${i}`, { success: i % 2 === 0, task_description: i === 4 ? '=HYPERLINK("http://evil")' : `find the needle ${i}` })));
+    const patched = await app.request('/api/examples/x1', { method: 'PATCH', headers: { host: HOST, 'content-type': 'application/json' }, body: JSON.stringify({ human_feedback: 'checked by hand' }) });
+    assert.equal(patched.status, 200);
+    assert.equal(((await patched.json()) as { human_feedback: string }).human_feedback, 'checked by hand');
+    assert.equal((await app.request('/api/examples/none', { method: 'PATCH', headers: { host: HOST, 'content-type': 'application/json' }, body: '{"human_feedback":null}' })).status, 404);
+    assert.equal((await app.request('/api/examples/x1', { method: 'PATCH', headers: { host: HOST, 'content-type': 'application/json' }, body: '{"feedback":1}' })).status, 400);
+    const csv = await get('/api/export/csv?success=true');
+    assert.equal(csv.headers.get('content-type'), 'text/csv; charset=utf-8');
+    const lines = (await csv.text()).trim().split('\r\n');
+    assert.equal(lines.length, 1 + 13);
+    assert.ok(lines.some((l) => l.includes(`"'=HYPERLINK(""http://evil"")"`)), 'a formula is written as text');
+    const jsonl = (await (await get('/api/export/jsonl')).text()).trim().split('\n');
+    assert.equal(jsonl.length, 25);
+    assert.equal((JSON.parse(jsonl.find((l) => l.includes('"x1"'))!) as { human_feedback: string }).human_feedback, 'checked by hand');
+    const json = JSON.parse(await (await get('/api/export/json?tags=bug_fixing')).text()) as unknown[];
+    assert.equal(json.length, 25);
+    const search = async (body: unknown) => {
+      const r = await post('/api/search', body);
+      return { status: r.status, body: (await r.json()) as { total: number; examples: { id: string }[]; next_cursor: string | null } };
+    };
+    const first = await search({ text: 'needle', limit: 10, filters: { success: false } });
+    assert.equal(first.status, 200);
+    assert.equal(first.body.total, 12);
+    const second = await search({ text: 'needle', limit: 10, filters: { success: false }, cursor: first.body.next_cursor });
+    assert.equal(second.body.examples.length, 2);
+    assert.equal(second.body.next_cursor, null);
+    assert.equal(new Set([...first.body.examples, ...second.body.examples].map((e) => e.id)).size, 12);
+    assert.equal((await search({ regex: '(' })).status, 400);
+    assert.equal((await search({ limit: 5 })).status, 400);
+  });
+
   it('answers only its own Host names and listed Origins; errors are problem+json without a stack', async () => {
     assert.equal((await app.request('/api/health', { headers: { host: 'evil.example:8000' } })).status, 421);
     assert.equal((await app.request('/api/health', { headers: { host: 'localhost:8000' } })).status, 200);
