@@ -21,6 +21,7 @@ import { fieldOf, problem, sendProblem, type Problem } from './problem';
 import { hostAllowed, originAllowed } from './requestGuards';
 import type { Role, TokenRecord, TokenRegistry } from './tokens';
 import { RateLimiter } from './rateLimiter';
+import { ApiMetrics } from './apiMetrics';
 
 export const MAX_EXAMPLE_BYTES = 1024 * 1024;
 export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
@@ -181,6 +182,7 @@ function invalid(reason: string, index?: number): Problem {
 
 export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
   const app = new Hono<Env>();
+  const metrics = new ApiMetrics(deps.store);
   const limiter = new RateLimiter(options.rateLimit ?? 5000);
   /** Only these roles may use the route (admin may use every route). Checked after the token is known. */
   const allow = (...roles: Role[]) =>
@@ -197,6 +199,15 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     const e = exampleById(deps.store, id);
     return e ? toKimiRecord(e) : null;
   };
+
+  // Every answer is counted by its route template (never the raw path: ids would explode the label set).
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = c.req.routePath === '*' || c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
+    metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    metrics.duration.observe({ route }, (performance.now() - started) / 1000);
+  });
 
   // DNS rebinding gets nothing: only our own Host names are answered. A browser page of another origin gets nothing either.
   app.use('*', async (c, next) => {
@@ -230,8 +241,12 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
   app.post('/api/examples', allow('ingest'), bodyLimit({ maxSize: MAX_EXAMPLE_BYTES, onError: tooLarge(MAX_EXAMPLE_BYTES) }), async (c) => {
     const body = await jsonBody(c);
     const result = parse(body);
-    if (!result.ok) return sendProblem(c, invalid(result.reason));
+    if (!result.ok) {
+      metrics.ingested.inc({ outcome: 'rejected' });
+      return sendProblem(c, invalid(result.reason));
+    }
     const [outcome] = await deps.commit.submit([result.example]);
+    metrics.ingested.inc({ outcome: outcome! });
     if (outcome === 'conflict') {
       return sendProblem(c, problem(409, 'id-conflict', `an example with id ${result.example.id} is already stored with other content; the stored one was kept`, { id: result.example.id }));
     }
@@ -247,6 +262,8 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     const parsed = items.map((raw) => parse(raw));
     const valid = parsed.flatMap((p, index) => (p.ok ? [{ index, example: p.example }] : []));
     const outcomes = valid.length > 0 ? await deps.commit.submit(valid.map((v) => v.example)) : [];
+    for (const outcome of outcomes) metrics.ingested.inc({ outcome });
+    if (parsed.length > valid.length) metrics.ingested.inc({ outcome: 'rejected' }, parsed.length - valid.length);
     const byIndex = new Map<number, { example: NormalizedExample; outcome: Outcome }>(valid.map((v, i) => [v.index, { example: v.example, outcome: outcomes[i]! }]));
     const results = parsed.map((p, index) => {
       if (!p.ok) return { index, id: null, status: 400, reason: p.reason, field: fieldOf(p.reason) };
@@ -345,6 +362,8 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
       commits: deps.commit.stats,
     }),
   );
+
+  app.get('/api/metrics', allow('read'), async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
   app.notFound((c) => sendProblem(c, problem(404, 'not-found', `no route ${c.req.method} ${c.req.path}`)));
   app.onError((e, c) => {

@@ -206,6 +206,23 @@ describe('the HTTP API, without a socket', () => {
     assert.equal((await search({ limit: 5 })).status, 400);
   });
 
+  it('GET /api/metrics: requests by route template and status, examples ingested by outcome, the store size', async () => {
+    await post('/api/examples', record('m1'));
+    await post('/api/examples', record('m1'));
+    await post('/api/examples', { success: true });
+    await get('/api/examples/m1');
+    await get('/api/examples/nope');
+    const text = await (await get('/api/metrics')).text();
+    assert.match(text, /learning_viewer_http_requests_total\{method="POST",route="\/api\/examples",status="201"\} 2/);
+    assert.match(text, /learning_viewer_http_requests_total\{method="GET",route="\/api\/examples\/:id",status="404"\} 1/);
+    assert.match(text, /learning_viewer_examples_ingested_total\{outcome="created"\} 1/);
+    assert.match(text, /learning_viewer_examples_ingested_total\{outcome="duplicate"\} 1/);
+    assert.match(text, /learning_viewer_examples_ingested_total\{outcome="rejected"\} 1/);
+    assert.match(text, /learning_viewer_examples 1/);
+    assert.match(text, /learning_viewer_http_request_duration_seconds_bucket\{le="0.5",route="\/api\/examples"\} 3/);
+    assert.doesNotMatch(text, /route="\/api\/examples\/m1"/, 'ids never become labels');
+  });
+
   it('answers only its own Host names and listed Origins; errors are problem+json without a stack', async () => {
     assert.equal((await app.request('/api/health', { headers: { host: 'evil.example:8000' } })).status, 421);
     assert.equal((await app.request('/api/health', { headers: { host: 'localhost:8000' } })).status, 200);
