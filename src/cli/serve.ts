@@ -7,6 +7,7 @@ import { createApiApp } from '../http/apiApp';
 import { GroupCommit } from '../http/groupCommit';
 import { defaultAllowedHosts, isLoopback } from '../http/requestGuards';
 import { TokenRegistry } from '../http/tokens';
+import { ApiTasks } from '../http/apiTasks';
 import type { LearningStore } from '../core/storage/learningStore';
 import { SaveScheduler } from '../worker/saveScheduler';
 import { version } from '../../package.json';
@@ -19,6 +20,8 @@ export interface ServeOptions {
   allowedOrigins: string[];
   utc: boolean;
   rateLimit?: number;
+  /** Learning tasks that run at once (default 2). */
+  maxConcurrentTasks?: number;
 }
 
 /** Why these options may not start a server, or null. */
@@ -46,10 +49,11 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
     10_000,
   );
   const commit = new GroupCommit(store, 'api', () => scheduler.touch());
+  const tasks = new ApiTasks(store, { maxConcurrent: o.maxConcurrentTasks ?? 2, timeoutMs: 30 * 60_000, afterWrite: () => scheduler.touch() });
   // Filled in once the port is bound (it may be 0, any free port): until then every request is refused.
   const allowedHosts: string[] = [];
   const app = createApiApp(
-    { store, commit, assumeTimeZone: o.utc ? 'utc' : 'local', version, startedAt: Date.now(), onChange: () => scheduler.touch() },
+    { store, commit, assumeTimeZone: o.utc ? 'utc' : 'local', version, startedAt: Date.now(), onChange: () => scheduler.touch(), tasks },
     {
       allowedHosts,
       allowedOrigins: o.allowedOrigins.map((x) => x.toLowerCase()),
@@ -72,10 +76,14 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
   log(`listening on http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port} (${o.auth ? 'tokens required' : 'no authentication, loopback only'}), database ${dataDir}`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      log(`${signal}: stopping; accepted examples are stored`);
-      server.close(() => resolve());
-      // Idle keep-alive connections would hold close() open.
-      http.closeIdleConnections();
+      log(`${signal}: stopping; accepted examples are stored, running tasks are marked interrupted`);
+      // Tasks first: their live streams get their last event and close, then the server can.
+      void tasks.dispose().then(() => {
+        server.close(() => resolve());
+        // Idle keep-alive connections would hold close() open; a client that will not let go is cut after 5 s.
+        http.closeIdleConnections();
+        setTimeout(() => http.closeAllConnections(), 5000).unref();
+      });
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -13,6 +13,10 @@ import { summary } from '../core/queries/summary';
 import { regexProblem } from '../core/queries/filterSql';
 import { toKimiRecord } from '../core/export/kimiRecord';
 import { exportPieces } from '../core/export/exportExamples';
+import { streamSSE } from 'hono/streaming';
+import { depthSchema } from '../shared/analytics';
+import { prioritySchema, technologySchema, type Task } from '../shared/tasks';
+import type { ApiTasks, LiveEvent } from './apiTasks';
 import { z } from 'zod';
 import type { LearningStore } from '../core/storage/learningStore';
 import { filtersSchema, lastDaysSince, type Filters } from '../shared/filters';
@@ -38,7 +42,15 @@ export interface ApiDeps {
   now?: () => number;
   /** After a write that is not an ingest (a feedback edit): schedule a snapshot, tell the views. */
   onChange?: () => void;
+  /** The learning tasks, where this server runs them. */
+  tasks?: ApiTasks;
+  /** How often a live event stream sends a heartbeat. */
+  heartbeatMs?: number;
 }
+
+const learnSchema = z
+  .object({ technology: technologySchema, depth: depthSchema.default('standard'), priority: prioritySchema.default('normal') })
+  .strict();
 
 const feedbackSchema = z.object({ human_feedback: z.string().max(100_000).nullable() }).strict();
 const searchSchema = z
@@ -362,6 +374,87 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
       commits: deps.commit.stats,
     }),
   );
+
+  if (deps.tasks) {
+    const tasks = deps.tasks;
+    const view = (t: Task) => ({
+      task_id: t.id,
+      technology: t.technology,
+      depth: t.depth,
+      priority: t.priority,
+      status: t.state,
+      progress: t.progress,
+      message: t.message,
+      created_at: new Date(t.createdAt).toISOString(),
+      started_at: t.startedAt === null ? null : new Date(t.startedAt).toISOString(),
+      ended_at: t.endedAt === null ? null : new Date(t.endedAt).toISOString(),
+      result: t.result,
+    });
+    const found = (c: Context<Env>) => {
+      const id = c.req.param('id') ?? '';
+      const task = tasks.queue.get(id);
+      if (!task) throw new ApiError(problem(404, 'task-not-found', `no learning task with id ${id}`));
+      return task;
+    };
+    app.post('/api/nasa/learn', allow(), bodyLimit({ maxSize: 64 * 1024, onError: tooLarge(64 * 1024) }), async (c) => {
+      const body = learnSchema.safeParse(await jsonBody(c));
+      if (!body.success) {
+        const issue = body.error.issues[0]!;
+        const field = issue.path.join('.') || null;
+        return sendProblem(c, problem(400, 'invalid-task', `${field ?? 'the body'}: ${issue.message}`, { errors: [{ field, reason: issue.message }] }));
+      }
+      const task = tasks.queue.enqueue({ ...body.data, learner: 'builtin' });
+      return c.json({ task_id: task.id, status: task.state }, 202, { Location: `/api/nasa/learn/${task.id}` });
+    });
+    app.get('/api/nasa/learn/:id', allow('read'), (c) => {
+      const task = found(c);
+      return c.json({ ...view(task), messages: deps.store.taskEvents(task.id, 200).map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, message: e.message })) });
+    });
+    app.get('/api/nasa/tasks', allow('read'), (c) => {
+      const all = tasks.queue.list();
+      return c.json({ tasks: all.map(view), queue_size: all.filter((t) => t.state === 'pending').length, running: all.filter((t) => t.state === 'running').length });
+    });
+    app.post('/api/nasa/learn/:id/cancel', allow(), (c) => {
+      const task = found(c);
+      if (!tasks.queue.cancel(task.id)) return sendProblem(c, problem(409, 'task-finished', `task ${task.id} is ${task.state}; only a pending or running task can be cancelled`));
+      return c.json({ task_id: task.id, status: tasks.queue.get(task.id)!.state });
+    });
+    // Live events, Server-Sent Events: numbered, resumed after Last-Event-ID, a heartbeat, closed after the last one.
+    app.get('/api/nasa/learn/:id/events', allow('read'), (c) => {
+      const task = found(c);
+      const after = Number(c.req.header('last-event-id') ?? c.req.query('last_event_id') ?? 0);
+      if (!Number.isInteger(after) || after < 0) return sendProblem(c, problem(400, 'invalid-last-event-id', 'Last-Event-ID must be the number of an event this server sent'));
+      return streamSSE(c, async (stream) => {
+        const waiting: LiveEvent[] = [];
+        let wake: (() => void) | null = null;
+        let aborted = false;
+        const stop = tasks.follow(task.id, after, (e) => {
+          waiting.push(e);
+          wake?.();
+        });
+        stream.onAbort(() => {
+          aborted = true;
+          wake?.();
+        });
+        const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), deps.heartbeatMs ?? 15_000);
+        try {
+          for (;;) {
+            while (waiting.length > 0) {
+              const e = waiting.shift()!;
+              await stream.writeSSE({ id: String(e.seq), event: e.event, data: JSON.stringify(e.data) });
+              if (e.event === 'completed' || e.event === 'error') return;
+            }
+            if (aborted || (tasks.ended(task.id) && waiting.length === 0 && after > 0)) return;
+            await new Promise<void>((r) => (wake = r));
+            wake = null;
+          }
+        } finally {
+          clearInterval(heartbeat);
+          stop();
+        }
+      });
+    });
+  }
 
   app.get('/api/metrics', allow('read'), async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 

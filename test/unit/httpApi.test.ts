@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApiApp, MAX_BATCH_ITEMS } from '../../src/http/apiApp';
 import { GroupCommit } from '../../src/http/groupCommit';
+import { ApiTasks } from '../../src/http/apiTasks';
 import { defaultAllowedHosts, isLoopback } from '../../src/http/requestGuards';
 import { createToken, readTokens, revokeToken, TokenRegistry, TOKENS_FILE } from '../../src/http/tokens';
 import { importFile } from '../../src/core/ingest/importFile';
@@ -302,6 +303,69 @@ describe('the HTTP API with tokens', () => {
       clock += 1000;
       assert.equal((await app.request('/api/health', { headers: { host: HOST } })).status, 200);
     } finally {
+      store.close();
+    }
+  });
+});
+
+describe('learning tasks through the HTTP API', () => {
+  const tmp = useTempDir();
+
+  /** Reads an SSE response to its end: each event's id, name and data. */
+  async function readEvents(response: Response): Promise<{ id: number; event: string; data: Record<string, unknown> }[]> {
+    const text = await response.text();
+    return text
+      .split('\n\n')
+      .filter((block) => block.includes('event:'))
+      .map((block) => {
+        const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}:`))!.slice(name.length + 1).trim();
+        return { id: Number(field('id')), event: field('event'), data: JSON.parse(field('data')) as Record<string, unknown> };
+      });
+  }
+
+  it('POST /api/nasa/learn is 202 with the task id; its status, the task list, its live events to the end, and a resume after the last one seen', async () => {
+    const store = LearningStore.open({ SQL: await testSqlJs(), dataDir: join(tmp.path, 'db') });
+    const tasks = new ApiTasks(store, { maxConcurrent: 2, timeoutMs: 60_000, afterWrite: () => undefined });
+    try {
+      const commit = new GroupCommit(store, 'api', () => undefined);
+      const app = createApiApp({ store, commit, assumeTimeZone: 'utc', version: '0.1.0', startedAt: Date.now(), tasks }, { allowedHosts: [HOST], allowedOrigins: [], tokens: null });
+      const post = (path: string, body: unknown) => app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { host: HOST, 'content-type': 'application/json' } });
+      const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers: { host: HOST, ...headers } });
+      await post('/api/examples/batch', Array.from({ length: 40 }, (_, i) => ({ id: `l${i}`, timestamp: daysAgo(i % 5), success: i % 4 !== 0, tags: ['auth'] })));
+      const started = await post('/api/nasa/learn', { technology: 'auth', depth: 'quick', priority: 'high' });
+      assert.equal(started.status, 202);
+      const { task_id: id, status } = (await started.json()) as { task_id: string; status: string };
+      assert.ok(['pending', 'running'].includes(status), status);
+      const events = await readEvents(await get(`/api/nasa/learn/${id}/events`));
+      assert.deepEqual(
+        events.map((e) => e.id),
+        events.map((_, i) => i + 1),
+        'numbered 1, 2, 3…',
+      );
+      assert.equal(events[0]!.event, 'queued');
+      assert.ok(events.some((e) => e.event === 'started'));
+      assert.ok(events.some((e) => e.event === 'progress'));
+      assert.equal(events.at(-1)!.event, 'completed');
+      assert.equal((events.at(-1)!.data.result as { proficiency: number }).proficiency, 0.75);
+      // A reconnect after event 2 gets the rest, not the start again.
+      const resumed = await readEvents(await get(`/api/nasa/learn/${id}/events`, { 'last-event-id': '2' }));
+      assert.deepEqual(
+        resumed.map((e) => e.id),
+        events.slice(2).map((e) => e.id),
+      );
+      const one = (await (await get(`/api/nasa/learn/${id}`)).json()) as { status: string; progress: number; messages: { kind: string }[] };
+      assert.equal(one.status, 'completed');
+      assert.equal(one.progress, 100);
+      assert.ok(one.messages.some((m) => m.kind === 'completed'));
+      const list = (await (await get('/api/nasa/tasks')).json()) as { tasks: { task_id: string }[]; queue_size: number };
+      assert.deepEqual([list.tasks.map((t) => t.task_id), list.queue_size], [[id], 0]);
+      assert.equal((await post(`/api/nasa/learn/${id}/cancel`, {})).status, 409);
+      assert.equal((await get('/api/nasa/learn/nope')).status, 404);
+      const bad = await post('/api/nasa/learn', { technology: '--help' });
+      assert.equal(bad.status, 400);
+      assert.match(((await bad.json()) as { detail: string }).detail, /cannot start with "-"/);
+    } finally {
+      await tasks.dispose();
       store.close();
     }
   });

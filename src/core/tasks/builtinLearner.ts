@@ -150,3 +150,10 @@ export async function learnTechnology(store: RowSource, options: LearnOptions): 
   options.onProgress?.(100, `Knowledge entry written: ${all.total} examples, proficiency ${proficiency.rate === null ? 'unknown' : pct(proficiency.rate)}`);
   return entry;
 }
+
+/** A knowledge entry in one line, for the task's result: how many examples, the proficiency with its interval, the trend. */
+export function knowledgeSummary(entry: KnowledgeEntry): string {
+  const r = entry.proficiency;
+  const proficiency = r.rate === null ? 'unknown' : `${(r.rate * 100).toFixed(0)}% (${(r.interval![0] * 100).toFixed(0)}–${(r.interval![1] * 100).toFixed(0)}%)`;
+  return `${entry.examplesAnalysed} examples: proficiency ${proficiency}. ${entry.trend.statement}`;
+}

@@ -3,6 +3,7 @@
 // No vscode import: the unit tests run it with a real worker and real scripts.
 import type { TaskOutcome, TaskRunContext, TaskRunner } from '../../core/tasks/taskQueue';
 import { runExternalLearner } from '../../core/tasks/externalLearner';
+import { knowledgeSummary } from '../../core/tasks/builtinLearner';
 import type { Task } from '../../shared/tasks';
 import type { DataClient } from '../dataClient';
 
@@ -57,10 +58,9 @@ async function builtin(deps: RunnerDeps, task: Task, ctx: TaskRunContext): Promi
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
     const entry = await deps.data.request('learn', { taskId: task.id, technology: task.technology, depth: task.depth }, 0);
-    const r = entry.proficiency;
     return {
-      proficiency: r.rate,
-      summary: `${entry.examplesAnalysed} examples: proficiency ${r.rate === null ? 'unknown' : `${(r.rate * 100).toFixed(0)}% (${(r.interval![0] * 100).toFixed(0)}–${(r.interval![1] * 100).toFixed(0)}%)`}. ${entry.trend.statement}`,
+      proficiency: entry.proficiency.rate,
+      summary: knowledgeSummary(entry),
       knowledgeId: entry.id,
       examplesAdded: 0,
     };

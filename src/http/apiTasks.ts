@@ -1,0 +1,97 @@
+// Learning tasks for `serve`: the core's queue with the built-in learner,
+// every state change journalled (as in the extension), and for each task a
+// numbered stream of events (started, progress, completed, error) that a
+// client follows live and resumes from the last number it saw.
+import { knowledgeSummary, learnTechnology } from '../core/tasks/builtinLearner';
+import { TaskQueue, type TaskOutcome } from '../core/tasks/taskQueue';
+import type { LearningStore } from '../core/storage/learningStore';
+import { FINISHED, type Task } from '../shared/tasks';
+
+export type LiveEventKind = 'queued' | 'started' | 'progress' | 'completed' | 'error';
+
+export interface LiveEvent {
+  /** 1, 2, 3… per task: what `Last-Event-ID` names to resume. */
+  seq: number;
+  event: LiveEventKind;
+  data: { task_id: string; status: Task['state']; progress: number; message: string; result?: Task['result'] };
+}
+
+/** The events kept per task for a client that reconnects. */
+const KEPT = 1000;
+
+export class ApiTasks {
+  readonly queue: TaskQueue;
+  private readonly events = new Map<string, LiveEvent[]>();
+  private readonly listeners = new Map<string, Set<(e: LiveEvent) => void>>();
+  private readonly last = new Map<string, { state: Task['state']; progress: number; message: string }>();
+
+  constructor(
+    store: LearningStore,
+    options: { maxConcurrent: number; timeoutMs: number; afterWrite: () => void },
+  ) {
+    this.queue = new TaskQueue({
+      maxConcurrent: options.maxConcurrent,
+      timeoutMs: options.timeoutMs,
+      runner: async (task, ctx): Promise<TaskOutcome> => {
+        const entry = await learnTechnology(store, { technology: task.technology, depth: task.depth, taskId: task.id, signal: ctx.signal, onProgress: (p, m) => ctx.progress(p, m) });
+        store.addKnowledge(entry);
+        options.afterWrite();
+        return { proficiency: entry.proficiency.rate, summary: knowledgeSummary(entry), knowledgeId: entry.id, examplesAdded: 0 };
+      },
+    });
+    // Every state change is journalled (progress ticks are not): a task survives a restart of the server.
+    this.queue.onDidChangeState((task) => {
+      store.saveTask(task);
+      options.afterWrite();
+    });
+    this.queue.onDidChange((task) => this.record(task));
+    this.queue.onEvent((taskId, event) => {
+      store.appendTaskEvents(taskId, [event]);
+    });
+    const { tasks } = store.tasks();
+    this.queue.restore(tasks);
+    for (const t of this.queue.list()) this.record(t);
+  }
+
+  /** Turns a task's change into the live event it means, if it means one. */
+  private record(task: Task): void {
+    const before = this.last.get(task.id);
+    this.last.set(task.id, { state: task.state, progress: task.progress, message: task.message });
+    let kind: LiveEventKind | null = null;
+    if (!before) kind = task.state === 'pending' ? 'queued' : FINISHED.has(task.state) ? (task.state === 'completed' ? 'completed' : 'error') : 'started';
+    else if (before.state !== task.state) {
+      kind = task.state === 'running' ? 'started' : task.state === 'completed' ? 'completed' : task.state === 'pending' ? 'queued' : 'error';
+    } else if (task.state === 'running' && (before.progress !== task.progress || before.message !== task.message)) kind = 'progress';
+    if (!kind) return;
+    const list = this.events.get(task.id) ?? [];
+    if (kind === 'queued' && list.length > 0 && FINISHED.has(before?.state ?? 'pending')) list.length = 0; // A retry starts a new stream… numbered on.
+    const event: LiveEvent = {
+      seq: (list.at(-1)?.seq ?? 0) + 1,
+      event: kind,
+      data: { task_id: task.id, status: task.state, progress: task.progress, message: task.message, ...(FINISHED.has(task.state) ? { result: task.result } : {}) },
+    };
+    list.push(event);
+    if (list.length > KEPT) list.splice(0, list.length - KEPT);
+    this.events.set(task.id, list);
+    for (const listener of this.listeners.get(task.id) ?? []) listener(event);
+  }
+
+  /** The events after `afterSeq`, then every new one until the task ends; returns a function that stops following. */
+  follow(taskId: string, afterSeq: number, onEvent: (e: LiveEvent) => void): () => void {
+    for (const e of this.events.get(taskId) ?? []) if (e.seq > afterSeq) onEvent(e);
+    const set = this.listeners.get(taskId) ?? new Set();
+    set.add(onEvent);
+    this.listeners.set(taskId, set);
+    return () => set.delete(onEvent);
+  }
+
+  /** Whether the task has ended (its stream is complete). */
+  ended(taskId: string): boolean {
+    const t = this.queue.get(taskId);
+    return t !== undefined && FINISHED.has(t.state);
+  }
+
+  async dispose(): Promise<void> {
+    await this.queue.dispose();
+  }
+}
