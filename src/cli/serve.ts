@@ -8,6 +8,7 @@ import { GroupCommit } from '../http/groupCommit';
 import { defaultAllowedHosts, isLoopback } from '../http/requestGuards';
 import { TokenRegistry } from '../http/tokens';
 import { ApiTasks } from '../http/apiTasks';
+import { attachLiveSocket } from '../http/liveSocket';
 import type { LearningStore } from '../core/storage/learningStore';
 import { SaveScheduler } from '../worker/saveScheduler';
 import { version } from '../../package.json';
@@ -52,12 +53,13 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
   const tasks = new ApiTasks(store, { maxConcurrent: o.maxConcurrentTasks ?? 2, timeoutMs: 30 * 60_000, afterWrite: () => scheduler.touch() });
   // Filled in once the port is bound (it may be 0, any free port): until then every request is refused.
   const allowedHosts: string[] = [];
+  const tokens = new TokenRegistry(dataDir);
   const app = createApiApp(
     { store, commit, assumeTimeZone: o.utc ? 'utc' : 'local', version, startedAt: Date.now(), onChange: () => scheduler.touch(), tasks },
     {
       allowedHosts,
       allowedOrigins: o.allowedOrigins.map((x) => x.toLowerCase()),
-      tokens: o.auth ? new TokenRegistry(dataDir) : null,
+      tokens: o.auth ? tokens : null,
       rateLimit: o.rateLimit,
     },
   );
@@ -73,12 +75,14 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   allowedHosts.push(...defaultAllowedHosts(o.host, port, o.allowedHosts));
+  const sockets = attachLiveSocket(http, { tasks, allowedHosts, allowedOrigins: o.allowedOrigins.map((x) => x.toLowerCase()), tokens: o.auth ? tokens : null });
   log(`listening on http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port} (${o.auth ? 'tokens required' : 'no authentication, loopback only'}), database ${dataDir}`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log(`${signal}: stopping; accepted examples are stored, running tasks are marked interrupted`);
       // Tasks first: their live streams get their last event and close, then the server can.
       void tasks.dispose().then(() => {
+        sockets.close();
         server.close(() => resolve());
         // Idle keep-alive connections would hold close() open; a client that will not let go is cut after 5 s.
         http.closeIdleConnections();

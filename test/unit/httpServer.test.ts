@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { WebSocket } from 'ws';
 import { useTempDir } from '../helpers/tempDir';
 import { daysAgo } from '../helpers/clock';
 
@@ -92,6 +93,69 @@ describe('the HTTP API in a real server process', function () {
     const open = spawnSync(process.execPath, [cli, 'serve', '--db', db, '--host', '0.0.0.0', '--no-auth'], { encoding: 'utf8' });
     assert.equal(open.status, 2);
     assert.match(open.stderr, /--no-auth is allowed only on a loopback address/);
+  });
+
+  it('a real task followed live over SSE and WebSocket, each with a reconnect after the second event that resumes where it left off', async () => {
+    const db = join(tmp.path, 'live');
+    const server = await startServer(db, ['--no-auth']);
+    try {
+      const json = { 'content-type': 'application/json' };
+      const records = Array.from({ length: 2000 }, (_, i) => ({ id: `live-${i}`, timestamp: daysAgo(i % 60), success: i % 3 !== 0, tags: ['auth', i % 2 ? 'api' : 'db'] }));
+      for (let i = 0; i < records.length; i += 1000) {
+        assert.equal((await fetch(`${server.url}/api/examples/batch`, { method: 'POST', headers: json, body: JSON.stringify(records.slice(i, i + 1000)) })).status, 201);
+      }
+      const learn = async () => {
+        const r = await fetch(`${server.url}/api/nasa/learn`, { method: 'POST', headers: json, body: JSON.stringify({ technology: 'auth', depth: 'deep' }) });
+        assert.equal(r.status, 202);
+        return ((await r.json()) as { task_id: string }).task_id;
+      };
+      // SSE: read two events, drop the connection, come back with Last-Event-ID.
+      const sseTask = await learn();
+      const firstTwo: number[] = [];
+      const controller = new AbortController();
+      const stream = await fetch(`${server.url}/api/nasa/learn/${sseTask}/events`, { signal: controller.signal });
+      assert.equal(stream.headers.get('content-type'), 'text/event-stream');
+      const reader = stream.body!.getReader();
+      let text = '';
+      while (firstTwo.length < 2) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+        firstTwo.splice(0, firstTwo.length, ...[...text.matchAll(/^id: ?(\d+)$/gm)].map((m) => Number(m[1])).slice(0, 2));
+      }
+      controller.abort();
+      assert.deepEqual(firstTwo, [1, 2]);
+      const rest = await (await fetch(`${server.url}/api/nasa/learn/${sseTask}/events`, { headers: { 'last-event-id': '2' } })).text();
+      const ids = [...rest.matchAll(/^id: ?(\d+)$/gm)].map((m) => Number(m[1]));
+      assert.equal(ids[0], 3, 'resumed after the last event seen');
+      assert.deepEqual(ids, ids.map((_, i) => i + 3));
+      assert.match(rest, /event: ?completed/);
+      // WebSocket: the same, as JSON messages.
+      const wsTask = await learn();
+      const wsUrl = server.url.replace('http://', 'ws://');
+      const messages = (after: number, max = Infinity) =>
+        new Promise<{ seq: number; event: string }[]>((resolve, reject) => {
+          const got: { seq: number; event: string }[] = [];
+          const socket = new WebSocket(`${wsUrl}/api/nasa/ws/learn/${wsTask}?last_event_id=${after}`);
+          socket.on('message', (m) => {
+            if (got.length >= max) return; // Already buffered when we hung up.
+            got.push(JSON.parse(String(m)) as { seq: number; event: string });
+            if (got.length >= max) socket.close();
+          });
+          socket.on('close', () => resolve(got));
+          socket.on('error', reject);
+        });
+      const head = await messages(0, 2);
+      assert.deepEqual(head.map((m) => m.seq), [1, 2]);
+      const tail = await messages(2);
+      assert.equal(tail[0]!.seq, 3);
+      assert.equal(tail.at(-1)!.event, 'completed', 'closed after the last event');
+      const foreign = new WebSocket(`${wsUrl}/api/nasa/ws/learn/${wsTask}`, { headers: { origin: 'http://evil.example' } });
+      const refused = await new Promise<number>((resolve) => foreign.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+      assert.equal(refused, 403);
+    } finally {
+      await stop(server);
+    }
   });
 
   it('kill -9 during 8 concurrent posters: every example that got 201 is there after a restart', async () => {
