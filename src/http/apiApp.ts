@@ -13,6 +13,8 @@ import { summary } from '../core/queries/summary';
 import { regexProblem } from '../core/queries/filterSql';
 import { toKimiRecord } from '../core/export/kimiRecord';
 import { exportPieces } from '../core/export/exportExamples';
+import { analyticsReport, predictionFor } from '../core/analytics/report';
+import { doneWellFromTasks } from '../core/analytics/advice';
 import { streamSSE } from 'hono/streaming';
 import { depthSchema } from '../shared/analytics';
 import { prioritySchema, technologySchema, type Task } from '../shared/tasks';
@@ -455,6 +457,38 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
       });
     });
   }
+
+  // Analytics, as the panel computes them (one definition of every figure), under the same filters.
+  const report = (c: Context<Env>) => analyticsReport(deps.store, queryFilters(c, now()), { now: now(), doneWell: doneWellFromTasks(deps.store.tasks().tasks) });
+  app.get('/api/nasa/analytics/trends', allow('ingest', 'read'), (c) => {
+    const r = report(c);
+    return c.json({ overall: r.overall, trend: r.trend, proficiency: r.proficiency, heatmap: r.heatmap });
+  });
+  app.get('/api/nasa/analytics/recommendations', allow('ingest', 'read'), (c) => c.json(report(c).recommendations));
+  app.get('/api/nasa/analytics/insights', allow('ingest', 'read'), (c) => c.json(report(c).insights));
+  app.get('/api/nasa/analytics/predictions', allow('ingest', 'read'), (c) => {
+    const tag = c.req.query('tag') ?? null;
+    return c.json(predictionFor(deps.store, queryFilters(c, now()), tag && tag.trim() ? tag.trim() : null));
+  });
+  /** What KIMI can do next, each with its reason: a learning task to start (technology, depth) for every recommendation. */
+  app.get('/api/insights', allow('ingest', 'read'), (c) => {
+    const r = report(c);
+    return c.json({
+      success_rate: r.overall.rate,
+      success_rate_ci: r.overall.interval,
+      examples: r.overall.total,
+      actions: r.recommendations.map((rec) => ({
+        action: 'learn',
+        kind: rec.kind,
+        technology: rec.technology,
+        depth: rec.depth,
+        title: rec.title,
+        reason: rec.reason,
+        start: { method: 'POST', path: '/api/nasa/learn', body: { technology: rec.technology, depth: rec.depth } },
+      })),
+      insights: r.insights,
+    });
+  });
 
   app.get('/api/metrics', allow('read'), async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 

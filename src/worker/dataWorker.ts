@@ -11,7 +11,7 @@ import { exampleById, examplesPage } from '../core/queries/examples';
 import { regexProblem } from '../core/queries/filterSql';
 import { analyticsReport, compareModels, predictionFor } from '../core/analytics/report';
 import { learnTechnology } from '../core/tasks/builtinLearner';
-import type { DoneWell } from '../core/analytics/advice';
+import { doneWellFromTasks, type DoneWell } from '../core/analytics/advice';
 import { normalizeRecord, type NormalizedExample } from '../core/ingest/parseKimiLine';
 import type { Filters } from '../shared/filters';
 import { NO_FILTERS } from '../shared/filters';
@@ -111,14 +111,7 @@ function groupRows(store: LearningStore, field: GroupField, filters: Filters, of
 
 /** The latest completed task per technology with its proficiency: what "go deeper" recommendations build on. */
 function doneWell(store: LearningStore): DoneWell[] {
-  const latest = new Map<string, DoneWell & { at: number }>();
-  for (const t of store.tasks().tasks) {
-    const proficiency = t.result?.proficiency;
-    if (t.state !== 'completed' || proficiency == null) continue;
-    const at = t.endedAt ?? 0;
-    if ((latest.get(t.technology)?.at ?? -1) < at) latest.set(t.technology, { technology: t.technology, depth: t.depth, proficiency, at });
-  }
-  return [...latest.values()];
+  return doneWellFromTasks(store.tasks().tasks);
 }
 
 /** Filters from a request, with a user's regular expression checked before it reaches SQL. */

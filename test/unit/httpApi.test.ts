@@ -207,6 +207,28 @@ describe('the HTTP API, without a socket', () => {
     assert.equal((await search({ limit: 5 })).status, 400);
   });
 
+  it('analytics as the panel computes them: trends, recommendations, insights, predictions with the backtest, and /api/insights as actions', async () => {
+    const rows = Array.from({ length: 600 }, (_, i) => record(`an${i}`, { timestamp: daysAgo(i % 84, 10), success: i % 84 < 42 ? i % 5 !== 0 : i % 2 === 0, tags: i % 3 ? ['auth'] : ['db'] }));
+    for (let i = 0; i < rows.length; i += 300) assert.equal((await post('/api/examples/batch', rows.slice(i, i + 300))).status, 201);
+    const trends = (await (await get('/api/nasa/analytics/trends')).json()) as { overall: { total: number }; trend: { weekly: unknown[]; statement: string } };
+    assert.equal(trends.overall.total, 600);
+    assert.ok(trends.trend.weekly.length >= 12);
+    assert.match(trends.trend.statement, /points a week|trend/);
+    const prediction = (await (await get('/api/nasa/analytics/predictions?tag=auth')).json()) as { tag: string; backtest: { heldOutWeeks: number } | null; explanation: string };
+    assert.equal(prediction.tag, 'auth');
+    assert.ok(prediction.backtest && prediction.backtest.heldOutWeeks >= 2, prediction.explanation);
+    const recs = (await (await get('/api/nasa/analytics/recommendations')).json()) as { technology: string; reason: string }[];
+    const insights = (await (await get('/api/nasa/analytics/insights')).json()) as { title: string }[];
+    assert.ok(Array.isArray(insights));
+    const actions = (await (await get('/api/insights')).json()) as { examples: number; actions: { technology: string; reason: string; start: { path: string } }[] };
+    assert.equal(actions.examples, 600);
+    assert.deepEqual(
+      actions.actions.map((a) => [a.technology, a.reason]),
+      recs.map((r) => [r.technology, r.reason]),
+    );
+    assert.ok(actions.actions.every((a) => a.start.path === '/api/nasa/learn'));
+  });
+
   it('GET /api/metrics: requests by route template and status, examples ingested by outcome, the store size', async () => {
     await post('/api/examples', record('m1'));
     await post('/api/examples', record('m1'));

@@ -6,6 +6,7 @@ import type { DayCount } from './trends';
 import { dayLabel, toWeeks } from './trends';
 import { compareProportions, formatP, lift } from './statistics';
 import { SMALL_SAMPLE, wilsonInterval } from './successRate';
+import type { Task } from '../../shared/tasks';
 
 export interface Totals {
   total: number;
@@ -229,4 +230,16 @@ export function insights(tags: readonly TagPeriods[], overall: Totals, days: rea
     });
   }
   return result;
+}
+
+/** The latest completed task per technology with its proficiency: what "go deeper" recommends from. */
+export function doneWellFromTasks(tasks: readonly Task[]): DoneWell[] {
+  const latest = new Map<string, DoneWell & { at: number }>();
+  for (const t of tasks) {
+    const proficiency = t.result?.proficiency;
+    if (t.state !== 'completed' || proficiency == null) continue;
+    const at = t.endedAt ?? 0;
+    if ((latest.get(t.technology)?.at ?? -1) < at) latest.set(t.technology, { technology: t.technology, depth: t.depth, proficiency, at });
+  }
+  return [...latest.values()].map(({ at: _at, ...d }) => d);
 }
