@@ -23,6 +23,8 @@ function pythonWithRequests(): string {
 interface Server {
   child: ChildProcess;
   url: string;
+  /** What the server has said on stderr so far. */
+  log: () => string;
 }
 
 /** Starts `serve` on a free port and resolves once it says where it listens. */
@@ -37,7 +39,7 @@ async function startServer(db: string, extra: string[] = []): Promise<Server> {
     });
     child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${err}`)));
   });
-  return { child, url };
+  return { child, url, log: () => err };
 }
 
 async function stop(server: Server, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -59,7 +61,7 @@ describe('the HTTP API in a real server process', function () {
     const server = await startServer(db, ['--no-auth']);
     try {
       const run = spawnSync(pythonWithRequests(), [join(root, 'examples', 'kimi_client.py')], { encoding: 'utf8', env: { ...process.env, LEARNING_VIEWER_URL: server.url } });
-      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.status, 0, `${run.stderr}\nthe server said: ${server.log()} (exit ${server.child.exitCode}, signal ${server.child.signalCode})`);
       const out = JSON.parse(run.stdout) as { created: number; total_examples: number; success_rate: number; bug_fixing_success: number; actions: string[] };
       assert.equal(out.created, 60);
       assert.equal(out.total_examples, 61);
