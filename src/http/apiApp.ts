@@ -16,10 +16,8 @@ import { exportPieces } from '../core/export/exportExamples';
 import { analyticsReport, predictionFor } from '../core/analytics/report';
 import { doneWellFromTasks } from '../core/analytics/advice';
 import { streamSSE } from 'hono/streaming';
-import { depthSchema } from '../shared/analytics';
-import { prioritySchema, technologySchema, type Task } from '../shared/tasks';
+import type { Task } from '../shared/tasks';
 import type { ApiTasks, LiveEvent } from './apiTasks';
-import { z } from 'zod';
 import type { LearningStore } from '../core/storage/learningStore';
 import { filtersSchema, lastDaysSince, type Filters } from '../shared/filters';
 import type { GroupCommit, Outcome } from './groupCommit';
@@ -28,10 +26,11 @@ import { hostAllowed, originAllowed } from './requestGuards';
 import type { Role, TokenRecord, TokenRegistry } from './tokens';
 import { RateLimiter } from './rateLimiter';
 import { ApiMetrics } from './apiMetrics';
+import { openApiDocument } from './openapi';
+import { feedbackSchema, learnSchema, MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_EXAMPLE_BYTES, searchSchema } from './apiSchemas';
 
-export const MAX_EXAMPLE_BYTES = 1024 * 1024;
-export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
-export const MAX_BATCH_ITEMS = 1000;
+export { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_EXAMPLE_BYTES } from './apiSchemas';
+
 const DAY_MS = 86_400_000;
 
 export interface ApiDeps {
@@ -50,31 +49,7 @@ export interface ApiDeps {
   heartbeatMs?: number;
 }
 
-const learnSchema = z
-  .object({ technology: technologySchema, depth: depthSchema.default('standard'), priority: prioritySchema.default('normal') })
-  .strict();
 
-const feedbackSchema = z.object({ human_feedback: z.string().max(100_000).nullable() }).strict();
-const searchSchema = z
-  .object({
-    text: z.string().min(1).max(1000).optional(),
-    regex: z.string().min(1).max(1000).optional(),
-    filters: z
-      .object({
-        success: z.boolean().nullable().optional(),
-        tags: z.array(z.string().min(1).max(200)).max(50).optional(),
-        model: z.string().max(500).nullable().optional(),
-        session: z.string().max(500).nullable().optional(),
-        since: z.number().int().nullable().optional(),
-        until: z.number().int().nullable().optional(),
-      })
-      .strict()
-      .default({}),
-    limit: z.number().int().min(1).max(1000).default(100),
-    cursor: z.string().max(100).optional(),
-  })
-  .strict()
-  .refine((b) => b.text !== undefined || b.regex !== undefined, { message: 'give text or regex' });
 
 export interface ApiOptions {
   /** Host names (with port) the server answers to: the loopback names of its own port, and any given. */
@@ -491,6 +466,8 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
   });
 
   app.get('/api/metrics', allow('read'), async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
+
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.version)));
 
   app.notFound((c) => sendProblem(c, problem(404, 'not-found', `no route ${c.req.method} ${c.req.path}`)));
   app.onError((e, c) => {

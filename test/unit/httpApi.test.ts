@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { createApiApp, MAX_BATCH_ITEMS } from '../../src/http/apiApp';
 import { GroupCommit } from '../../src/http/groupCommit';
 import { ApiTasks } from '../../src/http/apiTasks';
+import { API_ROUTES, openApiDocument } from '../../src/http/openapi';
+import { version } from '../../package.json';
 import { defaultAllowedHosts, isLoopback } from '../../src/http/requestGuards';
 import { createToken, readTokens, revokeToken, TokenRegistry, TOKENS_FILE } from '../../src/http/tokens';
 import { importFile } from '../../src/core/ingest/importFile';
@@ -386,6 +388,30 @@ describe('learning tasks through the HTTP API', () => {
       const bad = await post('/api/nasa/learn', { technology: '--help' });
       assert.equal(bad.status, 400);
       assert.match(((await bad.json()) as { detail: string }).detail, /cannot start with "-"/);
+    } finally {
+      await tasks.dispose();
+      store.close();
+    }
+  });
+});
+
+describe('the OpenAPI document', () => {
+  const tmp = useTempDir();
+  it('lists exactly the routes the app serves, and docs/openapi.json is the document the code makes (npm run openapi)', async () => {
+    const store = LearningStore.open({ SQL: await testSqlJs(), dataDir: join(tmp.path, 'db') });
+    const tasks = new ApiTasks(store, { maxConcurrent: 1, timeoutMs: 0, afterWrite: () => undefined });
+    try {
+      const app = createApiApp(
+        { store, commit: new GroupCommit(store, 'api', () => undefined), assumeTimeZone: 'utc', version: '0.1.0', startedAt: 0, tasks },
+        { allowedHosts: [HOST], allowedOrigins: [], tokens: null },
+      );
+      const served = [...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))].sort();
+      const documented = API_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
+      assert.deepEqual(served, documented);
+      const committed = readFileSync(join(__dirname, '..', '..', 'docs', 'openapi.json'), 'utf8');
+      assert.equal(committed, `${JSON.stringify(openApiDocument(version), null, 2)}\n`, 'docs/openapi.json is out of date: run npm run openapi');
+      const served200 = await app.request('/api/openapi.json', { headers: { host: HOST } });
+      assert.deepEqual(await served200.json(), openApiDocument('0.1.0'));
     } finally {
       await tasks.dispose();
       store.close();
