@@ -24,6 +24,8 @@ export class ApiTasks {
   private readonly events = new Map<string, LiveEvent[]>();
   private readonly listeners = new Map<string, Set<(e: LiveEvent) => void>>();
   private readonly last = new Map<string, { state: Task['state']; progress: number; message: string }>();
+  /** The last number given per task: it only grows, so a retry's events come after every number a client has seen. */
+  private readonly numbered = new Map<string, number>();
 
   constructor(
     store: LearningStore,
@@ -64,9 +66,12 @@ export class ApiTasks {
     } else if (task.state === 'running' && (before.progress !== task.progress || before.message !== task.message)) kind = 'progress';
     if (!kind) return;
     const list = this.events.get(task.id) ?? [];
-    if (kind === 'queued' && list.length > 0 && FINISHED.has(before?.state ?? 'pending')) list.length = 0; // A retry starts a new stream… numbered on.
+    // A retry starts a new stream (the old attempt's last event would end it at once), numbered on from the old one.
+    if (kind === 'queued' && before !== undefined && FINISHED.has(before.state)) list.length = 0;
+    const seq = (this.numbered.get(task.id) ?? 0) + 1;
+    this.numbered.set(task.id, seq);
     const event: LiveEvent = {
-      seq: (list.at(-1)?.seq ?? 0) + 1,
+      seq,
       event: kind,
       data: { task_id: task.id, status: task.state, progress: task.progress, message: task.message, ...(FINISHED.has(task.state) ? { result: task.result } : {}) },
     };

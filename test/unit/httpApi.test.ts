@@ -385,6 +385,15 @@ describe('learning tasks through the HTTP API', () => {
       assert.deepEqual([list.tasks.map((t) => t.task_id), list.queue_size], [[id], 0]);
       assert.equal((await post(`/api/nasa/learn/${id}/cancel`, {})).status, 409);
       assert.equal((await get('/api/nasa/learn/nope')).status, 404);
+      // A task that fails (nothing tagged rust), then is retried: the retry's events are numbered on, after everything seen.
+      const failing = ((await (await post('/api/nasa/learn', { technology: 'rust', depth: 'quick' })).json()) as { task_id: string }).task_id;
+      const firstRun = await readEvents(await get(`/api/nasa/learn/${failing}/events`));
+      assert.equal(firstRun.at(-1)!.event, 'error');
+      tasks.queue.retry(failing);
+      const retried = await readEvents(await get(`/api/nasa/learn/${failing}/events`, { 'last-event-id': String(firstRun.at(-1)!.id) }));
+      assert.equal(retried[0]!.event, 'queued');
+      assert.equal(retried[0]!.id, firstRun.at(-1)!.id + 1);
+      assert.equal(retried.at(-1)!.event, 'error');
       const bad = await post('/api/nasa/learn', { technology: '--help' });
       assert.equal(bad.status, 400);
       assert.match(((await bad.json()) as { detail: string }).detail, /cannot start with "-"/);
