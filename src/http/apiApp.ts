@@ -144,9 +144,20 @@ function intParam(c: Context, name: string, fallback: number, min: number, max: 
 }
 
 /** The statistics in the shape KIMI's client reads: `stats["success_rate"]`, `stats["categories"][tag]["success"]`. */
+const rateOf = (successes: number, total: number) => (total > 0 ? successes / total : null);
+
+/** Per tag: `{tag: {examples, success}}`, success a 0–1 rate. */
+function kimiCategories(store: LearningStore, filters: Filters) {
+  return Object.fromEntries(byTag(store, filters).map((t) => [t.tag, { examples: t.total, success: rateOf(t.successes, t.total) }]));
+}
+
+/** Per day: `[{date, examples, success_rate}]`. */
+function kimiTrends(store: LearningStore, filters: Filters) {
+  return daily(store, filters).map((d) => ({ date: d.day, examples: d.total, success_rate: rateOf(d.successes, d.total) }));
+}
+
 export function kimiStats(store: LearningStore, filters: Filters) {
   const s = summary(store, filters);
-  const rate = (successes: number, total: number) => (total > 0 ? successes / total : null);
   const previous = s.previous?.rate;
   return {
     success_rate: s.rate.rate,
@@ -156,11 +167,11 @@ export function kimiStats(store: LearningStore, filters: Filters) {
     avg_execution_time: s.avgExecutionTime,
     total_tokens: s.totalTokens,
     change_vs_previous: previous && previous.rate !== null && s.rate.rate !== null ? s.rate.rate - previous.rate : null,
-    categories: Object.fromEntries(byTag(store, filters).map((t) => [t.tag, { examples: t.total, success: rate(t.successes, t.total) }])),
+    categories: kimiCategories(store, filters),
     models: Object.fromEntries(
-      byModel(store, filters).map((m) => [m.model, { examples: m.total, success: rate(m.successes, m.total), tokens_per_success: m.successes > 0 ? m.successTokens / m.successes : null }]),
+      byModel(store, filters).map((m) => [m.model, { examples: m.total, success: rateOf(m.successes, m.total), tokens_per_success: m.successes > 0 ? m.successTokens / m.successes : null }]),
     ),
-    trends: daily(store, filters).map((d) => ({ date: d.day, examples: d.total, success_rate: rate(d.successes, d.total) })),
+    trends: kimiTrends(store, filters),
   };
 }
 
@@ -338,8 +349,8 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
   });
 
   app.get('/api/stats', allow('ingest', 'read'), (c) => c.json(kimiStats(deps.store, queryFilters(c, now()))));
-  app.get('/api/stats/daily', allow('ingest', 'read'), (c) => c.json(kimiStats(deps.store, queryFilters(c, now())).trends));
-  app.get('/api/stats/categories', allow('ingest', 'read'), (c) => c.json(kimiStats(deps.store, queryFilters(c, now())).categories));
+  app.get('/api/stats/daily', allow('ingest', 'read'), (c) => c.json(kimiTrends(deps.store, queryFilters(c, now()))));
+  app.get('/api/stats/categories', allow('ingest', 'read'), (c) => c.json(kimiCategories(deps.store, queryFilters(c, now()))));
 
   app.get('/api/health', (c) =>
     c.json({

@@ -3,6 +3,7 @@
 // per-field errors where a body was refused. Never a stack trace.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { KIMI_FIELDS } from '../core/ingest/parseKimiLine';
 
 export interface FieldError {
   /** The field, as a JSON path (`metrics.execution_time`), or null for the whole record. */
@@ -46,8 +47,7 @@ export function sendProblem(c: Context, p: Problem, headers: Record<string, stri
 /** The field a validation reason names: the words before the first space or colon, when they look like a field path. */
 export function fieldOf(reason: string): string | null {
   const m = /^([A-Za-z_][\w]*(?:\.[\w$]+|\[\d+\])*)\b/.exec(reason);
-  const known = ['id', 'timestamp', 'success', 'session_id', 'task_description', 'code_context', 'model_used', 'human_feedback', 'tokens_consumed', 'tags', 'metrics'];
   if (!m) return null;
   const head = m[1]!.split(/[.[]/)[0]!;
-  return known.includes(head) || reason.startsWith(`${m[1]} `) ? m[1]! : null;
+  return KIMI_FIELDS.has(head) || reason.startsWith(`${m[1]} `) ? m[1]! : null;
 }

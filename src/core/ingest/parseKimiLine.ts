@@ -34,7 +34,8 @@ export interface ParseOptions {
 
 export type ParseResult = { ok: true; example: NormalizedExample } | { ok: false; reason: string };
 
-const KNOWN = new Set([
+/** The fields of the KIMI format; anything else is kept as an extra field. */
+export const KIMI_FIELDS: ReadonlySet<string> = new Set([
   'id',
   'timestamp',
   'session_id',
@@ -189,7 +190,7 @@ function normalizeUnguarded(raw: unknown, options: ParseOptions): ParseResult {
     return { ok: false, reason: `the example has ${r.tags.length} tags; at most ${MAX_TAGS_PER_EXAMPLE} are accepted on one example` };
   }
   const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (!KNOWN.has(k)) setOwn(extra, k, v);
+  for (const [k, v] of Object.entries(obj)) if (!KIMI_FIELDS.has(k)) setOwn(extra, k, v);
   const body = {
     ts,
     sessionId: r.session_id,
