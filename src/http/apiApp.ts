@@ -11,7 +11,7 @@ import { exampleById, examplesPage } from '../core/queries/examples';
 import { byModel, byTag, daily } from '../core/queries/breakdowns';
 import { summary } from '../core/queries/summary';
 import { regexProblem } from '../core/queries/filterSql';
-import { toKimiRecord } from '../core/export/kimiRecord';
+import { kimiRecordOfNew, toKimiRecord } from '../core/export/kimiRecord';
 import { exportPieces } from '../core/export/exportExamples';
 import { analyticsReport, predictionFor } from '../core/analytics/report';
 import { doneWellFromTasks } from '../core/analytics/advice';
@@ -175,9 +175,10 @@ export function kimiStats(store: LearningStore, filters: Filters) {
   };
 }
 
-function invalid(reason: string, index?: number): Problem {
-  const where = index === undefined ? '' : `item ${index}: `;
-  return problem(400, 'invalid-example', `${where}${reason}`, { errors: [{ field: fieldOf(reason), reason }] });
+/** A refused example: the detail is the first problem (as an import reports it), `errors` names every field that is wrong. */
+function invalid(reason: string, problems: readonly string[] = [reason]): Problem {
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more: see errors)` : '';
+  return problem(400, 'invalid-example', `${reason}${more}`, { errors: problems.map((r) => ({ field: fieldOf(r), reason: r })) });
 }
 
 export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
@@ -243,14 +244,15 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     const result = parse(body);
     if (!result.ok) {
       metrics.ingested.inc({ outcome: 'rejected' });
-      return sendProblem(c, invalid(result.reason));
+      return sendProblem(c, invalid(result.reason, result.problems));
     }
     const [outcome] = await deps.commit.submit([result.example]);
     metrics.ingested.inc({ outcome: outcome! });
     if (outcome === 'conflict') {
       return sendProblem(c, problem(409, 'id-conflict', `an example with id ${result.example.id} is already stored with other content; the stored one was kept`, { id: result.example.id }));
     }
-    return c.json(stored(result.example.id), 201, { Location: `/api/examples/${encodeURIComponent(result.example.id)}` });
+    // A new example reads back as it was parsed; a retry answers with what is stored (feedback may have been added since).
+    return c.json(outcome === 'created' ? kimiRecordOfNew(result.example) : stored(result.example.id), 201, { Location: `/api/examples/${encodeURIComponent(result.example.id)}` });
   });
 
   app.post('/api/examples/batch', allow('ingest'), bodyLimit({ maxSize: MAX_BATCH_BYTES, onError: tooLarge(MAX_BATCH_BYTES) }), async (c) => {
@@ -266,7 +268,7 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     if (parsed.length > valid.length) metrics.ingested.inc({ outcome: 'rejected' }, parsed.length - valid.length);
     const byIndex = new Map<number, { example: NormalizedExample; outcome: Outcome }>(valid.map((v, i) => [v.index, { example: v.example, outcome: outcomes[i]! }]));
     const results = parsed.map((p, index) => {
-      if (!p.ok) return { index, id: null, status: 400, reason: p.reason, field: fieldOf(p.reason) };
+      if (!p.ok) return { index, id: null, status: 400, reason: p.reason, field: fieldOf(p.reason), errors: (p.problems ?? [p.reason]).map((r) => ({ field: fieldOf(r), reason: r })) };
       const { example, outcome } = byIndex.get(index)!;
       return outcome === 'conflict'
         ? { index, id: example.id, status: 409, reason: `already stored with other content; the stored one was kept` }

@@ -1,7 +1,8 @@
 // `201` means durable: an example the API acknowledges is in the fsynced
-// journal. Concurrent requests share one journal write and one fsync (group
-// commit): every request that arrives while one commit runs waits for the
-// next, which takes all of them at once.
+// journal. Requests read in one turn of the event loop share one journal
+// write; the fsync runs off the event loop, and every write made while one
+// runs shares the next (group commit), so requests keep being read and
+// stored while the disk works.
 import type { NormalizedExample } from '../core/ingest/parseKimiLine';
 import type { LearningStore } from '../core/storage/learningStore';
 
@@ -61,11 +62,19 @@ export class GroupCommit {
           return verdict;
         }),
       );
-      const added = this.store.addIngested(this.source, fresh);
+      const { added, durable } = this.store.addIngestedSoon(this.source, fresh);
       this.stats.commits++;
       this.stats.examples += fresh.length;
-      if (added > 0) this.afterCommit(added);
-      group.forEach((w, i) => w.resolve(outcomes[i]!));
+      // A duplicate is answered after the fsync too: the first copy may be the one still on its way to the disk.
+      durable.then(
+        () => {
+          if (added > 0) this.afterCommit(added);
+          group.forEach((w, i) => w.resolve(outcomes[i]!));
+        },
+        (e: Error) => {
+          for (const w of group) w.reject(new Error(`the journal could not be flushed to disk (${e.message}); the examples were not acknowledged`));
+        },
+      );
     } catch (e) {
       for (const w of group) w.reject(e as Error);
     }

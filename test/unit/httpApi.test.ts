@@ -56,6 +56,24 @@ describe('the HTTP API, without a socket', () => {
     assert.equal(store.count(), 1);
   });
 
+  it('the 201 body of a new example is exactly what GET /api/examples/{id} answers for it', async () => {
+    const full = record('full', {
+      session_id: 's1',
+      task_description: 'fix the parser',
+      code_context: 'const x = 1;\n',
+      tags: ['zeta', 'alpha', 'bug_fixing'],
+      metrics: { execution_time: '1.5', tokens_used: 20, custom: { deep: [1, 2] } },
+      human_feedback: 'good',
+      extra_field: { kept: true },
+    });
+    const created = await post('/api/examples', full);
+    assert.equal(created.status, 201);
+    const body = await created.json();
+    const read = await get('/api/examples/full');
+    assert.deepEqual(body, await read.json());
+    assert.deepEqual((body as { tags: string[] }).tags, ['alpha', 'bug_fixing', 'zeta']);
+  });
+
   it('201 means durable: the example is in the journal before the answer, and a store opened from disk without a snapshot has it', async () => {
     assert.equal((await post('/api/examples', record('durable'))).status, 201);
     // No save happened: what is on disk is the journal.
@@ -73,6 +91,11 @@ describe('the HTTP API, without a socket', () => {
     const p = (await invalid.json()) as { code: string; errors: { field: string; reason: string }[] };
     assert.equal(p.code, 'invalid-example');
     assert.deepEqual(p.errors, [{ field: 'success', reason: 'success must be true or false, not the text "maybe"' }]);
+    // Everything wrong at once, each field named: a client fixes its record in one go.
+    const several = await post('/api/examples', { timestamp: 'soon', success: 'maybe', tags: 7, metrics: [] });
+    const all = (await several.json()) as { detail: string; errors: { field: string | null }[] };
+    assert.deepEqual(all.errors.map((e) => e.field), ['timestamp', 'success', 'tags', 'metrics']);
+    assert.match(all.detail, /and 3 more: see errors/);
     assert.equal((await post('/api/examples', 'id=1', { 'content-type': 'application/x-www-form-urlencoded' })).status, 415);
     const broken = await post('/api/examples', '{"id":');
     assert.equal(broken.status, 400);
@@ -139,6 +162,9 @@ describe('the HTTP API, without a socket', () => {
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => post('/api/examples', record(`c${i % 40}`))));
     assert.ok(answers.every((a) => a.status === 201));
     assert.equal(store.count(), 40);
+    // A retry answered while the first copy was still on its way to the disk reads the same.
+    const bodies = await Promise.all(answers.map((a) => a.json() as Promise<{ id: string }>));
+    assert.deepEqual(bodies[45], bodies[5]);
   });
 
   it('GET /api/stats is what KIMI reads: stats["success_rate"] and stats["categories"]["bug_fixing"]["success"]', async () => {

@@ -32,7 +32,8 @@ export interface ParseOptions {
   now: number;
 }
 
-export type ParseResult = { ok: true; example: NormalizedExample } | { ok: false; reason: string };
+/** A refusal: `reason` is the first problem (what an import reports for the line); `problems` every one found, when several. */
+export type ParseResult = { ok: true; example: NormalizedExample } | { ok: false; reason: string; problems?: string[] };
 
 /** The fields of the KIMI format; anything else is kept as an extra field. */
 export const KIMI_FIELDS: ReadonlySet<string> = new Set([
@@ -134,9 +135,7 @@ function readMetrics(m: unknown): Record<string, unknown> | string {
   return out;
 }
 
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid record';
+function issueText(issue: z.core.$ZodIssue): string {
   // Our own messages already name the field; zod's default ones get the path.
   const path = issue.path.join('.');
   return issue.message.startsWith(String(issue.path[0] ?? '')) || !path ? issue.message : `${path}: ${issue.message}`;
@@ -179,16 +178,21 @@ function normalizeUnguarded(raw: unknown, options: ParseOptions): ParseResult {
   const obj = raw as Record<string, unknown>;
   const unstorable = unstorableReason(obj, '');
   if (unstorable) return { ok: false, reason: unstorable };
+  // Every field is checked, so that a caller is told all that is wrong at once; the first problem is the reason.
+  const problems: string[] = [];
   const ts = parseTimestamp(obj.timestamp, options.assumeTimeZone);
-  if (typeof ts === 'string') return { ok: false, reason: ts };
+  if (typeof ts === 'string') problems.push(ts);
   const parsed = recordSchema.safeParse(obj);
-  if (!parsed.success) return { ok: false, reason: firstIssue(parsed.error) };
-  const r = parsed.data;
+  if (!parsed.success) problems.push(...(parsed.error.issues.length ? parsed.error.issues.map(issueText) : ['invalid record']));
   const metrics = readMetrics(obj.metrics);
-  if (typeof metrics === 'string') return { ok: false, reason: metrics };
-  if (r.tags.length > MAX_TAGS_PER_EXAMPLE) {
-    return { ok: false, reason: `the example has ${r.tags.length} tags; at most ${MAX_TAGS_PER_EXAMPLE} are accepted on one example` };
+  if (typeof metrics === 'string') problems.push(metrics);
+  if (parsed.success && parsed.data.tags.length > MAX_TAGS_PER_EXAMPLE) {
+    problems.push(`the example has ${parsed.data.tags.length} tags; at most ${MAX_TAGS_PER_EXAMPLE} are accepted on one example`);
   }
+  if (problems.length > 0 || typeof ts === 'string' || !parsed.success || typeof metrics === 'string') {
+    return { ok: false, reason: problems[0]!, ...(problems.length > 1 ? { problems } : {}) };
+  }
+  const r = parsed.data;
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) if (!KIMI_FIELDS.has(k)) setOwn(extra, k, v);
   const body = {

@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { appendFileSync, close, closeSync, existsSync, fsync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
 import { knowledgeEntrySchema, taskSchema } from '../../shared/tasks';
@@ -57,6 +57,33 @@ export class Journal {
     } finally {
       closeSync(fd);
     }
+  }
+
+  /**
+   * Appends entries without waiting for the disk: they are durable once a
+   * later `sync()` (or `append`, or a compaction) has finished.
+   */
+  write(entries: JournalEntry[]): void {
+    if (entries.length === 0) return;
+    appendFileSync(this.path, entries.map(lineOf).join(''));
+  }
+
+  /**
+   * Flushes everything written so far to the disk, off the event loop (the
+   * fsync runs in libuv's thread pool). A compaction in between is harmless:
+   * it copies the written lines into the new file and fsyncs that.
+   */
+  sync(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let fd: number;
+      try {
+        fd = openSync(this.path, 'r');
+      } catch (e) {
+        reject(e as Error);
+        return;
+      }
+      fsync(fd, (error) => close(fd, () => (error ? reject(error) : resolve())));
+    });
   }
 
   /**

@@ -270,6 +270,45 @@ export class LearningStore {
     return { examplesAdded };
   }
 
+  /**
+   * The same write without waiting for the disk: applied at once, written to
+   * the journal, and durable once `durable` resolves (one fsync, off the event
+   * loop, for every write made before it starts). Nothing may be acknowledged
+   * before then; a crash before it loses only what was not acknowledged.
+   */
+  journalledSoon(ops: JournalOp[], now = Date.now()): { examplesAdded: number; durable: Promise<void> } {
+    this.assertWritable();
+    this.assertLockStillHeld();
+    const entries = ops.map((op, i) => ({ ...op, seq: this.journalSeq + i + 1, at: now }) as JournalEntry);
+    this.journal.write(entries);
+    const examplesAdded = this.applyJournal(entries);
+    this.dirty = true;
+    return { examplesAdded, durable: this.syncJournal() };
+  }
+
+  private syncing: Promise<void> | null = null;
+  private syncAgain: Promise<void> | null = null;
+
+  /**
+   * One fsync at a time: a write made while one runs waits for the next,
+   * which covers every write made until it starts (group commit).
+   */
+  private syncJournal(): Promise<void> {
+    if (!this.syncing) {
+      this.syncing = this.journal.sync().finally(() => {
+        this.syncing = null;
+      });
+      return this.syncing;
+    }
+    this.syncAgain ??= this.syncing
+      .catch(() => undefined)
+      .then(() => {
+        this.syncAgain = null;
+        return this.syncJournal();
+      });
+    return this.syncAgain;
+  }
+
   /** Stores a learning task as it now stands, journalled. */
   saveTask(task: Task): void {
     this.journalled([{ op: 'task', task }]);
@@ -369,6 +408,13 @@ export class LearningStore {
   addIngested(source: string, examples: readonly NormalizedExample[]): number {
     if (examples.length === 0) return 0;
     return this.journalled([{ op: 'ingest', source, examples: examples as unknown as Record<string, unknown>[] }]).examplesAdded;
+  }
+
+  /** `addIngested` without waiting for the disk: the examples are durable once `durable` resolves (see `journalledSoon`). */
+  addIngestedSoon(source: string, examples: readonly NormalizedExample[]): { added: number; durable: Promise<void> } {
+    if (examples.length === 0) return { added: 0, durable: Promise.resolve() };
+    const { examplesAdded, durable } = this.journalledSoon([{ op: 'ingest', source, examples: examples as unknown as Record<string, unknown>[] }]);
+    return { added: examplesAdded, durable };
   }
 
   /** Sets or clears an example's human feedback; false when no example has that id. */
