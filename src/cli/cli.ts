@@ -86,6 +86,7 @@ interval, trend, the tags it fails with, related technologies, next steps.
 Depth sets the period: quick 7 days, standard 30 days (default), deep all.`,
   serve: `usage: learning-viewer serve --db DIR [--host 127.0.0.1] [--port 8000] [--no-auth]
        [--allowed-host NAME:PORT]… [--allowed-origin ORIGIN]… [--rate-limit N] [--utc]
+       [--learner PROGRAM [ARG…]]
 
 Serves the HTTP API over the database folder DIR until Ctrl-C or SIGTERM.
 POST /api/examples answers 201 once the example is durable. Tokens are
@@ -93,7 +94,12 @@ required (learning-viewer token create); --no-auth (or ENABLE_AUTH=false) is
 allowed only on a loopback address. Only requests whose Host is this server's
 own loopback name and port (or an --allowed-host) are answered; a request with
 an Origin not given by --allowed-origin or ALLOWED_ORIGINS (comma-separated)
-is refused. --rate-limit: requests a second per token (default 5000).`,
+is refused. --rate-limit: requests a second per token (default 5000).
+Learning tasks (POST /api/nasa/learn) run here, two at a time: the built-in
+learner, or with --learner the external one: PROGRAM and the rest of the line
+as its arguments, run without a shell in the current folder, \${technology},
+\${depth}, \${priority} and \${taskId} replaced (put -- before arguments that
+start with -). It reports progress and examples as JSON lines on stdout.`,
   token: `usage: learning-viewer token create --role ingest|read|admin [--name N] --db DIR
        learning-viewer token list --db DIR [--json]
        learning-viewer token revoke ID_OR_NAME --db DIR
@@ -384,7 +390,8 @@ async function runServe(values: {
   'allowed-origin'?: string[];
   'rate-limit'?: string;
   utc?: boolean;
-}): Promise<number> {
+  learner?: string;
+}, positionals: string[] = []): Promise<number> {
   const port = values.port === undefined ? 8000 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a port number from 0 to 65535');
   const options: ServeOptions = {
@@ -395,7 +402,10 @@ async function runServe(values: {
     allowedOrigins: [...(values['allowed-origin'] ?? []), ...(process.env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)],
     utc: values.utc ?? false,
     rateLimit: positiveInt(values['rate-limit'], '--rate-limit'),
+    // The learner's program, then the rest of the command line as its arguments.
+    learner: values.learner ? [values.learner, ...positionals] : undefined,
   };
+  if (!values.learner && positionals.length > 0) throw new UsageError(`serve takes no arguments (${positionals[0]}); an external learner's command goes after --learner`);
   const problem = serveOptionsProblem(options);
   if (problem) throw new UsageError(problem);
   const store = await openStore(values.db, false);
@@ -478,6 +488,7 @@ export async function main(argv: string[]): Promise<number> {
         'allowed-host': { type: 'string', multiple: true },
         'allowed-origin': { type: 'string', multiple: true },
         'rate-limit': { type: 'string' },
+        learner: { type: 'string' },
         role: { type: 'string' },
         name: { type: 'string' },
       },
@@ -508,7 +519,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'sample':
         return await runSample(values);
       case 'serve':
-        return await runServe(values);
+        return await runServe(values, positionals);
       case 'token':
         return await runToken(positionals, values);
       default:

@@ -1,14 +1,7 @@
 // `learning-viewer serve`: the HTTP API over a database folder, for a machine
 // without an editor (a CI runner, a server). The same core and database
 // format as the extension.
-import type { Server } from 'node:http';
-import { serve as listen, type ServerType } from '@hono/node-server';
-import { createApiApp } from '../http/apiApp';
-import { GroupCommit } from '../http/groupCommit';
-import { defaultAllowedHosts, isLoopback } from '../http/requestGuards';
-import { TokenRegistry } from '../http/tokens';
-import { ApiTasks } from '../http/apiTasks';
-import { attachLiveSocket } from '../http/liveSocket';
+import { ApiServer, serverOptionsProblem } from '../http/apiServer';
 import type { LearningStore } from '../core/storage/learningStore';
 import { SaveScheduler } from '../worker/saveScheduler';
 import { version } from '../../package.json';
@@ -23,14 +16,14 @@ export interface ServeOptions {
   rateLimit?: number;
   /** Learning tasks that run at once (default 2). */
   maxConcurrentTasks?: number;
+  /** The external learner: program and arguments (`${technology}` and the like replaced), run in `learnerCwd`. */
+  learner?: string[];
+  learnerCwd?: string;
 }
 
 /** Why these options may not start a server, or null. */
 export function serveOptionsProblem(o: ServeOptions): string | null {
-  if (!o.auth && !isLoopback(o.host)) {
-    return `--no-auth is allowed only on a loopback address (127.0.0.1, ::1, localhost), not ${o.host}: anyone who can reach it could write to the database`;
-  }
-  return null;
+  return serverOptionsProblem(o)?.replace(/^authentication may be off/, '--no-auth is allowed') ?? null;
 }
 
 /**
@@ -49,45 +42,30 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
     1500,
     10_000,
   );
-  const commit = new GroupCommit(store, 'api', () => scheduler.touch());
-  const tasks = new ApiTasks(store, { maxConcurrent: o.maxConcurrentTasks ?? 2, timeoutMs: 30 * 60_000, afterWrite: () => scheduler.touch() });
-  // Filled in once the port is bound (it may be 0, any free port): until then every request is refused.
-  const allowedHosts: string[] = [];
-  const tokens = new TokenRegistry(dataDir);
-  const app = createApiApp(
-    { store, commit, assumeTimeZone: o.utc ? 'utc' : 'local', version, startedAt: Date.now(), onChange: () => scheduler.touch(), tasks },
+  const server = await ApiServer.start(
+    store,
+    dataDir,
     {
-      allowedHosts,
-      allowedOrigins: o.allowedOrigins.map((x) => x.toLowerCase()),
-      tokens: o.auth ? tokens : null,
+      host: o.host,
+      port: o.port,
+      auth: o.auth,
+      allowedHosts: o.allowedHosts,
+      allowedOrigins: o.allowedOrigins,
+      assumeTimeZone: o.utc ? 'utc' : 'local',
       rateLimit: o.rateLimit,
+      version,
+      tasks: {
+        maxConcurrent: o.maxConcurrentTasks ?? 2,
+        timeoutMs: 30 * 60_000,
+        learner: o.learner && o.learner.length > 0 ? { command: o.learner, cwd: o.learnerCwd ?? process.cwd() } : undefined,
+      },
     },
+    { log: (_level, message) => log(message), afterWrite: () => scheduler.touch() },
   );
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = listen({ fetch: app.fetch, hostname: o.host, port: o.port }, () => resolve(s));
-    s.once('error', reject);
-  });
-  // Slow clients cannot hold a connection for ever.
-  const http = server as Server;
-  http.headersTimeout = 10_000;
-  http.requestTimeout = 30_000;
-  http.maxHeadersCount = 100;
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : o.port;
-  allowedHosts.push(...defaultAllowedHosts(o.host, port, o.allowedHosts));
-  const sockets = attachLiveSocket(http, { tasks, allowedHosts, allowedOrigins: o.allowedOrigins.map((x) => x.toLowerCase()), tokens: o.auth ? tokens : null });
-  log(`listening on http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port} (${o.auth ? 'tokens required' : 'no authentication, loopback only'}), database ${dataDir}`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log(`${signal}: stopping; accepted examples are stored, running tasks are marked interrupted`);
-      // Tasks first: their live streams get their last event and close, then the server can.
-      void tasks.dispose().then(() => {
-        sockets.close();
-        server.close(() => resolve());
-        // Idle keep-alive connections would hold close() open; a client that will not let go is cut after 5 s.
-        http.closeIdleConnections();
-        setTimeout(() => http.closeAllConnections(), 5000).unref();
-      });
+      void server.stop().then(resolve);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

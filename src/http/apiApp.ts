@@ -26,7 +26,8 @@ import { hostAllowed, originAllowed } from './requestGuards';
 import type { Role, TokenRecord, TokenRegistry } from './tokens';
 import { RateLimiter } from './rateLimiter';
 import { ApiMetrics } from './apiMetrics';
-import { openApiDocument } from './openapi';
+import type { LogRing } from './logRing';
+import { API_ROUTES, openApiDocument } from './openapi';
 import { feedbackSchema, learnSchema, MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_EXAMPLE_BYTES, searchSchema } from './apiSchemas';
 
 export { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_EXAMPLE_BYTES } from './apiSchemas';
@@ -47,6 +48,12 @@ export interface ApiDeps {
   tasks?: ApiTasks;
   /** How often a live event stream sends a heartbeat. */
   heartbeatMs?: number;
+  /** The server's log, for `GET /api/logs/tail`; refused requests are written to it. */
+  logs?: LogRing;
+  /** Why learning tasks are not served here, when `tasks` is absent. */
+  tasksUnavailable?: string;
+  /** Whether `learner: "external"` may be asked for (serve --learner). */
+  externalLearner?: boolean;
 }
 
 
@@ -206,8 +213,11 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     const started = performance.now();
     await next();
     const route = c.req.routePath === '*' || c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
-    metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    const status = c.res.status;
+    metrics.requests.inc({ method: c.req.method, route, status: String(status) });
     metrics.duration.observe({ route }, (performance.now() - started) / 1000);
+    // What was refused is what an integration needs to see; what succeeded is in the metrics.
+    if (status >= 400 && deps.logs) deps.logs.add(status >= 500 ? 'error' : 'warn', `${c.req.method} ${c.req.path.slice(0, 200)} → ${status}`);
   });
 
   // DNS rebinding gets nothing: only our own Host names are answered. A browser page of another origin gets nothing either.
@@ -393,7 +403,13 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
         const field = issue.path.join('.') || null;
         return sendProblem(c, problem(400, 'invalid-task', `${field ?? 'the body'}: ${issue.message}`, { errors: [{ field, reason: issue.message }] }));
       }
-      const task = tasks.queue.enqueue({ ...body.data, learner: 'builtin' });
+      const { learner, ...request } = body.data;
+      const chosen = learner ?? (deps.externalLearner ? 'external' : 'builtin');
+      if (chosen === 'external' && !deps.externalLearner) {
+        const reason = 'no external learner is configured on this server (start it with --learner "COMMAND ARGS…"); use "builtin"';
+        return sendProblem(c, problem(400, 'invalid-task', `learner: ${reason}`, { errors: [{ field: 'learner', reason }] }));
+      }
+      const task = tasks.queue.enqueue({ ...request, learner: chosen });
       return c.json({ task_id: task.id, status: task.state }, 202, { Location: `/api/nasa/learn/${task.id}` });
     });
     app.get('/api/nasa/learn/:id', allow('read'), (c) => {
@@ -444,7 +460,16 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
         }
       });
     });
+  } else {
+    // The same routes, saying why: in VS Code, learning tasks run in the Tasks view.
+    const unavailable = (c: Context<Env>) => sendProblem(c, problem(501, 'tasks-unavailable', deps.tasksUnavailable ?? 'learning tasks are not run by this server'));
+    for (const r of API_ROUTES) if (r.path.startsWith('/api/nasa/learn') || r.path === '/api/nasa/tasks') app.on(r.method.toUpperCase(), r.path, allow(...(r.roles === 'any' ? [] : r.roles)), unavailable);
   }
+
+  app.get('/api/logs/tail', allow('read'), (c) => {
+    const lines = intParam(c, 'lines', 100, 1, 10_000);
+    return c.json({ lines: deps.logs?.tail(lines) ?? [] });
+  });
 
   // Analytics, as the panel computes them (one definition of every figure), under the same filters.
   const report = (c: Context<Env>) => analyticsReport(deps.store, queryFilters(c, now()), { now: now(), doneWell: doneWellFromTasks(deps.store.tasks().tasks) });

@@ -9,7 +9,13 @@ export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 export const MAX_BATCH_ITEMS = 1000;
 
 export const learnSchema = z
-  .object({ technology: technologySchema, depth: depthSchema.default('standard'), priority: prioritySchema.default('normal') })
+  .object({
+    technology: technologySchema,
+    depth: depthSchema.default('standard'),
+    priority: prioritySchema.default('normal'),
+    /** Which learner runs it; by default the external one where the server has one, else the built-in one. */
+    learner: z.enum(['builtin', 'external']).optional(),
+  })
   .strict();
 
 export const feedbackSchema = z.object({ human_feedback: z.string().max(100_000).nullable() }).strict();

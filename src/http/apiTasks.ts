@@ -3,7 +3,7 @@
 // numbered stream of events (started, progress, completed, error) that a
 // client follows live and resumes from the last number it saw.
 import { knowledgeSummary, learnTechnology } from '../core/tasks/builtinLearner';
-import { TaskQueue, type TaskOutcome } from '../core/tasks/taskQueue';
+import { TaskQueue, type TaskOutcome, type TaskRunner } from '../core/tasks/taskQueue';
 import type { LearningStore } from '../core/storage/learningStore';
 import { FINISHED, type Task } from '../shared/tasks';
 
@@ -29,12 +29,16 @@ export class ApiTasks {
 
   constructor(
     store: LearningStore,
-    options: { maxConcurrent: number; timeoutMs: number; afterWrite: () => void },
+    options: { maxConcurrent: number; timeoutMs: number; afterWrite: () => void; external?: TaskRunner },
   ) {
     this.queue = new TaskQueue({
       maxConcurrent: options.maxConcurrent,
       timeoutMs: options.timeoutMs,
       runner: async (task, ctx): Promise<TaskOutcome> => {
+        if (task.learner === 'external') {
+          if (!options.external) throw new Error('this server has no external learner (start it with --learner "COMMAND ARGS…")');
+          return options.external(task, ctx);
+        }
         const entry = await learnTechnology(store, { technology: task.technology, depth: task.depth, taskId: task.id, signal: ctx.signal, onProgress: (p, m) => ctx.progress(p, m) });
         store.addKnowledge(entry);
         options.afterWrite();

@@ -10,9 +10,8 @@ import { exportExamples } from '../core/export/exportExamples';
 import { exampleById, examplesPage } from '../core/queries/examples';
 import { regexProblem } from '../core/queries/filterSql';
 import { analyticsReport, compareModels, predictionFor } from '../core/analytics/report';
-import { learnTechnology } from '../core/tasks/builtinLearner';
+import { learnAndStore, storeLearnerRecords } from '../core/tasks/storeLearning';
 import { doneWellFromTasks, type DoneWell } from '../core/analytics/advice';
-import { normalizeRecord, type NormalizedExample } from '../core/ingest/parseKimiLine';
 import type { Filters } from '../shared/filters';
 import { NO_FILTERS } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
@@ -236,12 +235,11 @@ const handlers: Handlers = {
     const controller = new AbortController();
     imports.set(p.taskId, controller);
     try {
-      const entry = await learnTechnology(store, {
+      const entry = await learnAndStore(store, {
         ...p,
         signal: controller.signal,
         onProgress: (progress, message) => post({ kind: 'taskProgress', taskId: p.taskId, progress, message }),
       });
-      store.addKnowledge(entry);
       scheduler?.touch();
       return entry;
     } finally {
@@ -249,21 +247,12 @@ const handlers: Handlers = {
     }
   },
   addLearnerExamples: (store, p) => {
-    const now = Date.now();
-    const valid: NormalizedExample[] = [];
-    const rejected: string[] = [];
-    for (const [i, record] of p.records.entries()) {
-      const parsed = normalizeRecord(record, { assumeTimeZone: init.assumeTimeZone, now });
-      if (parsed.ok) valid.push(parsed.example);
-      else rejected.push(`example ${i + 1}: ${parsed.reason}`);
-    }
-    const added = store.addLearnerExamples(p.taskId, valid);
-    if (added > 0) {
+    const result = storeLearnerRecords(store, p.taskId, p.records, init.assumeTimeZone);
+    if (result.added > 0) {
       scheduler?.touch();
       post({ kind: 'changed', examples: store.count() });
     }
-    // An id already stored keeps its first version, whether or not the content matches.
-    return { added, alreadyPresent: valid.length - added, rejected };
+    return result;
   },
   save: async (store) => {
     const wasDirty = store.isDirty;

@@ -160,6 +160,35 @@ describe('the HTTP API in a real server process', function () {
     }
   });
 
+  it('serve --learner runs the external learner for POST /api/nasa/learn: its examples are stored and its verdict is the result; the log tail tells', async () => {
+    const db = join(tmp.path, 'external');
+    const learner = join(root, 'test', 'fixtures', 'learners', 'behave.mjs');
+    // A literal ${technology}: the server puts the task's technology in its place.
+    const server = await startServer(db, ['--no-auth', '--learner', process.execPath, learner, 'examples', '', '${technology}']);
+    try {
+      const json = { 'content-type': 'application/json' };
+      const started = await fetch(`${server.url}/api/nasa/learn`, { method: 'POST', headers: json, body: JSON.stringify({ technology: 'graphql' }) });
+      assert.equal(started.status, 202);
+      const { task_id } = (await started.json()) as { task_id: string };
+      const events = await (await fetch(`${server.url}/api/nasa/learn/${task_id}/events`)).text();
+      assert.match(events, /event: ?completed/);
+      const task = (await (await fetch(`${server.url}/api/nasa/learn/${task_id}`)).json()) as { status: string; result: { proficiency: number; summary: string; examplesAdded: number } };
+      assert.equal(task.status, 'completed');
+      assert.equal(task.result.summary, 'practised graphql');
+      assert.equal(task.result.examplesAdded, 3);
+      const stats = (await (await fetch(`${server.url}/api/stats`)).json()) as { total_examples: number; categories: Record<string, { examples: number }> };
+      assert.equal(stats.total_examples, 3);
+      assert.equal(stats.categories.graphql?.examples, 3);
+      const builtin = await fetch(`${server.url}/api/nasa/learn`, { method: 'POST', headers: json, body: JSON.stringify({ technology: 'graphql', learner: 'builtin' }) });
+      assert.equal(builtin.status, 202);
+      const tail = (await (await fetch(`${server.url}/api/logs/tail?lines=50`)).json()) as { lines: { level: string; message: string }[] };
+      assert.ok(tail.lines.some((l) => l.message.startsWith('listening on')));
+      assert.ok(tail.lines.some((l) => l.message.includes(`task ${task_id} (graphql, external): completed`)), JSON.stringify(tail.lines));
+    } finally {
+      await stop(server);
+    }
+  });
+
   it('kill -9 during 8 concurrent posters: every example that got 201 is there after a restart', async () => {
     const db = join(tmp.path, 'kill');
     const server = await startServer(db, ['--no-auth']);

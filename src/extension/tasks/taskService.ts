@@ -6,7 +6,7 @@ import type { Task, TaskEvent, TaskRequest } from '../../shared/tasks';
 import { FINISHED } from '../../shared/tasks';
 import type { Container } from '../container';
 import { readTaskSettings } from '../settings';
-import { createTaskRunner, type LearnerConfig } from './taskRunner';
+import { createTaskRunner, type LearnerConfig } from '../../core/tasks/taskRunner';
 
 const EVENT_FLUSH_MS = 250;
 

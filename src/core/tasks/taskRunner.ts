@@ -1,16 +1,26 @@
 // How a queued task runs: the built-in learner in the data worker, or the
-// external learner as a process, its examples stored through the worker.
-// No vscode import: the unit tests run it with a real worker and real scripts.
-import type { TaskOutcome, TaskRunContext, TaskRunner } from '../../core/tasks/taskQueue';
-import { runExternalLearner } from '../../core/tasks/externalLearner';
-import { knowledgeSummary } from '../../core/tasks/builtinLearner';
+// external learner as a process, its examples stored through the worker (in
+// the extension) or straight into the store (in `serve`).
+import type { TaskOutcome, TaskRunContext, TaskRunner } from './taskQueue';
+import { runExternalLearner } from './externalLearner';
+import { knowledgeSummary } from './builtinLearner';
 import type { Task } from '../../shared/tasks';
-import type { DataClient } from '../dataClient';
+import type { WorkerParams, WorkerResult, WorkerToHost } from '../../shared/workerProtocol';
+
+type RunnerMethod = 'learn' | 'addLearnerExamples' | 'cancel';
+type ProgressMessage = Extract<WorkerToHost, { kind: 'taskProgress' }>;
+
+/** What a task needs of the data side: the data worker's client in the extension, the store itself in `serve`. */
+export interface RunnerData {
+  request<M extends RunnerMethod>(method: M, params: WorkerParams<M>, timeoutMs?: number): Promise<WorkerResult<M>>;
+  on(event: 'taskProgress', listener: (m: ProgressMessage) => void): unknown;
+  off(event: 'taskProgress', listener: (m: ProgressMessage) => void): unknown;
+}
 
 export type LearnerConfig = { command: string[]; cwd: string; env?: Record<string, string> } | { refused: string };
 
 export interface RunnerDeps {
-  data: Pick<DataClient, 'request' | 'on' | 'off'>;
+  data: RunnerData;
   /** Read when an external task starts: the command, or why it may not run. */
   externalLearner(): LearnerConfig;
   graceMs?: number;

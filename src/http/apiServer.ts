@@ -1,0 +1,140 @@
+// The HTTP API on a socket: the app, its group commit, its tasks, the live
+// WebSocket and the limits on slow clients. `learning-viewer serve` runs it
+// in its own process; the extension runs it in the data worker, beside the
+// store, so the editor's thread never handles a request.
+import type { Server } from 'node:http';
+import { serve as listen, type ServerType } from '@hono/node-server';
+import { createApiApp } from './apiApp';
+import { GroupCommit } from './groupCommit';
+import { defaultAllowedHosts, isLoopback } from './requestGuards';
+import { TokenRegistry } from './tokens';
+import { ApiTasks } from './apiTasks';
+import { attachLiveSocket } from './liveSocket';
+import { LogRing, type LogLevel } from './logRing';
+import type { LearningStore } from '../core/storage/learningStore';
+import type { AssumeTimeZone } from '../core/ingest/timestamp';
+import { createTaskRunner } from '../core/tasks/taskRunner';
+import { storeRunnerData } from '../core/tasks/storeLearning';
+
+export interface ApiServerOptions {
+  host: string;
+  port: number;
+  auth: boolean;
+  /** More `Host` names (with port) to answer to, beyond the loopback names of the port. */
+  allowedHosts: string[];
+  allowedOrigins: string[];
+  assumeTimeZone: AssumeTimeZone;
+  rateLimit?: number;
+  version: string;
+  /** The learning-task queue this server runs, or why it runs none (in VS Code they run in the Tasks view). */
+  tasks: { maxConcurrent: number; timeoutMs: number; learner?: { command: string[]; cwd: string } } | { unavailable: string };
+}
+
+export interface ApiServerHooks {
+  log(level: LogLevel, message: string): void;
+  /** After a write: schedule a snapshot. */
+  afterWrite(): void;
+  /** Examples arrived (tell the views). */
+  onExamples?(added: number): void;
+}
+
+/** Why these options may not start a server, or null. */
+export function serverOptionsProblem(o: Pick<ApiServerOptions, 'auth' | 'host'>): string | null {
+  if (!o.auth && !isLoopback(o.host)) {
+    return `authentication may be off only on a loopback address (127.0.0.1, ::1, localhost), not ${o.host}: anyone who can reach it could write to the database`;
+  }
+  return null;
+}
+
+export class ApiServer {
+  private constructor(
+    /** The server's last log lines, as `GET /api/logs/tail` gives them. */
+    readonly logs: LogRing,
+    private readonly server: ServerType,
+    private readonly sockets: { close(): void },
+    private readonly tasks: ApiTasks | undefined,
+    readonly url: string,
+    readonly port: number,
+  ) {}
+
+  static async start(store: LearningStore, dataDir: string, o: ApiServerOptions, hooks: ApiServerHooks): Promise<ApiServer> {
+    const wrong = serverOptionsProblem(o);
+    if (wrong) throw new Error(wrong);
+    const logs = new LogRing();
+    const log = (level: LogLevel, message: string) => {
+      logs.add(level, message);
+      hooks.log(level, message);
+    };
+    const commit = new GroupCommit(store, 'api', (added) => {
+      hooks.afterWrite();
+      hooks.onExamples?.(added);
+    });
+    let tasks: ApiTasks | undefined;
+    if ('maxConcurrent' in o.tasks) {
+      const learner = o.tasks.learner;
+      const external = learner
+        ? createTaskRunner({
+            data: storeRunnerData(store, {
+              assumeTimeZone: o.assumeTimeZone,
+              afterWrite: (added) => {
+                hooks.afterWrite();
+                if (added > 0) hooks.onExamples?.(added);
+              },
+            }),
+            externalLearner: () => learner,
+          })
+        : undefined;
+      tasks = new ApiTasks(store, { maxConcurrent: o.tasks.maxConcurrent, timeoutMs: o.tasks.timeoutMs, afterWrite: hooks.afterWrite, external });
+      tasks.queue.onDidChangeState((t) => log(t.state === 'failed' ? 'warn' : 'info', `task ${t.id} (${t.technology}, ${t.learner}): ${t.state}${t.message ? ` (${t.message})` : ''}`));
+    }
+    // Filled in once the port is bound (it may be 0, any free port): until then every request is refused.
+    const allowedHosts: string[] = [];
+    const allowedOrigins = o.allowedOrigins.map((x) => x.toLowerCase());
+    const tokens = o.auth ? new TokenRegistry(dataDir) : null;
+    const app = createApiApp(
+      {
+        store,
+        commit,
+        assumeTimeZone: o.assumeTimeZone,
+        version: o.version,
+        startedAt: Date.now(),
+        onChange: hooks.afterWrite,
+        tasks,
+        tasksUnavailable: 'unavailable' in o.tasks ? o.tasks.unavailable : undefined,
+        externalLearner: 'maxConcurrent' in o.tasks && o.tasks.learner !== undefined,
+        logs,
+      },
+      { allowedHosts, allowedOrigins, tokens, rateLimit: o.rateLimit },
+    );
+    const server: ServerType = await new Promise((resolve, reject) => {
+      const s = listen({ fetch: app.fetch, hostname: o.host, port: o.port }, () => resolve(s));
+      s.once('error', reject);
+    });
+    // Slow clients cannot hold a connection for ever.
+    const http = server as Server;
+    http.headersTimeout = 10_000;
+    http.requestTimeout = 30_000;
+    http.maxHeadersCount = 100;
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : o.port;
+    allowedHosts.push(...defaultAllowedHosts(o.host, port, o.allowedHosts));
+    const sockets = tasks ? attachLiveSocket(http, { tasks, allowedHosts, allowedOrigins, tokens }) : { close: () => undefined };
+    const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
+    const api = new ApiServer(logs, server, sockets, tasks, url, port);
+    log('info', `listening on ${url} (${o.auth ? 'tokens required' : 'no authentication, loopback only'}), database ${dataDir}`);
+    return api;
+  }
+
+  /** Stops taking requests: running tasks are marked interrupted, their live streams end, open connections close (a client that will not let go is cut after 5 s). */
+  async stop(): Promise<void> {
+    await this.tasks?.dispose();
+    this.sockets.close();
+    const http = this.server as Server;
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      // Idle keep-alive connections would hold close() open.
+      http.closeIdleConnections();
+      setTimeout(() => http.closeAllConnections(), 5000).unref();
+    });
+  }
+}
