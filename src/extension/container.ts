@@ -13,6 +13,7 @@ import { registerExampleDocuments } from './examples/exampleDocuments';
 import { SavedViewsStore } from './views/savedViewsStore';
 import { TaskService } from './tasks/taskService';
 import { TasksTree } from './tasks/tasksTree';
+import { ApiServerControl } from './api/apiServerControl';
 
 /**
  * Creates the services once and disposes them in reverse order through one
@@ -29,6 +30,7 @@ export class Container implements vscode.Disposable {
   readonly savedViews: SavedViewsStore;
   readonly tasks: TaskService;
   readonly tasksTree: TasksTree;
+  readonly api: ApiServerControl;
   /** Imports under way (the command and the follower), for the status bar's spinner. */
   private importsRunning = 0;
   private readonly disposables: vscode.Disposable[] = [];
@@ -47,6 +49,7 @@ export class Container implements vscode.Disposable {
       assumeTimeZone: settings.assumeTimeZone,
       maxLinesPerFile: settings.maxLinesPerFile,
       maxBytesPerFile: settings.maxMegabytesPerFile * 1024 * 1024,
+      version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'),
     });
     this.data.on('log', (level, message) => this.log[level](message));
     this.data.on('changed', () => this.changeEmitter.fire());
@@ -73,6 +76,7 @@ export class Container implements vscode.Disposable {
     this.follower = new LogFollower(this);
     this.tasks = new TaskService(this);
     this.tasksTree = new TasksTree(this.tasks);
+    this.api = new ApiServerControl(this);
     this.disposables.push(
       this.log,
       this.changeEmitter,
@@ -83,6 +87,7 @@ export class Container implements vscode.Disposable {
       this.follower,
       this.tasks,
       this.tasksTree,
+      this.api,
       registerDashboardSerializer(this),
       registerExampleDocuments(this),
       ...registerCommands(this),

@@ -138,6 +138,25 @@ export const workerMethods = {
     /** Whether anything was written; the size of the last snapshot written and how long its integrity check, export and write took. */
     result: z.object({ saved: z.boolean(), bytes: z.number(), checkMs: z.number().default(0), exportMs: z.number(), writeMs: z.number() }),
   },
+  /** Starts the HTTP API in the worker, beside the store (loopback only); `url` is where it listens. */
+  startApi: {
+    params: z.object({
+      port: z.number().int().min(0).max(65535),
+      requireToken: z.boolean(),
+      allowedOrigins: z.array(z.string().max(500)).max(50).default([]),
+      rateLimit: z.number().int().positive().optional(),
+    }),
+    result: z.object({ url: z.string(), port: z.number().int() }),
+  },
+  /** Stops the HTTP API; `stopped` false when it was not running. */
+  stopApi: { params: z.object({}), result: z.object({ stopped: z.boolean() }) },
+  /** Where the HTTP API listens, or null. */
+  apiStatus: { params: z.object({}), result: z.object({ url: z.string().nullable(), requireToken: z.boolean() }) },
+  /** Makes an API token: the token itself is in this answer only; its hash is kept beside the data. */
+  createApiToken: {
+    params: z.object({ role: z.enum(['ingest', 'read', 'admin']), name: z.string().min(1).max(100) }),
+    result: z.object({ token: z.string(), id: z.string(), name: z.string(), role: z.string() }),
+  },
   /** Saves, closes the database and releases the lock; the worker can then be ended. */
   shutdown: { params: z.object({}), result: z.object({}) },
 } as const;
@@ -169,6 +188,8 @@ export const workerInitSchema = z.object({
   saveIdleMs: z.number().int().positive().default(1500),
   /** The longest a change waits for a snapshot while writes keep coming. */
   saveMaxMs: z.number().int().positive().default(10000),
+  /** The extension's version, for the API's health answer. */
+  version: z.string().default('0.0.0'),
 });
 export type WorkerInit = z.input<typeof workerInitSchema>;
 

@@ -20,6 +20,8 @@ import type { Health } from '../shared/example';
 import type { GroupField, WorkerMethod, WorkerParsedParams, WorkerResult, WorkerToHost } from '../shared/workerProtocol';
 import { workerInitSchema, workerMethods, workerRequestSchema } from '../shared/workerProtocol';
 import { SaveScheduler } from './saveScheduler';
+import { ApiServer } from '../http/apiServer';
+import { createToken } from '../http/tokens';
 
 if (!parentPort) throw new Error('dataWorker.js must run as a worker thread');
 const port = parentPort;
@@ -43,6 +45,18 @@ const ready = (async () => {
 })();
 
 let scheduler: SaveScheduler | undefined;
+let api: ApiServer | null = null;
+let apiRequiresToken = true;
+let changedTimer: NodeJS.Timeout | undefined;
+
+/** Examples arrive over HTTP hundreds a second: the views hear of it at most four times a second. */
+function changedSoon(store: LearningStore): void {
+  if (changedTimer) return;
+  changedTimer = setTimeout(() => {
+    changedTimer = undefined;
+    post({ kind: 'changed', examples: store.count() });
+  }, 250);
+}
 
 let warming = false;
 /**
@@ -259,7 +273,47 @@ const handlers: Handlers = {
     await scheduler?.flush();
     return { saved: wasDirty, bytes: lastSave?.bytes ?? 0, checkMs: lastSave?.checkMs ?? 0, exportMs: lastSave?.exportMs ?? 0, writeMs: lastSave?.writeMs ?? 0 };
   },
+  startApi: async (store, p) => {
+    if (api) throw new Error(`the API server already listens on ${api.url}`);
+    api = await ApiServer.start(
+      store,
+      init.dataDir,
+      {
+        host: '127.0.0.1',
+        port: p.port,
+        auth: p.requireToken,
+        allowedHosts: [],
+        allowedOrigins: p.allowedOrigins,
+        assumeTimeZone: init.assumeTimeZone,
+        rateLimit: p.rateLimit,
+        version: init.version,
+        tasks: { unavailable: 'in VS Code, learning tasks run in the Tasks view (Learning Viewer: Start Learning Task); to start them over HTTP, run `learning-viewer serve`' },
+      },
+      {
+        log: (level, message) => post({ kind: 'log', level, message: `API: ${message}` }),
+        afterWrite: () => scheduler?.touch(),
+        onExamples: () => {
+          lastImport = Date.now();
+          changedSoon(store);
+        },
+      },
+    );
+    apiRequiresToken = p.requireToken;
+    return { url: api.url, port: api.port };
+  },
+  stopApi: async () => {
+    const running = api;
+    api = null;
+    await running?.stop();
+    return { stopped: running !== null };
+  },
+  apiStatus: () => ({ url: api?.url ?? null, requireToken: apiRequiresToken }),
+  createApiToken: async (_store, p) => {
+    const { record, token } = await createToken(init.dataDir, p.role, p.name);
+    return { token, id: record.id, name: record.name, role: record.role };
+  },
   shutdown: async (store) => {
+    await handlers.stopApi(store, {});
     for (const controller of imports.values()) controller.abort();
     await scheduler?.flush();
     scheduler?.dispose();

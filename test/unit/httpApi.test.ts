@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApiApp, MAX_BATCH_ITEMS } from '../../src/http/apiApp';
+import { LogRing } from '../../src/http/logRing';
 import { GroupCommit } from '../../src/http/groupCommit';
 import { ApiTasks } from '../../src/http/apiTasks';
 import { API_ROUTES, openApiDocument } from '../../src/http/openapi';
@@ -54,6 +55,19 @@ describe('the HTTP API, without a socket', () => {
     assert.equal(p.code, 'id-conflict');
     assert.match(p.detail, /id a is already stored with other content/);
     assert.equal(store.count(), 1);
+  });
+
+  it('without a task queue (in VS Code) the learning routes answer 501 saying where tasks run, and the log tail has the refusals', async () => {
+    const logs = new LogRing();
+    const bare = createApiApp(
+      { store, commit: new GroupCommit(store, 'api', () => undefined), assumeTimeZone: 'utc', version: '0.1.0', startedAt: 0, tasksUnavailable: 'in VS Code, learning tasks run in the Tasks view', logs },
+      { allowedHosts: defaultAllowedHosts('127.0.0.1', 8000), allowedOrigins: [], tokens: null },
+    );
+    const learn = await bare.request('/api/nasa/learn', { method: 'POST', body: '{"technology":"x"}', headers: { host: HOST, 'content-type': 'application/json' } });
+    assert.equal(learn.status, 501);
+    assert.match(((await learn.json()) as { detail: string }).detail, /Tasks view/);
+    const tail = await bare.request('/api/logs/tail?lines=5', { headers: { host: HOST } });
+    assert.deepEqual(((await tail.json()) as { lines: { message: string }[] }).lines.map((l) => l.message), ['POST /api/nasa/learn → 501']);
   });
 
   it('the 201 body of a new example is exactly what GET /api/examples/{id} answers for it', async () => {

@@ -21,6 +21,12 @@ describe('the status bar item', () => {
     assert.match(v.tooltip, /The 7 days before: 85\.4%/);
   });
 
+  it('says where the API server listens, when it runs', () => {
+    assert.doesNotMatch(statusView(summary(875, 1000), health, settings, false).tooltip, /API server/);
+    const v = statusView(summary(875, 1000), health, settings, false, { url: 'http://127.0.0.1:8000', requireToken: true });
+    assert.match(v.tooltip, /API server: listening on `http:\/\/127\.0\.0\.1:8000` \(tokens required\)/);
+  });
+
   it('shows a fall with a down arrow, and colours by the thresholds', () => {
     assert.equal(statusView(summary(60, 100, [70, 100]), health, settings, false).text, '$(pass) 60.0% ↓10.0');
     assert.equal(statusView(summary(60, 100), health, settings, false).background, 'warning');

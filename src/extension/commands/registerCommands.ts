@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { showError } from '../notify';
+import { showError, showInfo } from '../notify';
 import type { Container } from '../container';
 import { openDashboard } from './openDashboard';
 import { importLogs } from './importLogs';
@@ -48,6 +48,18 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.configureLogFollowing': configureLogFollowing,
   'learningViewer.saveView': saveView,
   'learningViewer.applySavedView': applySavedView,
+  'learningViewer.startApiServer': async (c) => {
+    const url = await c.api.start();
+    void showInfo(`Learning Viewer: the API server listens on ${url}${c.api.status?.requireToken ? ' (tokens required: Learning Viewer: Create API Token…)' : ''}.`);
+    return url;
+  },
+  'learningViewer.stopApiServer': async (c) => {
+    const stopped = await c.api.stop();
+    void showInfo(stopped ? 'Learning Viewer: the API server stopped.' : 'Learning Viewer: the API server was not running.');
+    return stopped;
+  },
+  'learningViewer.createApiToken': (c, role, name) =>
+    c.api.createToken(role === 'ingest' || role === 'read' || role === 'admin' ? role : undefined, typeof name === 'string' ? name : undefined),
 };
 
 export function registerCommands(container: Container): vscode.Disposable[] {

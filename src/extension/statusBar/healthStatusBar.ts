@@ -51,7 +51,7 @@ export class HealthStatusBar implements vscode.Disposable {
       // Whole local days (today included, up to tomorrow's midnight): the rollups answer this at any size.
       const filters = filtersSchema.parse({ since: lastDaysSince(settings.statusBarWindowDays), until: lastDaysSince(0) });
       const [summary, health] = await Promise.all([this.container.data.request('summary', { filters }), this.container.data.request('health', {})]);
-      const view = statusView(summary, health, settings, this.container.importing);
+      const view = statusView(summary, health, settings, this.container.importing, this.container.api.status);
       this.item.text = view.text;
       this.item.backgroundColor = view.background ? new vscode.ThemeColor(`statusBarItem.${view.background}Background`) : undefined;
       this.item.tooltip = new vscode.MarkdownString(view.tooltip, true);

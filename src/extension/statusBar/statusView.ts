@@ -20,7 +20,7 @@ export interface StatusView {
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** The status bar's text, colour and tooltip for a window's summary (with the window before it). */
-export function statusView(summary: Summary, health: Health, settings: StatusSettings, importing: boolean): StatusView {
+export function statusView(summary: Summary, health: Health, settings: StatusSettings, importing: boolean, api: { url: string; requireToken: boolean } | null = null): StatusView {
   const days = settings.statusBarWindowDays;
   const windowText = days === 1 ? 'today' : `the last ${days} days`;
   const lines = ['**Learning Viewer**', ''];
@@ -55,6 +55,8 @@ export function statusView(summary: Summary, health: Health, settings: StatusSet
     '',
     `Last import: ${health.lastImport ? new Date(health.lastImport).toLocaleString() : 'never'}${importing ? ' · importing now…' : ''}`,
   );
+  // The address in a code span: shown as it is, never a link that a click would follow.
+  if (api) lines.push('', `API server: listening on \`${api.url}\` (${api.requireToken ? 'tokens required' : 'no token needed, this machine only'})`);
   return { text, background, tooltip: lines.join('\n') };
 }
 

@@ -17,6 +17,8 @@ export function run(): Promise<void> {
   require('./tasks.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./hostile.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  require('./api.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const passed = runner.stats?.passes ?? 0;
