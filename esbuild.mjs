@@ -59,6 +59,8 @@ if (args.has('--bench')) {
     outfile: 'out/bench/bench.js',
     external: ['better-sqlite3'],
   });
+  builds.push({ ...nodeCommon, entryPoints: ['bench/api.ts'], outfile: 'out/bench/api.js' });
+  builds.push({ ...nodeCommon, entryPoints: ['bench/apiClient.ts'], outfile: 'out/bench/apiClient.js' });
 }
 
 function copyWasm() {

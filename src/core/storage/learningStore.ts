@@ -392,7 +392,16 @@ export class LearningStore {
    * `conflict` (the same id with other content; the stored one stays).
    */
   classify(example: NormalizedExample): 'new' | 'duplicate' | 'conflict' {
-    for (const [id, content, k] of this.rows<[string, number, number]>(FIND_BY_ID_KEY_SQL, [stringKey(example.id)])) {
+    // A kept statement: the API asks this once per example, and preparing the SQL each time cost more than the lookup.
+    const find = this.stmt('findById', FIND_BY_ID_KEY_SQL);
+    const matches: [string, number, number][] = [];
+    try {
+      find.bind([stringKey(example.id)]);
+      while (find.step()) matches.push(find.get() as [string, number, number]);
+    } finally {
+      find.reset();
+    }
+    for (const [id, content, k] of matches) {
       if (id !== example.id) continue;
       if (content === contentKey(example.contentHash)) return 'duplicate';
       return this.readOnly ? 'conflict' : this.sameCanonicalContent(k, example.contentHash) ? 'duplicate' : 'conflict';
