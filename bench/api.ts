@@ -7,13 +7,14 @@
 //   with the host thread's event-loop delay.
 // The load runs in a process of its own (bench/apiClient.ts). Medians of RUNS.
 // Writes bench/results-api.json and bench/results-api.md.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DataClient } from '../src/extension/dataClient';
+import { startServe, stopServe } from '../test/helpers/serveProcess';
 import { importFile } from '../src/core/ingest/importFile';
 import { writeKimiLog } from '../src/core/sample/generateExamples';
 import { LearningStore, SNAPSHOT_FILE } from '../src/core/storage/learningStore';
@@ -27,6 +28,7 @@ const wasmPath = join(root, 'dist', 'sql-wasm.wasm');
 const RUNS = 3;
 const END = Date.UTC(2026, 10, 21);
 const BATCH_RECORDS = 50_000;
+const SERVE_FLAGS = ['--no-auth', '--rate-limit', '1000000'];
 
 interface LoadResult {
   ms: number;
@@ -55,27 +57,6 @@ function load(job: Record<string, unknown>): Promise<LoadResult> {
   });
 }
 
-async function startServe(db: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [cli, 'serve', '--db', db, '--port', '0', '--no-auth', '--rate-limit', '1000000'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${err}`)));
-  });
-  return { child, url };
-}
-
-async function stopServe(s: { child: ChildProcess }): Promise<void> {
-  if (s.child.exitCode !== null) return;
-  const exited = new Promise((r) => s.child.once('exit', r));
-  s.child.kill('SIGTERM');
-  await exited;
-}
-
 function rssOf(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : NaN;
@@ -102,7 +83,7 @@ async function main(): Promise<void> {
   // 1. serve: single posts, closed loop and paced, then batches.
   const db = join(dataRoot, 'api-serve');
   rmSync(db, { recursive: true, force: true });
-  const server = await startServe(db);
+  const server = await startServe(cli, db, SERVE_FLAGS);
   try {
     await load({ mode: 'single', url: server.url, records, count: 500, idPrefix: 'warm', concurrency: 8 });
     const singles: LoadResult[] = [];
@@ -149,7 +130,7 @@ async function main(): Promise<void> {
     if (!existsSync(log)) await writeKimiLog(log, 1_000_000, { seed: 1, end: END, days: 180 });
     execFileSync(process.execPath, [cli, 'import', log, '--db', big, '--utc'], { stdio: 'ignore' });
   }
-  const bigServer = await startServe(big);
+  const bigServer = await startServe(cli, big, SERVE_FLAGS);
   try {
     const first = await fetchAll(`${bigServer.url}/api/stats`);
     const stats: number[] = [];

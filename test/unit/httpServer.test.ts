@@ -1,12 +1,13 @@
 // The API in a real server process: the Python client as KIMI would run it,
 // tokens made on the command line, and kill -9 under concurrent posters.
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { useTempDir } from '../helpers/tempDir';
+import { startServe, stopServe } from '../helpers/serveProcess';
 import { daysAgo } from '../helpers/clock';
 
 const root = join(__dirname, '..', '..');
@@ -20,34 +21,8 @@ function pythonWithRequests(): string {
   throw new Error('no python3 with the requests package: sudo apt-get install python3-requests');
 }
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  /** What the server has said on stderr so far. */
-  log: () => string;
-}
-
-/** Starts `serve` on a free port and resolves once it says where it listens. */
-async function startServer(db: string, extra: string[] = []): Promise<Server> {
-  const child = spawn(process.execPath, [cli, 'serve', '--db', db, '--port', '0', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${err}`)));
-  });
-  return { child, url, log: () => err };
-}
-
-async function stop(server: Server, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (server.child.exitCode !== null) return;
-  const exited = once(server.child, 'exit');
-  server.child.kill(signal);
-  await exited;
-}
+const startServer = (db: string, extra: string[] = []) => startServe(cli, db, extra);
+const stop = stopServe;
 
 describe('the HTTP API in a real server process', function () {
   this.timeout(120_000);
