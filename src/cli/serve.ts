@@ -39,8 +39,10 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
         log(`saving the snapshot failed (${(e as Error).message}); everything acknowledged is in the journal, and saving is retried after the next change`);
       }
     },
-    1500,
-    10_000,
+    // Everything acknowledged is in the journal already; a snapshot only shortens the replay after a crash.
+    // It stops the event loop while it is taken (sql.js exports in this thread), so under load it waits longer than in the editor.
+    2000,
+    30_000,
   );
   const server = await ApiServer.start(
     store,

@@ -232,7 +232,7 @@ export class LearningStore {
         }
         this.journalSeq = Math.max(this.journalSeq, e.seq);
       }
-      this.db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(this.journalSeq)]);
+      this.runKept('setJournalSeq', "INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(this.journalSeq)]);
       this.db.exec('COMMIT');
     } catch (err) {
       this.db.exec('ROLLBACK');
@@ -246,9 +246,9 @@ export class LearningStore {
         const sourceId = this.sourceId(batch.source);
         // The "line" of a learner's example is its place among the examples that task reported.
         // The source row counts them, as it counts a log file's lines.
-        const base = Number(this.rows<[number]>('SELECT line FROM sources WHERE source_id = ?', [sourceId])[0]![0]);
+        const base = Number(this.firstRow<[number]>('sourceLine', 'SELECT line FROM sources WHERE source_id = ?', [sourceId])![0]);
         added += this.insert(batch.examples.map((example, i) => ({ example: example as unknown as NormalizedExample, sourceId, line: base + i + 1 }))).added;
-        this.db.run('UPDATE sources SET line = ? WHERE source_id = ?', [base + batch.examples.length, sourceId]);
+        this.runKept('setSourceLine', 'UPDATE sources SET line = ? WHERE source_id = ?', [base + batch.examples.length, sourceId]);
       }
     } finally {
       this.replaying = false;
@@ -441,6 +441,9 @@ export class LearningStore {
     // The database lives in memory; durability comes from the snapshot and the
     // journal, so SQLite's rollback journal can stay in memory too (faster inserts).
     this.db.exec('PRAGMA journal_mode = MEMORY');
+    // Nothing else opens this in-memory file: holding its lock spares SQLite the look for a hot
+    // journal at every transaction (in sql.js's file system, a failed lookup that throws).
+    this.db.exec('PRAGMA locking_mode = EXCLUSIVE');
     // Inserts land at random places in the id and session indexes: a 64 MB page cache keeps them
     // in SQLite's own pages instead of copying each one in and out of the in-memory file.
     this.db.exec('PRAGMA cache_size = -65536');
@@ -507,6 +510,22 @@ export class LearningStore {
     return (this.statements[name] ??= this.db.prepare(sql));
   }
 
+  /** The first row of a kept statement (statements asked on every write: preparing them each time cost more than running them). */
+  private firstRow<T extends unknown[]>(name: string, sql: string, params: (string | number | null)[]): T | undefined {
+    const st = this.stmt(name, sql);
+    try {
+      st.bind(params);
+      return st.step() ? (st.get() as T) : undefined;
+    } finally {
+      st.reset();
+    }
+  }
+
+  /** Runs a kept statement. */
+  private runKept(name: string, sql: string, params: (string | number | null)[]): void {
+    this.stmt(name, sql).run(params);
+  }
+
   /**
    * Throws, and turns the store read-only, when the lock is no longer ours
    * (another process replaced it, or it was deleted): writing on would put
@@ -542,8 +561,8 @@ export class LearningStore {
   }
 
   sourceId(path: string): number {
-    const found = this.rows<[number]>('SELECT source_id FROM sources WHERE path = ?', [path]);
-    if (found[0]) return found[0][0];
+    const found = this.firstRow<[number]>('sourceByPath', 'SELECT source_id FROM sources WHERE path = ?', [path]);
+    if (found) return found[0];
     this.db.run('INSERT INTO sources (path) VALUES (?)', [path]);
     return Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
   }
@@ -604,7 +623,10 @@ export class LearningStore {
         rollups.add(e, modelId, tagIds);
         counts.added++;
       }
-      rollups.write(this.db);
+      for (const { sql, rows } of rollups.statements()) {
+        const st = this.stmt(sql, sql);
+        for (const row of rows) st.run(row);
+      }
       // The code reaches the file before the rows that refer to it are committed (bytes no row refers to are harmless).
       this.code.flush();
       this.db.exec('COMMIT');

@@ -1,4 +1,3 @@
-import type { Database } from 'sql.js';
 import type { NormalizedExample } from '../ingest/parseKimiLine';
 
 interface Sums {
@@ -38,16 +37,6 @@ export class RollupBatch {
     ];
   }
 
-  write(db: Database): void {
-    for (const { sql, rows } of this.statements()) {
-      const stmt = db.prepare(sql);
-      try {
-        for (const row of rows) stmt.run(row);
-      } finally {
-        stmt.free();
-      }
-    }
-  }
 }
 
 function bump(map: Map<string, Sums>, key: string, tokens: number | null, exec: number | null): void {
