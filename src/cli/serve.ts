@@ -31,6 +31,7 @@ export function serveOptionsProblem(o: ServeOptions): string | null {
  * snapshot (everything acknowledged is already in the journal) and resolves.
  */
 export async function runServer(store: LearningStore, dataDir: string, o: ServeOptions, log: (line: string) => void): Promise<void> {
+  store.quickCheckAlwaysBelowBytes = 0;
   const scheduler = new SaveScheduler(
     async () => {
       try {

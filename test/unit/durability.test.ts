@@ -3,6 +3,7 @@ import { appendFileSync, promises as fs, readdirSync, readFileSync } from 'node:
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/core/storage/atomicWrite';
 import { JOURNAL_FILE, LearningStore, SNAPSHOT_FILE } from '../../src/core/storage/learningStore';
+import { Journal } from '../../src/core/storage/journal';
 import { testSqlJs } from '../helpers/sqlJs';
 import { kimi, storeWith } from '../helpers/storeWith';
 import { useTempDir } from '../helpers/tempDir';
@@ -74,5 +75,21 @@ describe('durability', () => {
     ]);
     reopened.close();
     store.close();
+  });
+
+  it('compaction keeps exactly the entries after the snapshot, old-format lines included, and sets damaged ones aside under their own line number', () => {
+    const journal = new Journal(join(tmp.path, 'compact.journal'));
+    journal.append([1, 2, 3].map((seq) => ({ seq, op: 'feedback' as const, id: `e${seq}`, feedback: `f${seq}`, at: 0 })));
+    // A line from before the number came first (plain JSON), one after the snapshot; a line whose bytes changed.
+    appendFileSync(journal.path, `${JSON.stringify({ op: 'feedback', id: 'e4', feedback: 'f4', at: 0, seq: 4 })}\n`);
+    appendFileSync(journal.path, 'c:00000000 {"seq":5,"op":"feedback","id":"e5","feedback":"f5","at":0}\n');
+    journal.append([{ seq: 6, op: 'feedback', id: 'e6', feedback: 'f6', at: 0 }]);
+    journal.compact(2);
+    const after = journal.read(0);
+    assert.deepEqual(after.entries.map((e) => e.seq), [3, 4, 6]);
+    assert.deepEqual(after.damaged, []);
+    const aside = readFileSync(journal.damagedPath, 'utf8');
+    assert.match(aside, /# line 5: its checksum does not match/);
+    assert.match(aside, /"id":"e5"/);
   });
 });

@@ -33,11 +33,34 @@ export interface DamagedEntry {
 
 /** One entry as a line: `c:` and the CRC-32 of its JSON (8 hex digits), a space, the JSON. */
 function lineOf(entry: JournalEntry): string {
-  const json = JSON.stringify(entry);
+  // The sequence number first: compaction reads it from the start of the line without parsing the rest.
+  const { seq, ...rest } = entry;
+  const json = JSON.stringify({ seq, ...rest });
   return `c:${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
 }
 
 const CHECKED_LINE = /^c:([0-9a-f]{8}) (.*)$/s;
+const SEQ_FIRST = /^c:([0-9a-f]{8}) (\{"seq":(\d+),.*)$/s;
+
+/** One line read: the entry, or why it cannot be believed (`line` is 1-based), or null for a blank line. */
+function readLine(line: string, lineNo: number, torn: boolean): JournalEntry | DamagedEntry | null {
+  if (line.trim() === '') return null;
+  const bad = (reason: string): DamagedEntry => ({ line: lineNo, text: line, reason: torn ? 'cut short by a crash before it was acknowledged' : reason });
+  let json = line;
+  const checked = CHECKED_LINE.exec(line);
+  if (checked) {
+    json = checked[2]!;
+    if (crc32(json) !== parseInt(checked[1]!, 16)) return bad('its checksum does not match (bytes in it changed)');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return bad('it is not valid JSON');
+  }
+  const result = journalEntrySchema.safeParse(value);
+  return result.success ? result.data : bad(`it is not a journal entry (${result.error.issues[0]?.message ?? 'invalid'})`);
+}
 
 export class Journal {
   constructor(readonly path: string) {}
@@ -95,31 +118,21 @@ export class Journal {
    */
   read(afterSeq: number): { entries: JournalEntry[]; ignored: number; damaged: DamagedEntry[] } {
     if (!existsSync(this.path)) return { entries: [], ignored: 0, damaged: [] };
-    const text = readFileSync(this.path, 'utf8');
+    const { entries, damaged } = this.readLines(readFileSync(this.path, 'utf8'), afterSeq);
+    return { entries, ignored: damaged.length, damaged };
+  }
+
+  private readLines(text: string, afterSeq: number): { entries: JournalEntry[]; damaged: DamagedEntry[] } {
     const lines = text.split('\n');
     const torn = !text.endsWith('\n') && lines.length > 0 ? lines.length - 1 : -1;
     const entries: JournalEntry[] = [];
     const damaged: DamagedEntry[] = [];
     lines.forEach((line, i) => {
-      if (line.trim() === '') return;
-      const bad = (reason: string) => damaged.push({ line: i + 1, text: line, reason: i === torn ? 'cut short by a crash before it was acknowledged' : reason });
-      let json = line;
-      const checked = CHECKED_LINE.exec(line);
-      if (checked) {
-        json = checked[2]!;
-        if (crc32(json) !== parseInt(checked[1]!, 16)) return bad('its checksum does not match (bytes in it changed)');
-      }
-      let value: unknown;
-      try {
-        value = JSON.parse(json);
-      } catch {
-        return bad('it is not valid JSON');
-      }
-      const result = journalEntrySchema.safeParse(value);
-      if (!result.success) return bad(`it is not a journal entry (${result.error.issues[0]?.message ?? 'invalid'})`);
-      if (result.data.seq > afterSeq) entries.push(result.data);
+      const read = readLine(line, i + 1, i === torn);
+      if (read && 'reason' in read) damaged.push(read);
+      else if (read && read.seq > afterSeq) entries.push(read);
     });
-    return { entries, ignored: damaged.length, damaged };
+    return { entries, damaged };
   }
 
   /** Keeps damaged lines in the side file (appended, fsynced), so compaction can leave them out of the journal. */
@@ -142,17 +155,35 @@ export class Journal {
    */
   compact(savedSeq: number): void {
     if (!existsSync(this.path)) return;
-    const { entries, damaged } = this.read(savedSeq);
+    // Lines that carry their number first and whose checksum holds are kept or dropped by that number
+    // alone: parsing and validating every entry the snapshot now holds would stop the event loop for
+    // as long as the journal is big. Any other line goes through the full reading.
+    const text = readFileSync(this.path, 'utf8');
+    const lines = text.split('\n');
+    const torn = !text.endsWith('\n') && lines.length > 0 ? lines.length - 1 : -1;
+    const kept: string[] = [];
+    const damaged: DamagedEntry[] = [];
+    lines.forEach((line, i) => {
+      const fast = i === torn ? null : SEQ_FIRST.exec(line);
+      if (fast && crc32(fast[2]!) === parseInt(fast[1]!, 16)) {
+        if (Number(fast[3]) > savedSeq) kept.push(`${line}\n`);
+        return;
+      }
+      const read = readLine(line, i + 1, i === torn);
+      if (read && 'reason' in read) damaged.push(read);
+      else if (read && read.seq > savedSeq) kept.push(lineOf(read));
+    });
     // What cannot be believed is never deleted: it goes to the side file before the journal is rewritten without it.
     this.setAside(damaged);
     const temp = `${this.path}.${process.pid}.tmp`;
     const fd = openSync(temp, 'w');
     try {
-      writeSync(fd, entries.map(lineOf).join(''));
+      writeSync(fd, kept.join(''));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(temp, this.path);
   }
+
 }

@@ -53,6 +53,11 @@ export interface OpenOptions {
  * Owned by one thread (the data worker, or the command line).
  */
 export class LearningStore {
+  /**
+   * Below this size every save runs quick_check first; above it, the first save and then every 30 minutes.
+   * `serve` sets 0: a check stops its event loop (about 100 ms at 5 MB), and its journal already holds every acknowledged write.
+   */
+  quickCheckAlwaysBelowBytes = QUICK_CHECK_ALWAYS_BYTES;
   state: DatabaseState = 'ok';
   /** Why the store is not ok, for the user. */
   reason: string | null = null;
@@ -715,7 +720,7 @@ export class LearningStore {
     // Never replace the last good snapshot with a damaged one: the database in memory passes quick_check first.
     // It costs about 0.4 s per 100 MB, so a large database is checked at its first save and then every QUICK_CHECK_EVERY_MS.
     const bytes = Number(this.rows<[number]>('PRAGMA page_count')[0]![0]) * Number(this.rows<[number]>('PRAGMA page_size')[0]![0]);
-    const due = this.lastQuickCheck === null || bytes < QUICK_CHECK_ALWAYS_BYTES || t0 - this.lastQuickCheck >= QUICK_CHECK_EVERY_MS;
+    const due = this.lastQuickCheck === null || bytes < this.quickCheckAlwaysBelowBytes || t0 - this.lastQuickCheck >= QUICK_CHECK_EVERY_MS;
     if (due) {
       const check = this.db.exec('PRAGMA quick_check')[0]?.values.map((r) => String(r[0])) ?? [];
       if (check.length !== 1 || check[0] !== 'ok') {
