@@ -21,6 +21,7 @@ import { depthSchema } from '../shared/analytics';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 import { runServer, serveOptionsProblem, type ServeOptions } from './serve';
 import { createToken, readTokens, revokeToken, roleSchema } from '../http/tokens';
+import { BACKUPS_FOLDER, createBackup, DEFAULT_ROTATION, installBackup, listBackups, rotateBackups, verifyBackup, type BackupInfo } from '../core/storage/backups';
 
 const EXIT_OK = 0;
 const EXIT_REJECTED = 1;
@@ -39,6 +40,7 @@ commands:
   sample --out FILE [--count N]    write a sample KIMI log (for trying things out)
   serve --db DIR [--host H] [--port P] [--no-auth]   the HTTP API (KIMI posts examples, reads stats)
   token create|list|revoke --db DIR   API tokens with roles (ingest, read, admin)
+  backup --db DIR | backups --db DIR | restore BACKUP --db DIR   back up, list, restore (the current state backed up first)
 
 FILTERS: --since DATE --until DATE --success true|false --tag T (repeatable)
          --model M --session S --search TEXT
@@ -106,6 +108,20 @@ start with -). It reports progress and examples as JSON lines on stdout.`,
 
 create prints the token once; only its SHA-256 is kept (in DIR/api-tokens.json).
 ingest: post examples, read stats; read: everything that reads; admin: all.`,
+  backup: `usage: learning-viewer backup --db DIR [--folder FOLDER] [--json]
+
+Backs up the database folder DIR (its snapshot, saved first, and its code file)
+into FOLDER (default DIR/backups), verifies the copy against the snapshot's
+saved fingerprint, then keeps the newest of each of the last 7 days and 4
+weeks and the last 5 others. A failed backup leaves the earlier ones as they are.`,
+  backups: `usage: learning-viewer backups --db DIR [--folder FOLDER] [--json]
+
+Lists the backups, newest first: when, kind, examples, size, folder.`,
+  restore: `usage: learning-viewer restore BACKUP --db DIR [--folder FOLDER]
+
+Puts the backup BACKUP (its folder, or its name as "backups" lists it) back in
+DIR, after checking it (its fingerprint, that SQLite opens it, its count) and
+backing up the current state. Nothing else may have DIR open.`,
   sample: `usage: learning-viewer sample --out FILE [--count N] [--days D] [--seed S]
 
 Writes N (default 5000) generated KIMI learning examples spread over the last
@@ -417,6 +433,60 @@ async function runServe(values: {
   return EXIT_OK;
 }
 
+function backupFolderOf(values: { db?: string; folder?: string }): string {
+  if (!values.db) throw new UsageError('--db DIR is required: the folder that holds the learning database');
+  return values.folder ?? join(values.db, BACKUPS_FOLDER);
+}
+
+function describeBackup(b: BackupInfo): string {
+  return `${b.createdAt}  ${b.kind.padEnd(16)} ${String(b.examples).padStart(9)} examples  ${(b.totalBytes / 1e6).toFixed(1).padStart(8)} MB  ${b.path}`;
+}
+
+async function runBackup(values: { db?: string; folder?: string; json?: boolean }): Promise<number> {
+  const folder = backupFolderOf(values);
+  const store = await openStore(values.db, false);
+  try {
+    const made = await createBackup({ dataDir: values.db!, save: () => store.saveNow(), count: () => store.count() }, folder, 'manual');
+    const dropped = await rotateBackups(folder, DEFAULT_ROTATION);
+    process.stdout.write(values.json ? `${JSON.stringify({ ...made, removedByRotation: dropped.map((d) => d.path) })}\n` : `backed up ${made.examples} examples to ${made.path}${dropped.length ? ` (${dropped.length} older removed by the rotation)` : ''}\n`);
+  } finally {
+    store.close();
+  }
+  return EXIT_OK;
+}
+
+async function runBackups(values: { db?: string; folder?: string; json?: boolean }): Promise<number> {
+  const list = await listBackups(backupFolderOf(values));
+  if (values.json) process.stdout.write(`${JSON.stringify(list)}\n`);
+  else process.stdout.write(list.length ? `${list.map(describeBackup).join('\n')}\n` : 'no backups yet\n');
+  return EXIT_OK;
+}
+
+async function runRestore(positionals: string[], values: { db?: string; folder?: string }): Promise<number> {
+  const folder = backupFolderOf(values);
+  const [wanted] = positionals;
+  if (!wanted) throw new UsageError('name the backup to restore (its folder, or its name as `backups` lists it)');
+  const list = await listBackups(folder);
+  const chosen = list.find((b) => b.path === wanted || b.path.endsWith(`/${wanted}`) || b.path.endsWith(`\\${wanted}`));
+  if (!chosen) throw new Error(`no backup ${wanted} in ${folder} (learning-viewer backups --db ${values.db} lists them)`);
+  const problem = verifyBackup(await loadSqlJs(wasmPath()), chosen);
+  if (problem) throw new Error(problem);
+  // Opening takes the lock: nothing else writes while the current state is backed up.
+  const store = await openStore(values.db, false);
+  let before: BackupInfo;
+  try {
+    before = await createBackup({ dataDir: values.db!, save: () => store.saveNow(), count: () => store.count() }, folder, 'before-restore');
+  } finally {
+    store.close();
+  }
+  await installBackup(chosen, values.db!);
+  const check = await openStore(values.db, true);
+  const count = check.count();
+  check.close();
+  process.stdout.write(`restored the backup of ${chosen.createdAt}: ${count} examples (the state before is backed up in ${before.path})\n`);
+  return EXIT_OK;
+}
+
 async function runToken(positionals: string[], values: { db?: string; role?: string; name?: string; json?: boolean }): Promise<number> {
   const [action, target] = positionals;
   if (!values.db) throw new UsageError('--db DIR is required: the folder that holds the learning database');
@@ -489,6 +559,7 @@ export async function main(argv: string[]): Promise<number> {
         'allowed-origin': { type: 'string', multiple: true },
         'rate-limit': { type: 'string' },
         learner: { type: 'string' },
+        folder: { type: 'string' },
         role: { type: 'string' },
         name: { type: 'string' },
       },
@@ -522,6 +593,12 @@ export async function main(argv: string[]): Promise<number> {
         return await runServe(values, positionals);
       case 'token':
         return await runToken(positionals, values);
+      case 'backup':
+        return await runBackup(values);
+      case 'backups':
+        return await runBackups(values);
+      case 'restore':
+        return await runRestore(positionals, values);
       default:
         throw new UsageError(command ? `unknown command "${command}"` : 'name a command');
     }

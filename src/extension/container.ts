@@ -50,6 +50,9 @@ export class Container implements vscode.Disposable {
       maxLinesPerFile: settings.maxLinesPerFile,
       maxBytesPerFile: settings.maxMegabytesPerFile * 1024 * 1024,
       version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'),
+      autoBackup: settings.backupEnabled,
+      backupFolder: settings.backupFolder || undefined,
+      backupRotation: { keepDaily: settings.backupKeepDaily, keepWeekly: settings.backupKeepWeekly, keepOther: 5 },
     });
     this.data.on('log', (level, message) => this.log[level](message));
     this.data.on('changed', () => this.changeEmitter.fire());

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
+import { isAbsolute } from 'node:path';
 
 /** Settings are untrusted input: parsed here, with the defaults of package.json when a value is wrong. */
 const settingsSchema = z.object({
@@ -13,6 +14,15 @@ const settingsSchema = z.object({
   csvBom: z.boolean().catch(false),
   maxLinesPerFile: z.number().int().min(1000).max(1_000_000_000).catch(20_000_000),
   maxMegabytesPerFile: z.number().int().min(1).max(1_048_576).catch(20_480),
+  backupEnabled: z.boolean().catch(true),
+  /** An absolute folder, or empty for the default beside the data. */
+  backupFolder: z
+    .string()
+    .max(4096)
+    .catch('')
+    .transform((f) => (isAbsolute(f.trim()) ? f.trim() : '')),
+  backupKeepDaily: z.number().int().min(1).max(365).catch(7),
+  backupKeepWeekly: z.number().int().min(0).max(520).catch(4),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -29,6 +39,10 @@ export function readSettings(): Settings {
     csvBom: c.get('export.csvBom'),
     maxLinesPerFile: c.get('import.maxLinesPerFile'),
     maxMegabytesPerFile: c.get('import.maxMegabytesPerFile'),
+    backupEnabled: c.get('backup.enabled'),
+    backupFolder: c.get('backup.folder'),
+    backupKeepDaily: c.get('backup.keepDaily'),
+    backupKeepWeekly: c.get('backup.keepWeekly'),
   });
 }
 

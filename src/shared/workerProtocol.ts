@@ -37,6 +37,17 @@ export const summarySchema = totalsSchema.extend({
 });
 export type Summary = z.infer<typeof summarySchema>;
 
+const backupInfoSchema = z.object({
+  path: z.string(),
+  createdAt: z.string(),
+  kind: z.enum(['daily', 'manual', 'before-restore']),
+  examples: z.number().int(),
+  snapshot: z.object({ bytes: z.number().int(), crc: z.number().int() }),
+  codeBytes: z.number().int(),
+  totalBytes: z.number().int(),
+});
+export type BackupInfoMessage = z.infer<typeof backupInfoSchema>;
+
 export const workerMethods = {
   /** The store's state and size. */
   health: { params: z.object({}), result: healthSchema },
@@ -157,6 +168,12 @@ export const workerMethods = {
     params: z.object({ role: z.enum(['ingest', 'read', 'admin']), name: z.string().min(1).max(100) }),
     result: z.object({ token: z.string(), id: z.string(), name: z.string(), role: z.string() }),
   },
+  /** Backs up the database and its code file now (into the backup folder), then rotates. */
+  backupNow: { params: z.object({}), result: backupInfoSchema },
+  /** The backups, newest first. */
+  backups: { params: z.object({}), result: z.array(backupInfoSchema) },
+  /** Restores a verified backup (the current state is backed up first); every view should reload. */
+  restoreBackup: { params: z.object({ path: z.string().min(1) }), result: z.object({ examples: z.number().int() }) },
   /** Saves, closes the database and releases the lock; the worker can then be ended. */
   shutdown: { params: z.object({}), result: z.object({}) },
 } as const;
@@ -188,6 +205,13 @@ export const workerInitSchema = z.object({
   saveIdleMs: z.number().int().positive().default(1500),
   /** The longest a change waits for a snapshot while writes keep coming. */
   saveMaxMs: z.number().int().positive().default(10000),
+  /** Automatic daily backups (learningViewer.backup.enabled). */
+  autoBackup: z.boolean().default(false),
+  /** Where backups go; `backups/` beside the data by default. */
+  backupFolder: z.string().optional(),
+  backupRotation: z.object({ keepDaily: z.number().int().min(1).max(365), keepWeekly: z.number().int().min(0).max(520), keepOther: z.number().int().min(1).max(100) }).default({ keepDaily: 7, keepWeekly: 4, keepOther: 5 }),
+  /** How long after opening the first daily-backup check waits (the first minutes belong to the user). */
+  backupDelayMs: z.number().int().nonnegative().default(60_000),
   /** The extension's version, for the API's health answer. */
   version: z.string().default('0.0.0'),
 });

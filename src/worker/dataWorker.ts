@@ -22,6 +22,7 @@ import { workerInitSchema, workerMethods, workerRequestSchema } from '../shared/
 import { SaveScheduler } from './saveScheduler';
 import { ApiServer } from '../http/apiServer';
 import { createToken } from '../http/tokens';
+import { BACKUPS_FOLDER, createBackup, dailyBackupDue, installBackup, listBackups, rotateBackups, verifyBackup, type BackupInfo, type BackupKind } from '../core/storage/backups';
 
 if (!parentPort) throw new Error('dataWorker.js must run as a worker thread');
 const port = parentPort;
@@ -37,16 +38,42 @@ const imports = new Map<string, AbortController>();
 const PARSE_WORKER = existsSync(join(__dirname, 'parseWorker.js')) ? join(__dirname, 'parseWorker.js') : undefined;
 const followed = new Set<string>();
 
-const ready = (async () => {
-  const SQL = await loadSqlJs(init.wasmPath);
-  const store = LearningStore.open({ SQL, dataDir: init.dataDir });
+const sqlJs = loadSqlJs(init.wasmPath);
+/** The store every request is served from; replaced (after the old one is closed) by a restore. */
+let ready: Promise<LearningStore> = (async () => {
+  const store = LearningStore.open({ SQL: await sqlJs, dataDir: init.dataDir });
   lastImport = store.lastIngest();
   return store;
 })();
+const backupFolder = init.backupFolder ?? join(init.dataDir, BACKUPS_FOLDER);
+let backupFailedSaid = false;
+
+/** Backs up the store, then lets the rotation drop what it no longer keeps. */
+async function backUp(store: LearningStore, kind: BackupKind): Promise<BackupInfo> {
+  const made = await createBackup({ dataDir: init.dataDir, save: () => store.saveNow(), count: () => store.count() }, backupFolder, kind, new Date(Date.now()));
+  const dropped = await rotateBackups(backupFolder, init.backupRotation);
+  post({ kind: 'log', level: 'info', message: `backup (${kind}) of ${made.examples} examples written to ${made.path}${dropped.length ? `; ${dropped.length} older removed by the rotation` : ''}` });
+  backupFailedSaid = false;
+  return made;
+}
+
+/** The automatic daily backup, when one is due; a failure is said once until one succeeds again. */
+async function dailyBackup(): Promise<void> {
+  if (!init.autoBackup) return;
+  const store = await ready;
+  if (store.readOnly || store.state !== 'ok') return;
+  try {
+    if (dailyBackupDue(await listBackups(backupFolder), new Date(Date.now()))) await backUp(store, 'daily');
+  } catch (e) {
+    if (!backupFailedSaid) post({ kind: 'saveFailed', message: `The daily backup failed: ${(e as Error).message}` });
+    backupFailedSaid = true;
+  }
+}
 
 let scheduler: SaveScheduler | undefined;
 let api: ApiServer | null = null;
 let apiRequiresToken = true;
+let apiStarted: WorkerParsedParams<'startApi'> | null = null;
 let changedTimer: NodeJS.Timeout | undefined;
 
 /** Examples arrive over HTTP hundreds a second: the views hear of it at most four times a second. */
@@ -299,6 +326,7 @@ const handlers: Handlers = {
       },
     );
     apiRequiresToken = p.requireToken;
+    apiStarted = p;
     return { url: api.url, port: api.port };
   },
   stopApi: async () => {
@@ -312,7 +340,40 @@ const handlers: Handlers = {
     const { record, token } = await createToken(init.dataDir, p.role, p.name);
     return { token, id: record.id, name: record.name, role: record.role };
   },
+  backupNow: async (store) => backUp(store, 'manual'),
+  backups: async () => listBackups(backupFolder),
+  restoreBackup: async (store, p) => {
+    const chosen = (await listBackups(backupFolder)).find((b) => b.path === p.path);
+    if (!chosen) throw new Error(`no backup at ${p.path}`);
+    const SQL = await sqlJs;
+    const problem = verifyBackup(SQL, chosen);
+    if (problem) throw new Error(problem);
+    // Requests that arrive meanwhile wait for the restored store.
+    let reopened!: (s: LearningStore) => void;
+    ready = new Promise((resolve) => (reopened = resolve));
+    const apiWas = api ? apiStarted : null;
+    try {
+      await handlers.stopApi(store, {});
+      for (const controller of imports.values()) controller.abort();
+      await scheduler?.flush();
+      const before = await backUp(store, 'before-restore');
+      scheduler?.dispose();
+      store.close();
+      await installBackup(chosen, init.dataDir);
+      post({ kind: 'log', level: 'info', message: `restored the backup of ${chosen.createdAt} (${chosen.examples} examples); the state before it is backed up in ${before.path}` });
+    } finally {
+      // Whatever happened, a store is opened from what is on disk now.
+      const next = LearningStore.open({ SQL, dataDir: init.dataDir });
+      lastImport = next.lastIngest();
+      startScheduler(next);
+      reopened(next);
+      if (apiWas) await Promise.resolve(handlers.startApi(next, apiWas)).catch((e: Error) => post({ kind: 'log', level: 'error', message: `API: could not start again after the restore (${e.message})` }));
+      post({ kind: 'changed', examples: next.count() });
+    }
+    return { examples: (await ready).count() };
+  },
   shutdown: async (store) => {
+    clearInterval(backupTimer);
     await handlers.stopApi(store, {});
     for (const controller of imports.values()) controller.abort();
     await scheduler?.flush();
@@ -322,20 +383,29 @@ const handlers: Handlers = {
   },
 };
 
+function startScheduler(store: LearningStore): void {
+  scheduler = new SaveScheduler(
+    async () => {
+      try {
+        const result = await store.save();
+        if (result.saved) lastSave = result;
+      } catch (e) {
+        post({ kind: 'saveFailed', message: `Saving the learning data to ${init.dataDir} failed (${(e as Error).message}). The previous snapshot is intact; the data stays in memory and saving is retried after the next change.` });
+      }
+    },
+    init.saveIdleMs,
+    init.saveMaxMs,
+  );
+}
+
+// The daily backup: checked soon after opening, then every hour.
+const backupTimer = setInterval(() => void dailyBackup(), 3_600_000);
+backupTimer.unref();
+
 void ready.then(
   (store) => {
-    scheduler = new SaveScheduler(
-      async () => {
-        try {
-          const result = await store.save();
-          if (result.saved) lastSave = result;
-        } catch (e) {
-          post({ kind: 'saveFailed', message: `Saving the learning data to ${init.dataDir} failed (${(e as Error).message}). The previous snapshot is intact; the data stays in memory and saving is retried after the next change.` });
-        }
-      },
-      init.saveIdleMs,
-      init.saveMaxMs,
-    );
+    startScheduler(store);
+    setTimeout(() => void dailyBackup(), init.backupDelayMs).unref();
     post({ kind: 'opened', health: health(store) });
   },
   (e: Error) => {

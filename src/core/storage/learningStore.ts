@@ -712,6 +712,13 @@ export class LearningStore {
     return v === null || v === undefined ? null : Number(v);
   }
 
+  /** Writes a snapshot now, changed or not: a backup copies a file the fingerprint list names. */
+  async saveNow(): Promise<void> {
+    if (this.readOnly) throw new Error(`the learning data is read-only here (${this.reason ?? ''}); back it up from the window that writes it`);
+    this.dirty = true;
+    await this.save();
+  }
+
   /** Writes the snapshot if anything changed. Never inside a transaction (sql.js ≥ 1.16 throws there). */
   async save(): Promise<{ saved: boolean; bytes: number; checkMs: number; exportMs: number; writeMs: number }> {
     if (!this.dirty || this.readOnly) return { saved: false, bytes: 0, checkMs: 0, exportMs: 0, writeMs: 0 };

@@ -7,6 +7,7 @@ import { refresh } from './refresh';
 import { exportData } from './exportData';
 import { cancelTask, clearFinishedTasks, removeTask, retryTask, showTaskLog, startLearningTask } from './startLearningTask';
 import { applySavedView, saveView } from './savedViewCommands';
+import { backupNow, restoreBackup } from './backupCommands';
 import {
   clearFilters,
   configureLogFollowing,
@@ -48,6 +49,8 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.configureLogFollowing': configureLogFollowing,
   'learningViewer.saveView': saveView,
   'learningViewer.applySavedView': applySavedView,
+  'learningViewer.backupNow': backupNow,
+  'learningViewer.restoreBackup': restoreBackup,
   'learningViewer.startApiServer': async (c) => {
     const url = await c.api.start();
     void showInfo(`Learning Viewer: the API server listens on ${url}${c.api.status?.requireToken ? ' (tokens required: Learning Viewer: Create API Token…)' : ''}.`);

@@ -19,6 +19,8 @@ export function run(): Promise<void> {
   require('./hostile.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./api.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  require('./backup.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const passed = runner.stats?.passes ?? 0;

@@ -1,0 +1,67 @@
+// Back Up Now and Restore from Backup…: the work runs in the data worker; the
+// host asks, confirms and tells.
+import * as vscode from 'vscode';
+import type { Container } from '../container';
+import { showInfo } from '../notify';
+import { inertText } from '../../shared/plainText';
+import type { BackupInfoMessage } from '../../shared/workerProtocol';
+
+const KIND_LABEL: Record<BackupInfoMessage['kind'], string> = {
+  daily: 'daily',
+  manual: 'made by hand',
+  'before-restore': 'before a restore',
+};
+
+function size(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+export async function backupNow(container: Container): Promise<BackupInfoMessage> {
+  const made = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Learning Viewer: backing up…' }, () => container.data.request('backupNow', {}, 0));
+  void showInfo(`Learning Viewer: backed up ${made.examples.toLocaleString()} examples (${size(made.totalBytes)}) to ${inertText(made.path)}.`);
+  return made;
+}
+
+/**
+ * Offers the backups (date, kind, examples, size), confirms, and restores.
+ * `path` (and `confirmed`) let a test or a keybinding skip the questions.
+ */
+export async function restoreBackup(container: Container, path?: unknown, confirmed?: unknown): Promise<number | undefined> {
+  const backups = await container.data.request('backups', {});
+  if (backups.length === 0) {
+    void showInfo('Learning Viewer: there is no backup yet. Learning Viewer: Back Up Now makes one; with learningViewer.backup.enabled one is made every day.');
+    return undefined;
+  }
+  let chosen = typeof path === 'string' ? backups.find((b) => b.path === path) : undefined;
+  if (typeof path === 'string' && !chosen) throw new Error(`no backup at ${path}`);
+  if (!chosen) {
+    const picked = await vscode.window.showQuickPick(
+      backups.map((b) => ({
+        label: new Date(b.createdAt).toLocaleString(),
+        description: KIND_LABEL[b.kind],
+        detail: `${b.examples.toLocaleString()} examples · ${size(b.totalBytes)}`,
+        backup: b,
+      })),
+      { title: 'Restore from Backup', placeHolder: 'The learning data goes back to the state of the backup; the current state is backed up first' },
+    );
+    chosen = picked?.backup;
+  }
+  if (!chosen) return undefined;
+  if (confirmed !== true) {
+    const when = new Date(chosen.createdAt).toLocaleString();
+    const answer = await vscode.window.showWarningMessage(
+      `Restore the learning data to ${when} (${chosen.examples.toLocaleString()} examples)?`,
+      { modal: true, detail: 'Examples, feedback and tasks added since then are replaced. The current state is backed up first, so this can be undone by restoring that backup.' },
+      'Restore',
+    );
+    if (answer !== 'Restore') return undefined;
+  }
+  const target = chosen;
+  const { examples } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Learning Viewer: restoring…' }, () =>
+    container.data.request('restoreBackup', { path: target.path }, 0),
+  );
+  container.log.info(`restored the backup of ${target.createdAt}: ${examples} examples`);
+  container.notifyChanged();
+  void showInfo(`Learning Viewer: restored the backup of ${new Date(target.createdAt).toLocaleString()}: ${examples.toLocaleString()} examples.`);
+  return examples;
+}
