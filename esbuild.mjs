@@ -61,6 +61,7 @@ if (args.has('--bench')) {
   });
   builds.push({ ...nodeCommon, entryPoints: ['bench/api.ts'], outfile: 'out/bench/api.js' });
   builds.push({ ...nodeCommon, entryPoints: ['bench/apiClient.ts'], outfile: 'out/bench/apiClient.js' });
+  builds.push({ ...nodeCommon, entryPoints: ['bench/retention.ts'], outfile: 'out/bench/retention.js' });
 }
 
 function copyWasm() {

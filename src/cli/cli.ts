@@ -21,6 +21,7 @@ import { depthSchema } from '../shared/analytics';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 import { runServer, serveOptionsProblem, type ServeOptions } from './serve';
 import { createToken, readTokens, revokeToken, roleSchema } from '../http/tokens';
+import { prune, retentionCutoff } from '../core/storage/retention';
 import { BACKUPS_FOLDER, createBackup, DEFAULT_ROTATION, installBackup, listBackups, rotateBackups, verifyBackup, type BackupInfo } from '../core/storage/backups';
 
 const EXIT_OK = 0;
@@ -41,6 +42,7 @@ commands:
   serve --db DIR [--host H] [--port P] [--no-auth]   the HTTP API (KIMI posts examples, reads stats)
   token create|list|revoke --db DIR   API tokens with roles (ingest, read, admin)
   backup --db DIR | backups --db DIR | restore BACKUP --db DIR   back up, list, restore (the current state backed up first)
+  prune --older-than 30d --db DIR [--dry-run]   retention: raw examples older than that go, their per-day figures stay
 
 FILTERS: --since DATE --until DATE --success true|false --tag T (repeatable)
          --model M --session S --search TEXT
@@ -122,6 +124,15 @@ Lists the backups, newest first: when, kind, examples, size, folder.`,
 Puts the backup BACKUP (its folder, or its name as "backups" lists it) back in
 DIR, after checking it (its fingerprint, that SQLite opens it, its count) and
 backing up the current state. Nothing else may have DIR open.`,
+  prune: `usage: learning-viewer prune --older-than Nd --db DIR [--dry-run] [--json]
+
+Removes the raw examples dated before local midnight N-1 days ago (today is
+kept whole), after a backup (into DIR/backups). Their per-day rollups stay, so
+rates, daily trends and per-tag and per-model figures of old periods keep
+their numbers; the examples table, search and exports no longer have them.
+Kept: examples with human feedback, and examples a learning task reported.
+An example dated before the cutoff is not imported again. --dry-run says what
+would go (examples, dates, code bytes) and removes nothing.`,
   sample: `usage: learning-viewer sample --out FILE [--count N] [--days D] [--seed S]
 
 Writes N (default 5000) generated KIMI learning examples spread over the last
@@ -308,6 +319,7 @@ async function runStats(values: FilterValues & { db?: string; json?: boolean }):
       byTag: byTag(store, filters).map(({ tag, total, successes }) => ({ tag, total, successes })),
       byModel: byModel(store, filters).map(({ model, total, successes }) => ({ model, total, successes })),
       daily: daily(store, filters),
+      retention: store.prunedBefore() === null ? null : { removedBefore: new Date(store.prunedBefore()!).toISOString(), removedExamples: store.prunedExamples() },
     };
     if (values.json) process.stdout.write(`${JSON.stringify(stats)}\n`);
     else {
@@ -316,6 +328,9 @@ async function runStats(values: FilterValues & { db?: string; json?: boolean }):
       process.stdout.write(`examples ${stats.total}, succeeded ${stats.successes}, success rate ${pct(stats.successRate)}${ci}\n`);
       for (const t of stats.byTag) process.stdout.write(`  tag ${t.tag}: ${t.total} examples, ${pct(t.successes / t.total)}\n`);
       for (const m of stats.byModel) process.stdout.write(`  model ${m.model}: ${m.total} examples, ${pct(m.successes / m.total)}\n`);
+      if (stats.retention) {
+        process.stdout.write(`(retention removed ${stats.retention.removedExamples} examples dated before ${stats.retention.removedBefore}; the figures above still count them where they come from the per-day rollups)\n`);
+      }
     }
     return EXIT_OK;
   } finally {
@@ -487,6 +502,33 @@ async function runRestore(positionals: string[], values: { db?: string; folder?:
   return EXIT_OK;
 }
 
+async function runPrune(values: { db?: string; 'older-than'?: string; 'dry-run'?: boolean; json?: boolean }): Promise<number> {
+  const m = /^(\d+)d?$/.exec(values['older-than'] ?? '');
+  const days = m ? Number(m[1]) : NaN;
+  if (!Number.isInteger(days) || days < 1 || days > 36_500) throw new UsageError('--older-than takes a number of days, such as 30d');
+  const store = await openStore(values.db, false);
+  try {
+    const cutoff = retentionCutoff(days);
+    const dryRun = values['dry-run'] ?? false;
+    let backup: BackupInfo | null = null;
+    if (!dryRun && store.hasPrunable(cutoff)) backup = await createBackup({ dataDir: values.db!, save: () => store.saveNow(), count: () => store.count() }, join(values.db!, BACKUPS_FOLDER), 'before-prune');
+    const report = await prune(store, cutoff, { dryRun });
+    await store.save();
+    if (values.json) process.stdout.write(`${JSON.stringify({ ...report, backup: backup?.path ?? null })}\n`);
+    else {
+      const range = report.first === null ? '' : ` dated ${new Date(report.first).toISOString().slice(0, 10)} to ${new Date(report.last!).toISOString().slice(0, 10)}`;
+      process.stdout.write(
+        dryRun
+          ? `would remove ${report.examples} examples${range} (before ${new Date(cutoff).toISOString()}), ${(report.codeBytes / 1e6).toFixed(1)} MB of code\n`
+          : `removed ${report.removed} examples${range} (before ${new Date(cutoff).toISOString()})${backup ? `; backed up first to ${backup.path}` : ''}\n`,
+      );
+    }
+  } finally {
+    store.close();
+  }
+  return EXIT_OK;
+}
+
 async function runToken(positionals: string[], values: { db?: string; role?: string; name?: string; json?: boolean }): Promise<number> {
   const [action, target] = positionals;
   if (!values.db) throw new UsageError('--db DIR is required: the folder that holds the learning database');
@@ -560,6 +602,8 @@ export async function main(argv: string[]): Promise<number> {
         'rate-limit': { type: 'string' },
         learner: { type: 'string' },
         folder: { type: 'string' },
+        'older-than': { type: 'string' },
+        'dry-run': { type: 'boolean' },
         role: { type: 'string' },
         name: { type: 'string' },
       },
@@ -599,6 +643,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runBackups(values);
       case 'restore':
         return await runRestore(positionals, values);
+      case 'prune':
+        return await runPrune(values);
       default:
         throw new UsageError(command ? `unknown command "${command}"` : 'name a command');
     }

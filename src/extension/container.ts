@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { showWarning, showError } from './notify';
+import { showInfo, showWarning, showError } from './notify';
 import { join } from 'node:path';
 import { DataClient } from './dataClient';
 import { DashboardPanel, registerDashboardSerializer } from './dashboard/dashboardPanel';
@@ -51,6 +51,7 @@ export class Container implements vscode.Disposable {
       maxBytesPerFile: settings.maxMegabytesPerFile * 1024 * 1024,
       version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'),
       autoBackup: settings.backupEnabled,
+      retentionDays: settings.retentionDays,
       backupFolder: settings.backupFolder || undefined,
       backupRotation: { keepDaily: settings.backupKeepDaily, keepWeekly: settings.backupKeepWeekly, keepOther: 5 },
     });
@@ -72,6 +73,21 @@ export class Container implements vscode.Disposable {
       this.changeEmitter.fire();
     });
 
+    // A new retention period applies at once (after a backup), with progress; then daily in the worker.
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('learningViewer.retention.days')) return;
+        const days = readSettings().retentionDays;
+        void vscode.window
+          .withProgress({ location: vscode.ProgressLocation.Notification, title: 'Learning Viewer: applying the retention period…' }, () => this.data.request('prune', { days }, 0))
+          .then(
+            (r) => {
+              if (r.removed > 0) void showInfo(`Learning Viewer: removed ${r.removed.toLocaleString()} examples older than ${days} days (a backup was made first); their per-day figures stay.`);
+            },
+            (err: Error) => void showError(`Learning Viewer: retention could not remove old examples: ${err.message}`),
+          );
+      }),
+    );
     this.filters = new FilterState(context.workspaceState);
     this.savedViews = new SavedViewsStore();
     this.tree = new ExamplesTree(this);

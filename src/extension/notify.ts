@@ -16,3 +16,8 @@ export function showWarning<T extends string>(message: string, ...items: T[]): T
 export function showError<T extends string>(message: string, ...items: T[]): Thenable<T | undefined> {
   return vscode.window.showErrorMessage(inertText(message), ...items);
 }
+
+/** A modal question: the message and its detail made inert as any notification. */
+export function askModal<T extends string>(message: string, detail: string, ...items: T[]): Thenable<T | undefined> {
+  return vscode.window.showWarningMessage(inertText(message), { modal: true, detail: inertText(detail) }, ...items);
+}

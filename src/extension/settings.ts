@@ -14,6 +14,7 @@ const settingsSchema = z.object({
   csvBom: z.boolean().catch(false),
   maxLinesPerFile: z.number().int().min(1000).max(1_000_000_000).catch(20_000_000),
   maxMegabytesPerFile: z.number().int().min(1).max(1_048_576).catch(20_480),
+  retentionDays: z.number().int().min(0).max(36_500).catch(0),
   backupEnabled: z.boolean().catch(true),
   /** An absolute folder, or empty for the default beside the data. */
   backupFolder: z
@@ -39,6 +40,7 @@ export function readSettings(): Settings {
     csvBom: c.get('export.csvBom'),
     maxLinesPerFile: c.get('import.maxLinesPerFile'),
     maxMegabytesPerFile: c.get('import.maxMegabytesPerFile'),
+    retentionDays: c.get('retention.days'),
     backupEnabled: c.get('backup.enabled'),
     backupFolder: c.get('backup.folder'),
     backupKeepDaily: c.get('backup.keepDaily'),

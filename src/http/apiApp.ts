@@ -203,6 +203,8 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     };
   const now = deps.now ?? Date.now;
   const parse = (raw: unknown) => normalizeRecord(raw, { assumeTimeZone: deps.assumeTimeZone, now: now() });
+  const expiredReason = () =>
+    `timestamp is before ${new Date(deps.store.prunedBefore() ?? 0).toISOString()}: older than the retention period keeps, so it is not stored (that day's figures count what was there)`;
   const stored = (id: string) => {
     const e = exampleById(deps.store, id);
     return e ? toKimiRecord(e) : null;
@@ -258,6 +260,10 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     }
     const [outcome] = await deps.commit.submit([result.example]);
     metrics.ingested.inc({ outcome: outcome! });
+    if (outcome === 'expired') {
+      const reason = expiredReason();
+      return sendProblem(c, problem(400, 'older-than-retention', reason, { errors: [{ field: 'timestamp', reason }] }));
+    }
     if (outcome === 'conflict') {
       return sendProblem(c, problem(409, 'id-conflict', `an example with id ${result.example.id} is already stored with other content; the stored one was kept`, { id: result.example.id }));
     }
@@ -280,6 +286,7 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     const results = parsed.map((p, index) => {
       if (!p.ok) return { index, id: null, status: 400, reason: p.reason, field: fieldOf(p.reason), errors: (p.problems ?? [p.reason]).map((r) => ({ field: fieldOf(r), reason: r })) };
       const { example, outcome } = byIndex.get(index)!;
+      if (outcome === 'expired') return { index, id: example.id, status: 400, reason: expiredReason(), field: 'timestamp' };
       return outcome === 'conflict'
         ? { index, id: example.id, status: 409, reason: `already stored with other content; the stored one was kept` }
         : { index, id: example.id, status: 201, outcome };

@@ -20,7 +20,7 @@ export class ApiMetrics {
   });
   readonly ingested = new Counter({
     name: 'learning_viewer_examples_ingested_total',
-    help: 'Examples posted to the API, by outcome (created, duplicate, conflict, rejected).',
+    help: 'Examples posted to the API, by outcome (created, duplicate, conflict, expired, rejected).',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

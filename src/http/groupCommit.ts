@@ -6,8 +6,8 @@
 import type { NormalizedExample } from '../core/ingest/parseKimiLine';
 import type { LearningStore } from '../core/storage/learningStore';
 
-/** What became of one example: stored now, already stored with the same content (a retry), or an id clash. */
-export type Outcome = 'created' | 'duplicate' | 'conflict';
+/** What became of one example: stored now, already stored with the same content (a retry), an id clash, or older than retention keeps. */
+export type Outcome = 'created' | 'duplicate' | 'conflict' | 'expired';
 
 interface Waiting {
   examples: NormalizedExample[];

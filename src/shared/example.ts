@@ -52,5 +52,9 @@ export const healthSchema = z.object({
   followedFiles: z.number().int().nonnegative(),
   /** Where an unreadable snapshot was moved at start-up, if one was. */
   recoveredFrom: z.string().nullable().default(null),
+  /** Retention removed the raw examples dated before this (ISO), if it ever did; their per-day figures stay. */
+  prunedBefore: z.string().nullable().default(null),
+  /** How many raw examples retention has removed. */
+  prunedExamples: z.number().int().nonnegative().default(0),
 });
 export type Health = z.infer<typeof healthSchema>;

@@ -40,7 +40,7 @@ export type Summary = z.infer<typeof summarySchema>;
 const backupInfoSchema = z.object({
   path: z.string(),
   createdAt: z.string(),
-  kind: z.enum(['daily', 'manual', 'before-restore']),
+  kind: z.enum(['daily', 'manual', 'before-restore', 'before-prune']),
   examples: z.number().int(),
   snapshot: z.object({ bytes: z.number().int(), crc: z.number().int() }),
   codeBytes: z.number().int(),
@@ -168,6 +168,24 @@ export const workerMethods = {
     params: z.object({ role: z.enum(['ingest', 'read', 'admin']), name: z.string().min(1).max(100) }),
     result: z.object({ token: z.string(), id: z.string(), name: z.string(), role: z.string() }),
   },
+  /**
+   * Removes the raw examples older than `days` days (their per-day rollups stay); with `dryRun`, only says what would go.
+   * A real prune is preceded by a backup, and `days` becomes the daily retention (0: keep everything from now on).
+   */
+  prune: {
+    params: z.object({ days: z.number().int().min(0).max(36_500), dryRun: z.boolean().default(false) }),
+    result: z.object({
+      before: z.number(),
+      examples: z.number().int(),
+      first: z.number().nullable(),
+      last: z.number().nullable(),
+      codeBytes: z.number(),
+      removed: z.number().int(),
+      dryRun: z.boolean(),
+      slices: z.number().int(),
+      longestSliceMs: z.number(),
+    }),
+  },
   /** Backs up the database and its code file now (into the backup folder), then rotates. */
   backupNow: { params: z.object({}), result: backupInfoSchema },
   /** The backups, newest first. */
@@ -205,6 +223,8 @@ export const workerInitSchema = z.object({
   saveIdleMs: z.number().int().positive().default(1500),
   /** The longest a change waits for a snapshot while writes keep coming. */
   saveMaxMs: z.number().int().positive().default(10000),
+  /** Days of raw examples kept (learningViewer.retention.days); 0 keeps everything. */
+  retentionDays: z.number().int().min(0).max(36_500).default(0),
   /** Automatic daily backups (learningViewer.backup.enabled). */
   autoBackup: z.boolean().default(false),
   /** Where backups go; `backups/` beside the data by default. */

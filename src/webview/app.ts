@@ -188,6 +188,9 @@ export class LvApp extends LitElement {
     return html`<footer class="health" data-testid="health">
       <span>Database: <span class=${health.state === 'ok' ? 'state-ok' : 'state-warn'} data-testid="db-state">${health.state}</span></span>
       <span data-testid="examples-stored">${formatCount(health.examples)} examples stored</span>
+      ${health.prunedBefore
+        ? html`<span data-testid="pruned" title="Per-day figures (rates, trends, per tag and model) still count them; the examples table, search and exports do not.">Examples before ${formatDateTime(health.prunedBefore).text} removed by retention (${formatCount(health.prunedExamples)})</span>`
+        : null}
       <span title=${last?.title ?? ''}>Last import: ${last?.text ?? 'never'}</span>
       <span>${health.followedFiles} ${health.followedFiles === 1 ? 'file' : 'files'} followed</span>
       <button class="link" @click=${() => send({ type: 'runCommand', command: 'learningViewer.exportData' })}>Export…</button>

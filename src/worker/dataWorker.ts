@@ -20,6 +20,7 @@ import type { Health } from '../shared/example';
 import type { GroupField, WorkerMethod, WorkerParsedParams, WorkerResult, WorkerToHost } from '../shared/workerProtocol';
 import { workerInitSchema, workerMethods, workerRequestSchema } from '../shared/workerProtocol';
 import { SaveScheduler } from './saveScheduler';
+import { prune, retentionCutoff, type PruneReport } from '../core/storage/retention';
 import { ApiServer } from '../http/apiServer';
 import { createToken } from '../http/tokens';
 import { BACKUPS_FOLDER, createBackup, dailyBackupDue, installBackup, listBackups, rotateBackups, verifyBackup, type BackupInfo, type BackupKind } from '../core/storage/backups';
@@ -55,6 +56,40 @@ async function backUp(store: LearningStore, kind: BackupKind): Promise<BackupInf
   post({ kind: 'log', level: 'info', message: `backup (${kind}) of ${made.examples} examples written to ${made.path}${dropped.length ? `; ${dropped.length} older removed by the rotation` : ''}` });
   backupFailedSaid = false;
   return made;
+}
+
+let retentionDays = init.retentionDays;
+let pruning: Promise<PruneReport> | null = null;
+
+/** A prune, one at a time, preceded by a backup when it removes anything; the views hear of it. */
+function runPrune(store: LearningStore, cutoff: number): Promise<PruneReport> {
+  pruning ??= (async () => {
+    try {
+      if (store.hasPrunable(cutoff) && init.autoBackup) await backUp(store, 'before-prune');
+      const report = await prune(store, cutoff);
+      if (report.removed > 0) {
+        scheduler?.touch();
+        post({ kind: 'changed', examples: store.count() });
+        post({ kind: 'log', level: 'info', message: `retention removed ${report.removed} examples dated before ${new Date(cutoff).toISOString()} in ${report.slices} slices (longest ${report.longestSliceMs.toFixed(0)} ms); their per-day figures stay` });
+      }
+      return report;
+    } finally {
+      pruning = null;
+    }
+  })();
+  return pruning;
+}
+
+/** The daily retention, when a period is set. */
+async function dailyPrune(): Promise<void> {
+  if (retentionDays <= 0) return;
+  const store = await ready;
+  if (store.readOnly || store.state !== 'ok') return;
+  try {
+    await runPrune(store, retentionCutoff(retentionDays, new Date(Date.now())));
+  } catch (e) {
+    post({ kind: 'log', level: 'error', message: `retention could not remove old examples: ${(e as Error).message}` });
+  }
 }
 
 /** The automatic daily backup, when one is due; a failure is said once until one succeeds again. */
@@ -117,6 +152,8 @@ function health(store: LearningStore): Health {
     lastImport: lastImport === null ? null : new Date(lastImport).toISOString(),
     followedFiles: followed.size,
     recoveredFrom: store.recoveredFrom,
+    prunedBefore: store.prunedBefore() === null ? null : new Date(store.prunedBefore()!).toISOString(),
+    prunedExamples: store.prunedExamples(),
   };
 }
 
@@ -340,6 +377,17 @@ const handlers: Handlers = {
     const { record, token } = await createToken(init.dataDir, p.role, p.name);
     return { token, id: record.id, name: record.name, role: record.role };
   },
+  prune: async (store, p) => {
+    if (p.days === 0) {
+      if (!p.dryRun) retentionDays = 0;
+      return { before: 0, examples: 0, first: null, last: null, codeBytes: 0, removed: 0, dryRun: p.dryRun, slices: 0, longestSliceMs: 0 };
+    }
+    const cutoff = retentionCutoff(p.days, new Date(Date.now()));
+    if (p.dryRun) return prune(store, cutoff, { dryRun: true });
+    retentionDays = p.days;
+    const report = await runPrune(store, cutoff);
+    return report;
+  },
   backupNow: async (store) => backUp(store, 'manual'),
   backups: async () => listBackups(backupFolder),
   restoreBackup: async (store, p) => {
@@ -399,13 +447,13 @@ function startScheduler(store: LearningStore): void {
 }
 
 // The daily backup: checked soon after opening, then every hour.
-const backupTimer = setInterval(() => void dailyBackup(), 3_600_000);
+const backupTimer = setInterval(() => void dailyBackup().then(dailyPrune), 3_600_000);
 backupTimer.unref();
 
 void ready.then(
   (store) => {
     startScheduler(store);
-    setTimeout(() => void dailyBackup(), init.backupDelayMs).unref();
+    setTimeout(() => void dailyBackup().then(dailyPrune), init.backupDelayMs).unref();
     post({ kind: 'opened', health: health(store) });
   },
   (e: Error) => {
@@ -418,6 +466,8 @@ void ready.then(
         lastImport: null,
         followedFiles: 0,
         recoveredFrom: null,
+        prunedBefore: null,
+        prunedExamples: 0,
       },
     });
   },

@@ -42,7 +42,7 @@ describe('the command line (dist/cli.js)', () => {
     );
     assert.equal(run(['import', log, '--db', 'db'], tmp.path).code, 0);
     const stats = JSON.parse(run(['stats', '--db', 'db', '--json'], tmp.path).out);
-    assert.deepEqual(Object.keys(stats), ['total', 'successes', 'successRate', 'successRateCI', 'avgExecutionTime', 'totalTokens', 'byTag', 'byModel', 'daily']);
+    assert.deepEqual(Object.keys(stats), ['total', 'successes', 'successRate', 'successRateCI', 'avgExecutionTime', 'totalTokens', 'byTag', 'byModel', 'daily', 'retention']);
     assert.equal(stats.total, 2);
     assert.equal(stats.totalTokens, 12);
     assert.deepEqual(stats.byTag, [{ tag: 'auth', total: 2, successes: 1 }]);

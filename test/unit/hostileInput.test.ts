@@ -226,7 +226,7 @@ describe('examples stored before the fingerprint was canonical', () => {
       // As an earlier version stored it: another fingerprint of the same content.
       store.insert([{ example: { ...parsed.example, contentHash: 'f'.repeat(40) } }]);
       const before = store.rows<[number]>("SELECT content_k FROM examples WHERE id = 'legacy'")[0]![0];
-      assert.deepEqual(store.insert([{ example: parsed.example }]), { added: 0, duplicates: 1, conflicts: 0, conflictIndexes: [] });
+      assert.deepEqual(store.insert([{ example: parsed.example }]), { added: 0, duplicates: 1, conflicts: 0, conflictIndexes: [], expiredIndexes: [] });
       assert.notEqual(store.rows<[number]>("SELECT content_k FROM examples WHERE id = 'legacy'")[0]![0], before);
       const changed = parseKimiLine(good('legacy', { tags: ['zeta', 'alpha'], success: false }), utc);
       assert.ok(changed.ok);
@@ -278,7 +278,7 @@ describe('lists the panel cannot show whole', () => {
     assert.deepEqual(capped.omitted.days, { groups: 3000, total: 6000, before: daily[3000]!.day });
     const state = dashboardStateSchema.safeParse({
       version: 1,
-      health: { state: 'ok', reason: null, examples: 1, lastImport: null, followedFiles: 0, recoveredFrom: null },
+      health: { state: 'ok', reason: null, examples: 1, lastImport: null, followedFiles: 0, recoveredFrom: null, prunedBefore: null, prunedExamples: 0 },
       filters: NO_FILTERS,
       summary: { rate: { total: 0, successes: 0, rate: null, interval: null }, avgExecutionTime: null, totalTokens: 0, avgTokens: null, previous: null },
       trusted: true,

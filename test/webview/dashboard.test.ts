@@ -74,6 +74,16 @@ describe('the panel in Chromium (dist/webview.js)', () => {
     await p.close();
   });
 
+  it('says when retention removed old examples, and how many', async () => {
+    const p = await harness.open();
+    await fromHost(p, { type: 'didChangeState', state: state({}, { prunedBefore: '2026-11-03T00:00:00.000Z', prunedExamples: 1931 }) });
+    const notice = p.getByTestId('pruned');
+    await notice.waitFor();
+    assert.match((await notice.textContent()) ?? '', /^Examples before .+ removed by retention \(1,931\)$/);
+    assert.match((await notice.getAttribute('title')) ?? '', /Per-day figures .* still count them/);
+    await p.close();
+  });
+
   it('renders HTML and script in data as text and runs nothing', async () => {
     const p = await harness.open();
     const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b id="injected">bold</b>';

@@ -109,6 +109,13 @@ class Collector {
       const item = this.batch[index]!;
       this.problem(item.line, `id ${item.example.id} is already stored with other content; the first one was kept`);
     }
+    // Older than what retention keeps: its day's figures already count what was there, so it is not stored again.
+    const cutoff = store.prunedBefore();
+    for (const index of counts.expiredIndexes) {
+      const item = this.batch[index]!;
+      this.report.rejected++;
+      this.problem(item.line, `dated ${new Date(item.example.ts).toISOString()}, before ${new Date(cutoff ?? 0).toISOString()}: older than the retention period keeps (learningViewer.retention.days)`);
+    }
     this.batch = [];
   }
 }

@@ -18,7 +18,7 @@ const SNAPSHOT = 'learning.sqlite';
 const CODE = 'learning.code';
 const JOURNAL = 'learning.journal';
 
-export const backupKindSchema = z.enum(['daily', 'manual', 'before-restore']);
+export const backupKindSchema = z.enum(['daily', 'manual', 'before-restore', 'before-prune']);
 export type BackupKind = z.infer<typeof backupKindSchema>;
 
 const manifestSchema = z.object({
@@ -42,7 +42,7 @@ export interface Rotation {
   keepDaily: number;
   /** The newest backup of each of this many most recent weeks (Monday to Sunday, UTC) is kept. */
   keepWeekly: number;
-  /** Backups made by hand or before a restore: the newest this many are kept. */
+  /** Backups made by hand or before a restore or prune: the newest this many are kept. */
   keepOther: number;
 }
 

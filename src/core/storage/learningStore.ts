@@ -26,6 +26,8 @@ const QUICK_CHECK_ALWAYS_BYTES = 50 * 1024 * 1024;
 const QUICK_CHECK_EVERY_MS = 30 * 60_000;
 
 export interface InsertCounts {
+  /** Examples dated before the retention cutoff: not stored (their day's rollups count what was there), by index. */
+  expiredIndexes: number[];
   added: number;
   duplicates: number;
   conflicts: number;
@@ -396,7 +398,7 @@ export class LearningStore {
    * `duplicate` (the same id with the same canonical content: a retry), or a
    * `conflict` (the same id with other content; the stored one stays).
    */
-  classify(example: NormalizedExample): 'new' | 'duplicate' | 'conflict' {
+  classify(example: NormalizedExample): 'new' | 'duplicate' | 'conflict' | 'expired' {
     // A kept statement: the API asks this once per example, and preparing the SQL each time cost more than the lookup.
     const find = this.stmt('findById', FIND_BY_ID_KEY_SQL);
     const matches: [string, number, number][] = [];
@@ -411,7 +413,8 @@ export class LearningStore {
       if (content === contentKey(example.contentHash)) return 'duplicate';
       return this.readOnly ? 'conflict' : this.sameCanonicalContent(k, example.contentHash) ? 'duplicate' : 'conflict';
     }
-    return 'new';
+    const cutoff = this.prunedBefore();
+    return cutoff !== null && example.ts < cutoff ? 'expired' : 'new';
   }
 
   /**
@@ -578,7 +581,8 @@ export class LearningStore {
    */
   insert(examples: readonly { example: NormalizedExample; sourceId?: number; line?: number }[], now = Date.now()): InsertCounts {
     this.assertWritable();
-    const counts: InsertCounts = { added: 0, duplicates: 0, conflicts: 0, conflictIndexes: [] };
+    const counts: InsertCounts = { added: 0, duplicates: 0, conflicts: 0, conflictIndexes: [], expiredIndexes: [] };
+    const cutoff = this.prunedBefore();
     if (examples.length === 0) return counts;
     this.assertLockStillHeld();
     const find = this.stmt('find', FIND_BY_ID_KEY_SQL);
@@ -614,6 +618,10 @@ export class LearningStore {
             counts.conflicts++;
             counts.conflictIndexes.push(index);
           }
+          continue;
+        }
+        if (cutoff !== null && e.ts < cutoff) {
+          counts.expiredIndexes.push(index);
           continue;
         }
         const modelId = e.model === null ? null : this.nameKey('models', e.model);
@@ -710,6 +718,86 @@ export class LearningStore {
   lastIngest(): number | null {
     const v = this.db.exec('SELECT max(ingested_at) FROM examples')[0]?.values[0]?.[0];
     return v === null || v === undefined ? null : Number(v);
+  }
+
+  /**
+   * What retention removes before `cutoff` (epoch ms): the examples older than
+   * it, except those with feedback the user wrote and those a learning task
+   * reported (its result names them). Their per-day rollups stay.
+   */
+  private static readonly PRUNABLE = `e.ts < ? AND e.human_feedback IS NULL
+    AND (e.source_id IS NULL OR e.source_id NOT IN (SELECT source_id FROM sources WHERE path LIKE 'learning-task:%'))`;
+
+  /** What a prune before `cutoff` would remove: how many, their date range, their code bytes. */
+  pruneCandidates(cutoff: number): { examples: number; first: number | null; last: number | null; codeBytes: number } {
+    const [n, first, last, bytes] = this.rows<[number, number | null, number | null, number | null]>(
+      `SELECT count(*), min(e.ts), max(e.ts), sum(c.len) FROM examples e LEFT JOIN code_refs c ON c.k = e.k WHERE ${LearningStore.PRUNABLE}`,
+      [cutoff],
+    )[0]!;
+    return { examples: Number(n), first, last, codeBytes: Number(bytes ?? 0) };
+  }
+
+  /**
+   * Removes up to `limit` of the examples a prune before `cutoff` removes, in
+   * one transaction (small enough that the worker answers between slices);
+   * returns how many. Records the cutoff, so an example dated before it is not
+   * stored again (its day's rollups already count it).
+   */
+  pruneSlice(cutoff: number, limit = 1000): { removed: number; first: number | null; last: number | null; codeBytes: number } {
+    this.assertWritable();
+    this.assertLockStillHeld();
+    const rows = this.rows<[number, number, number | null]>(
+      `SELECT e.k, e.ts, c.len FROM examples e LEFT JOIN code_refs c ON c.k = e.k WHERE ${LearningStore.PRUNABLE} LIMIT ?`,
+      [cutoff, limit],
+    );
+    const keys = rows.map(([k]) => k);
+    const slice = {
+      removed: keys.length,
+      first: rows.length ? Math.min(...rows.map((r) => r[1])) : null,
+      last: rows.length ? Math.max(...rows.map((r) => r[1])) : null,
+      codeBytes: rows.reduce((sum, r) => sum + (r[2] ?? 0), 0),
+    };
+    const before = this.prunedBefore();
+    if (keys.length === 0 && before !== null && before >= cutoff) return slice;
+    const list = `(${keys.map(() => '?').join(', ')})`;
+    this.db.exec('BEGIN');
+    try {
+      if (keys.length) {
+        this.db.run(`DELETE FROM example_tags WHERE k IN ${list}`, keys);
+        this.db.run(`DELETE FROM code_refs WHERE k IN ${list}`, keys);
+        this.db.run(`DELETE FROM examples WHERE k IN ${list}`, keys);
+      }
+      this.db.run("INSERT INTO meta (key, value) VALUES ('pruned_before', ?) ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))", [String(cutoff)]);
+      this.db.run("INSERT INTO meta (key, value) VALUES ('pruned_examples', ?) ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)", [String(keys.length)]);
+      this.db.exec('COMMIT');
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+    this.prunedCutoff = Math.max(this.prunedCutoff ?? 0, cutoff);
+    this.dirty = true;
+    return slice;
+  }
+
+  /** Whether a prune before `cutoff` would remove anything (cheap: the first one found). */
+  hasPrunable(cutoff: number): boolean {
+    return this.rows(`SELECT 1 FROM examples e WHERE ${LearningStore.PRUNABLE} LIMIT 1`, [cutoff]).length > 0;
+  }
+
+  private prunedCutoff: number | null | undefined;
+
+  /** The retention cutoff (epoch ms) examples were removed before, or null if none ever were. */
+  prunedBefore(): number | null {
+    if (this.prunedCutoff === undefined) {
+      const v = this.rows<[string]>("SELECT value FROM meta WHERE key = 'pruned_before'")[0]?.[0];
+      this.prunedCutoff = v === undefined ? null : Number(v);
+    }
+    return this.prunedCutoff;
+  }
+
+  /** How many examples retention has removed in all. */
+  prunedExamples(): number {
+    return Number(this.rows<[string]>("SELECT value FROM meta WHERE key = 'pruned_examples'")[0]?.[0] ?? 0);
   }
 
   /** Writes a snapshot now, changed or not: a backup copies a file the fingerprint list names. */

@@ -2,7 +2,7 @@
 // host asks, confirms and tells.
 import * as vscode from 'vscode';
 import type { Container } from '../container';
-import { showInfo } from '../notify';
+import { askModal, showInfo } from '../notify';
 import { inertText } from '../../shared/plainText';
 import type { BackupInfoMessage } from '../../shared/workerProtocol';
 
@@ -10,6 +10,7 @@ const KIND_LABEL: Record<BackupInfoMessage['kind'], string> = {
   daily: 'daily',
   manual: 'made by hand',
   'before-restore': 'before a restore',
+  'before-prune': 'before retention removed old examples',
 };
 
 function size(bytes: number): string {
@@ -49,9 +50,9 @@ export async function restoreBackup(container: Container, path?: unknown, confir
   if (!chosen) return undefined;
   if (confirmed !== true) {
     const when = new Date(chosen.createdAt).toLocaleString();
-    const answer = await vscode.window.showWarningMessage(
+    const answer = await askModal(
       `Restore the learning data to ${when} (${chosen.examples.toLocaleString()} examples)?`,
-      { modal: true, detail: 'Examples, feedback and tasks added since then are replaced. The current state is backed up first, so this can be undone by restoring that backup.' },
+      'Examples, feedback and tasks added since then are replaced. The current state is backed up first, so this can be undone by restoring that backup.',
       'Restore',
     );
     if (answer !== 'Restore') return undefined;

@@ -209,6 +209,8 @@ export class DashboardPanel implements vscode.Disposable {
         lastImport: null,
         followedFiles: 0,
         recoveredFrom: null,
+        prunedBefore: null,
+        prunedExamples: 0,
       }));
       const empty = { total: 0, successes: 0, rate: null, interval: null };
       return {

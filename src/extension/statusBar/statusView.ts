@@ -55,6 +55,9 @@ export function statusView(summary: Summary, health: Health, settings: StatusSet
     '',
     `Last import: ${health.lastImport ? new Date(health.lastImport).toLocaleString() : 'never'}${importing ? ' · importing now…' : ''}`,
   );
+  if (health.prunedBefore) {
+    lines.push('', `Retention removed ${health.prunedExamples.toLocaleString()} examples dated before ${new Date(health.prunedBefore).toLocaleString()}; the per-day figures still count them.`);
+  }
   // The address in a code span: shown as it is, never a link that a click would follow.
   if (api) lines.push('', `API server: listening on \`${api.url}\` (${api.requireToken ? 'tokens required' : 'no token needed, this machine only'})`);
   return { text, background, tooltip: lines.join('\n') };

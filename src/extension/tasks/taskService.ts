@@ -131,6 +131,8 @@ export class TaskService implements vscode.Disposable {
 
   /** The stored log of a task plus what has not been written yet. */
   async events(taskId: string): Promise<TaskEvent[]> {
+    // Events already flushed may still be on their way to the store: wait for them, or they would be in neither list.
+    await this.saving;
     const stored = await this.container.data.request('taskEvents', { taskId, limit: 2000 });
     return [...stored, ...(this.buffered.get(taskId) ?? [])];
   }
