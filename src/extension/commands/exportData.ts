@@ -92,7 +92,12 @@ export async function exportData(container: Container, ...args: unknown[]): Prom
     for (const p of result.codeProblems) container.log.warn(`export: ${p}`);
     void showWarning(`Learning Viewer: ${result.codeProblems.length.toLocaleString()} exported examples have no code: their code records are missing or damaged (see the log).`);
   }
-  void showInfo(`Learning Viewer: exported ${result.written.toLocaleString()} examples to ${basename(target.fsPath)}.`, 'Open').then((choice) => {
+  // An export holds raw examples: say when retention removed some the filters would otherwise have selected.
+  const health = await container.data.request('health', {});
+  const cut = health.prunedBefore ? Date.parse(health.prunedBefore) : null;
+  const since = filters?.since ?? null;
+  const pruned = cut !== null && (since === null || since < cut) ? ` Examples dated before ${new Date(cut).toLocaleString()} were removed by retention and are not in it.` : '';
+  void showInfo(`Learning Viewer: exported ${result.written.toLocaleString()} examples to ${basename(target.fsPath)}.${pruned}`, 'Open').then((choice) => {
     if (choice === 'Open') void vscode.window.showTextDocument(target);
   });
   return { written: result.written, path: target.fsPath };

@@ -117,8 +117,14 @@ export class ExamplesTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     this.groupNodes = new Map(groups.map((g) => [groupId(g), g]));
     const health = await this.container.data.request('health', {});
     await vscode.commands.executeCommand('setContext', 'learningViewer.empty', health.examples === 0);
-    this.view.message =
-      health.examples > 0 && groups.length === 0 ? 'No examples match the current filters. Use "Clear Filters" in the title bar to see them all.' : undefined;
+    const messages = [
+      health.examples > 0 && groups.length === 0 ? 'No examples match the current filters. Use "Clear Filters" in the title bar to see them all.' : null,
+      // Groups by day, tag and model count from the per-day figures, which keep what retention removed.
+      health.prunedBefore
+        ? `Retention removed ${health.prunedExamples.toLocaleString()} examples dated before ${new Date(health.prunedBefore).toLocaleString()}: groups still count them, their examples are gone.`
+        : null,
+    ].filter((m): m is string => m !== null);
+    this.view.message = messages.length ? messages.join(' ') : undefined;
     return more ? [...groups, { kind: 'more', parentId: null, loaded: groups.length, total: null }] : groups;
   }
 

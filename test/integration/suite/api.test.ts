@@ -7,24 +7,9 @@ import type { Node } from '../../../src/extension/examples/examplesTree';
 import { formatCount } from '../../../src/webview/format';
 import { daysAgo } from '../../helpers/clock';
 import { webviewText } from './bridge';
-import { api } from './extensionApi';
+import { api, untilData } from './extensionApi';
 
 type Group = Extract<Node, { kind: 'group' }>;
-
-/** Resolves once `check` holds, checked again at each change the views hear of (no polling). */
-async function untilData(check: () => Promise<boolean>): Promise<void> {
-  const { container } = await api();
-  if (await check()) return;
-  await new Promise<void>((resolve) => {
-    const sub = container.onDidChangeData(() => {
-      void check().then((ok) => {
-        if (!ok) return;
-        sub.dispose();
-        resolve();
-      });
-    });
-  });
-}
 
 describe('the HTTP API in a real VS Code', () => {
   it('Start API Server, a token from Create API Token…, posted examples show in the status bar, the Examples view and the panel; Stop closes the port', async () => {

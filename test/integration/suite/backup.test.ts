@@ -8,7 +8,7 @@ import { formatCount } from '../../../src/webview/format';
 import type { BackupInfoMessage } from '../../../src/shared/workerProtocol';
 import { daysAgo } from '../../helpers/clock';
 import { webviewText } from './bridge';
-import { api } from './extensionApi';
+import { api, untilData } from './extensionApi';
 
 describe('backups, in a real VS Code', () => {
   it('Back Up Now, then an import, then Restore from Backup… brings the earlier count back in the panel and the status bar', async () => {
@@ -33,6 +33,27 @@ describe('backups, in a real VS Code', () => {
     assert.match((container.statusBar.item.tooltip as vscode.MarkdownString).value, new RegExp(`${before.toLocaleString().replace(/\./g, '\\.')} examples stored`));
     const backups = await container.data.request('backups', {});
     assert.ok(backups.some((b) => b.kind === 'before-restore' && b.examples === before + 25), 'the replaced state is backed up');
+    await vscode.workspace.fs.delete(vscode.Uri.file(file));
+  });
+
+  it('a retention period removes the old examples after a backup; the panel and the Examples view say how many, before which date', async () => {
+    const { container } = await api();
+    const workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const file = join(workspace, 'old.jsonl');
+    const lines = Array.from({ length: 4 }, (_, i) => JSON.stringify({ id: `old-${i}`, timestamp: daysAgo(200 + i, 9), success: i > 0, tags: ['ancient'] }));
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(file), Buffer.from(lines.join('\n') + '\n'));
+    assert.equal(((await vscode.commands.executeCommand('learningViewer.importLogs', [vscode.Uri.file(file)])) as { added: number }).added, 4);
+    const config = vscode.workspace.getConfiguration('learningViewer');
+    await config.update('retention.days', 180, vscode.ConfigurationTarget.Global);
+    await untilData(async () => (await container.data.request('health', {})).prunedExamples >= 4);
+    assert.equal(await container.data.request('example', { id: 'old-0' }), null);
+    await container.tree.getChildren();
+    assert.match(container.tree.view.message ?? '', /^Retention removed \d[\d,.]* examples dated before .*: groups still count them/);
+    await vscode.commands.executeCommand('learningViewer.openDashboard');
+    await webviewText('pruned', 'removed by retention');
+    const backups = await container.data.request('backups', {});
+    assert.ok(backups.some((b) => b.kind === 'before-prune'), 'a backup was made first');
+    await config.update('retention.days', undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.fs.delete(vscode.Uri.file(file));
   });
 });

@@ -21,3 +21,18 @@ export async function until(id: string, states: Task['state'][]): Promise<Task> 
     });
   });
 }
+
+/** Resolves once `check` holds, checked again at each change the views hear of (no polling). */
+export async function untilData(check: () => Promise<boolean>): Promise<void> {
+  const { container } = await api();
+  if (await check()) return;
+  await new Promise<void>((resolve) => {
+    const sub = container.onDidChangeData(() => {
+      void check().then((ok) => {
+        if (!ok) return;
+        sub.dispose();
+        resolve();
+      });
+    });
+  });
+}
