@@ -1,0 +1,160 @@
+// What each alert rule sees in the data now: a breach, a clear, or neither
+// (the dead band between the firing and the resolving threshold, or too few
+// examples to say). The state machine in alertState.ts turns a series of these
+// into alerts; nothing here remembers anything.
+import { probit } from 'simple-statistics';
+import type { AlertMeasure, AlertRule } from '../../shared/alerts';
+import { lastDaysSince, NO_FILTERS, type Filters } from '../../shared/filters';
+import { wilsonInterval } from '../analytics/successRate';
+import { compareProportions, formatP } from '../analytics/statistics';
+import { byModel, byTag } from '../queries/breakdowns';
+import type { RowSource } from '../queries/rowSource';
+import { summary } from '../queries/summary';
+
+export type ObservationStatus = 'breach' | 'clear' | 'hold';
+
+export interface Observation {
+  ruleId: string;
+  kind: AlertRule['kind'];
+  subject: string | null;
+  status: ObservationStatus;
+  /** Why, in a few words (for the log when nothing fires). */
+  reason: string;
+  title: string;
+  detail: string;
+  measure: AlertMeasure;
+  filters: Filters;
+}
+
+export interface EvaluateOptions {
+  now: number;
+  /** Examples a window and a baseline need before a rule says anything (a rule's own minExamples wins). */
+  minExamples: number;
+  /** Subjects with an alert still active per rule: evaluated even when they no longer have examples in the window, so they can resolve. */
+  activeSubjects?: ReadonlyMap<string, readonly (string | null)[]>;
+}
+
+const EMPTY_MEASURE: AlertMeasure = { windowCount: null, baselineCount: null, windowValue: null, baselineValue: null, windowInterval: null, baselineInterval: null, pValue: null, test: null };
+
+const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 || x > 0.9 ? 1 : 0)}%`;
+const range = (i: [number, number]) => `${(i[0] * 100).toFixed(0)}–${(i[1] * 100).toFixed(0)}%`;
+const count = (n: number, what = 'examples') => `${n.toLocaleString('en-US')} ${n === 1 ? what.replace(/s$/, '') : what}`;
+const days = (n: number) => (n === 1 ? 'today' : `the last ${n} days`);
+
+function subjectFilters(scope: 'overall' | 'tag' | 'model', subject: string | null): Partial<Filters> {
+  if (scope === 'tag' && subject !== null) return { tags: [subject] };
+  if (scope === 'model' && subject !== null) return { model: subject };
+  return {};
+}
+
+function subjectName(scope: 'overall' | 'tag' | 'model', subject: string | null): string {
+  if (scope === 'tag' && subject !== null) return `tag ${subject}`;
+  if (scope === 'model' && subject !== null) return `model ${subject}`;
+  return 'all examples';
+}
+
+type PeriodRule = Extract<AlertRule, { kind: 'successDrop' | 'tokensPerSuccessUp' }>;
+
+/** The subjects a rule looks at now: one, or every tag or model with enough examples in the window, plus those still alerting. */
+function subjectsOf(store: RowSource, rule: PeriodRule, windowFilters: Filters, min: number, active: readonly (string | null)[]): (string | null)[] {
+  if (rule.scope === 'overall') return [null];
+  if (rule.subject !== null) return [rule.subject];
+  const rows = rule.scope === 'tag' ? byTag(store, windowFilters).map((r) => ({ key: r.tag, total: r.total })) : byModel(store, windowFilters).map((r) => ({ key: r.model, total: r.total }));
+  const keys = rows.filter((r) => r.total >= min).map((r) => r.key);
+  for (const a of active) if (a !== null && !keys.includes(a)) keys.push(a);
+  return keys;
+}
+
+function successDrop(store: RowSource, rule: Extract<AlertRule, { kind: 'successDrop' }>, subject: string | null, window: Filters, baseline: Filters, min: number): Observation {
+  const base = { ruleId: rule.id, kind: rule.kind, subject, filters: window } as const;
+  const w = summary(store, window).rate;
+  const b = summary(store, baseline).rate;
+  const z = probit(1 - rule.level / 2);
+  const wi = wilsonInterval(w.successes, w.total, z);
+  const bi = wilsonInterval(b.successes, b.total, z);
+  const cmp = compareProportions(b.successes, b.total, w.successes, w.total);
+  const measure: AlertMeasure = {
+    windowCount: w.total,
+    baselineCount: b.total,
+    windowValue: w.rate,
+    baselineValue: b.rate,
+    windowInterval: wi,
+    baselineInterval: bi,
+    pValue: cmp?.pValue ?? null,
+    test: cmp?.test ?? null,
+  };
+  const who = subjectName(rule.scope, subject);
+  if (w.total < min || b.total < min || !wi || !bi || w.rate === null || b.rate === null || !cmp) {
+    const reason = `too few examples to judge ${who} (${w.total} in ${days(rule.windowDays)}, ${b.total} in the ${rule.baselineDays} days before; ${min} needed in each)`;
+    return { ...base, status: 'hold', reason, title: reason, detail: reason, measure };
+  }
+  const level = `${Math.round((1 - rule.level) * 100)}%`;
+  const points = Math.round((w.rate - b.rate) * 100);
+  const title = `Success rate of ${who} down ${Math.abs(points)} points: ${pct(b.rate)} → ${pct(w.rate)} on ${count(w.total)}`;
+  const detail =
+    `${pct(w.rate)} (${level} interval ${range(wi)}) on ${count(w.total)} in ${days(rule.windowDays)}, ` +
+    `against ${pct(b.rate)} (${range(bi)}) on ${count(b.total)} in the ${rule.baselineDays} days before: ` +
+    `${points > 0 ? '+' : points < 0 ? '−' : ''}${Math.abs(points)} points, ${formatP(cmp.pValue)} (${cmp.test}).`;
+  const breach = rule.method === 'wilson' ? wi[1] < bi[0] : cmp.pValue < rule.level && w.rate < b.rate;
+  // Resolved only once the rate is back inside the baseline's interval: between the two thresholds an alert holds.
+  const clear = w.rate >= bi[0];
+  const status: ObservationStatus = breach ? 'breach' : clear ? 'clear' : 'hold';
+  const reason = breach ? 'the drop is significant' : clear ? "the rate is within the baseline's interval" : "no longer significant, but still below the baseline's interval";
+  return { ...base, status, reason, title, detail, measure };
+}
+
+function tokensUp(store: RowSource, rule: Extract<AlertRule, { kind: 'tokensPerSuccessUp' }>, subject: string | null, window: Filters, baseline: Filters, min: number): Observation {
+  const base = { ruleId: rule.id, kind: rule.kind, subject, filters: window } as const;
+  // Tokens per success: the mean over successful examples that carry a token count (the Overview's definition).
+  const w = summary(store, { ...window, success: true });
+  const b = summary(store, { ...baseline, success: true });
+  const measure: AlertMeasure = { ...EMPTY_MEASURE, windowCount: w.rate.total, baselineCount: b.rate.total, windowValue: w.avgTokens, baselineValue: b.avgTokens };
+  const who = subjectName(rule.scope, subject);
+  if (w.rate.total < min || b.rate.total < min || w.avgTokens === null || b.avgTokens === null || b.avgTokens <= 0) {
+    const reason = `too few successful examples with token counts for ${who} (${w.rate.total} in ${days(rule.windowDays)}, ${b.rate.total} before; ${min} needed in each)`;
+    return { ...base, status: 'hold', reason, title: reason, detail: reason, measure };
+  }
+  const up = (w.avgTokens / b.avgTokens - 1) * 100;
+  const fmt = (t: number) => Math.round(t).toLocaleString('en-US');
+  const title = `Tokens per success of ${who} up ${up.toFixed(0)}%: ${fmt(b.avgTokens)} → ${fmt(w.avgTokens)} on ${count(w.rate.total, 'successful examples')}`;
+  const detail = `${fmt(w.avgTokens)} tokens per successful example on ${count(w.rate.total, 'successful examples')} in ${days(rule.windowDays)}, against ${fmt(b.avgTokens)} on ${count(b.rate.total, 'successful examples')} in the ${rule.baselineDays} days before (${up >= 0 ? '+' : ''}${up.toFixed(0)}%; the rule fires above +${rule.percent}% and resolves at +${rule.percent / 2}% or less).`;
+  const status: ObservationStatus = up > rule.percent ? 'breach' : up <= rule.percent / 2 ? 'clear' : 'hold';
+  return { ...base, status, reason: `${up.toFixed(0)}% against a threshold of ${rule.percent}%`, title, detail, measure };
+}
+
+function noExamples(store: RowSource, rule: Extract<AlertRule, { kind: 'noExamples' }>, now: number): Observation {
+  const [last = null] = store.rows<[number | null]>('SELECT max(ts) FROM examples')[0] ?? [];
+  const base = { ruleId: rule.id, kind: rule.kind, subject: null, filters: NO_FILTERS } as const;
+  if (last === null) {
+    return { ...base, status: 'hold', reason: 'nothing stored yet', title: 'No examples stored yet', detail: 'No examples stored yet.', measure: EMPTY_MEASURE };
+  }
+  const hours = (now - last) / 3_600_000;
+  const measure: AlertMeasure = { ...EMPTY_MEASURE, windowValue: hours, baselineValue: rule.hours };
+  const title = `No examples for ${hours.toFixed(0)} hours: KIMI may have stopped logging`;
+  const detail = `The last example is from ${new Date(last).toISOString()}, ${hours.toFixed(1)} hours ago; the rule fires after ${rule.hours} hours without one.`;
+  return { ...base, status: hours >= rule.hours ? 'breach' : 'clear', reason: `${hours.toFixed(1)} hours since the last example`, title, detail, measure };
+}
+
+/** Every enabled rule's observations now (learning tasks are watched by the state machine, not here). */
+export function evaluateRules(store: RowSource, rules: readonly AlertRule[], o: EvaluateOptions): Observation[] {
+  const out: Observation[] = [];
+  const now = new Date(o.now);
+  for (const rule of rules) {
+    if (!rule.enabled || rule.kind === 'taskFailed') continue;
+    if (rule.kind === 'noExamples') {
+      out.push(noExamples(store, rule, o.now));
+      continue;
+    }
+    const min = rule.minExamples ?? o.minExamples;
+    const windowStart = lastDaysSince(rule.windowDays, now);
+    const baselineStart = lastDaysSince(rule.windowDays + rule.baselineDays, now);
+    const windowAll: Filters = { ...NO_FILTERS, since: windowStart };
+    for (const subject of subjectsOf(store, rule, windowAll, min, o.activeSubjects?.get(rule.id) ?? [])) {
+      const only = subjectFilters(rule.scope, subject);
+      const window: Filters = { ...windowAll, ...only };
+      const baseline: Filters = { ...NO_FILTERS, since: baselineStart, until: windowStart, ...only };
+      out.push(rule.kind === 'successDrop' ? successDrop(store, rule, subject, window, baseline, min) : tokensUp(store, rule, subject, window, baseline, min));
+    }
+  }
+  return out;
+}
