@@ -20,6 +20,9 @@ import { learnTechnology } from '../core/tasks/builtinLearner';
 import { depthSchema } from '../shared/analytics';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 import { runServer, serveOptionsProblem, type ServeOptions } from './serve';
+import { readAlertsFile, SMTP_PASSWORD_ENV, WEBHOOK_SECRET_ENV } from '../core/alerts/alertsFile';
+import { AlertMonitor } from '../core/alerts/alertMonitor';
+import { alertRuleSchema, DEFAULT_ALERT_RULES, type AlertRecord } from '../shared/alerts';
 import { createToken, readTokens, revokeToken, roleSchema } from '../http/tokens';
 import { prune, retentionCutoff } from '../core/storage/retention';
 import { BACKUPS_FOLDER, createBackup, DEFAULT_ROTATION, installBackup, listBackups, rotateBackups, verifyBackup, type BackupInfo } from '../core/storage/backups';
@@ -43,6 +46,7 @@ commands:
   token create|list|revoke --db DIR   API tokens with roles (ingest, read, admin)
   backup --db DIR | backups --db DIR | restore BACKUP --db DIR   back up, list, restore (the current state backed up first)
   prune --older-than 30d --db DIR [--dry-run]   retention: raw examples older than that go, their per-day figures stay
+  alerts --db DIR [--check [--alerts FILE]] [--json]   the alert history; --check checks the rules now and delivers
 
 FILTERS: --since DATE --until DATE --success true|false --tag T (repeatable)
          --model M --session S --search TEXT
@@ -90,7 +94,7 @@ interval, trend, the tags it fails with, related technologies, next steps.
 Depth sets the period: quick 7 days, standard 30 days (default), deep all.`,
   serve: `usage: learning-viewer serve --db DIR [--host 127.0.0.1] [--port 8000] [--no-auth]
        [--allowed-host NAME:PORT]… [--allowed-origin ORIGIN]… [--rate-limit N] [--utc]
-       [--learner PROGRAM [ARG…]]
+       [--alerts FILE] [--learner PROGRAM [ARG…]]
 
 Serves the HTTP API over the database folder DIR until Ctrl-C or SIGTERM.
 POST /api/examples answers 201 once the example is durable. Tokens are
@@ -103,7 +107,26 @@ Learning tasks (POST /api/nasa/learn) run here, two at a time: the built-in
 learner, or with --learner the external one: PROGRAM and the rest of the line
 as its arguments, run without a shell in the current folder, \${technology},
 \${depth}, \${priority} and \${taskId} replaced (put -- before arguments that
-start with -). It reports progress and examples as JSON lines on stdout.`,
+start with -). It reports progress and examples as JSON lines on stdout.
+--alerts FILE checks the alert rules of FILE (see 'learning-viewer alerts
+--help') every checkMinutes, delivers what fires, and serves GET /api/alerts.`,
+  alerts: `usage: learning-viewer alerts --db DIR [--json] [--limit N]
+       learning-viewer alerts --check --db DIR [--alerts FILE] [--json]
+
+Prints the alerts of the database folder DIR: those firing now, then the
+history (fired, resolved). --check evaluates the rules now, as serve does every
+checkMinutes (run it from cron: a rule must hold for two checks in a row to
+fire), and delivers what fires to the webhook and by mail. Exit code 3 when an
+alert is firing after the check.
+
+FILE is JSON: {"rules": [...], "checkMinutes": 15, "minExamples": 20,
+"webhook": {"url": "https://…", "format": "json"|"slack"},
+"email": {"host": "smtp.example.com", "port": 587, "security": "starttls",
+"from": "…", "to": ["…"], "user": "…"}}. Without rules, the defaults: a
+significant success-rate drop overall, per tag and per model (last 7 days
+against the 28 before), tokens per success up 50%, no examples for 24 hours,
+a failed learning task. Secrets never go in the file: the webhook's signing
+key comes from ${WEBHOOK_SECRET_ENV}, the SMTP password from ${SMTP_PASSWORD_ENV}.`,
   token: `usage: learning-viewer token create --role ingest|read|admin [--name N] --db DIR
        learning-viewer token list --db DIR [--json]
        learning-viewer token revoke ID_OR_NAME --db DIR
@@ -422,6 +445,7 @@ async function runServe(values: {
   'rate-limit'?: string;
   utc?: boolean;
   learner?: string;
+  alerts?: string;
 }, positionals: string[] = []): Promise<number> {
   const port = values.port === undefined ? 8000 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a port number from 0 to 65535');
@@ -435,6 +459,7 @@ async function runServe(values: {
     rateLimit: positiveInt(values['rate-limit'], '--rate-limit'),
     // The learner's program, then the rest of the command line as its arguments.
     learner: values.learner ? [values.learner, ...positionals] : undefined,
+    alerts: alertsConfig(values.alerts),
   };
   if (!values.learner && positionals.length > 0) throw new UsageError(`serve takes no arguments (${positionals[0]}); an external learner's command goes after --learner`);
   const problem = serveOptionsProblem(options);
@@ -562,6 +587,52 @@ async function runToken(positionals: string[], values: { db?: string; role?: str
   }
 }
 
+/** The alert settings of --alerts FILE (an unreadable or wrong file is a usage error naming it). */
+function alertsConfig(file: string | undefined) {
+  if (file === undefined) return undefined;
+  try {
+    return readAlertsFile(file);
+  } catch (e) {
+    throw new UsageError(`--alerts ${(e as Error).message}`);
+  }
+}
+
+function describeAlert(a: AlertRecord): string {
+  const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+  const state = a.resolvedAt === null ? 'FIRING' : a.kind === 'taskFailed' ? 'event' : `resolved ${when(a.resolvedAt)}`;
+  return `${when(a.firedAt)}  ${state.padEnd(22)}  ${a.title}`;
+}
+
+async function runAlerts(values: { db?: string; check?: boolean; alerts?: string; json?: boolean; limit?: string }): Promise<number> {
+  const limit = positiveInt(values.limit, '--limit') ?? 50;
+  const config = values.check ? (alertsConfig(values.alerts) ?? { enabled: true, rules: DEFAULT_ALERT_RULES.map((r) => alertRuleSchema.parse(r)), checkMinutes: 15, minExamples: 20, webhook: null, email: null }) : undefined;
+  if (!values.check && values.alerts) throw new UsageError('--alerts goes with --check');
+  const store = await openStore(values.db, !values.check);
+  try {
+    const monitor = await AlertMonitor.open(values.db!, () => store, { log: (level, m) => level !== 'info' && process.stderr.write(`learning-viewer alerts: ${m}\n`) });
+    let checked = null;
+    if (config) {
+      monitor.configure({ ...config, enabled: true }, 3_600_000);
+      checked = await monitor.check();
+      monitor.dispose();
+    }
+    const overview = monitor.overview(limit);
+    if (values.json) process.stdout.write(`${JSON.stringify(checked ? { ...overview, fired: checked.fired, resolved: checked.resolved, failures: checked.failures } : overview, null, 2)}\n`);
+    else {
+      if (checked) {
+        process.stdout.write(`checked ${checked.observations.length} rule subjects: ${checked.fired.length} fired, ${checked.resolved.length} resolved\n`);
+        for (const o of checked.observations.filter((x) => x.status !== 'clear')) process.stdout.write(`  ${o.ruleId}${o.subject ? ` (${o.subject})` : ''}: ${o.status}, ${o.reason}\n`);
+      }
+      process.stdout.write(overview.history.length ? `${overview.history.map(describeAlert).join('\n')}\n` : 'no alerts yet\n');
+      if (overview.muted.length) process.stdout.write(`muted rules: ${overview.muted.join(', ')}\n`);
+    }
+    if (checked?.failures.length) return EXIT_REJECTED;
+    return overview.active.length > 0 ? 3 : EXIT_OK;
+  } finally {
+    store.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command = '', ...rest] = argv;
   let parsed;
@@ -606,6 +677,8 @@ export async function main(argv: string[]): Promise<number> {
         'dry-run': { type: 'boolean' },
         role: { type: 'string' },
         name: { type: 'string' },
+        alerts: { type: 'string' },
+        check: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -645,6 +718,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runRestore(positionals, values);
       case 'prune':
         return await runPrune(values);
+      case 'alerts':
+        return await runAlerts(values);
       default:
         throw new UsageError(command ? `unknown command "${command}"` : 'name a command');
     }

@@ -5,6 +5,8 @@ import { ApiServer, serverOptionsProblem } from '../http/apiServer';
 import type { LearningStore } from '../core/storage/learningStore';
 import { SaveScheduler } from '../worker/saveScheduler';
 import { version } from '../../package.json';
+import { AlertMonitor } from '../core/alerts/alertMonitor';
+import type { AlertsConfig } from '../shared/alerts';
 
 export interface ServeOptions {
   host: string;
@@ -19,6 +21,8 @@ export interface ServeOptions {
   /** The external learner: program and arguments (`${technology}` and the like replaced), run in `learnerCwd`. */
   learner?: string[];
   learnerCwd?: string;
+  /** The alert rules and where they go (--alerts FILE); none checked without it. */
+  alerts?: AlertsConfig;
 }
 
 /** Why these options may not start a server, or null. */
@@ -45,6 +49,11 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
     2000,
     30_000,
   );
+  const alerts = await AlertMonitor.open(dataDir, () => store, { log: (_level, message) => log(`alerts: ${message}`) });
+  if (o.alerts) {
+    alerts.configure(o.alerts);
+    log(`alerts: ${o.alerts.rules.filter((r) => r.enabled).length} rules checked every ${o.alerts.checkMinutes} minutes${o.alerts.webhook ? ', to the webhook' : ''}${o.alerts.email ? `, mailed to ${o.alerts.email.to.length} address(es)` : ''}`);
+  }
   const server = await ApiServer.start(
     store,
     dataDir,
@@ -57,6 +66,7 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
       assumeTimeZone: o.utc ? 'utc' : 'local',
       rateLimit: o.rateLimit,
       version,
+      alerts,
       tasks: {
         maxConcurrent: o.maxConcurrentTasks ?? 2,
         timeoutMs: 30 * 60_000,
@@ -73,6 +83,7 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  alerts.dispose();
   scheduler.dispose();
   await scheduler.flush();
 }

@@ -14,6 +14,7 @@ import { SavedViewsStore } from './views/savedViewsStore';
 import { TaskService } from './tasks/taskService';
 import { TasksTree } from './tasks/tasksTree';
 import { ApiServerControl } from './api/apiServerControl';
+import { AlertControl } from './alerts/alertControl';
 
 /**
  * Creates the services once and disposes them in reverse order through one
@@ -31,6 +32,7 @@ export class Container implements vscode.Disposable {
   readonly tasks: TaskService;
   readonly tasksTree: TasksTree;
   readonly api: ApiServerControl;
+  readonly alerts: AlertControl;
   /** Imports under way (the command and the follower), for the status bar's spinner. */
   private importsRunning = 0;
   private readonly disposables: vscode.Disposable[] = [];
@@ -96,6 +98,7 @@ export class Container implements vscode.Disposable {
     this.tasks = new TaskService(this);
     this.tasksTree = new TasksTree(this.tasks);
     this.api = new ApiServerControl(this);
+    this.alerts = new AlertControl(this);
     this.disposables.push(
       this.log,
       this.changeEmitter,
@@ -107,6 +110,7 @@ export class Container implements vscode.Disposable {
       this.tasks,
       this.tasksTree,
       this.api,
+      this.alerts,
       registerDashboardSerializer(this),
       registerExampleDocuments(this),
       ...registerCommands(this),

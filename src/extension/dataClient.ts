@@ -16,6 +16,7 @@ export interface DataClientEvents {
   saveFailed: [string];
   taskProgress: [Extract<WorkerToHost, { kind: 'taskProgress' }>];
   log: ['info' | 'warn' | 'error', string];
+  alert: [Extract<WorkerToHost, { kind: 'alert' }>];
   exit: [number];
 }
 
@@ -87,6 +88,9 @@ export class DataClient extends EventEmitter<DataClientEvents> {
         return;
       case 'taskProgress':
         this.emit('taskProgress', msg);
+        return;
+      case 'alert':
+        this.emit('alert', msg);
         return;
     }
   }

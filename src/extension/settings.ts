@@ -64,3 +64,36 @@ export function readTaskSettings(): TaskSettings {
     command: c.get('learner.command'),
   });
 }
+
+const alertSettingsSchema = z.object({
+  enabled: z.boolean().catch(true),
+  rules: z.array(z.unknown()).max(100).catch([]),
+  checkMinutes: z.number().min(1).max(1440).catch(15),
+  minExamples: z.number().int().min(1).max(1_000_000).catch(20),
+  webhookFormat: z.enum(['json', 'slack']).catch('json'),
+  emailHost: z.string().max(255).catch(''),
+  emailPort: z.number().int().min(1).max(65535).catch(587),
+  emailSecurity: z.enum(['starttls', 'tls', 'none']).catch('starttls'),
+  emailFrom: z.string().max(320).catch(''),
+  emailTo: z.array(z.string().max(320)).max(50).catch([]),
+  emailUser: z.string().max(320).catch(''),
+});
+export type AlertSettings = z.infer<typeof alertSettingsSchema>;
+
+/** The alert settings as written; the rules are checked one by one where they are used, each problem named. */
+export function readAlertSettings(): AlertSettings {
+  const c = vscode.workspace.getConfiguration('learningViewer.alerts');
+  return alertSettingsSchema.parse({
+    enabled: c.get('enabled'),
+    rules: c.get('rules'),
+    checkMinutes: c.get('checkMinutes'),
+    minExamples: c.get('minExamples'),
+    webhookFormat: c.get('webhook.format'),
+    emailHost: c.get('email.host'),
+    emailPort: c.get('email.port'),
+    emailSecurity: c.get('email.security'),
+    emailFrom: c.get('email.from'),
+    emailTo: c.get('email.to'),
+    emailUser: c.get('email.user'),
+  });
+}

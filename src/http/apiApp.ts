@@ -28,6 +28,7 @@ import { RateLimiter } from './rateLimiter';
 import { ApiMetrics } from './apiMetrics';
 import type { LogRing } from './logRing';
 import { API_ROUTES, openApiDocument } from './openapi';
+import type { AlertMonitor } from '../core/alerts/alertMonitor';
 import { feedbackSchema, learnSchema, MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_EXAMPLE_BYTES, searchSchema } from './apiSchemas';
 
 export { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_EXAMPLE_BYTES } from './apiSchemas';
@@ -54,6 +55,8 @@ export interface ApiDeps {
   tasksUnavailable?: string;
   /** Whether `learner: "external"` may be asked for (serve --learner). */
   externalLearner?: boolean;
+  /** The alerts this server checks (serve --alerts, or the editor's settings), for `GET /api/alerts`. */
+  alerts?: AlertMonitor;
 }
 
 
@@ -510,6 +513,12 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     });
   });
 
+  app.get('/api/alerts', allow('read'), (c) => {
+    const limit = intParam(c, 'limit', 50, 1, 200);
+    const checking = deps.alerts?.configured?.enabled === true;
+    const overview = deps.alerts?.overview(limit) ?? { active: [], history: [], muted: [], lastCheck: null };
+    return c.json({ checking, ...overview });
+  });
   app.get('/api/metrics', allow('read'), async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.version)));

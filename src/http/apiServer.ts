@@ -15,6 +15,7 @@ import type { LearningStore } from '../core/storage/learningStore';
 import type { AssumeTimeZone } from '../core/ingest/timestamp';
 import { createTaskRunner } from '../core/tasks/taskRunner';
 import { storeRunnerData } from '../core/tasks/storeLearning';
+import type { AlertMonitor } from '../core/alerts/alertMonitor';
 
 export interface ApiServerOptions {
   host: string;
@@ -26,6 +27,8 @@ export interface ApiServerOptions {
   assumeTimeZone: AssumeTimeZone;
   rateLimit?: number;
   version: string;
+  /** The alerts this server checks, for `GET /api/alerts`. */
+  alerts?: AlertMonitor;
   /** The learning-task queue this server runs, or why it runs none (in VS Code they run in the Tasks view). */
   tasks: { maxConcurrent: number; timeoutMs: number; learner?: { command: string[]; cwd: string } } | { unavailable: string };
 }
@@ -103,6 +106,7 @@ export class ApiServer {
         tasksUnavailable: 'unavailable' in o.tasks ? o.tasks.unavailable : undefined,
         externalLearner: 'maxConcurrent' in o.tasks && o.tasks.learner !== undefined,
         logs,
+        alerts: o.alerts,
       },
       { allowedHosts, allowedOrigins, tokens, rateLimit: o.rateLimit },
     );

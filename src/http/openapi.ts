@@ -76,6 +76,7 @@ export const API_ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/nasa/tasks', roles: ['read'], summary: 'Every task and the queue size.', responses: { 200: '{tasks, queue_size, running}' } },
   { method: 'post', path: '/api/nasa/learn/:id/cancel', roles: [], summary: 'Cancel a pending or running task.', responses: { 200: '{task_id, status}', 404: 'unknown task', 409: 'already finished' } },
   { method: 'get', path: '/api/nasa/learn/:id/events', roles: ['read'], summary: 'Live events over Server-Sent Events, numbered; Last-Event-ID resumes; closed after the last.', responses: { 200: 'text/event-stream' } },
+  { method: 'get', path: '/api/alerts', roles: ['read'], summary: 'Alerts: those firing now and the history (fired, resolved), newest first, with their figures; whether this server checks rules.', query: ['limit'], responses: { 200: '{checking, active, history, muted, lastCheck}', 400: 'invalid limit' } },
   { method: 'get', path: '/api/metrics', roles: ['read'], summary: 'Prometheus metrics.', responses: { 200: 'text/plain; version=0.0.4' } },
   { method: 'get', path: '/api/logs/tail', roles: ['read'], summary: "The server's last log lines (listening, saves, tasks, refused requests), oldest first.", query: ['lines'], responses: { 200: '{lines: [{at, level, message}]}' } },
   { method: 'get', path: '/api/health', roles: 'any', summary: 'Status, version, uptime, database state, examples.', responses: { 200: 'the health' } },

@@ -1,6 +1,7 @@
 // The messages between the Learning Viewer panel (webview) and the extension
 // host. Both sides import this file and validate every message they receive
 // with these schemas; an invalid message is dropped and logged, never acted on.
+import { alertsOverviewSchema } from './alerts';
 import { z } from 'zod';
 import { analyticsReportSchema, depthSchema, modelComparisonSchema, predictionSchema } from './analytics';
 import { healthSchema, storedExampleSchema } from './example';
@@ -42,6 +43,8 @@ export const dashboardStateSchema = z.object({
   savedViews: z.array(z.string()).max(1000).default([]),
   /** What is wrong with that file, when it cannot be read. */
   savedViewsProblem: z.string().nullable().default(null),
+  /** Alerts firing now and the latest history (fired, resolved), newest first. */
+  alerts: alertsOverviewSchema.default({ active: [], history: [], muted: [], lastCheck: null }),
   /** A request for the figures failed: what happened, shown in place with Retry. */
   error: z.string().nullable().default(null),
 });

@@ -6,6 +6,7 @@ import { healthSchema, rateSchema, storedExampleSchema } from './example';
 import { filtersSchema, pageRequestSchema } from './filters';
 import { knowledgeEntrySchema, taskEventSchema, taskSchema } from './tasks';
 import { depthSchema } from './analytics';
+import { alertRecordSchema, alertsConfigSchema, alertsOverviewSchema } from './alerts';
 
 /** How the Examples tree groups examples. */
 export const groupFieldSchema = z.enum(['day', 'tag', 'model', 'session', 'outcome']);
@@ -192,6 +193,19 @@ export const workerMethods = {
   backups: { params: z.object({}), result: z.array(backupInfoSchema) },
   /** Restores a verified backup (the current state is backed up first); every view should reload. */
   restoreBackup: { params: z.object({ path: z.string().min(1) }), result: z.object({ examples: z.number().int() }) },
+  /** The alert rules and where alerts go (secrets included, kept in memory only); checks start on a timer when enabled. */
+  configureAlerts: { params: z.object({ config: alertsConfigSchema, firstCheckMs: z.number().int().nonnegative().default(30_000) }), result: z.object({}) },
+  /** Checks the alert rules now and delivers what fires; `failures` says which deliveries failed. */
+  checkAlerts: {
+    params: z.object({}),
+    result: z.object({ fired: z.array(alertRecordSchema), resolved: z.array(alertRecordSchema), failures: z.array(z.string()), checked: z.number().int() }),
+  },
+  /** Alerts firing now, the history, muted rules. */
+  alerts: { params: z.object({ limit: z.number().int().min(1).max(200).default(50) }), result: alertsOverviewSchema },
+  /** Snoozes an alert's rule and subject for `hours`; `found` false for an unknown alert. */
+  snoozeAlert: { params: z.object({ id: z.string().max(100), hours: z.number().gt(0).max(24 * 30).default(24) }), result: z.object({ found: z.boolean() }) },
+  /** Mutes or unmutes a rule. */
+  muteAlertRule: { params: z.object({ ruleId: z.string().max(100), muted: z.boolean() }), result: z.object({}) },
   /** Saves, closes the database and releases the lock; the worker can then be ended. */
   shutdown: { params: z.object({}), result: z.object({}) },
 } as const;
@@ -257,5 +271,7 @@ export const workerToHostSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('saveFailed'), message: z.string() }),
   z.object({ kind: z.literal('taskProgress'), taskId: z.string(), progress: z.number(), message: z.string() }),
   z.object({ kind: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  /** An alert fired or resolved. */
+  z.object({ kind: z.literal('alert'), event: z.enum(['fired', 'resolved']), alert: alertRecordSchema }),
 ]);
 export type WorkerToHost = z.infer<typeof workerToHostSchema>;

@@ -23,6 +23,7 @@ import { SaveScheduler } from './saveScheduler';
 import { prune, retentionCutoff, type PruneReport } from '../core/storage/retention';
 import { ApiServer } from '../http/apiServer';
 import { createToken } from '../http/tokens';
+import { AlertMonitor } from '../core/alerts/alertMonitor';
 import { BACKUPS_FOLDER, createBackup, dailyBackupDue, installBackup, listBackups, rotateBackups, verifyBackup, type BackupInfo, type BackupKind } from '../core/storage/backups';
 
 if (!parentPort) throw new Error('dataWorker.js must run as a worker thread');
@@ -104,6 +105,12 @@ async function dailyBackup(): Promise<void> {
     backupFailedSaid = true;
   }
 }
+
+/** The alert rules, checked on a timer in this thread; a read-only store (another window writes) checks nothing. */
+const alerts = AlertMonitor.open(init.dataDir, () => ready, {
+  log: (level, message) => post({ kind: 'log', level, message: `alerts: ${message}` }),
+  onAlert: (event, alert) => post({ kind: 'alert', event, alert }),
+});
 
 let scheduler: SaveScheduler | undefined;
 let api: ApiServer | null = null;
@@ -351,6 +358,7 @@ const handlers: Handlers = {
         assumeTimeZone: init.assumeTimeZone,
         rateLimit: p.rateLimit,
         version: init.version,
+        alerts: await alerts,
         tasks: { unavailable: 'in VS Code, learning tasks run in the Tasks view (Learning Viewer: Start Learning Task); to start them over HTTP, run `learning-viewer serve`' },
       },
       {
@@ -420,7 +428,22 @@ const handlers: Handlers = {
     }
     return { examples: (await ready).count() };
   },
+  configureAlerts: async (_store, p) => {
+    (await alerts).configure(p.config, p.firstCheckMs);
+    return {};
+  },
+  checkAlerts: async () => {
+    const r = await (await alerts).check();
+    return { fired: r.fired, resolved: r.resolved, failures: r.failures, checked: r.observations.length };
+  },
+  alerts: async (_store, p) => (await alerts).overview(p.limit),
+  snoozeAlert: async (_store, p) => ({ found: await (await alerts).snooze(p.id, p.hours * 3_600_000) }),
+  muteAlertRule: async (_store, p) => {
+    await (await alerts).mute(p.ruleId, p.muted);
+    return {};
+  },
   shutdown: async (store) => {
+    (await alerts).dispose();
     clearInterval(backupTimer);
     await handlers.stopApi(store, {});
     for (const controller of imports.values()) controller.abort();

@@ -149,6 +149,7 @@ export function state(overrides: Partial<DashboardState> = {}, health: Partial<D
     trusted: true,
     savedViews: [],
     savedViewsProblem: null,
+    alerts: { active: [], history: [], muted: [], lastCheck: null },
     error: null,
     omitted: { tags: { groups: 0, total: 0 }, models: { groups: 0, total: 0 }, days: { groups: 0, total: 0, before: null } },
     ...overrides,

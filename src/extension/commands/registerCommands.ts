@@ -8,6 +8,7 @@ import { exportData } from './exportData';
 import { cancelTask, clearFinishedTasks, removeTask, retryTask, showTaskLog, startLearningTask } from './startLearningTask';
 import { applySavedView, saveView } from './savedViewCommands';
 import { backupNow, restoreBackup } from './backupCommands';
+import { checkAlerts, configureAlertWebhook, setAlertMailPassword, unmuteAlertRules } from './alertCommands';
 import {
   clearFilters,
   configureLogFollowing,
@@ -51,6 +52,10 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.applySavedView': applySavedView,
   'learningViewer.backupNow': backupNow,
   'learningViewer.restoreBackup': restoreBackup,
+  'learningViewer.checkAlerts': checkAlerts,
+  'learningViewer.configureAlertWebhook': configureAlertWebhook,
+  'learningViewer.setAlertMailPassword': setAlertMailPassword,
+  'learningViewer.unmuteAlertRules': unmuteAlertRules,
   'learningViewer.startApiServer': async (c) => {
     const url = await c.api.start();
     void showInfo(`Learning Viewer: the API server listens on ${url}${c.api.status?.requireToken ? ' (tokens required: Learning Viewer: Create API Token…)' : ''}.`);

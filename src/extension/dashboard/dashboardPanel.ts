@@ -195,12 +195,13 @@ export class DashboardPanel implements vscode.Disposable {
     const saved = await this.container.savedViews.read();
     const base = { version, filters, trusted: vscode.workspace.isTrusted, savedViews: saved.views.map((v) => v.name), savedViewsProblem: saved.problem };
     try {
-      const [health, summary, breakdowns] = await Promise.all([
+      const [health, summary, breakdowns, alerts] = await Promise.all([
         this.container.data.request('health', {}),
         this.container.data.request('summary', { filters }),
         this.container.data.request('breakdowns', { filters }),
+        this.container.data.request('alerts', { limit: 20 }),
       ]);
-      return { ...base, health, summary, ...capForPanel(breakdowns), error: null };
+      return { ...base, health, summary, ...capForPanel(breakdowns), alerts, error: null };
     } catch (e) {
       const health = await this.container.data.request('health', {}).catch(() => ({
         state: 'unavailable' as const,
@@ -218,6 +219,7 @@ export class DashboardPanel implements vscode.Disposable {
         health,
         summary: { rate: empty, avgExecutionTime: null, totalTokens: 0, avgTokens: null, previous: null },
         ...capForPanel({ byTag: [], byModel: [], daily: [] }),
+        alerts: { active: [], history: [], muted: [], lastCheck: null },
         error: `The figures could not be computed: ${(e as Error).message}`,
       };
     }

@@ -7,6 +7,7 @@ import { formatCount, formatPercent } from '../format';
 import { tableStyles } from './tables.css';
 import './lvCard';
 import './lvTrendChart';
+import './lvAlerts';
 import { showControls } from '../../shared/plainText';
 
 const sumTotals = (rows: readonly { total: number }[]) => rows.reduce((n, r) => n + r.total, 0);
@@ -100,7 +101,8 @@ export class LvOverview extends LitElement {
 
   override render() {
     const s = this.state;
-    return html`${this.cards()}
+    return html`<lv-alerts section="active" .alerts=${s.alerts}></lv-alerts>
+      ${this.cards()}
       <h2>Daily trend</h2>
       ${s.daily.length ? html`<lv-trend-chart .days=${s.daily}></lv-trend-chart>` : html`<p class="muted">No days to show.</p>`}
       ${s.omitted.days.groups > 0
@@ -148,7 +150,8 @@ export class LvOverview extends LitElement {
             ${this.leftOut(s.omitted.models.groups, s.omitted.models.total, 'model')}
           </div>
         </section>
-      </div>`;
+      </div>
+      <lv-alerts section="history" .alerts=${s.alerts}></lv-alerts>`;
   }
 }
 
