@@ -25,7 +25,8 @@ const userDataDir = join(runDir, 'user-data');
 const extensionsDir = join(runDir, 'extensions');
 mkdirSync(workspace, { recursive: true });
 mkdirSync(shots, { recursive: true });
-writeUserSettings(userDataDir);
+// Alerts stay off but in the suite that turns them on, so no other test meets an alert's notification.
+writeUserSettings(userDataDir, { 'learningViewer.alerts.enabled': false });
 
 let page;
 async function webviewFrame(timeoutMs) {
@@ -80,6 +81,13 @@ const ops = {
     );
     const messages = await page.locator('.notification-list-item-message').allTextContents();
     return { links, messages };
+  },
+  /** Clicks a button of the notification toast whose message contains `contains`. */
+  async notificationClick({ contains, button, timeoutMs = 20_000 }) {
+    const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: contains }).first();
+    await toast.waitFor({ timeout: timeoutMs });
+    await toast.getByRole('button', { name: button }).click({ timeout: timeoutMs });
+    return {};
   },
   async workbenchText({ text, timeoutMs = 20_000 }) {
     await page.getByText(text, { exact: false }).first().waitFor({ timeout: timeoutMs });

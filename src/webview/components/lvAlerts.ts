@@ -35,9 +35,15 @@ export class LvAlerts extends LitElement {
       .title {
         font-weight: 600;
       }
-      td.text {
+      /* The history wraps rather than scrolls: it must read in a side column of 280 px. */
+      table.wrap td,
+      table.wrap th {
         white-space: normal;
         max-width: none;
+        vertical-align: top;
+      }
+      table.wrap td.when {
+        width: 8em;
       }
       h2 {
         font-size: 1.05em;
@@ -74,14 +80,16 @@ export class LvAlerts extends LitElement {
       <h2 id="alerts-history">Alerts</h2>
       ${history.length
         ? html`<div class="scroll">
-            <table data-testid="alerts-history">
-              <thead><tr><th>Fired</th><th>Alert</th><th>State</th></tr></thead>
+            <table class="wrap" data-testid="alerts-history">
+              <thead><tr><th>Fired</th><th>Alert</th></tr></thead>
               <tbody>
                 ${history.map(
                   (a) => html`<tr>
-                    <td>${when(a.firedAt)}</td>
-                    <td class="text"><button class="cell" title=${showControls(a.detail)} @click=${() => this.show(a)}>${showControls(a.title)}</button></td>
-                    <td>${a.resolvedAt === null ? html`<strong>firing</strong>` : a.kind === 'taskFailed' ? 'event' : html`resolved ${when(a.resolvedAt)}`}</td>
+                    <td class="when">
+                      ${when(a.firedAt)}<br />
+                      <span class="muted">${a.resolvedAt === null ? html`<strong>firing</strong>` : a.kind === 'taskFailed' ? 'event' : html`resolved ${when(a.resolvedAt)}`}</span>
+                    </td>
+                    <td><button class="cell" title=${showControls(a.detail)} @click=${() => this.show(a)}>${showControls(a.title)}</button></td>
                   </tr>`,
                 )}
               </tbody>

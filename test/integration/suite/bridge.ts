@@ -48,3 +48,8 @@ export async function workbenchType(text: string, press = 'Enter'): Promise<void
 export async function notificationLinks(): Promise<{ links: { text: string; href: string; dataHref: string; title: string }[]; messages: string[] }> {
   return call('notificationLinks', {});
 }
+
+/** Clicks `button` on the notification whose message contains `contains`. */
+export async function notificationClick(contains: string, button: string): Promise<void> {
+  await call('notificationClick', { contains, button });
+}

@@ -21,6 +21,8 @@ export function run(): Promise<void> {
   require('./api.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./backup.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  require('./alerts.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const passed = runner.stats?.passes ?? 0;
