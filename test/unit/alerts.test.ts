@@ -77,6 +77,38 @@ function check(store: LearningStore, state: AlertState, ruleList: ReturnType<typ
   return { ...advance(state, observations, tasks, ruleList, at), observations };
 }
 
+interface Mail {
+  to: string[];
+  data: string;
+  user: string;
+}
+
+/** A local SMTP server (smtp-server) that takes the user kimi with one password and keeps what it receives. */
+async function smtpServer(): Promise<{ smtp: SMTPServer; mails: Mail[] }> {
+  const mails: Mail[] = [];
+  let user = '';
+  const smtp = new SMTPServer({
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    onAuth(auth, _session, cb) {
+      if (auth.username === 'kimi' && auth.password === 'pw-from-secret-storage') {
+        user = auth.username;
+        cb(null, { user: auth.username });
+      } else cb(new Error('bad login'));
+    },
+    onData(stream, session, cb) {
+      let data = '';
+      stream.on('data', (c: Buffer) => (data += c.toString('utf8')));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data, user });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+  return { smtp, mails };
+}
+
 describe('alerts', () => {
   const tmp = useTempDir();
   let store: LearningStore;
@@ -323,27 +355,7 @@ describe('alerts', () => {
     });
 
     it('mail reaches a local SMTP server, logged in with the password', async () => {
-      const mails: { from: string; to: string[]; data: string; user: string }[] = [];
-      let user = '';
-      const smtp = new SMTPServer({
-        disabledCommands: ['STARTTLS'],
-        allowInsecureAuth: true,
-        onAuth(auth, _session, cb) {
-          if (auth.username === 'kimi' && auth.password === 'pw-from-secret-storage') {
-            user = auth.username;
-            cb(null, { user: auth.username });
-          } else cb(new Error('bad login'));
-        },
-        onData(stream, session, cb) {
-          let data = '';
-          stream.on('data', (c: Buffer) => (data += c.toString('utf8')));
-          stream.on('end', () => {
-            mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data, user });
-            cb();
-          });
-        },
-      });
-      await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+      const { smtp, mails } = await smtpServer();
       try {
         const port = (smtp.server.address() as AddressInfo).port;
         const config = { host: '127.0.0.1', port, security: 'none' as const, from: 'viewer@example.test', to: ['team@example.test'], user: 'kimi' };
@@ -362,8 +374,10 @@ describe('alerts', () => {
   });
 
   describe('the monitor', () => {
-    it('checks, delivers to the editor and the webhook, keeps its state across a reopen, and sets a damaged state file aside', async () => {
-      add(store, records([...baseline(0.8), ...window(60, 24)]));
+    it('a real drop: one notice to the editor, one webhook, one mail; noise beside it: none; the state survives a reopen, a damaged state file is set aside', async () => {
+      // The drop in tag auth; 4 bad examples of tag css this week are noise.
+      add(store, records([...baseline(0.8, { tag: 'auth' }), ...window(60, 24, { tag: 'auth' }), ...baseline(0.8, { tag: 'css' }), ...window(4, 0, { tag: 'css' })]));
+      const { smtp, mails } = await smtpServer();
       const got: string[] = [];
       const server = createServer((req, res) => {
         let body = '';
@@ -380,11 +394,11 @@ describe('alerts', () => {
         const seen: string[] = [];
         const config: AlertsConfig = alertsConfigSchema.parse({
           enabled: true,
-          rules: [{ id: 'drop', kind: 'successDrop' }],
+          rules: [{ id: 'drop', kind: 'successDrop', scope: 'tag' }],
           checkMinutes: 15,
           minExamples: 20,
           webhook: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, format: 'json', secret: 'k' },
-          email: null,
+          email: { host: '127.0.0.1', port: (smtp.server.address() as AddressInfo).port, security: 'none', from: 'viewer@example.test', to: ['team@example.test'], user: 'kimi', password: 'pw-from-secret-storage' },
         });
         const monitor = await AlertMonitor.open(dir, () => store, { log: () => undefined, onAlert: (e, a) => seen.push(`${e}: ${a.title}`) }, () => clock);
         monitor.configure(config, 3_600_000);
@@ -392,10 +406,15 @@ describe('alerts', () => {
         clock += 15 * MIN;
         const second = await monitor.check();
         monitor.dispose();
-        assert.equal(second.fired.length, 1);
+        assert.deepEqual(
+          second.fired.map((a) => a.subject),
+          ['auth'],
+        );
         assert.deepEqual(second.failures, []);
         assert.equal(seen.length, 1);
         assert.equal(got.length, 1);
+        assert.equal(mails.length, 1);
+        assert.match(mails[0]!.data, /Subject: =\?UTF-8\?Q\?=5Balert=5D_Success_rate_of_tag_auth_dow/);
         // Reopened: the alert is still active, and does not fire a second time.
         const again = await AlertMonitor.open(dir, () => store, { log: () => undefined }, () => clock + 15 * MIN);
         again.configure(config, 3_600_000);
@@ -411,6 +430,7 @@ describe('alerts', () => {
         assert.equal(readdirSync(dir).filter((f) => f.startsWith('alerts.json.damaged-')).length, 1);
       } finally {
         server.close();
+        await new Promise<void>((r) => smtp.close(() => r()));
       }
     });
   });
