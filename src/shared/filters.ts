@@ -19,6 +19,12 @@ export const filtersSchema = z.object({
   search: z.string().max(1000).nullable().default(null),
   /** A regular expression over the code context. */
   codeRegex: z.string().max(1000).nullable().default(null),
+  /** Only examples linked to a commit (true), only those without one (false), or both (null). */
+  hasCommit: z.boolean().nullable().default(null),
+  /** Examples whose commit is on this branch (as the example names it). */
+  branch: z.string().min(1).max(500).nullable().default(null),
+  /** Examples whose commit touched this file (a path relative to the repository's root). */
+  file: z.string().min(1).max(2000).nullable().default(null),
 });
 export type Filters = z.infer<typeof filtersSchema>;
 export const NO_FILTERS: Filters = filtersSchema.parse({});
@@ -42,7 +48,10 @@ export function isUnfiltered(f: Filters): boolean {
     f.model === null &&
     f.session === null &&
     !f.search &&
-    !f.codeRegex
+    !f.codeRegex &&
+    f.hasCommit === null &&
+    f.branch === null &&
+    f.file === null
   );
 }
 
@@ -60,6 +69,9 @@ export function describeFilters(f: Filters): string {
   if (f.session !== null) parts.push(`session ${f.session.slice(0, 8)}`);
   if (f.search) parts.push(`“${f.search}”`);
   if (f.codeRegex) parts.push(`code /${f.codeRegex}/`);
+  if (f.hasCommit !== null) parts.push(f.hasCommit ? 'with a commit' : 'without a commit');
+  if (f.branch !== null) parts.push(`branch ${f.branch}`);
+  if (f.file !== null) parts.push(`file ${f.file}`);
   return parts.join(' · ');
 }
 

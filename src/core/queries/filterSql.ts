@@ -62,6 +62,15 @@ export function filterSql(f: Filters, options: { newestFirstPage?: boolean } = {
     parts.push('e.k IN (SELECT c.k FROM code_refs c WHERE code_text(c.off, c.len) REGEXP ?)');
     params.push(f.codeRegex);
   }
+  if (f.hasCommit !== null) parts.push(`e.k ${f.hasCommit ? '' : 'NOT '}IN (SELECT k FROM example_commits)`);
+  if (f.branch !== null) {
+    parts.push('e.k IN (SELECT k FROM example_commits WHERE branch = ?)');
+    params.push(f.branch);
+  }
+  if (f.file !== null) {
+    parts.push('e.k IN (SELECT ec.k FROM example_commits ec JOIN git_files gf ON gf.sha = ec.sha WHERE gf.path = ?)');
+    params.push(f.file);
+  }
   return { sql: parts.length ? parts.join(' AND ') : '1', params };
 }
 

@@ -12,6 +12,7 @@ import { Journal, type JournalEntry, type JournalOp } from './journal';
 import { RollupBatch } from './rollups';
 import { CodeFile } from './codeFile';
 import { contentKey, stringKey } from './keys';
+import { commitOf } from '../git/commitRef';
 import { TextSearch, type SearchRow } from '../search/textSearch';
 
 export const SNAPSHOT_FILE = 'learning.sqlite';
@@ -590,6 +591,7 @@ export class LearningStore {
     const ins = this.stmt('insExample', INSERT_EXAMPLE_SQL);
     const insCode = this.stmt('insCode', 'INSERT INTO code_refs (k, off, len, crc) VALUES (?, ?, ?, ?)');
     const insTag = this.stmt('insExTag', 'INSERT OR IGNORE INTO example_tags (tag_id, day, success, k) VALUES (?, ?, ?, ?)');
+    const insCommit = this.stmt('insCommit', "INSERT INTO example_commits (k, sha, repository, branch, via) VALUES (?, ?, ?, ?, 'example')");
     const firstK = this.nextK;
     const rollups = new RollupBatch();
     const searchable: SearchRow[] = [];
@@ -633,6 +635,8 @@ export class LearningStore {
         searchable.push({ k, description: e.taskDescription, feedback: e.humanFeedback, code: code && [code[0], code[1]] });
         const tagIds = e.tags.map((tag) => this.nameKey('tags', tag));
         for (const tagId of tagIds) insTag.run([tagId, e.day, e.success ? 1 : 0, k]);
+        const commit = commitOf(e.extra);
+        if (commit) insCommit.run([k, commit.sha, commit.repository, commit.branch]);
         rollups.add(e, modelId, tagIds);
         counts.added++;
       }
@@ -764,6 +768,7 @@ export class LearningStore {
     try {
       if (keys.length) {
         this.db.run(`DELETE FROM example_tags WHERE k IN ${list}`, keys);
+        this.db.run(`DELETE FROM example_commits WHERE k IN ${list}`, keys);
         this.db.run(`DELETE FROM code_refs WHERE k IN ${list}`, keys);
         this.db.run(`DELETE FROM examples WHERE k IN ${list}`, keys);
       }
@@ -777,6 +782,56 @@ export class LearningStore {
     this.prunedCutoff = Math.max(this.prunedCutoff ?? 0, cutoff);
     this.dirty = true;
     return slice;
+  }
+
+  /**
+   * Links examples to the commits whose Learning-Example-Id trailer names them (an example
+   * that names its own commit keeps it). Derived from the repository, so not journalled:
+   * lost in a crash, it is read again. Returns how many links are new.
+   */
+  linkTrailerCommits(links: readonly { exampleId: string; sha: string }[]): number {
+    this.assertWritable();
+    const find = this.stmt('find', FIND_BY_ID_KEY_SQL);
+    let added = 0;
+    this.db.exec('BEGIN');
+    try {
+      for (const { exampleId, sha } of links) {
+        find.bind([stringKey(exampleId)]);
+        let k: number | undefined;
+        while (k === undefined && find.step()) {
+          const [id, , storedK] = find.get() as [string, number, number];
+          if (id === exampleId) k = storedK;
+        }
+        find.reset();
+        if (k === undefined) continue;
+        this.db.run("INSERT OR IGNORE INTO example_commits (k, sha, repository, branch, via) VALUES (?, ?, NULL, NULL, 'trailer')", [k, sha]);
+        added += this.db.getRowsModified();
+      }
+      this.db.exec('COMMIT');
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+    if (added) this.dirty = true;
+    return added;
+  }
+
+  /** Stores what git says of commits (a cache: recomputed when the main branch moves), with the files each touched. */
+  setGitVerdicts(verdicts: readonly { sha: string; mainHead: string; data: string; files: readonly string[] }[]): void {
+    this.assertWritable();
+    this.db.exec('BEGIN');
+    try {
+      for (const v of verdicts) {
+        this.db.run('INSERT OR REPLACE INTO git_verdicts (sha, main_head, data) VALUES (?, ?, ?)', [v.sha, v.mainHead, v.data]);
+        this.db.run('DELETE FROM git_files WHERE sha = ?', [v.sha]);
+        for (const path of v.files) this.db.run('INSERT OR IGNORE INTO git_files (path, sha) VALUES (?, ?)', [path, v.sha]);
+      }
+      this.db.exec('COMMIT');
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+    if (verdicts.length) this.dirty = true;
   }
 
   /** Whether a prune before `cutoff` would remove anything (cheap: the first one found). */

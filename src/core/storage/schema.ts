@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import { commitOf } from '../git/commitRef';
 import { registerKeyFunctions } from './keys';
 
 /**
@@ -168,6 +169,30 @@ export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
   // byte or a cut file is reported instead of shown. Records written before have none (null): unchecked.
   (db) => {
     db.exec('ALTER TABLE code_refs ADD COLUMN crc INTEGER');
+  },
+  // 7 → 8: examples linked to commits (named by the example, or by a commit's Learning-Example-Id
+  // trailer), and what git says of each commit (cached, recomputed when the main branch moves)
+  // with the files it touched, for the details view, the git-judged rates and the file-anchored view.
+  (db) => {
+    db.exec(`
+      CREATE TABLE example_commits (k INTEGER PRIMARY KEY, sha TEXT NOT NULL, repository TEXT, branch TEXT, via TEXT NOT NULL);
+      CREATE INDEX example_commits_sha ON example_commits (sha);
+      CREATE INDEX example_commits_branch ON example_commits (branch);
+      CREATE TABLE git_verdicts (sha TEXT PRIMARY KEY, main_head TEXT NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE git_files (path TEXT NOT NULL, sha TEXT NOT NULL, PRIMARY KEY (path, sha)) WITHOUT ROWID;
+    `);
+    const insert = db.prepare("INSERT INTO example_commits (k, sha, repository, branch, via) VALUES (?, ?, ?, ?, 'example')");
+    const rows = db.prepare("SELECT k, extra FROM examples WHERE extra LIKE '%commit%'");
+    try {
+      while (rows.step()) {
+        const [k, extra] = rows.get() as [number, string];
+        const ref = commitOf(JSON.parse(extra) as Record<string, unknown>);
+        if (ref) insert.run([k, ref.sha, ref.repository, ref.branch]);
+      }
+    } finally {
+      rows.free();
+      insert.free();
+    }
   },
 ];
 

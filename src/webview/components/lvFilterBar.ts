@@ -95,6 +95,9 @@ export class LvFilterBar extends LitElement {
     if (f.session !== null) chips.push({ label: `session: ${f.session.slice(0, 8)}`, clear: { session: null } });
     if (f.search) chips.push({ label: `text: ${f.search}`, clear: { search: null } });
     if (f.codeRegex) chips.push({ label: `code: /${f.codeRegex}/`, clear: { codeRegex: null } });
+    if (f.hasCommit !== null) chips.push({ label: f.hasCommit ? 'with a commit' : 'without a commit', clear: { hasCommit: null } });
+    if (f.branch !== null) chips.push({ label: `branch: ${showControls(f.branch)}`, clear: { branch: null } });
+    if (f.file !== null) chips.push({ label: `file: ${showControls(f.file)}`, clear: { file: null } });
     return html`<div class="row" role="group" aria-label="Filters">
         <label
           >Range
@@ -127,6 +130,20 @@ export class LvFilterBar extends LitElement {
             <option value="all" ?selected=${f.success === null}>All</option>
             <option value="success" ?selected=${f.success === true}>Succeeded</option>
             <option value="failure" ?selected=${f.success === false}>Failed</option>
+          </select></label
+        >
+        <label
+          >Commit
+          <select
+            aria-label="Commit"
+            @change=${(e: Event) => {
+              const v = (e.target as HTMLSelectElement).value;
+              this.change({ hasCommit: v === 'any' ? null : v === 'with' });
+            }}
+          >
+            <option value="any" ?selected=${f.hasCommit === null}>Any</option>
+            <option value="with" ?selected=${f.hasCommit === true}>Has a commit</option>
+            <option value="without" ?selected=${f.hasCommit === false}>No commit</option>
           </select></label
         >
         <label
