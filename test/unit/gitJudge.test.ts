@@ -1,65 +1,18 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { judgeCommits, trailerLinks } from '../../src/core/git/gitJudge';
 import { commitOf } from '../../src/core/git/commitRef';
 import { describeVerdict, gitSuccess } from '../../src/shared/git';
 import { useTempDir } from '../helpers/tempDir';
-
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 'KIMI', GIT_AUTHOR_EMAIL: 'kimi@example.test', GIT_COMMITTER_NAME: 'KIMI', GIT_COMMITTER_EMAIL: 'kimi@example.test', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_SYSTEM: '/dev/null' };
-
-/** A real repository built in the test: every case the judge tells apart. */
-export function buildRepo(dir: string): Record<string, string> {
-  mkdirSync(dir, { recursive: true });
-  const g = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: ENV, encoding: 'utf8' }).trim();
-  const write = (file: string, lines: string[]) => writeFileSync(join(dir, file), `${lines.join('\n')}\n`);
-  const commit = (message: string) => {
-    g('add', '-A');
-    g('commit', '-q', '-m', message);
-    return g('rev-parse', 'HEAD');
-  };
-  g('init', '-q', '-b', 'main');
-  write('auth.ts', ['export function login() {', '  return true;', '}']);
-  const base = commit('base');
-  // Kept, with a trailer naming its example; one of its three lines is changed later.
-  write('auth.ts', ['export function login() {', '  return true;', '}', 'export function logout(session) {', '  session.clear();', '  return "bye";', '}']);
-  const kept = commit('Add logout\n\nLearning-Example-Id: ex-trailer');
-  write('auth.ts', ['export function login() {', '  return true;', '}', 'export function logout(session) {', '  session.clear();', '  return "goodbye";', '}']);
-  commit('Say goodbye');
-  // Reverted by git revert (the message names it).
-  write('api.ts', ['export const retries = 3;', 'export const timeoutMs = 5000;']);
-  const reverted = commit('Add api settings');
-  g('revert', '--no-edit', reverted);
-  // Undone by hand: the inverse patch, a message that does not name it.
-  write('cache.ts', ['export const ttlSeconds = 600;']);
-  const undone = commit('Cache for ten minutes');
-  g('rm', '-q', 'cache.ts');
-  commit('Remove the cache again');
-  // Rebased: written on a branch, main moves on, the branch is rebased and fast-forwarded.
-  g('checkout', '-q', '-b', 'feature-rebase', base);
-  write('rebase.ts', ['export const rebased = "yes, rebased";']);
-  const rebased = commit('Rebased work');
-  g('checkout', '-q', 'main');
-  g('rebase', '-q', 'main', 'feature-rebase');
-  g('checkout', '-q', 'main');
-  g('merge', '-q', '--ff-only', 'feature-rebase');
-  // Squash-merged: two commits on a branch become one on main.
-  g('checkout', '-q', '-b', 'feature-squash');
-  write('squash.ts', ['export const first = "the first part";']);
-  const squashed = commit('First part');
-  write('squash.ts', ['export const first = "the first part";', 'export const second = "the second part";']);
-  commit('Second part');
-  g('checkout', '-q', 'main');
-  g('merge', '-q', '--squash', 'feature-squash');
-  g('commit', '-q', '-m', 'Squashed feature');
-  // Never merged.
-  g('checkout', '-q', '-b', 'feature-open');
-  write('open.ts', ['export const open = "still on a branch";']);
-  const open = commit('Open work');
-  g('checkout', '-q', 'main');
-  return { base, kept, reverted, undone, rebased, squashed, open };
-}
+import { buildRepo, GIT_ENV } from '../helpers/gitRepo';
+import { execFileSync } from 'node:child_process';
+import { exampleCommit, fileRates, gitRates, refreshGit } from '../../src/core/git/gitLinks';
+import { LearningStore } from '../../src/core/storage/learningStore';
+import { normalizeRecord } from '../../src/core/ingest/parseKimiLine';
+import { summary } from '../../src/core/queries/summary';
+import { NO_FILTERS } from '../../src/shared/filters';
+import { testSqlJs } from '../helpers/sqlJs';
 
 describe('git: what the repository says of linked commits', () => {
   const tmp = useTempDir();
@@ -123,5 +76,63 @@ describe('git: what the repository says of linked commits', () => {
     assert.deepEqual(await trailerLinks(dir), [{ exampleId: 'ex-trailer', sha: c.kept }]);
     mkdirSync(join(tmp.path, 'plain'));
     assert.equal(await judgeCommits(join(tmp.path, 'plain'), ['abcdef1']), null);
+  });
+});
+
+describe('git: the examples linked to commits, in the store', () => {
+  const tmp = useTempDir();
+
+  it('links by the example and by trailer, judges incrementally, and gives KIMI\'s rate and git\'s per tag, per file and per example', async function () {
+    this.timeout(60_000);
+    const dir = join(tmp.path, 'repo');
+    const c = buildRepo(dir);
+    const store = LearningStore.open({ SQL: await testSqlJs(), dataDir: join(tmp.path, 'db') });
+    try {
+      const now = Date.now();
+      const ex = (id: string, extra: Record<string, unknown>, tag: string) => {
+        const p = normalizeRecord({ id, timestamp: new Date(now - 3_600_000).toISOString(), success: true, tags: [tag], model_used: 'M', ...extra }, { assumeTimeZone: 'utc', now });
+        if (!p.ok) throw new Error(p.reason);
+        return { example: p.example };
+      };
+      store.insert([
+        ex('ex-trailer', {}, 'auth'),
+        ex('ex-reverted', { git: { commit: c.reverted, branch: 'kimi/api' } }, 'api'),
+        ex('ex-squashed', { commit_sha: c.squashed }, 'api'),
+        ex('ex-open', { commit: c.open!.slice(0, 8), branch: 'feature-open' }, 'api'),
+        ex('ex-none', {}, 'api'),
+      ]);
+      const first = await refreshGit(store, dir, { now });
+      assert.deepEqual(first, { mainRef: 'main', linked: 1, judged: 4, commits: 4, problem: null });
+      const again = await refreshGit(store, dir, { now });
+      assert.equal(again.judged, 0, 'nothing judged twice while main stands still');
+
+      const rates = gitRates(store, NO_FILTERS, now);
+      assert.equal(rates.overall.examples, 4);
+      assert.equal(rates.overall.kimi.successes, 4, 'KIMI called every one a success');
+      // Git: kept (trailer) and squashed succeed, reverted fails, open is not judged yet.
+      assert.deepEqual([rates.overall.git.total, rates.overall.git.successes, rates.overall.pending], [3, 2, 1]);
+      const api = rates.byTag.find((r) => r.key === 'api')!;
+      assert.deepEqual([api.examples, api.git.total, api.git.successes], [3, 2, 1]);
+      assert.deepEqual(fileRates(store, 'auth.ts', now).examples, 1);
+
+      const linked = exampleCommit(store, 'ex-trailer')!;
+      assert.equal(linked.via, 'trailer');
+      assert.equal(linked.verdict?.state, 'kept');
+      assert.equal(exampleCommit(store, 'ex-none'), null);
+      assert.equal(exampleCommit(store, 'ex-open')!.branch, 'feature-open');
+
+      // Filters: with a commit, by branch, by file.
+      assert.equal(summary(store, { ...NO_FILTERS, hasCommit: true }).rate.total, 4);
+      assert.equal(summary(store, { ...NO_FILTERS, hasCommit: false }).rate.total, 1);
+      assert.equal(summary(store, { ...NO_FILTERS, branch: 'kimi/api' }).rate.total, 1);
+      assert.equal(summary(store, { ...NO_FILTERS, file: 'squash.ts' }).rate.total, 1);
+
+      // Main moves: every verdict is judged again.
+      execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'later'], { cwd: dir, env: GIT_ENV });
+      assert.equal((await refreshGit(store, dir, { now })).judged, 4);
+      assert.match((await refreshGit(store, tmp.path, { now })).problem ?? '', /is not a git repository/);
+    } finally {
+      store.close();
+    }
   });
 });

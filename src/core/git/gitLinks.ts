@@ -1,0 +1,165 @@
+// The examples' commits as the store keeps them: linking by trailers, judging
+// what is new or stale (incrementally: a commit is judged again only when the
+// main branch has moved), and the figures built on git's verdicts: the
+// git-judged success rate beside KIMI's own, per tag and model, and per file.
+import { z } from 'zod';
+import { gitSuccess, gitVerdictSchema, type GitVerdict } from '../../shared/git';
+import type { Filters } from '../../shared/filters';
+import { rateSchema } from '../../shared/example';
+import { successRate } from '../analytics/successRate';
+import type { LearningStore } from '../storage/learningStore';
+import type { RowSource } from '../queries/rowSource';
+import { filterSql } from '../queries/filterSql';
+import { stringKey } from '../storage/keys';
+import { judgeCommits, resolveMainRef, trailerLinks } from './gitJudge';
+
+export const gitRefreshSchema = z.object({
+  /** Null when the folder is not a git repository (then nothing else is said). */
+  mainRef: z.string().nullable(),
+  linked: z.number().int(),
+  judged: z.number().int(),
+  /** Distinct commits examples are linked to. */
+  commits: z.number().int(),
+  problem: z.string().nullable(),
+});
+export type GitRefresh = z.infer<typeof gitRefreshSchema>;
+
+/** Reads the trailers, then judges the commits that are new or whose verdict predates main's head; a slice at a time. */
+export async function refreshGit(store: LearningStore, dir: string, o: { mainRef?: string | null; now?: number; slice?: number } = {}): Promise<GitRefresh> {
+  const main = await resolveMainRef(dir, o.mainRef ?? null);
+  if (!main) return { mainRef: null, linked: 0, judged: 0, commits: 0, problem: `${dir} is not a git repository${o.mainRef ? ` with a branch ${o.mainRef}` : ''}` };
+  const linked = store.readOnly ? 0 : store.linkTrailerCommits(await trailerLinks(dir));
+  const stale = store
+    .rows<[string]>('SELECT DISTINCT ec.sha FROM example_commits ec LEFT JOIN git_verdicts v ON v.sha = ec.sha WHERE v.sha IS NULL OR v.main_head != ?', [main.head])
+    .map(([sha]) => sha);
+  let judged = 0;
+  const slice = o.slice ?? 100;
+  for (let i = 0; i < stale.length && !store.readOnly; i += slice) {
+    const result = await judgeCommits(dir, stale.slice(i, i + slice), { mainRef: o.mainRef ?? null, now: o.now });
+    if (!result) break;
+    store.setGitVerdicts([...result.verdicts].map(([sha, v]) => ({ sha, mainHead: result.mainHead, data: JSON.stringify(v), files: v.files })));
+    judged += result.verdicts.size;
+  }
+  const [commits = 0] = store.rows<[number]>('SELECT count(DISTINCT sha) FROM example_commits')[0] ?? [];
+  return { mainRef: main.ref, linked, judged, commits, problem: null };
+}
+
+function verdictOf(data: string | null): GitVerdict | null {
+  if (data === null) return null;
+  const parsed = gitVerdictSchema.safeParse(JSON.parse(data));
+  return parsed.success ? parsed.data : null;
+}
+
+export const exampleCommitSchema = z.object({
+  sha: z.string(),
+  repository: z.string().nullable(),
+  branch: z.string().nullable(),
+  /** `example`: the example names it; `trailer`: the commit names the example. */
+  via: z.enum(['example', 'trailer']),
+  verdict: gitVerdictSchema.nullable(),
+});
+export type ExampleCommit = z.infer<typeof exampleCommitSchema>;
+
+/** The commit an example is linked to and what git says of it (null verdict: not judged yet). */
+export function exampleCommit(store: RowSource, id: string): ExampleCommit | null {
+  const row = store.rows<[string, string | null, string | null, string, string | null]>(
+    'SELECT ec.sha, ec.repository, ec.branch, ec.via, v.data FROM examples e JOIN example_commits ec ON ec.k = e.k LEFT JOIN git_verdicts v ON v.sha = ec.sha WHERE e.id_k = ? AND e.id = ? LIMIT 1',
+    [stringKey(id), id],
+  )[0];
+  if (!row) return null;
+  const [sha, repository, branch, via, data] = row;
+  return { sha, repository, branch, via: via === 'trailer' ? 'trailer' : 'example', verdict: verdictOf(data) };
+}
+
+const judgedRowSchema = z.object({
+  key: z.string(),
+  /** Examples linked to a commit. */
+  examples: z.number().int(),
+  /** KIMI's own verdict over those examples. */
+  kimi: rateSchema,
+  /** Git's verdict over those whose commit git has judged (kept and not reverted = success). */
+  git: rateSchema,
+  /** Examples whose commit git cannot judge yet (off main for less than a week, or unknown to the repository). */
+  pending: z.number().int(),
+});
+export const gitRatesSchema = z.object({
+  overall: judgedRowSchema,
+  byTag: z.array(judgedRowSchema),
+  byModel: z.array(judgedRowSchema),
+});
+export type GitRates = z.infer<typeof gitRatesSchema>;
+
+class Tally {
+  examples = 0;
+  kimi = 0;
+  gitN = 0;
+  gitOk = 0;
+  add(kimi: boolean, git: boolean | null): void {
+    this.examples++;
+    if (kimi) this.kimi++;
+    if (git !== null) {
+      this.gitN++;
+      if (git) this.gitOk++;
+    }
+  }
+  row(key: string) {
+    return { key, examples: this.examples, kimi: successRate(this.kimi, this.examples), git: successRate(this.gitOk, this.gitN), pending: this.examples - this.gitN };
+  }
+}
+
+/** KIMI's success rate and git's, over the filtered examples that are linked to a commit: overall, per tag, per model (most examples first). */
+export function gitRates(store: RowSource, filters: Filters, now: number, limit = 50): GitRates {
+  const where = filterSql(filters);
+  const verdicts = new Map<string, boolean | null>();
+  const overall = new Tally();
+  const tags = new Map<string, Tally>();
+  const models = new Map<string, Tally>();
+  const rows = store.rows<[number, number, string | null, string | null, string | null]>(
+    `SELECT e.success, ec.k, ec.sha, v.data, m.name FROM examples e JOIN example_commits ec ON ec.k = e.k LEFT JOIN git_verdicts v ON v.sha = ec.sha LEFT JOIN models m ON m.model_id = e.model_id WHERE ${where.sql}`,
+    where.params,
+  );
+  const keys = rows.map((r) => r[1]);
+  const tagsOf = new Map<number, string[]>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const part = keys.slice(i, i + 500);
+    for (const [k, tag] of store.rows<[number, string]>(`SELECT et.k, t.name FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE et.k IN (${part.map(() => '?').join(', ')})`, part)) {
+      tagsOf.set(k, [...(tagsOf.get(k) ?? []), tag]);
+    }
+  }
+  for (const [success, k, sha, data, model] of rows) {
+    let git = sha === null ? null : verdicts.get(sha);
+    if (git === undefined) {
+      const v = verdictOf(data);
+      git = v ? gitSuccess(v, now) : null;
+      verdicts.set(sha!, git);
+    }
+    overall.add(success === 1, git);
+    for (const tag of tagsOf.get(k) ?? []) {
+      if (!tags.has(tag)) tags.set(tag, new Tally());
+      tags.get(tag)!.add(success === 1, git);
+    }
+    if (model !== null) {
+      if (!models.has(model)) models.set(model, new Tally());
+      models.get(model)!.add(success === 1, git);
+    }
+  }
+  const ranked = (m: Map<string, Tally>) =>
+    [...m]
+      .sort((a, b) => b[1].examples - a[1].examples || a[0].localeCompare(b[0]))
+      .slice(0, limit)
+      .map(([key, t]) => t.row(key));
+  return { overall: overall.row('all'), byTag: ranked(tags), byModel: ranked(models) };
+}
+
+/** The examples whose commits touched `path`: KIMI's rate and git's. */
+export function fileRates(store: RowSource, path: string, now: number): ReturnType<Tally['row']> {
+  const t = new Tally();
+  for (const [success, data] of store.rows<[number, string | null]>(
+    'SELECT e.success, v.data FROM git_files gf JOIN example_commits ec ON ec.sha = gf.sha JOIN examples e ON e.k = ec.k LEFT JOIN git_verdicts v ON v.sha = ec.sha WHERE gf.path = ?',
+    [path],
+  )) {
+    const v = verdictOf(data);
+    t.add(success === 1, v ? gitSuccess(v, now) : null);
+  }
+  return t.row(path);
+}
