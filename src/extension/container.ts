@@ -15,6 +15,7 @@ import { TaskService } from './tasks/taskService';
 import { TasksTree } from './tasks/tasksTree';
 import { ApiServerControl } from './api/apiServerControl';
 import { AlertControl } from './alerts/alertControl';
+import { GitControl } from './git/gitControl';
 
 /**
  * Creates the services once and disposes them in reverse order through one
@@ -33,6 +34,7 @@ export class Container implements vscode.Disposable {
   readonly tasksTree: TasksTree;
   readonly api: ApiServerControl;
   readonly alerts: AlertControl;
+  readonly git: GitControl;
   /** Imports under way (the command and the follower), for the status bar's spinner. */
   private importsRunning = 0;
   private readonly disposables: vscode.Disposable[] = [];
@@ -99,6 +101,7 @@ export class Container implements vscode.Disposable {
     this.tasksTree = new TasksTree(this.tasks);
     this.api = new ApiServerControl(this);
     this.alerts = new AlertControl(this);
+    this.git = new GitControl(this);
     this.disposables.push(
       this.log,
       this.changeEmitter,
@@ -111,6 +114,7 @@ export class Container implements vscode.Disposable {
       this.tasksTree,
       this.api,
       this.alerts,
+      this.git,
       registerDashboardSerializer(this),
       registerExampleDocuments(this),
       ...registerCommands(this),

@@ -2,6 +2,7 @@
 // host. Both sides import this file and validate every message they receive
 // with these schemas; an invalid message is dropped and logged, never acted on.
 import { alertsOverviewSchema } from './alerts';
+import { exampleCommitSchema, gitRatesSchema } from './git';
 import { z } from 'zod';
 import { analyticsReportSchema, depthSchema, modelComparisonSchema, predictionSchema } from './analytics';
 import { healthSchema, storedExampleSchema } from './example';
@@ -43,6 +44,8 @@ export const dashboardStateSchema = z.object({
   savedViews: z.array(z.string()).max(1000).default([]),
   /** What is wrong with that file, when it cannot be read. */
   savedViewsProblem: z.string().nullable().default(null),
+  /** KIMI's rate beside git's, over the filtered examples linked to commits; null when none is. */
+  git: gitRatesSchema.nullable().default(null),
   /** Alerts firing now and the latest history (fired, resolved), newest first. */
   alerts: alertsOverviewSchema.default({ active: [], history: [], muted: [], lastCheck: null }),
   /** A request for the figures failed: what happened, shown in place with Retry. */
@@ -56,6 +59,8 @@ export const panelRequests = {
   examplesPage: { params: pageRequestSchema, result: z.object({ rows: z.array(storedExampleSchema), total: z.number().nullable() }) },
   /** One example with everything. */
   example: { params: z.object({ id: z.string() }), result: storedExampleSchema.nullable() },
+  /** The commit an example is linked to and what git says of it, or null. */
+  exampleCommit: { params: z.object({ id: z.string() }), result: exampleCommitSchema.nullable() },
   /** Distinct values with counts, for autocomplete. */
   distinct: {
     params: z.object({ field: z.enum(['tag', 'model', 'session']), prefix: z.string().max(200).default('') }),
@@ -110,6 +115,8 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('retryTask'), id: z.string().max(100) }),
   /** Open an example's code context in an untitled editor. */
   z.object({ type: z.literal('openCode'), id: z.string() }),
+  /** Open the commit an example is linked to (git show, read-only). */
+  z.object({ type: z.literal('openCommit'), id: z.string() }),
   /** Apply a saved view by name. */
   z.object({ type: z.literal('applyView'), name: z.string() }),
   /** Ask for the state again (Retry after an error). */

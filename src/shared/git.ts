@@ -1,6 +1,7 @@
 // What git says of a commit an example is linked to: one schema for the core,
 // the worker, the details view and the API.
 import { z } from 'zod';
+import { rateSchema } from './example';
 
 export const gitVerdictSchema = z.object({
   /** The full commit id. */
@@ -67,3 +68,43 @@ export function describeVerdict(v: GitVerdict, now: number): string {
       return now - v.date > PENDING_DAYS * DAY ? `git: not on ${v.mainRef} after ${days(now - v.date)}` : `git: not on ${v.mainRef} yet`;
   }
 }
+
+export const gitRefreshSchema = z.object({
+  /** Null when the folder is not a git repository (then nothing else is said). */
+  mainRef: z.string().nullable(),
+  linked: z.number().int(),
+  judged: z.number().int(),
+  /** Distinct commits examples are linked to. */
+  commits: z.number().int(),
+  problem: z.string().nullable(),
+});
+export type GitRefresh = z.infer<typeof gitRefreshSchema>;
+
+export const exampleCommitSchema = z.object({
+  sha: z.string(),
+  repository: z.string().nullable(),
+  branch: z.string().nullable(),
+  /** `example`: the example names it; `trailer`: the commit names the example. */
+  via: z.enum(['example', 'trailer']),
+  verdict: gitVerdictSchema.nullable(),
+});
+export type ExampleCommit = z.infer<typeof exampleCommitSchema>;
+
+export const fileRateSchema = z.object({
+  key: z.string(),
+  /** Examples linked to a commit. */
+  examples: z.number().int(),
+  /** KIMI's own verdict over those examples. */
+  kimi: rateSchema,
+  /** Git's verdict over those whose commit git has judged (kept and not reverted = success). */
+  git: rateSchema,
+  /** Examples whose commit git cannot judge yet (off main for less than a week, or unknown to the repository). */
+  pending: z.number().int(),
+});
+export const gitRatesSchema = z.object({
+  overall: fileRateSchema,
+  byTag: z.array(fileRateSchema),
+  byModel: z.array(fileRateSchema),
+});
+export type GitRates = z.infer<typeof gitRatesSchema>;
+

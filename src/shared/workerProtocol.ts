@@ -7,9 +7,10 @@ import { filtersSchema, pageRequestSchema } from './filters';
 import { knowledgeEntrySchema, taskEventSchema, taskSchema } from './tasks';
 import { depthSchema } from './analytics';
 import { alertRecordSchema, alertsConfigSchema, alertsOverviewSchema } from './alerts';
+import { exampleCommitSchema, fileRateSchema, gitRatesSchema, gitRefreshSchema } from './git';
 
 /** How the Examples tree groups examples. */
-export const groupFieldSchema = z.enum(['day', 'tag', 'model', 'session', 'outcome']);
+export const groupFieldSchema = z.enum(['day', 'tag', 'model', 'session', 'outcome', 'branch']);
 
 export const importProblemSchema = z.object({ file: z.string(), line: z.number().int(), reason: z.string() });
 
@@ -206,6 +207,14 @@ export const workerMethods = {
   snoozeAlert: { params: z.object({ id: z.string().max(100), hours: z.number().gt(0).max(24 * 30).default(24) }), result: z.object({ found: z.boolean() }) },
   /** Mutes or unmutes a rule. */
   muteAlertRule: { params: z.object({ ruleId: z.string().max(100), muted: z.boolean() }), result: z.object({}) },
+  /** Links examples to commits by their trailers and judges what is new or stale in the repository at `dir` (git runs in child processes). */
+  refreshGit: { params: z.object({ dir: z.string().min(1), mainRef: z.string().max(500).nullable().default(null) }), result: gitRefreshSchema },
+  /** The commit an example is linked to and what git says of it. */
+  exampleCommit: { params: z.object({ id: z.string() }), result: exampleCommitSchema.nullable() },
+  /** KIMI's rate and git's over the filtered examples linked to commits: overall, per tag, per model. */
+  gitRates: { params: z.object({ filters: filtersSchema.optional() }), result: gitRatesSchema },
+  /** KIMI's rate and git's over the examples whose commits touched a file (relative to the repository's root). */
+  fileRates: { params: z.object({ path: z.string().min(1).max(2000) }), result: fileRateSchema },
   /** Saves, closes the database and releases the lock; the worker can then be ended. */
   shutdown: { params: z.object({}), result: z.object({}) },
 } as const;

@@ -8,7 +8,8 @@ import { summary } from '../core/queries/summary';
 import { byModel, byTag, daily, distinctValues, sessions } from '../core/queries/breakdowns';
 import { exportExamples } from '../core/export/exportExamples';
 import { exampleById, examplesPage } from '../core/queries/examples';
-import { regexProblem } from '../core/queries/filterSql';
+import { filterSql, regexProblem } from '../core/queries/filterSql';
+import { exampleCommit, fileRates, gitRates, refreshGit } from '../core/git/gitLinks';
 import { analyticsReport, compareModels, predictionFor } from '../core/analytics/report';
 import { learnAndStore, storeLearnerRecords } from '../core/tasks/storeLearning';
 import { doneWellFromTasks, type DoneWell } from '../core/analytics/advice';
@@ -182,6 +183,13 @@ function groupRows(store: LearningStore, field: GroupField, filters: Filters, of
         .map((m) => ({ key: m.model, total: m.total, successes: m.successes }));
     case 'session':
       return sessions(store, filters, offset, limit).map((s) => ({ key: s.session, total: s.total, successes: s.successes }));
+    case 'branch':
+      return store
+        .rows<[string, number, number]>(
+          `SELECT ec.branch, count(*), sum(e.success) FROM examples e JOIN example_commits ec ON ec.k = e.k WHERE ec.branch IS NOT NULL AND ${filterSql(filters).sql} GROUP BY ec.branch ORDER BY count(*) DESC, ec.branch LIMIT ? OFFSET ?`,
+          [...filterSql(filters).params, limit, offset],
+        )
+        .map(([key, total, successes]) => ({ key, total, successes }));
     case 'outcome': {
       const s = summary(store, filters).rate;
       const groups = [
@@ -428,6 +436,17 @@ const handlers: Handlers = {
     }
     return { examples: (await ready).count() };
   },
+  refreshGit: async (store, p) => {
+    const r = await refreshGit(store, p.dir, { mainRef: p.mainRef });
+    if (r.linked > 0 || r.judged > 0) {
+      scheduler?.touch();
+      post({ kind: 'changed', examples: store.count() });
+    }
+    return r;
+  },
+  exampleCommit: (store, p) => exampleCommit(store, p.id),
+  gitRates: (store, p) => gitRates(store, checked(p.filters), Date.now()),
+  fileRates: (store, p) => fileRates(store, p.path, Date.now()),
   configureAlerts: async (_store, p) => {
     (await alerts).configure(p.config, p.firstCheckMs);
     return {};

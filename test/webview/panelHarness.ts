@@ -150,6 +150,7 @@ export function state(overrides: Partial<DashboardState> = {}, health: Partial<D
     savedViews: [],
     savedViewsProblem: null,
     alerts: { active: [], history: [], muted: [], lastCheck: null },
+    git: null,
     error: null,
     omitted: { tags: { groups: 0, total: 0 }, models: { groups: 0, total: 0 }, days: { groups: 0, total: 0, before: null } },
     ...overrides,

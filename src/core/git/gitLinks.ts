@@ -2,27 +2,14 @@
 // what is new or stale (incrementally: a commit is judged again only when the
 // main branch has moved), and the figures built on git's verdicts: the
 // git-judged success rate beside KIMI's own, per tag and model, and per file.
-import { z } from 'zod';
-import { gitSuccess, gitVerdictSchema, type GitVerdict } from '../../shared/git';
+import { gitSuccess, gitVerdictSchema, type ExampleCommit, type GitRates, type GitRefresh, type GitVerdict } from '../../shared/git';
 import type { Filters } from '../../shared/filters';
-import { rateSchema } from '../../shared/example';
 import { successRate } from '../analytics/successRate';
 import type { LearningStore } from '../storage/learningStore';
 import type { RowSource } from '../queries/rowSource';
 import { filterSql } from '../queries/filterSql';
 import { stringKey } from '../storage/keys';
 import { judgeCommits, resolveMainRef, trailerLinks } from './gitJudge';
-
-export const gitRefreshSchema = z.object({
-  /** Null when the folder is not a git repository (then nothing else is said). */
-  mainRef: z.string().nullable(),
-  linked: z.number().int(),
-  judged: z.number().int(),
-  /** Distinct commits examples are linked to. */
-  commits: z.number().int(),
-  problem: z.string().nullable(),
-});
-export type GitRefresh = z.infer<typeof gitRefreshSchema>;
 
 /** Reads the trailers, then judges the commits that are new or whose verdict predates main's head; a slice at a time. */
 export async function refreshGit(store: LearningStore, dir: string, o: { mainRef?: string | null; now?: number; slice?: number } = {}): Promise<GitRefresh> {
@@ -50,16 +37,6 @@ function verdictOf(data: string | null): GitVerdict | null {
   return parsed.success ? parsed.data : null;
 }
 
-export const exampleCommitSchema = z.object({
-  sha: z.string(),
-  repository: z.string().nullable(),
-  branch: z.string().nullable(),
-  /** `example`: the example names it; `trailer`: the commit names the example. */
-  via: z.enum(['example', 'trailer']),
-  verdict: gitVerdictSchema.nullable(),
-});
-export type ExampleCommit = z.infer<typeof exampleCommitSchema>;
-
 /** The commit an example is linked to and what git says of it (null verdict: not judged yet). */
 export function exampleCommit(store: RowSource, id: string): ExampleCommit | null {
   const row = store.rows<[string, string | null, string | null, string, string | null]>(
@@ -70,24 +47,6 @@ export function exampleCommit(store: RowSource, id: string): ExampleCommit | nul
   const [sha, repository, branch, via, data] = row;
   return { sha, repository, branch, via: via === 'trailer' ? 'trailer' : 'example', verdict: verdictOf(data) };
 }
-
-const judgedRowSchema = z.object({
-  key: z.string(),
-  /** Examples linked to a commit. */
-  examples: z.number().int(),
-  /** KIMI's own verdict over those examples. */
-  kimi: rateSchema,
-  /** Git's verdict over those whose commit git has judged (kept and not reverted = success). */
-  git: rateSchema,
-  /** Examples whose commit git cannot judge yet (off main for less than a week, or unknown to the repository). */
-  pending: z.number().int(),
-});
-export const gitRatesSchema = z.object({
-  overall: judgedRowSchema,
-  byTag: z.array(judgedRowSchema),
-  byModel: z.array(judgedRowSchema),
-});
-export type GitRates = z.infer<typeof gitRatesSchema>;
 
 class Tally {
   examples = 0;

@@ -53,6 +53,13 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.backupNow': backupNow,
   'learningViewer.restoreBackup': restoreBackup,
   'learningViewer.checkAlerts': checkAlerts,
+  'learningViewer.refreshGit': (c) => c.git.refresh(),
+  'learningViewer.openCommit': (c, id) => (typeof id === 'string' ? c.git.openCommit(id) : undefined),
+  'learningViewer.showFileExamples': async (c, path) => {
+    if (typeof path !== 'string') return;
+    await c.filters.set({ file: path });
+    await vscode.commands.executeCommand('learningViewer.openDashboard');
+  },
   'learningViewer.configureAlertWebhook': configureAlertWebhook,
   'learningViewer.setAlertMailPassword': setAlertMailPassword,
   'learningViewer.unmuteAlertRules': unmuteAlertRules,

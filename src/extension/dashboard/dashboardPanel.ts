@@ -130,6 +130,9 @@ export class DashboardPanel implements vscode.Disposable {
       case 'retryTask':
         this.container.tasks.retry(msg.id);
         return;
+      case 'openCommit':
+        await vscode.commands.executeCommand('learningViewer.openCommit', msg.id);
+        return;
       case 'openCode':
         await openExampleCode(this.container, msg.id, vscode.ViewColumn.Beside);
         return;
@@ -156,6 +159,9 @@ export class DashboardPanel implements vscode.Disposable {
           break;
         case 'example':
           result = await this.container.data.request('example', p);
+          break;
+        case 'exampleCommit':
+          result = await this.container.data.request('exampleCommit', p as { id: string });
           break;
         case 'distinct':
           result = await this.container.data.request('distinct', p);
@@ -195,13 +201,14 @@ export class DashboardPanel implements vscode.Disposable {
     const saved = await this.container.savedViews.read();
     const base = { version, filters, trusted: vscode.workspace.isTrusted, savedViews: saved.views.map((v) => v.name), savedViewsProblem: saved.problem };
     try {
-      const [health, summary, breakdowns, alerts] = await Promise.all([
+      const [health, summary, breakdowns, alerts, git] = await Promise.all([
         this.container.data.request('health', {}),
         this.container.data.request('summary', { filters }),
         this.container.data.request('breakdowns', { filters }),
         this.container.data.request('alerts', { limit: 20 }),
+        this.container.data.request('gitRates', { filters }),
       ]);
-      return { ...base, health, summary, ...capForPanel(breakdowns), alerts, error: null };
+      return { ...base, health, summary, ...capForPanel(breakdowns), alerts, git: git.overall.examples > 0 ? git : null, error: null };
     } catch (e) {
       const health = await this.container.data.request('health', {}).catch(() => ({
         state: 'unavailable' as const,
@@ -220,6 +227,7 @@ export class DashboardPanel implements vscode.Disposable {
         summary: { rate: empty, avgExecutionTime: null, totalTokens: 0, avgTokens: null, previous: null },
         ...capForPanel({ byTag: [], byModel: [], daily: [] }),
         alerts: { active: [], history: [], muted: [], lastCheck: null },
+        git: null,
         error: `The figures could not be computed: ${(e as Error).message}`,
       };
     }

@@ -15,7 +15,7 @@ export type Node =
   | { kind: 'example'; example: StoredExample; groupId: string }
   | { kind: 'more'; parentId: string | null; loaded: number; total: number | null };
 
-export const GROUP_LABELS: Record<GroupField, string> = { day: 'Day', tag: 'Tag', model: 'Model', session: 'Session', outcome: 'Outcome' };
+export const GROUP_LABELS: Record<GroupField, string> = { day: 'Day', tag: 'Tag', model: 'Model', session: 'Session', outcome: 'Outcome', branch: 'Branch' };
 
 export function groupId(g: { field: GroupField; key: string }): string {
   return `group:${g.field}:${g.key}`;
@@ -36,6 +36,8 @@ export function groupFilters(base: Filters, g: { field: GroupField; key: string 
       return { ...base, session: g.key };
     case 'outcome':
       return { ...base, success: g.key === 'success' };
+    case 'branch':
+      return { ...base, branch: g.key };
   }
 }
 
@@ -215,7 +217,7 @@ function groupItem(g: Extract<Node, { kind: 'group' }>): vscode.TreeItem {
   item.description = `${g.total.toLocaleString()} · ${rate.toFixed(1)}%`;
   item.contextValue = `group.${g.field}`;
   item.iconPath = new vscode.ThemeIcon(
-    { day: 'calendar', tag: 'tag', model: 'hubot', session: 'history', outcome: g.key === 'success' ? 'pass' : 'error' }[g.field],
+    { day: 'calendar', tag: 'tag', model: 'hubot', session: 'history', outcome: g.key === 'success' ? 'pass' : 'error', branch: 'git-branch' }[g.field],
   );
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(`**${GROUP_LABELS[g.field]}:** ${markdownText(g.field === 'session' ? g.key : groupLabel(g))}`);

@@ -4,6 +4,8 @@ import type { StoredExample } from '../../shared/example';
 import { formatDateTime } from '../format';
 import { tableStyles } from './tables.css';
 import { showControls } from '../../shared/plainText';
+import { describeVerdict, type ExampleCommit } from '../../shared/git';
+import { request } from '../hostBridge';
 
 /** Every field of one example; its feedback editable in place. Data is rendered as text, links are not followed. */
 @customElement('lv-details')
@@ -113,6 +115,41 @@ export class LvDetails extends LitElement {
     });
   }
 
+  /** The commit of the example shown (undefined while asked for, null when it has none). */
+  @state() private commit: ExampleCommit | null | undefined = undefined;
+  private commitFor = '';
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('example') && this.example && this.example.id !== this.commitFor) {
+      const id = (this.commitFor = this.example.id);
+      this.commit = undefined;
+      // An answer for an example no longer shown is dropped.
+      void request('exampleCommit', { id }).then(
+        (c) => id === this.commitFor && (this.commit = c),
+        () => id === this.commitFor && (this.commit = null),
+      );
+    }
+  }
+
+  private commitPart() {
+    const c = this.commit;
+    if (!c) return nothing;
+    const e = this.example;
+    const v = c.verdict;
+    const date = v && v.date ? formatDateTime(new Date(v.date).toISOString()) : null;
+    return html`<h3>Commit</h3>
+      <dl data-testid="commit">
+        <dt>Commit</dt>
+        <dd><code>${(v?.sha ?? c.sha).slice(0, 10)}</code>${v?.subject ? html` ${showControls(v.subject)}` : nothing}</dd>
+        ${v && v.author ? html`<dt>Author</dt><dd>${showControls(v.author)}${date ? html`, <span title=${date.title}>${date.text}</span>` : nothing}</dd>` : nothing}
+        ${c.branch ? html`<dt>Branch</dt><dd>${showControls(c.branch)}</dd>` : nothing}
+        <dt>Verdicts</dt>
+        <dd data-testid="verdicts">KIMI: ${e.success ? 'success' : 'failure'} · ${v ? describeVerdict(v, Date.now()) : 'git: not judged yet'}</dd>
+        ${v && v.files.length ? html`<dt>Files</dt><dd>${v.files.slice(0, 20).map((f) => showControls(f)).join(', ')}${v.files.length > 20 ? ` and ${v.files.length - 20} more` : ''}</dd>` : nothing}
+      </dl>
+      <button @click=${() => this.emit('lv-open-commit', e.id)}>Open Commit</button>`;
+  }
+
   override render() {
     const e = this.example;
     const when = formatDateTime(e.timestamp);
@@ -147,6 +184,7 @@ export class LvDetails extends LitElement {
       ${extra.length
         ? html`<h3>Other fields</h3><table aria-label="Other fields"><tbody>${extra.map(([k, v]) => html`<tr><td>${k}</td><td>${typeof v === 'string' ? v : JSON.stringify(v)}</td></tr>`)}</tbody></table>`
         : nothing}
+      ${this.commitPart()}
       <h3>Code context</h3>
       ${e.codeContext
         ? html`<pre data-testid="code">${e.codeContext}</pre>

@@ -99,6 +99,42 @@ export class LvOverview extends LitElement {
     </div>`;
   }
 
+  /** KIMI's rate beside git's (kept on main and not reverted), for the examples linked to commits. */
+  private gitTable() {
+    const g = this.state.git;
+    if (!g) return nothing;
+    const rate = (r: { successes: number; total: number }) => rateCell(r.successes, r.total);
+    const rows = [
+      { label: 'All linked examples', row: g.overall, filter: {} },
+      ...g.byTag.slice(0, 10).map((row) => ({ label: `tag ${row.key}`, row, filter: { tags: [row.key], tagMode: 'any' as const } })),
+      ...g.byModel.slice(0, 10).map((row) => ({ label: `model ${row.key}`, row, filter: { model: row.key } })),
+    ];
+    return html`<section aria-labelledby="by-git">
+      <h2 id="by-git">Judged by git</h2>
+      <p class="muted">
+        KIMI's own verdict beside the repository's, later: a success is a commit kept on the main branch (also rebased or squashed) and not reverted; a commit off main for
+        less than a week is not judged yet.
+      </p>
+      <div class="scroll">
+        <table data-testid="git-rates">
+          <thead>
+            <tr><th></th><th class="num">With a commit</th><th class="num">KIMI</th><th>95% interval</th><th class="num">Git</th><th>95% interval</th><th class="num">Not judged</th></tr>
+          </thead>
+          <tbody>
+            ${rows.map(
+              (r) => html`<tr>
+                <td><button class="cell" title="Filter to these examples" @click=${() => this.filterBy({ ...r.filter, hasCommit: true })}>${showControls(r.label)}</button></td>
+                <td class="num">${formatCount(r.row.examples)}</td>
+                ${rate(r.row.kimi)} ${rate(r.row.git)}
+                <td class="num">${formatCount(r.row.pending)}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>`;
+  }
+
   override render() {
     const s = this.state;
     return html`<lv-alerts section="active" .alerts=${s.alerts}></lv-alerts>
@@ -151,6 +187,7 @@ export class LvOverview extends LitElement {
           </div>
         </section>
       </div>
+      ${this.gitTable()}
       <lv-alerts section="history" .alerts=${s.alerts}></lv-alerts>`;
   }
 }

@@ -23,6 +23,8 @@ export function run(): Promise<void> {
   require('./backup.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./alerts.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  require('./git.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const passed = runner.stats?.passes ?? 0;
