@@ -60,3 +60,30 @@ describe('alerts on the Overview, in Chromium', () => {
     await p.close();
   });
 });
+
+describe('git on the Overview and in the details, in Chromium', () => {
+  const harness = new PanelHarness();
+  before(() => harness.start());
+  after(() => harness.stop());
+
+  const rate = (successes: number, total: number) => ({ total, successes, rate: total ? successes / total : null, interval: total ? ([0.1, 0.9] as [number, number]) : null });
+  const row = (key: string, n: number, kimi: number, gitN: number, git: number) => ({ key, examples: n, kimi: rate(kimi, n), git: rate(git, gitN), pending: n - gitN });
+
+  it("shows KIMI's rate beside git's per tag and model, readable from 280 px; a row filters to its examples", async () => {
+    for (const [theme, width] of [['dark', 1100], ['light', 280]] as const) {
+      const p = await harness.open(theme, width);
+      const git = { overall: row('all', 120, 100, 90, 60), byTag: [row('auth', 80, 70, 60, 35)], byModel: [row('Mistral 7B', 120, 100, 90, 60)] };
+      await fromHost(p, { type: 'didChangeState', state: state({ git }) });
+      const table = p.getByTestId('git-rates');
+      await table.waitFor();
+      const text = await table.innerText();
+      assert.match(text, /All linked examples\t120\t83\.3%/);
+      assert.match(text, /tag auth\t80\t87\.5%[^\n]*\t58\.3%/);
+      await p.screenshot({ path: join(shots, `git-${theme}-${width}.png`), fullPage: true });
+      await table.getByRole('button', { name: 'tag auth' }).click();
+      const sent = ((await posted(p)) as { type: string; filters?: { tags: string[]; hasCommit: boolean } }[]).filter((m) => m.type === 'setFilters').at(-1);
+      assert.deepEqual([sent?.filters?.tags, sent?.filters?.hasCommit], [['auth'], true]);
+      await p.close();
+    }
+  });
+});
