@@ -62,6 +62,7 @@ if (args.has('--bench')) {
   builds.push({ ...nodeCommon, entryPoints: ['bench/api.ts'], outfile: 'out/bench/api.js' });
   builds.push({ ...nodeCommon, entryPoints: ['bench/apiClient.ts'], outfile: 'out/bench/apiClient.js' });
   builds.push({ ...nodeCommon, entryPoints: ['bench/retention.ts'], outfile: 'out/bench/retention.js' });
+  builds.push({ ...nodeCommon, entryPoints: ['bench/git.ts'], outfile: 'out/bench/git.js' });
 }
 
 function copyWasm() {

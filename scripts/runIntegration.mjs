@@ -82,6 +82,20 @@ const ops = {
     const messages = await page.locator('.notification-list-item-message').allTextContents();
     return { links, messages };
   },
+  /**
+   * Resolves once a notification's message element holds `text` (the screen-reader
+   * announcement of a notification can hold it before the toast is drawn).
+   */
+  async notificationShows({ text, timeoutMs = 20_000 }) {
+    // The centre's hidden list holds every notification too: the one looked for is a visible one.
+    try {
+      await page.locator('.notification-list-item-message', { hasText: text }).filter({ visible: true }).first().waitFor({ timeout: timeoutMs });
+    } catch (e) {
+      const seen = await page.locator('.notification-list-item-message').evaluateAll((els) => els.map((el) => `${el.checkVisibility() ? 'visible' : 'hidden'}: ${JSON.stringify(el.textContent)}`));
+      throw new Error(`${e.message}\nmessages: ${seen.join('\n')}`);
+    }
+    return { found: true };
+  },
   /** Clicks a button of the notification toast whose message contains `contains`. */
   async notificationClick({ contains, button, timeoutMs = 20_000 }) {
     const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: contains }).first();

@@ -49,6 +49,11 @@ export async function notificationLinks(): Promise<{ links: { text: string; href
   return call('notificationLinks', {});
 }
 
+/** Resolves once a notification (toast or centre) shows `text` in its message. */
+export async function notificationShows(text: string): Promise<void> {
+  await call('notificationShows', { text });
+}
+
 /** Clicks `button` on the notification whose message contains `contains`. */
 export async function notificationClick(contains: string, button: string): Promise<void> {
   await call('notificationClick', { contains, button });

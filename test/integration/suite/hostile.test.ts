@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Node } from '../../../src/extension/examples/examplesTree';
 import type { TaskNode } from '../../../src/extension/tasks/tasksTree';
 import { daysAgo } from '../../helpers/clock';
-import { notificationLinks, screenshot, webviewClick, webviewText, workbenchShows } from './bridge';
+import { notificationLinks, notificationShows, screenshot, webviewClick, webviewText, workbenchShows } from './bridge';
 import { api, until } from './extensionApi';
 
 type Group = Extract<Node, { kind: 'group' }>;
@@ -54,7 +54,11 @@ describe('hostile data, in a real VS Code', () => {
     const done = await until(id, ['completed', 'failed']);
     // This task's own notification, not an earlier task's that is still on screen.
     await workbenchShows(done.state === 'completed' ? 'Learning Viewer: learned [Fix this now]' : 'Learning Viewer: learning');
+    // The notification centre lists every notification (a toast may already be gone): the links are read there.
+    await vscode.commands.executeCommand('notifications.showList');
+    await notificationShows(done.state === 'completed' ? 'Learning Viewer: learned [Fix this now]' : 'Learning Viewer: learning');
     const { links, messages } = await notificationLinks();
+    await vscode.commands.executeCommand('notifications.hideList');
     const live = links.filter((l) => [l.href, l.dataHref, l.title].some((h) => h.startsWith('command:') || h.includes('terminal.sendSequence')));
     assert.deepEqual(live, [], `a notification holds a live command link: ${JSON.stringify(live)}`);
     assert.ok(messages.some((m) => m.includes('[Fix this now]')), `the technology is shown as text: ${JSON.stringify(messages)}`);
