@@ -4,9 +4,9 @@
 // and one after main moved (every verdict again). Git runs in child
 // processes: the event-loop delay of this thread during the refresh shows what
 // the data worker feels (the extension host does not take part at all).
-// Writes bench/results-git.json/md.
+// Writes bench/results-git-<commits>.json/md.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -16,7 +16,8 @@ import { LearningStore } from '../src/core/storage/learningStore';
 import { loadSqlJs } from '../src/core/storage/loadSqlJs';
 
 const root = join(__dirname, '..', '..');
-const COMMITS = 50_000;
+/** BENCH_GIT_COMMITS picks another size (50,000 by default). */
+const COMMITS = Number(process.env.BENCH_GIT_COMMITS ?? 50_000);
 const LINKED = 200;
 const ENV = { ...process.env, GIT_AUTHOR_NAME: 'KIMI', GIT_AUTHOR_EMAIL: 'kimi@example.test', GIT_COMMITTER_NAME: 'KIMI', GIT_COMMITTER_EMAIL: 'kimi@example.test' };
 
@@ -42,7 +43,7 @@ function buildRepo(dir: string): string[] {
   execFileSync('git', ['fast-import', '--quiet', '--export-marks=marks'], { cwd: dir, env: ENV, input: lines.join('\n'), maxBuffer: 1 << 30 });
   execFileSync('git', ['checkout', '-q', 'main'], { cwd: dir, env: ENV });
   const marks = new Map(
-    execFileSync('cat', ['marks'], { cwd: dir, encoding: 'utf8' })
+    readFileSync(join(dir, 'marks'), 'utf8')
       .trim()
       .split('\n')
       .map((l) => {
@@ -65,11 +66,11 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; maxDelayMs
 }
 
 async function main(): Promise<void> {
-  const dir = join(root, 'bench', 'data', 'git-50000');
+  const dir = join(root, 'bench', 'data', `git-${COMMITS}`);
   const t = performance.now();
   const shas = buildRepo(dir);
   const buildMs = performance.now() - t;
-  const dataDir = join(root, 'bench', 'data', 'git-50000-db');
+  const dataDir = join(root, 'bench', 'data', `git-${COMMITS}-db`);
   rmSync(dataDir, { recursive: true, force: true });
   const store = LearningStore.open({ SQL: await loadSqlJs(join(root, 'dist', 'sql-wasm.wasm')), dataDir });
   const now = Date.now();
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
   store.close();
   const row = (x: Awaited<ReturnType<typeof timed>>) => ({ ms: Math.round(x.ms), maxDelayMs: +x.maxDelayMs.toFixed(1), p99DelayMs: +x.p99DelayMs.toFixed(1), result: x.result });
   const result = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, commits: COMMITS, linked: LINKED, buildMs: Math.round(buildMs), first: row(first), nothingNew: row(again), mainMoved: row(moved) };
-  writeFileSync(join(root, 'bench', 'results-git.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(root, 'bench', `results-git-${COMMITS}.json`), `${JSON.stringify(result, null, 2)}\n`);
   const md = [
     `# Git verdicts at ${COMMITS.toLocaleString('en-US')} commits`,
     '',
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
     `| after main moved | ${(moved.ms / 1000).toFixed(1)} s | ${row(moved).maxDelayMs} / ${row(moved).p99DelayMs} ms | ${moved.result.judged} |`,
     '',
   ].join('\n');
-  writeFileSync(join(root, 'bench', 'results-git.md'), md);
+  writeFileSync(join(root, 'bench', `results-git-${COMMITS}.md`), md);
   process.stdout.write(md);
 }
 
