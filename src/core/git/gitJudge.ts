@@ -74,7 +74,9 @@ async function patchIds(dir: string, patch: string): Promise<Map<string, string>
 
 /** Lines of `path` at `rev` that git blame gives to `sha`. */
 async function blamed(dir: string, rev: string, path: string, sha: string): Promise<number> {
-  const r = await git(dir, ['blame', '--porcelain', rev, '--', path]);
+  // Only the history since the commit is walked: older lines go to the boundary, which is not counted.
+  let r = await git(dir, ['blame', '--porcelain', `${sha}^..${rev}`, '--', path]);
+  if (r.code !== 0) r = await git(dir, ['blame', '--porcelain', rev, '--', path]); // A root commit has no parent.
   if (r.code !== 0) return 0; // The file is gone from main.
   let n = 0;
   for (const line of r.stdout.split('\n')) if (line.startsWith(sha) && /^[0-9a-f]{40} \d+ \d+/.test(line)) n++;
