@@ -25,6 +25,8 @@ export class GitControl implements vscode.Disposable, vscode.CodeLensProvider, v
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<GitRefresh | null> | null = null;
   private last: GitRefresh | null = null;
+  /** The repository's top folder (the workspace folder may be inside it): git's paths are relative to it. */
+  private top: string | null = null;
 
   constructor(private readonly c: Container) {
     this.disposables.push(
@@ -66,6 +68,7 @@ export class GitControl implements vscode.Disposable, vscode.CodeLensProvider, v
       const { enabled, mainRef } = this.settings;
       if (!enabled || !this.folder) return null;
       const r = await this.c.data.request('refreshGit', { dir: this.folder, mainRef }, 0);
+      this.top = r.mainRef ? (await gitOk(this.folder, ['rev-parse', '--show-toplevel']).catch(() => this.folder!)).trim() : null;
       if (r.problem && r.problem !== this.last?.problem) this.c.log.info(`git: ${r.problem}`);
       else if (r.judged || r.linked) this.c.log.info(`git: ${r.linked} examples linked by trailers, ${r.judged} commits judged against ${r.mainRef}`);
       this.last = r;
@@ -76,9 +79,9 @@ export class GitControl implements vscode.Disposable, vscode.CodeLensProvider, v
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-    const folder = this.folder;
-    if (!folder || !this.settings.enabled || !this.last?.commits) return [];
-    const path = relative(folder, document.uri.fsPath);
+    const top = this.top;
+    if (!top || !this.settings.enabled || !this.last?.commits) return [];
+    const path = relative(top, document.uri.fsPath);
     if (path.startsWith('..') || path === '') return [];
     const gitPath = path.split(sep).join('/');
     const r = await this.c.data.request('fileRates', { path: gitPath }).catch(() => null);
