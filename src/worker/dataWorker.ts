@@ -183,13 +183,15 @@ function groupRows(store: LearningStore, field: GroupField, filters: Filters, of
         .map((m) => ({ key: m.model, total: m.total, successes: m.successes }));
     case 'session':
       return sessions(store, filters, offset, limit).map((s) => ({ key: s.session, total: s.total, successes: s.successes }));
-    case 'branch':
+    case 'branch': {
+      const where = filterSql(filters);
       return store
         .rows<[string, number, number]>(
-          `SELECT ec.branch, count(*), sum(e.success) FROM examples e JOIN example_commits ec ON ec.k = e.k WHERE ec.branch IS NOT NULL AND ${filterSql(filters).sql} GROUP BY ec.branch ORDER BY count(*) DESC, ec.branch LIMIT ? OFFSET ?`,
-          [...filterSql(filters).params, limit, offset],
+          `SELECT ec.branch, count(*), sum(e.success) FROM examples e JOIN example_commits ec ON ec.k = e.k WHERE ec.branch IS NOT NULL AND ${where.sql} GROUP BY ec.branch ORDER BY count(*) DESC, ec.branch LIMIT ? OFFSET ?`,
+          [...where.params, limit, offset],
         )
         .map(([key, total, successes]) => ({ key, total, successes }));
+    }
     case 'outcome': {
       const s = summary(store, filters).rate;
       const groups = [

@@ -73,9 +73,7 @@ export class AlertMonitor {
   /** New settings: checks every `checkMinutes` while enabled; off, no timer runs. */
   configure(config: AlertsConfig, firstCheckMs = 30_000): void {
     this.config = config;
-    clearInterval(this.timer);
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.dispose();
     if (!config.enabled || config.rules.length === 0) return;
     const tick = () => void this.check().catch((e: Error) => this.hooks.log('error', `alerts: the check failed (${e.message})`));
     this.timer = setTimeout(() => {
@@ -147,8 +145,8 @@ export class AlertMonitor {
     await writeFileAtomic(this.file, Buffer.from(JSON.stringify(this.state)));
   }
 
+  /** Stops the timer (Node clears a timeout and an interval alike). */
   dispose(): void {
-    clearInterval(this.timer);
     clearTimeout(this.timer);
     this.timer = undefined;
   }

@@ -73,7 +73,7 @@ export function gitRates(store: RowSource, filters: Filters, now: number, limit 
   const overall = new Tally();
   const tags = new Map<string, Tally>();
   const models = new Map<string, Tally>();
-  const rows = store.rows<[number, number, string | null, string | null, string | null]>(
+  const rows = store.rows<[number, number, string, string | null, string | null]>(
     `SELECT e.success, ec.k, ec.sha, v.data, m.name FROM examples e JOIN example_commits ec ON ec.k = e.k LEFT JOIN git_verdicts v ON v.sha = ec.sha LEFT JOIN models m ON m.model_id = e.model_id WHERE ${where.sql}`,
     where.params,
   );
@@ -86,11 +86,11 @@ export function gitRates(store: RowSource, filters: Filters, now: number, limit 
     }
   }
   for (const [success, k, sha, data, model] of rows) {
-    let git = sha === null ? null : verdicts.get(sha);
+    let git = verdicts.get(sha);
     if (git === undefined) {
       const v = verdictOf(data);
       git = v ? gitSuccess(v, now) : null;
-      verdicts.set(sha!, git);
+      verdicts.set(sha, git);
     }
     overall.add(success === 1, git);
     for (const tag of tagsOf.get(k) ?? []) {

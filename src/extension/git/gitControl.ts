@@ -68,6 +68,7 @@ export class GitControl implements vscode.Disposable, vscode.CodeLensProvider, v
       const { enabled, mainRef } = this.settings;
       if (!enabled || !this.folder) return null;
       const r = await this.c.data.request('refreshGit', { dir: this.folder, mainRef }, 0);
+      // Asked at each refresh: a folder can become (or stop being) a repository of its own.
       this.top = r.mainRef ? (await gitOk(this.folder, ['rev-parse', '--show-toplevel']).catch(() => this.folder!)).trim() : null;
       if (r.problem && r.problem !== this.last?.problem) this.c.log.info(`git: ${r.problem}`);
       else if (r.judged || r.linked) this.c.log.info(`git: ${r.linked} examples linked by trailers, ${r.judged} commits judged against ${r.mainRef}`);
