@@ -1,7 +1,7 @@
 // npm run bench:git: a repository of 50,000 commits (written with git
 // fast-import), 200 examples linked to commits spread over its history; the
 // first refresh (trailers, then every verdict), a refresh with nothing new,
-// and one after main moved (every verdict again). Git runs in child
+// and one after main moved (every verdict brought to the new head). Git runs in child
 // processes: the event-loop delay of this thread during the refresh shows what
 // the data worker feels (the extension host does not take part at all).
 // Writes bench/results-git-<commits>.json/md.

@@ -10,6 +10,7 @@ import { exportExamples } from '../core/export/exportExamples';
 import { exampleById, examplesPage } from '../core/queries/examples';
 import { filterSql, regexProblem } from '../core/queries/filterSql';
 import { exampleCommit, fileRates, gitRates, refreshGit } from '../core/git/gitLinks';
+import { PatchIdCache } from '../core/git/gitJudge';
 import { analyticsReport, compareModels, predictionFor } from '../core/analytics/report';
 import { learnAndStore, storeLearnerRecords } from '../core/tasks/storeLearning';
 import { doneWellFromTasks, type DoneWell } from '../core/analytics/advice';
@@ -37,6 +38,8 @@ function post(message: WorkerToHost): void {
 
 let lastImport: number | null = null;
 const imports = new Map<string, AbortController>();
+/** Patch ids of main's commits, read once for every later refresh of git's verdicts. */
+const patchIds = new PatchIdCache();
 /** The parse worker's bundle beside this one (absent when run from sources: then parsing stays in this thread). */
 const PARSE_WORKER = existsSync(join(__dirname, 'parseWorker.js')) ? join(__dirname, 'parseWorker.js') : undefined;
 const followed = new Set<string>();
@@ -439,7 +442,7 @@ const handlers: Handlers = {
     return { examples: (await ready).count() };
   },
   refreshGit: async (store, p) => {
-    const r = await refreshGit(store, p.dir, { mainRef: p.mainRef });
+    const r = await refreshGit(store, p.dir, { mainRef: p.mainRef, patchIds });
     if (r.linked > 0 || r.judged > 0) {
       scheduler?.touch();
       post({ kind: 'changed', examples: store.count() });

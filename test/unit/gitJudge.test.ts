@@ -1,15 +1,15 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { judgeCommits, trailerLinks } from '../../src/core/git/gitJudge';
 import { commitOf } from '../../src/core/git/commitRef';
-import { describeVerdict, gitSuccess } from '../../src/shared/git';
+import { describeVerdict, gitSuccess, type GitVerdict } from '../../src/shared/git';
 import { useTempDir } from '../helpers/tempDir';
 import { buildRepo, GIT_ENV } from '../helpers/gitRepo';
 import { execFileSync } from 'node:child_process';
 import { exampleCommit, fileRates, gitRates, refreshGit } from '../../src/core/git/gitLinks';
 import { LearningStore } from '../../src/core/storage/learningStore';
-import { normalizeRecord } from '../../src/core/ingest/parseKimiLine';
+import { normalizeRecord, type NormalizedExample } from '../../src/core/ingest/parseKimiLine';
 import { summary } from '../../src/core/queries/summary';
 import { NO_FILTERS } from '../../src/shared/filters';
 import { testSqlJs } from '../helpers/sqlJs';
@@ -82,18 +82,28 @@ describe('git: what the repository says of linked commits', () => {
 describe('git: the examples linked to commits, in the store', () => {
   const tmp = useTempDir();
 
-  it('links by the example and by trailer, judges incrementally, and gives KIMI\'s rate and git\'s per tag, per file and per example', async function () {
-    this.timeout(60_000);
+  type Ex = (id: string, extra: Record<string, unknown>, tag: string) => { example: NormalizedExample };
+  /** A repository built in the test and a store beside it; `ex` makes an example an hour old. */
+  async function withRepoAndStore(run: (dir: string, c: Record<string, string>, store: LearningStore, ex: Ex, now: number) => Promise<void>): Promise<void> {
     const dir = join(tmp.path, 'repo');
     const c = buildRepo(dir);
     const store = LearningStore.open({ SQL: await testSqlJs(), dataDir: join(tmp.path, 'db') });
+    const now = Date.now();
+    const ex: Ex = (id, extra, tag) => {
+      const p = normalizeRecord({ id, timestamp: new Date(now - 3_600_000).toISOString(), success: true, tags: [tag], model_used: 'M', ...extra }, { assumeTimeZone: 'utc', now });
+      if (!p.ok) throw new Error(p.reason);
+      return { example: p.example };
+    };
     try {
-      const now = Date.now();
-      const ex = (id: string, extra: Record<string, unknown>, tag: string) => {
-        const p = normalizeRecord({ id, timestamp: new Date(now - 3_600_000).toISOString(), success: true, tags: [tag], model_used: 'M', ...extra }, { assumeTimeZone: 'utc', now });
-        if (!p.ok) throw new Error(p.reason);
-        return { example: p.example };
-      };
+      await run(dir, c, store, ex, now);
+    } finally {
+      store.close();
+    }
+  }
+
+  it('links by the example and by trailer, judges incrementally, and gives KIMI\'s rate and git\'s per tag, per file and per example', async function () {
+    this.timeout(60_000);
+    await withRepoAndStore(async (dir, c, store, ex, now) => {
       store.insert([
         ex('ex-trailer', {}, 'auth'),
         ex('ex-reverted', { git: { commit: c.reverted, branch: 'kimi/api' } }, 'api'),
@@ -131,8 +141,38 @@ describe('git: the examples linked to commits, in the store', () => {
       execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'later'], { cwd: dir, env: GIT_ENV });
       assert.equal((await refreshGit(store, dir, { now })).judged, 4);
       assert.match((await refreshGit(store, tmp.path, { now })).problem ?? '', /is not a git repository/);
-    } finally {
-      store.close();
-    }
+    });
+  });
+
+  it('brings verdicts to a new head of main incrementally, with the same verdicts as judging again; a force push judges again', async function () {
+    this.timeout(60_000);
+    await withRepoAndStore(async (dir, c, store, ex, now) => {
+      const ids: Record<string, string> = { kept: c.kept!, rebased: c.rebased!, squashed: c.squashed!, open: c.open!, undone: c.undone! };
+      store.insert(Object.entries(ids).map(([id, sha]) => ex(id, { commit_sha: sha }, 't')));
+      await refreshGit(store, dir, { now });
+      const g = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8' }).trim();
+      const landed = exampleCommit(store, 'rebased')!.verdict!.landedAs!;
+      // Main moves on: one of kept's lines rewritten, the rebased commit reverted, an unrelated file added.
+      writeFileSync(join(dir, 'auth.ts'), ['export function login() {', '  return true;', '}', 'export function logout(session) {', '  session.reset();', '  return "goodbye";', '}', ''].join('\n'));
+      g('commit', '-q', '-am', 'Reset the session');
+      g('revert', '--no-edit', landed);
+      writeFileSync(join(dir, 'other.ts'), 'export const other = 1;\n');
+      g('add', 'other.ts');
+      g('commit', '-q', '-m', 'Other');
+      const strip = (v: GitVerdict | null | undefined) => v && { ...v, judgedAt: 0 };
+      const same = async (what: string) => {
+        const fresh = await judgeCommits(dir, Object.values(ids), { now });
+        for (const [id, sha] of Object.entries(ids)) assert.deepEqual(strip(exampleCommit(store, id)!.verdict), strip(fresh!.verdicts.get(sha)), `${what}: ${id}`);
+      };
+      assert.equal((await refreshGit(store, dir, { now })).judged, 5);
+      assert.equal(exampleCommit(store, 'kept')!.verdict!.survivingLines, 2, 'the rewritten line no longer counts');
+      assert.equal(exampleCommit(store, 'rebased')!.verdict!.reverted?.how, 'message');
+      await same('moved forward');
+      // A force push: main loses its last two commits; everything is judged again.
+      g('reset', '-q', '--hard', 'HEAD~2');
+      assert.equal((await refreshGit(store, dir, { now })).judged, 5);
+      assert.equal(exampleCommit(store, 'rebased')!.verdict!.reverted, null, 'the revert is gone with the force push');
+      await same('after a force push');
+    });
   });
 });

@@ -40,3 +40,51 @@ export async function gitOk(cwd: string, args: readonly string[], o: { input?: s
   if (r.code !== 0) throw new Error(`git ${args[0]} failed in ${cwd}: ${r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`}`);
   return r.stdout;
 }
+
+/**
+ * `git a… | git b…`, the first fed `input`: the stream between them is never held here
+ * (a patch of every commit on main since a date can be tens of megabytes). Resolves with b's output.
+ */
+export function gitPipe(cwd: string, a: readonly string[], b: readonly string[], input: string, timeoutMs = 600_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' };
+    const first = spawn('git', ['-C', cwd, '-c', 'core.quotepath=off', ...a], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const second = spawn('git', ['-C', cwd, ...b], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    first.stderr.on('data', (d: Buffer) => err.push(d));
+    second.stderr.on('data', (d: Buffer) => err.push(d));
+    second.stdout.on('data', (d: Buffer) => out.push(d));
+    first.stdout.pipe(second.stdin);
+    second.stdin.on('error', () => undefined);
+    first.stdin.on('error', () => undefined);
+    const timer = setTimeout(() => {
+      first.kill('SIGKILL');
+      second.kill('SIGKILL');
+    }, timeoutMs);
+    const codes: (number | null)[] = [null, null];
+    const closed = () => {
+      if (codes[0] === null || codes[1] === null) return;
+      clearTimeout(timer);
+      if (codes[0] !== 0 || codes[1] !== 0) reject(new Error(`git ${a[0]} | git ${b[0]} failed in ${cwd}: ${Buffer.concat(err).toString('utf8').trim().split('\n')[0] || `exit ${codes[0]}/${codes[1]}`}`));
+      else resolve(Buffer.concat(out).toString('utf8'));
+    };
+    const failed = (e: Error) => {
+      clearTimeout(timer);
+      first.kill('SIGKILL');
+      second.kill('SIGKILL');
+      reject(new Error((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed (or not on PATH)' : e.message));
+    };
+    first.once('error', failed);
+    second.once('error', failed);
+    first.once('close', (code) => {
+      codes[0] = code ?? -1;
+      closed();
+    });
+    second.once('close', (code) => {
+      codes[1] = code ?? -1;
+      closed();
+    });
+    first.stdin.end(input);
+  });
+}

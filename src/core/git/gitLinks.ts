@@ -9,23 +9,53 @@ import type { LearningStore } from '../storage/learningStore';
 import type { RowSource } from '../queries/rowSource';
 import { filterSql } from '../queries/filterSql';
 import { stringKey } from '../storage/keys';
-import { judgeCommits, resolveMainRef, trailerLinks } from './gitJudge';
+import { judgeCommits, moveVerdicts, PatchIdCache, resolveMainRef, trailerLinks } from './gitJudge';
 
-/** Reads the trailers, then judges the commits that are new or whose verdict predates main's head; a slice at a time. */
-export async function refreshGit(store: LearningStore, dir: string, o: { mainRef?: string | null; now?: number; slice?: number } = {}): Promise<GitRefresh> {
+/**
+ * Reads the trailers, then judges what is new and brings what is stale to main's new head: verdicts
+ * of a head main moved on from (forward) are moved (see moveVerdicts), the rest judged again; a
+ * slice at a time, each slice's verdicts stored before the next is read.
+ */
+export async function refreshGit(store: LearningStore, dir: string, o: { mainRef?: string | null; now?: number; slice?: number; patchIds?: PatchIdCache } = {}): Promise<GitRefresh> {
   const main = await resolveMainRef(dir, o.mainRef ?? null);
   if (!main) return { mainRef: null, linked: 0, judged: 0, commits: 0, problem: `${dir} is not a git repository${o.mainRef ? ` with a branch ${o.mainRef}` : ''}` };
   const linked = store.readOnly ? 0 : store.linkTrailerCommits(await trailerLinks(dir));
-  const stale = store
-    .rows<[string]>('SELECT DISTINCT ec.sha FROM example_commits ec LEFT JOIN git_verdicts v ON v.sha = ec.sha WHERE v.sha IS NULL OR v.main_head != ?', [main.head])
-    .map(([sha]) => sha);
+  const judge = { mainRef: o.mainRef ?? null, now: o.now, patchIds: o.patchIds ?? new PatchIdCache() };
+  const stale = store.rows<[string, string | null, string | null]>(
+    'SELECT DISTINCT ec.sha, v.main_head, v.data FROM example_commits ec LEFT JOIN git_verdicts v ON v.sha = ec.sha WHERE v.sha IS NULL OR v.main_head != ?',
+    [main.head],
+  );
+  const fresh: string[] = [];
+  const byHead = new Map<string, Map<string, GitVerdict>>();
+  for (const [sha, head, data] of stale) {
+    const v = verdictOf(data);
+    if (head === null || !v) fresh.push(sha);
+    else byHead.set(head, (byHead.get(head) ?? new Map<string, GitVerdict>()).set(sha, v));
+  }
   let judged = 0;
   const slice = o.slice ?? 100;
-  for (let i = 0; i < stale.length && !store.readOnly; i += slice) {
-    const result = await judgeCommits(dir, stale.slice(i, i + slice), { mainRef: o.mainRef ?? null, now: o.now });
+  const save = (verdicts: Iterable<[string, GitVerdict]>, head: string) => {
+    const rows = [...verdicts].map(([sha, v]) => ({ sha, mainHead: head, data: JSON.stringify(v), files: v.files }));
+    store.setGitVerdicts(rows);
+    judged += rows.length;
+  };
+  for (const [head, previous] of byHead) {
+    if (store.readOnly) break;
+    const entries = [...previous];
+    for (let i = 0; i < entries.length; i += slice) {
+      const moved = await moveVerdicts(dir, new Map(entries.slice(i, i + slice)), head, main.head, judge);
+      if (!moved) {
+        fresh.push(...entries.slice(i).map(([sha]) => sha));
+        break;
+      }
+      save(moved.moved, main.head);
+      fresh.push(...moved.again);
+    }
+  }
+  for (let i = 0; i < fresh.length && !store.readOnly; i += slice) {
+    const result = await judgeCommits(dir, fresh.slice(i, i + slice), judge);
     if (!result) break;
-    store.setGitVerdicts([...result.verdicts].map(([sha, v]) => ({ sha, mainHead: result.mainHead, data: JSON.stringify(v), files: v.files })));
-    judged += result.verdicts.size;
+    save(result.verdicts, result.mainHead);
   }
   const [commits = 0] = store.rows<[number]>('SELECT count(DISTINCT sha) FROM example_commits')[0] ?? [];
   return { mainRef: main.ref, linked, judged, commits, problem: null };
