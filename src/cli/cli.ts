@@ -1,5 +1,6 @@
 // learning-viewer: the same core as the extension, outside VS Code, for CI
 // pipelines and scripts. A --db folder written by one opens in the other.
+import { tokenCoverage, tokensPerExample, tokensPerSuccess, totalTokens, UNKNOWN } from '../shared/figures';
 import { join } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -338,7 +339,10 @@ async function runStats(values: FilterValues & { db?: string; json?: boolean }):
       successRate: s.rate.rate,
       successRateCI: s.rate.interval,
       avgExecutionTime: s.avgExecutionTime,
-      totalTokens: s.totalTokens,
+      totalTokens: totalTokens(s.tokens),
+      tokensPerExample: tokensPerExample(s.tokens),
+      tokensPerSuccess: tokensPerSuccess(s.tokens),
+      examplesWithTokens: s.tokens.tokenExamples,
       byTag: byTag(store, filters).map(({ tag, total, successes }) => ({ tag, total, successes })),
       byModel: byModel(store, filters).map(({ model, total, successes }) => ({ model, total, successes })),
       daily: daily(store, filters),
@@ -346,9 +350,12 @@ async function runStats(values: FilterValues & { db?: string; json?: boolean }):
     };
     if (values.json) process.stdout.write(`${JSON.stringify(stats)}\n`);
     else {
-      const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
+      const pct = (x: number | null) => (x === null ? UNKNOWN : `${(x * 100).toFixed(1)}%`);
       const ci = stats.successRateCI ? ` (95% interval ${pct(stats.successRateCI[0])}–${pct(stats.successRateCI[1])})` : '';
       process.stdout.write(`examples ${stats.total}, succeeded ${stats.successes}, success rate ${pct(stats.successRate)}${ci}\n`);
+      const count = (x: number | null) => (x === null ? '—' : Math.round(x).toLocaleString('en-US'));
+      const coverage = tokenCoverage(s.tokens, stats.total);
+      process.stdout.write(`tokens ${count(stats.totalTokens)}, ${count(stats.tokensPerExample)} per example, ${count(stats.tokensPerSuccess)} per success${coverage ? ` (${coverage})` : ''}\n`);
       for (const t of stats.byTag) process.stdout.write(`  tag ${t.tag}: ${t.total} examples, ${pct(t.successes / t.total)}\n`);
       for (const m of stats.byModel) process.stdout.write(`  model ${m.model}: ${m.total} examples, ${pct(m.successes / m.total)}\n`);
       if (stats.retention) {
@@ -408,7 +415,7 @@ async function runLearn(positionals: string[], values: { db?: string; json?: boo
       const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
       process.stdout.write(
         [
-          `${technology} (${entry.depth}): ${entry.examplesAnalysed} examples, proficiency ${r.rate === null ? '–' : pct(r.rate)}${r.interval ? ` (95% interval ${pct(r.interval[0])}–${pct(r.interval[1])})` : ''}`,
+          `${technology} (${entry.depth}): ${entry.examplesAnalysed} examples, proficiency ${r.rate === null ? UNKNOWN : pct(r.rate)}${r.interval ? ` (95% interval ${pct(r.interval[0])}–${pct(r.interval[1])})` : ''}`,
           `trend: ${entry.trend.statement}`,
           ...entry.failsWith.map((f) => `fails with ${f.tag}: ${f.failures} of ${f.total}`),
           ...entry.related.map((x) => `related: ${x.tag} (lift ${x.lift.toFixed(2)}, ${x.together} together)`),

@@ -2,6 +2,7 @@
 // posts its examples (201 = durable) and reads the statistics it decides on.
 // Hono, because it routes with typed contexts, answers in tests through
 // `app.request()` without a socket, and bundles small.
+import { tokensPerSuccess, totalTokens } from '../shared/figures';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { normalizeRecord, type NormalizedExample } from '../core/ingest/parseKimiLine';
@@ -175,11 +176,11 @@ export function kimiStats(store: LearningStore, filters: Filters) {
     total_examples: s.rate.total,
     successes: s.rate.successes,
     avg_execution_time: s.avgExecutionTime,
-    total_tokens: s.totalTokens,
+    total_tokens: totalTokens(s.tokens),
     change_vs_previous: previous && previous.rate !== null && s.rate.rate !== null ? s.rate.rate - previous.rate : null,
     categories: kimiCategories(store, filters),
     models: Object.fromEntries(
-      byModel(store, filters).map((m) => [m.model, { examples: m.total, success: rateOf(m.successes, m.total), tokens_per_success: m.successes > 0 ? m.successTokens / m.successes : null }]),
+      byModel(store, filters).map((m) => [m.model, { examples: m.total, success: rateOf(m.successes, m.total), tokens_per_success: tokensPerSuccess(m.tokens) }]),
     ),
     trends: kimiTrends(store, filters),
   };

@@ -1,3 +1,4 @@
+import { tokenTallySchema } from './figures';
 // The messages between the Learning Viewer panel (webview) and the extension
 // host. Both sides import this file and validate every message they receive
 // with these schemas; an invalid message is dropped and logged, never acted on.
@@ -31,7 +32,7 @@ export const dashboardStateSchema = z.object({
   /** Examples and successes per tag, most used first: the first PANEL_GROUPS. */
   byTag: z.array(z.object({ tag: z.string(), ...countRow })).max(PANEL_GROUPS),
   /** Examples, successes, tokens and time per model: the first PANEL_GROUPS. */
-  byModel: z.array(z.object({ model: z.string(), ...countRow, tokens: z.number(), successTokens: z.number(), avgExecutionTime: z.number().nullable() })).max(PANEL_GROUPS),
+  byModel: z.array(z.object({ model: z.string(), ...countRow, tokens: tokenTallySchema, avgExecutionTime: z.number().nullable() })).max(PANEL_GROUPS),
   /** Examples and successes per local day (YYYY-MM-DD), oldest first: the last PANEL_DAYS. */
   daily: z.array(z.object({ day: z.string(), ...countRow })).max(PANEL_DAYS),
   /** What the lists above leave out, so a cap is said, never a blank panel: how many groups or days, and their examples. */

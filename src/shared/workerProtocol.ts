@@ -1,3 +1,4 @@
+import { tokenTallySchema } from './figures';
 // The typed request/response protocol between the extension host and the data
 // worker. Each method names its params and result schema; both sides validate.
 import { z } from 'zod';
@@ -30,8 +31,8 @@ const totalsSchema = z.object({
   rate: rateSchema,
   /** Mean of metrics.execution_time in seconds, null when none carried it. */
   avgExecutionTime: z.number().nullable(),
-  totalTokens: z.number(),
-  avgTokens: z.number().nullable(),
+  /** The token figures' inputs (src/shared/figures.ts). */
+  tokens: tokenTallySchema,
 });
 export const summarySchema = totalsSchema.extend({
   /** The same figures for the period of the same length just before, when the range is bounded. */
@@ -65,7 +66,7 @@ export const workerMethods = {
     result: z.object({
       byTag: z.array(z.object({ tag: z.string(), total: z.number(), successes: z.number() })),
       byModel: z.array(
-        z.object({ model: z.string(), total: z.number(), successes: z.number(), tokens: z.number(), successTokens: z.number(), avgExecutionTime: z.number().nullable() }),
+        z.object({ model: z.string(), total: z.number(), successes: z.number(), tokens: tokenTallySchema, avgExecutionTime: z.number().nullable() }),
       ),
       daily: z.array(z.object({ day: z.string(), total: z.number(), successes: z.number() })),
     }),

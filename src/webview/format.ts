@@ -1,9 +1,15 @@
+import { UNKNOWN } from '../shared/figures';
 const numberFormat = new Intl.NumberFormat(undefined);
 const percentFormat = new Intl.NumberFormat(undefined, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** A count in the user's locale. */
 export function formatCount(n: number): string {
   return numberFormat.format(n);
+}
+
+/** A figure that may be unknown, rounded to a whole count: "—" when unknown. */
+export function formatFigure(x: number | null): string {
+  return x === null ? UNKNOWN : formatCount(Math.round(x));
 }
 
 /** A 0–1 rate as a percentage in the user's locale. */

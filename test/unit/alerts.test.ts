@@ -202,7 +202,8 @@ describe('alerts', () => {
         out.fired.map((a) => a.subject),
         ['a'],
       );
-      assert.match(out.fired[0]!.title, /up 100%: 1,000 → 2,000 on 50 successful examples/);
+      // Every token spent ÷ successes: 1,000 ÷ 0.8 before, 60 × 2,000 ÷ 50 in the window.
+      assert.match(out.fired[0]!.title, /up 92%: 1,250 → 2,400 on 50 successful examples/);
       assert.equal(out.observations.find((o) => o.subject === 'b')!.status, 'clear');
     });
 

@@ -42,14 +42,36 @@ describe('the command line (dist/cli.js)', () => {
     );
     assert.equal(run(['import', log, '--db', 'db'], tmp.path).code, 0);
     const stats = JSON.parse(run(['stats', '--db', 'db', '--json'], tmp.path).out);
-    assert.deepEqual(Object.keys(stats), ['total', 'successes', 'successRate', 'successRateCI', 'avgExecutionTime', 'totalTokens', 'byTag', 'byModel', 'daily', 'retention']);
+    assert.deepEqual(Object.keys(stats), [
+      'total',
+      'successes',
+      'successRate',
+      'successRateCI',
+      'avgExecutionTime',
+      'totalTokens',
+      'tokensPerExample',
+      'tokensPerSuccess',
+      'examplesWithTokens',
+      'byTag',
+      'byModel',
+      'daily',
+      'retention',
+    ]);
     assert.equal(stats.total, 2);
-    assert.equal(stats.totalTokens, 12);
+    assert.deepEqual([stats.totalTokens, stats.tokensPerExample, stats.tokensPerSuccess, stats.examplesWithTokens], [12, 6, 12, 2]);
     assert.deepEqual(stats.byTag, [{ tag: 'auth', total: 2, successes: 1 }]);
     const onlyN = JSON.parse(run(['stats', '--db', 'db', '--json', '--model', 'N'], tmp.path).out);
     assert.deepEqual([onlyN.total, onlyN.successes], [1, 0]);
     const examples = run(['examples', '--db', 'db', '--success', 'true'], tmp.path).out.trim().split('\n');
     assert.deepEqual(examples.map((l) => JSON.parse(l).id), ['1']);
+  });
+
+  it('says a token figure is unknown (null, "—") when no example carries a count, never 0', () => {
+    writeFileSync(join(tmp.path, 'l.jsonl'), '{"id":"1","timestamp":"2026-11-20T10:00:00Z","success":true}\n');
+    run(['import', 'l.jsonl', '--db', 'db'], tmp.path);
+    const stats = JSON.parse(run(['stats', '--db', 'db', '--json'], tmp.path).out);
+    assert.deepEqual([stats.totalTokens, stats.tokensPerExample, stats.tokensPerSuccess, stats.examplesWithTokens], [null, null, null, 0]);
+    assert.match(run(['stats', '--db', 'db'], tmp.path).out, /^tokens —, — per example, — per success \(over 0 of 1 examples with a token count\)$/m);
   });
 
   it('exports CSV, and a database written by the CLI is readable again', () => {

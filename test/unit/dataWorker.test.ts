@@ -40,7 +40,7 @@ describe('the data worker (dist/worker.js)', function () {
     assert.equal(summary.rate.total, 2);
     assert.equal(summary.rate.successes, 1);
     assert.equal(summary.avgExecutionTime, 3);
-    assert.equal(summary.totalTokens, 400);
+    assert.equal(summary.tokens.tokens, 400);
     await client.dispose();
     assert.ok(existsSync(join(tmp.path, 'db', SNAPSHOT_FILE)), 'shutdown wrote the snapshot');
   });

@@ -1,6 +1,7 @@
 // Lines an attacker (or a broken writer) puts in a log. Each one is that
 // line's problem: it never stops the import, never costs a good line, and
 // nothing that reaches storage is silently changed.
+import { NO_TOKENS } from '../../src/shared/figures';
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -265,7 +266,7 @@ describe('analytics over many tags on one example', () => {
 describe('lists the panel cannot show whole', () => {
   it('more tags, models and days than a state may carry: the most used and the latest are sent, the rest counted, and the state is valid', () => {
     const byTag = Array.from({ length: 6000 }, (_, i) => ({ tag: `t${i}`, total: 6000 - i, successes: 1 }));
-    const byModel = Array.from({ length: 5500 }, (_, i) => ({ model: `m${i}`, total: i + 1, successes: 0, tokens: 0, successTokens: 0, avgExecutionTime: null }));
+    const byModel = Array.from({ length: 5500 }, (_, i) => ({ model: `m${i}`, total: i + 1, successes: 0, tokens: NO_TOKENS, avgExecutionTime: null }));
     const daily = Array.from({ length: 8000 }, (_, i) => ({ day: new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10), total: 2, successes: 1 }));
     const capped = capForPanel({ byTag, byModel, daily });
     assert.equal(capped.byTag.length, PANEL_GROUPS);
@@ -280,7 +281,7 @@ describe('lists the panel cannot show whole', () => {
       version: 1,
       health: { state: 'ok', reason: null, examples: 1, lastImport: null, followedFiles: 0, recoveredFrom: null, prunedBefore: null, prunedExamples: 0 },
       filters: NO_FILTERS,
-      summary: { rate: { total: 0, successes: 0, rate: null, interval: null }, avgExecutionTime: null, totalTokens: 0, avgTokens: null, previous: null },
+      summary: { rate: { total: 0, successes: 0, rate: null, interval: null }, avgExecutionTime: null, tokens: NO_TOKENS, previous: null },
       trusted: true,
       ...capped,
     });

@@ -194,7 +194,7 @@ describe('the HTTP API, without a socket', () => {
     assert.equal(stats.categories.bug_fixing.success, 0.5);
     assert.equal(stats.categories.bug_fixing.examples, 2);
     assert.ok(stats.success_rate < 0.8 && stats.categories.bug_fixing.success < 0.6, 'KIMI’s own comparisons work on the numbers');
-    assert.equal(stats.models.M.tokens_per_success, 10);
+    assert.equal(stats.models.M.tokens_per_success, 15, 'model M: 30 tokens spent (s1, s2, s4) for 2 successes');
     assert.equal(stats.success_rate_ci.length, 2);
     const recent = (await (await get('/api/stats?days=30')).json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     assert.equal(recent.total_examples, 3);

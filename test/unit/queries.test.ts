@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { tokensPerExample, tokensPerSuccess, totalTokens } from '../../src/shared/figures';
 import { byModel, byTag, daily, distinctValues } from '../../src/core/queries/breakdowns';
 import { exampleById, examplesPage, iterateExamples } from '../../src/core/queries/examples';
 import { summary } from '../../src/core/queries/summary';
@@ -31,13 +32,16 @@ describe('queries', () => {
   });
   afterEach(() => store.close());
 
-  it('summarises everything: 7 of 10, mean time 2 s, 520 tokens over 4 examples', () => {
+  it('summarises everything: 7 of 10, mean time 2 s, 520 tokens over the 4 examples that carry a count', () => {
     const s = summary(store);
     assert.equal(s.rate.total, 10);
     assert.equal(s.rate.successes, 7);
     assert.equal(s.avgExecutionTime, 2);
-    assert.equal(s.totalTokens, 520);
-    assert.equal(s.avgTokens, 130);
+    assert.deepEqual(s.tokens, { tokens: 520, tokenExamples: 4, tokenSuccesses: 3 });
+    assert.equal(totalTokens(s.tokens), 520);
+    assert.equal(tokensPerExample(s.tokens), 130, '520 ÷ 4, not ÷ 10');
+    // a1, a3 and a4 succeeded with a count; the four successes without one do not lower the cost.
+    assert.equal(tokensPerSuccess(s.tokens), 520 / 3);
     assert.equal(s.previous, null, 'no bounded range, no previous period');
   });
 
@@ -55,12 +59,15 @@ describe('queries', () => {
     ]);
     const models = byModel(store);
     assert.deepEqual(
-      models.map(({ model, total, successes, tokens, successTokens }) => ({ model, total, successes, tokens, successTokens })),
+      models.map(({ model, total, successes, tokens }) => ({ model, total, successes, tokens })),
       [
-        { model: 'A', total: 5, successes: 3, tokens: 400, successTokens: 100 },
-        { model: 'B', total: 4, successes: 3, tokens: 120, successTokens: 120 },
+        { model: 'A', total: 5, successes: 3, tokens: { tokens: 400, tokenExamples: 2, tokenSuccesses: 1 } },
+        { model: 'B', total: 4, successes: 3, tokens: { tokens: 120, tokenExamples: 2, tokenSuccesses: 2 } },
       ],
     );
+    // Model A: 400 tokens spent for its one success that carries a count (a1; a2 failed). Not 100 (the mean
+    // of its successes), not 400 ÷ 3 (counting the successes that carry no count).
+    assert.deepEqual(models.map((m) => [tokensPerExample(m.tokens), tokensPerSuccess(m.tokens)]), [[200, 400], [60, 60]]);
     assert.deepEqual(
       daily(store).map((d) => [d.day, d.total, d.successes]),
       [

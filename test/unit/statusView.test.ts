@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { NO_TOKENS } from '../../src/shared/figures';
 import { successRate } from '../../src/core/analytics/successRate';
 import { statusView } from '../../src/extension/statusBar/statusView';
 import type { Health } from '../../src/shared/example';
@@ -7,7 +8,7 @@ import type { Summary } from '../../src/shared/workerProtocol';
 const settings = { statusBarWindowDays: 7, warningBelow: 0.7, errorBelow: 0.5 };
 const health: Health = { state: 'ok', reason: null, examples: 500, lastImport: '2026-11-20T10:00:00Z', followedFiles: 1, recoveredFrom: null, prunedBefore: null, prunedExamples: 0 };
 function summary(s: number, n: number, prev?: [number, number]): Summary {
-  const totals = (a: number, b: number) => ({ rate: successRate(a, b), avgExecutionTime: null, totalTokens: 0, avgTokens: null });
+  const totals = (a: number, b: number) => ({ rate: successRate(a, b), avgExecutionTime: null, tokens: NO_TOKENS });
   return { ...totals(s, n), previous: prev ? totals(prev[0], prev[1]) : null };
 }
 

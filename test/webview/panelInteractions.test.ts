@@ -118,7 +118,7 @@ describe('panel interactions in Chromium', () => {
       type: 'didChangeState',
       state: state({
         byTag: [{ tag: payload, total: 3, successes: 1 }],
-        byModel: [{ model: `<b id="inj">${payload}</b>`, total: 3, successes: 1, tokens: 1, successTokens: 1, avgExecutionTime: null }],
+        byModel: [{ model: `<b id="inj">${payload}</b>`, total: 3, successes: 1, tokens: { tokens: 1, tokenExamples: 1, tokenSuccesses: 1 }, avgExecutionTime: null }],
       }),
     });
     await p.getByTestId('tags').getByText(payload).waitFor();

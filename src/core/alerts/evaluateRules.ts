@@ -2,6 +2,7 @@
 // (the dead band between the firing and the resolving threshold, or too few
 // examples to say). The state machine in alertState.ts turns a series of these
 // into alerts; nothing here remembers anything.
+import { tokensPerSuccess } from '../../shared/figures';
 import { probit } from 'simple-statistics';
 import type { AlertMeasure, AlertRule } from '../../shared/alerts';
 import { lastDaysSince, NO_FILTERS, type Filters } from '../../shared/filters';
@@ -105,19 +106,21 @@ function successDrop(store: RowSource, rule: Extract<AlertRule, { kind: 'success
 
 function tokensUp(store: RowSource, rule: Extract<AlertRule, { kind: 'tokensPerSuccessUp' }>, subject: string | null, window: Filters, baseline: Filters, min: number): Observation {
   const base = { ruleId: rule.id, kind: rule.kind, subject, filters: window } as const;
-  // Tokens per success: the mean over successful examples that carry a token count (the Overview's definition).
-  const w = summary(store, { ...window, success: true });
-  const b = summary(store, { ...baseline, success: true });
-  const measure: AlertMeasure = { ...EMPTY_MEASURE, windowCount: w.rate.total, baselineCount: b.rate.total, windowValue: w.avgTokens, baselineValue: b.avgTokens };
+  // Tokens per success as every view defines it (src/shared/figures.ts): what one success costs, failures included.
+  const w = summary(store, window);
+  const b = summary(store, baseline);
+  const [wv, bv] = [tokensPerSuccess(w.tokens), tokensPerSuccess(b.tokens)];
+  const [wn, bn] = [w.tokens.tokenSuccesses, b.tokens.tokenSuccesses];
+  const measure: AlertMeasure = { ...EMPTY_MEASURE, windowCount: wn, baselineCount: bn, windowValue: wv, baselineValue: bv };
   const who = subjectName(rule.scope, subject);
-  if (w.rate.total < min || b.rate.total < min || w.avgTokens === null || b.avgTokens === null || b.avgTokens <= 0) {
-    const reason = `too few successful examples with token counts for ${who} (${w.rate.total} in ${days(rule.windowDays)}, ${b.rate.total} before; ${min} needed in each)`;
+  if (wn < min || bn < min || wv === null || bv === null || bv <= 0) {
+    const reason = `too few successful examples with token counts for ${who} (${wn} in ${days(rule.windowDays)}, ${bn} before; ${min} needed in each)`;
     return { ...base, status: 'hold', reason, title: reason, detail: reason, measure };
   }
-  const up = (w.avgTokens / b.avgTokens - 1) * 100;
+  const up = (wv / bv - 1) * 100;
   const fmt = (t: number) => Math.round(t).toLocaleString('en-US');
-  const title = `Tokens per success of ${who} up ${up.toFixed(0)}%: ${fmt(b.avgTokens)} → ${fmt(w.avgTokens)} on ${count(w.rate.total, 'successful examples')}`;
-  const detail = `${fmt(w.avgTokens)} tokens per successful example on ${count(w.rate.total, 'successful examples')} in ${days(rule.windowDays)}, against ${fmt(b.avgTokens)} on ${count(b.rate.total, 'successful examples')} in the ${rule.baselineDays} days before (${up >= 0 ? '+' : ''}${up.toFixed(0)}%; the rule fires above +${rule.percent}% and resolves at +${rule.percent / 2}% or less).`;
+  const title = `Tokens per success of ${who} up ${up.toFixed(0)}%: ${fmt(bv)} → ${fmt(wv)} on ${count(wn, 'successful examples')}`;
+  const detail = `${fmt(wv)} tokens per success (every token spent ÷ successful examples) on ${count(wn, 'successful examples')} in ${days(rule.windowDays)}, against ${fmt(bv)} on ${count(bn, 'successful examples')} in the ${rule.baselineDays} days before (${up >= 0 ? '+' : ''}${up.toFixed(0)}%; the rule fires above +${rule.percent}% and resolves at +${rule.percent / 2}% or less).`;
   const status: ObservationStatus = up > rule.percent ? 'breach' : up <= rule.percent / 2 ? 'clear' : 'hold';
   return { ...base, status, reason: `${up.toFixed(0)}% against a threshold of ${rule.percent}%`, title, detail, measure };
 }

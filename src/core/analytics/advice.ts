@@ -1,6 +1,7 @@
 // Recommendations and insights, each with the reason a person can check.
 // Nothing is claimed that the data does not support: small samples are left
 // out and changes must be significant.
+import { tokensPerSuccess, type TokenTally } from '../../shared/figures';
 import type { Depth, Insight, Recommendation } from '../../shared/analytics';
 import type { DayCount } from './trends';
 import { dayLabel, toWeeks } from './trends';
@@ -8,10 +9,10 @@ import { compareProportions, formatP, lift } from './statistics';
 import { SMALL_SAMPLE, wilsonInterval } from './successRate';
 import type { Task } from '../../shared/tasks';
 
-export interface Totals {
+/** Counts, tokens (src/shared/figures.ts) and execution time of a set of examples. */
+export interface Totals extends TokenTally {
   total: number;
   successes: number;
-  tokens: number;
   /** Sum and count of execution_time over the examples that carried it. */
   execSum: number;
   execN: number;
@@ -195,12 +196,13 @@ export function insights(tags: readonly TagPeriods[], overall: Totals, days: rea
       detail: `${(slowest.range.execSum / slowest.range.execN).toFixed(1)} s per example on average, against ${overallExec.toFixed(1)} s overall.`,
     });
   }
-  const costly = tags.filter((t) => t.range.successes >= SMALL_SAMPLE).sort((a, b) => b.range.tokens / b.range.successes - a.range.tokens / a.range.successes)[0];
-  if (costly && overall.successes > 0) {
+  const costly = tags.filter((t) => t.range.tokenSuccesses >= SMALL_SAMPLE).sort((a, b) => tokensPerSuccess(b.range)! - tokensPerSuccess(a.range)!)[0];
+  const overallCost = tokensPerSuccess(overall);
+  if (costly && overallCost !== null) {
     result.push({
       kind: 'tokens',
       title: `Most tokens per success: ${costly.tag}`,
-      detail: `${Math.round(costly.range.tokens / costly.range.successes).toLocaleString('en-US')} tokens for each successful example, against ${Math.round(overall.tokens / overall.successes).toLocaleString('en-US')} overall.`,
+      detail: `${Math.round(tokensPerSuccess(costly.range)!).toLocaleString('en-US')} tokens per success (every token spent ÷ successful examples, over ${costly.range.tokenExamples.toLocaleString('en-US')} examples with a token count), against ${Math.round(overallCost).toLocaleString('en-US')} overall.`,
     });
   }
   const sorted = [...days].sort((a, b) => a.day - b.day);

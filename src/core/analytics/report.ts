@@ -1,5 +1,6 @@
 // Everything the Analytics tab shows, computed in the data worker from a few
 // aggregates (rollups where the filters allow).
+import { tokensPerSuccess } from '../../shared/figures';
 import type { AnalyticsReport, ModelComparison, Prediction, Technology } from '../../shared/analytics';
 import type { Filters } from '../../shared/filters';
 import { localDay } from '../ingest/timestamp';
@@ -28,11 +29,13 @@ export interface AnalyticsOptions {
   coOccurrenceSample?: number;
 }
 
-const zero = (): Totals => ({ total: 0, successes: 0, tokens: 0, execSum: 0, execN: 0 });
+const zero = (): Totals => ({ total: 0, successes: 0, tokens: 0, tokenExamples: 0, tokenSuccesses: 0, execSum: 0, execN: 0 });
 function add(t: Totals, d: Totals): void {
   t.total += d.total;
   t.successes += d.successes;
   t.tokens += d.tokens;
+  t.tokenExamples += d.tokenExamples;
+  t.tokenSuccesses += d.tokenSuccesses;
   t.execSum += d.execSum;
   t.execN += d.execN;
 }
@@ -53,7 +56,7 @@ export function analyticsReport(store: RowSource, filters: Filters, options: Ana
   const started = performance.now();
   const now = options.now ?? Date.now();
   const days: DayCount[] = dailyCounts(store, filters);
-  const { all } = outcomeTotals(store, filters);
+  const all = outcomeTotals(store, filters);
 
   const { current, previous } = periods(filters, now);
   // The tag figures reach back over the previous period too; the range's own figures are the days the filters keep.
@@ -107,14 +110,13 @@ export function predictionFor(store: RowSource, filters: Filters, tag: string | 
 /** Model A against model B under the filters (and one tag if given): rates, the difference and its significance. */
 export function compareModels(store: RowSource, filters: Filters, a: string, b: string, tag: string | null): ModelComparison {
   const side = (model: string) => {
-    const { all, successful } = outcomeTotals(store, { ...filters, model, andTag: tag ?? filters.andTag });
+    const all = outcomeTotals(store, { ...filters, model, andTag: tag ?? filters.andTag });
     return {
       model,
       rate: successRate(all.successes, all.total),
       small: all.total < SMALL_SAMPLE,
-      // What one success costs, the failures on the way included.
-      tokensPerSuccess: successful.total > 0 ? all.tokens / successful.total : null,
-      timePerSuccess: successful.total > 0 && all.execN > 0 ? ((all.execSum / all.execN) * all.total) / successful.total : null,
+      tokensPerSuccess: tokensPerSuccess(all),
+      timePerSuccess: all.successes > 0 && all.execN > 0 ? ((all.execSum / all.execN) * all.total) / all.successes : null,
     };
   };
   const sa = side(a);

@@ -13,7 +13,7 @@ export interface TagDay extends Totals {
   day: number;
 }
 
-type TagDayRow = [string, number, number, number, number | null, number | null, number];
+type TagDayRow = [string, number, number, number, number | null, number | null, number, number, number | null];
 
 /** Examples, successes, tokens and execution time per tag and local day. */
 export function tagDays(store: RowSource, filters: Filters): TagDay[] {
@@ -21,8 +21,9 @@ export function tagDays(store: RowSource, filters: Filters): TagDay[] {
   let rows: TagDayRow[];
   if (plan && !plan.tagged) {
     rows = store.rows<TagDayRow>(
-      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n FROM
-         (SELECT r.tag_id, r.day, sum(r.n) AS total, sum(r.success * r.n) AS successes, sum(r.tokens) AS tokens, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n
+      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n, c.tokens_n, c.token_successes FROM
+         (SELECT r.tag_id, r.day, sum(r.n) AS total, sum(r.success * r.n) AS successes, sum(r.tokens) AS tokens, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n,
+                 sum(r.tokens_n) AS tokens_n, sum(r.success * r.tokens_n) AS token_successes
           FROM rollup_tag_daily r WHERE ${plan.where} GROUP BY r.tag_id, r.day) c
        JOIN tags t ON t.tag_id = c.tag_id`,
       plan.params,
@@ -30,38 +31,48 @@ export function tagDays(store: RowSource, filters: Filters): TagDay[] {
   } else {
     const where = filterSql(filters);
     rows = store.rows<TagDayRow>(
-      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n FROM
-         (SELECT et.tag_id, e.day, count(*) AS total, sum(e.success) AS successes, sum(e.tokens) AS tokens, sum(e.exec_time) AS exec_sum, count(e.exec_time) AS exec_n
+      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n, c.tokens_n, c.token_successes FROM
+         (SELECT et.tag_id, e.day, count(*) AS total, sum(e.success) AS successes, sum(e.tokens) AS tokens, sum(e.exec_time) AS exec_sum, count(e.exec_time) AS exec_n,
+                 count(e.tokens) AS tokens_n, sum(e.success AND e.tokens IS NOT NULL) AS token_successes
           FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${where.sql} GROUP BY et.tag_id, e.day) c
        JOIN tags t ON t.tag_id = c.tag_id`,
       where.params,
     );
   }
-  return rows.map(([tag, day, total, successes, tokens, execSum, execN]) => ({ tag, day, total, successes, tokens: tokens ?? 0, execSum: execSum ?? 0, execN }));
+  return rows.map(([tag, day, total, successes, tokens, execSum, execN, tokenExamples, tokenSuccesses]) => ({
+    tag,
+    day,
+    total,
+    successes,
+    tokens: tokens ?? 0,
+    tokenExamples,
+    tokenSuccesses: tokenSuccesses ?? 0,
+    execSum: execSum ?? 0,
+    execN,
+  }));
 }
 
-/** Totals of the filtered examples, with tokens and time of the successful ones apart. */
-export function outcomeTotals(store: RowSource, filters: Filters): { all: Totals; successful: Totals } {
+/** Totals of the filtered examples. */
+export function outcomeTotals(store: RowSource, filters: Filters): Totals {
   const plan = rollupPlan(filters);
-  let rows: [number, number, number | null, number | null, number][];
+  let rows: [number, number, number | null, number | null, number, number][];
   if (plan) {
-    rows = store.rows(`SELECT r.success, sum(r.n), sum(r.tokens), sum(r.exec_sum), sum(r.exec_n) FROM ${plan.table} r WHERE ${plan.where} GROUP BY r.success`, plan.params);
+    rows = store.rows(`SELECT r.success, sum(r.n), sum(r.tokens), sum(r.exec_sum), sum(r.exec_n), sum(r.tokens_n) FROM ${plan.table} r WHERE ${plan.where} GROUP BY r.success`, plan.params);
   } else {
     const where = filterSql(filters);
-    rows = store.rows(`SELECT e.success, count(*), sum(e.tokens), sum(e.exec_time), count(e.exec_time) FROM examples e WHERE ${where.sql} GROUP BY e.success`, where.params);
+    rows = store.rows(`SELECT e.success, count(*), sum(e.tokens), sum(e.exec_time), count(e.exec_time), count(e.tokens) FROM examples e WHERE ${where.sql} GROUP BY e.success`, where.params);
   }
-  const all: Totals = { total: 0, successes: 0, tokens: 0, execSum: 0, execN: 0 };
-  const successful: Totals = { ...all };
-  for (const [success, n, tokens, execSum, execN] of rows) {
-    for (const t of success ? [all, successful] : [all]) {
-      t.total += n;
-      t.successes += success ? n : 0;
-      t.tokens += tokens ?? 0;
-      t.execSum += execSum ?? 0;
-      t.execN += execN;
-    }
+  const all: Totals = { total: 0, successes: 0, tokens: 0, tokenExamples: 0, tokenSuccesses: 0, execSum: 0, execN: 0 };
+  for (const [success, n, tokens, execSum, execN, tokensN] of rows) {
+    all.total += n;
+    all.successes += success ? n : 0;
+    all.tokens += tokens ?? 0;
+    all.tokenExamples += tokensN;
+    all.tokenSuccesses += success ? tokensN : 0;
+    all.execSum += execSum ?? 0;
+    all.execN += execN;
   }
-  return { all, successful };
+  return all;
 }
 
 /** Pairs are counted among this many of the sample's most frequent tags… */

@@ -1,4 +1,5 @@
 import type { Filters } from '../../shared/filters';
+import type { TokenTally } from '../../shared/figures';
 import { NO_FILTERS } from '../../shared/filters';
 import type { RowSource } from './rowSource';
 import { filterSql } from './filterSql';
@@ -33,9 +34,7 @@ export function byTag(store: RowSource, filters: Filters = NO_FILTERS, options: 
 
 export interface ModelRow extends CountRow {
   model: string;
-  tokens: number;
-  /** Tokens summed over successful examples only. */
-  successTokens: number;
+  tokens: TokenTally;
   avgExecutionTime: number | null;
 }
 
@@ -44,39 +43,37 @@ export function byModel(store: RowSource, filters: Filters = NO_FILTERS, options
   const plan = options.rollups === false ? null : rollupPlan(filters);
   if (plan) {
     return store
-      .rows<[string, number, number, number, number, number, number]>(
-        `SELECT m.name, c.total, c.successes, c.tokens, c.success_tokens, c.exec_sum, c.exec_n FROM
+      .rows<[string, number, number, number, number, number, number, number]>(
+        `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec_sum, c.exec_n FROM
            (SELECT r.model_id, sum(r.n) AS total, sum(r.success * r.n) AS successes, sum(r.tokens) AS tokens,
-                   sum(r.success * r.tokens) AS success_tokens, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n
+                   sum(r.tokens_n) AS tokens_n, sum(r.success * r.tokens_n) AS token_successes, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n
             FROM ${plan.table} r WHERE r.model_id != 0 AND ${plan.where} GROUP BY r.model_id) c
          JOIN models m ON m.model_id = c.model_id ORDER BY c.total DESC, m.name`,
         plan.params,
       )
-      .map(([model, total, successes, tokens, successTokens, execSum, execN]) => ({
+      .map(([model, total, successes, tokens, tokenExamples, tokenSuccesses, execSum, execN]) => ({
         model,
         total,
         successes,
-        tokens,
-        successTokens,
+        tokens: { tokens, tokenExamples, tokenSuccesses },
         avgExecutionTime: execN > 0 ? execSum / execN : null,
       }));
   }
   const where = filterSql(filters);
   return store
-    .rows<[string, number, number, number | null, number | null, number | null]>(
-      `SELECT m.name, c.total, c.successes, c.tokens, c.success_tokens, c.exec FROM
-         (SELECT e.model_id, count(*) AS total, sum(e.success) AS successes, sum(e.tokens) AS tokens,
-                 sum(CASE WHEN e.success THEN e.tokens END) AS success_tokens, avg(e.exec_time) AS exec
+    .rows<[string, number, number, number | null, number, number | null, number | null]>(
+      `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec FROM
+         (SELECT e.model_id, count(*) AS total, sum(e.success) AS successes, sum(e.tokens) AS tokens, count(e.tokens) AS tokens_n,
+                 sum(e.success AND e.tokens IS NOT NULL) AS token_successes, avg(e.exec_time) AS exec
           FROM examples e WHERE e.model_id IS NOT NULL AND ${where.sql} GROUP BY e.model_id) c
        JOIN models m ON m.model_id = c.model_id ORDER BY c.total DESC, m.name`,
       where.params,
     )
-    .map(([model, total, successes, tokens, successTokens, exec]) => ({
+    .map(([model, total, successes, tokens, tokenExamples, tokenSuccesses, exec]) => ({
       model,
       total,
       successes,
-      tokens: tokens ?? 0,
-      successTokens: successTokens ?? 0,
+      tokens: { tokens: tokens ?? 0, tokenExamples, tokenSuccesses: tokenSuccesses ?? 0 },
       avgExecutionTime: exec,
     }));
 }

@@ -14,30 +14,28 @@ export interface QueryOptions {
 function totals(store: RowSource, filters: Filters, options: QueryOptions): Summary {
   const plan = options.rollups === false ? null : rollupPlan(filters);
   if (plan) {
-    const [n = 0, successes = 0, execSum = 0, execN = 0, tokens = 0, tokensN = 0] =
+    const [n = 0, successes = 0, execSum = 0, execN = 0, tokens = 0, tokensN = 0, tokenSuccesses = 0] =
       store.rows<(number | null)[]>(
-        `SELECT sum(r.n), sum(r.success * r.n), sum(r.exec_sum), sum(r.exec_n), sum(r.tokens), sum(r.tokens_n) FROM ${plan.table} r WHERE ${plan.where}`,
+        `SELECT sum(r.n), sum(r.success * r.n), sum(r.exec_sum), sum(r.exec_n), sum(r.tokens), sum(r.tokens_n), sum(r.success * r.tokens_n) FROM ${plan.table} r WHERE ${plan.where}`,
         plan.params,
       )[0] ?? [];
     return {
       rate: successRate(Number(successes ?? 0), Number(n ?? 0)),
       avgExecutionTime: Number(execN ?? 0) > 0 ? Number(execSum) / Number(execN) : null,
-      totalTokens: Number(tokens ?? 0),
-      avgTokens: Number(tokensN ?? 0) > 0 ? Number(tokens) / Number(tokensN) : null,
+      tokens: { tokens: Number(tokens ?? 0), tokenExamples: Number(tokensN ?? 0), tokenSuccesses: Number(tokenSuccesses ?? 0) },
       previous: null,
     };
   }
   const where = filterSql(filters);
-  const [total = 0, successes = 0, avgExec = null, tokens = 0, withTokens = 0] =
-    store.rows<[number, number | null, number | null, number | null, number]>(
-      `SELECT count(*), sum(e.success), avg(e.exec_time), sum(e.tokens), count(e.tokens) FROM examples e WHERE ${where.sql}`,
+  const [total = 0, successes = 0, avgExec = null, tokens = 0, withTokens = 0, tokenSuccesses = 0] =
+    store.rows<[number, number | null, number | null, number | null, number, number | null]>(
+      `SELECT count(*), sum(e.success), avg(e.exec_time), sum(e.tokens), count(e.tokens), sum(e.success AND e.tokens IS NOT NULL) FROM examples e WHERE ${where.sql}`,
       where.params,
     )[0] ?? [];
   return {
     rate: successRate(Number(successes ?? 0), Number(total)),
     avgExecutionTime: avgExec === null ? null : Number(avgExec),
-    totalTokens: Number(tokens ?? 0),
-    avgTokens: withTokens > 0 ? Number(tokens ?? 0) / Number(withTokens) : null,
+    tokens: { tokens: Number(tokens ?? 0), tokenExamples: Number(withTokens), tokenSuccesses: Number(tokenSuccesses ?? 0) },
     previous: null,
   };
 }
@@ -52,7 +50,7 @@ export function summary(store: RowSource, filters: Filters = NO_FILTERS, options
   if (filters.since !== null && filters.until !== null && filters.until > filters.since) {
     const length = filters.until - filters.since;
     const before = totals(store, { ...filters, since: filters.since - length, until: filters.since }, options);
-    current.previous = { rate: before.rate, avgExecutionTime: before.avgExecutionTime, totalTokens: before.totalTokens, avgTokens: before.avgTokens };
+    current.previous = { rate: before.rate, avgExecutionTime: before.avgExecutionTime, tokens: before.tokens };
   }
   return current;
 }

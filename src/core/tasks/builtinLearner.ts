@@ -1,6 +1,7 @@
 // The built-in learner: distils what the stored examples say about one
 // technology into a knowledge entry. It runs in the data worker, step by step,
 // reporting real progress and stopping between steps when cancelled.
+import { tokensPerExample, tokensPerSuccess } from '../../shared/figures';
 import { randomUUID } from 'node:crypto';
 import type { Depth } from '../../shared/analytics';
 import type { KnowledgeEntry } from '../../shared/tasks';
@@ -66,7 +67,7 @@ export async function learnTechnology(store: RowSource, options: LearnOptions): 
   const filters = filtersSchema.parse({ since, andTag: technology });
 
   await step(options, 5, `Reading the examples of ${technology} from ${period}`);
-  const { all, successful } = outcomeTotals(store, filters);
+  const all = outcomeTotals(store, filters);
   if (all.total === 0 && !options.external) {
     throw new Error(`No examples tagged “${technology}” in ${period}: there is nothing to learn from. Import logs, or choose a deeper task.`);
   }
@@ -136,8 +137,8 @@ export async function learnTechnology(store: RowSource, options: LearnOptions): 
     related,
     metrics: {
       avgExecutionTime: all.execN > 0 ? all.execSum / all.execN : null,
-      avgTokens: all.total > 0 ? all.tokens / all.total : null,
-      tokensPerSuccess: successful.total > 0 ? all.tokens / successful.total : null,
+      avgTokens: tokensPerExample(all),
+      tokensPerSuccess: tokensPerSuccess(all),
     },
     byModel: models,
     nextSteps,

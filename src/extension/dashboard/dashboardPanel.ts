@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { NO_TOKENS } from '../../shared/figures';
 import type { Container } from '../container';
 import type { DashboardState, HostToWebview, PanelRequestMethod } from '../../shared/dashboardProtocol';
 import { hostToWebviewSchema, panelRequests, webviewToHostSchema } from '../../shared/dashboardProtocol';
@@ -224,7 +225,7 @@ export class DashboardPanel implements vscode.Disposable {
       return {
         ...base,
         health,
-        summary: { rate: empty, avgExecutionTime: null, totalTokens: 0, avgTokens: null, previous: null },
+        summary: { rate: empty, avgExecutionTime: null, tokens: NO_TOKENS, previous: null },
         ...capForPanel({ byTag: [], byModel: [], daily: [] }),
         alerts: { active: [], history: [], muted: [], lastCheck: null },
         git: null,

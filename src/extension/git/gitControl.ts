@@ -3,6 +3,7 @@
 // minutes; a CodeLens at the top of a file says how the examples that touched
 // it fared, by KIMI's word and by git's; Open Commit shows `git show`
 // read-only.
+import { UNKNOWN } from '../../shared/figures';
 import * as vscode from 'vscode';
 import { relative, sep } from 'node:path';
 import type { Container } from '../container';
@@ -14,7 +15,7 @@ export const COMMIT_SCHEME = 'learning-viewer-commit';
 const REFRESH_MS = 5 * 60_000;
 
 function percent(successes: number, total: number): string {
-  return total > 0 ? `${Math.round((successes / total) * 100)}%` : '–';
+  return total > 0 ? `${Math.round((successes / total) * 100)}%` : UNKNOWN;
 }
 
 export class GitControl implements vscode.Disposable, vscode.CodeLensProvider, vscode.TextDocumentContentProvider {

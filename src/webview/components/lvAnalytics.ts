@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { UNKNOWN } from '../../shared/figures';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AnalyticsReport, Heatmap, ModelComparison, Prediction, Technology } from '../../shared/analytics';
 import type { Rate } from '../../shared/example';
@@ -383,8 +384,8 @@ export class LvAnalytics extends LitElement {
         <th scope="row">${label}: ${showControls(s.model)}</th>
         <td class="num">${formatCount(s.rate.total)}</td>
         <td>${rateText(s.rate, s.small)}</td>
-        <td class="num">${s.tokensPerSuccess === null ? '–' : formatCount(Math.round(s.tokensPerSuccess))}</td>
-        <td class="num">${s.timePerSuccess === null ? '–' : `${s.timePerSuccess.toFixed(1)} s`}</td>
+        <td class="num">${s.tokensPerSuccess === null ? UNKNOWN : formatCount(Math.round(s.tokensPerSuccess))}</td>
+        <td class="num">${s.timePerSuccess === null ? UNKNOWN : `${s.timePerSuccess.toFixed(1)} s`}</td>
       </tr>`;
     return html`<section data-testid="ab">
       <h2>Model A/B</h2>

@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { UNKNOWN } from '../../shared/figures';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { StoredExample } from '../../shared/example';
 import { formatDateTime } from '../format';
@@ -166,13 +167,13 @@ export class LvDetails extends LitElement {
         <dt>When</dt>
         <dd title=${when.title}>${when.text}${e.futureTimestamp ? ' (in the future when imported)' : ''}</dd>
         <dt>Model</dt>
-        <dd>${e.model ?? '–'}</dd>
+        <dd>${e.model ?? UNKNOWN}</dd>
         <dt>Tags</dt>
-        <dd>${showControls(e.tags.join(', ')) || '–'}</dd>
+        <dd>${showControls(e.tags.join(', ')) || UNKNOWN}</dd>
         <dt>Tokens</dt>
-        <dd>${e.tokens?.toLocaleString() ?? '–'}</dd>
+        <dd>${e.tokens?.toLocaleString() ?? UNKNOWN}</dd>
         <dt>Session</dt>
-        <dd>${e.sessionId ?? '–'}</dd>
+        <dd>${e.sessionId ?? UNKNOWN}</dd>
         <dt>ID</dt>
         <dd>${showControls(e.id)}</dd>
         ${e.source ? html`<dt>Source</dt><dd>${e.source.file}:${e.source.line}</dd>` : nothing}

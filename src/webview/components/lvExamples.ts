@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { UNKNOWN } from '../../shared/figures';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { StoredExample } from '../../shared/example';
 import type { Filters, SortColumn } from '../../shared/filters';
@@ -265,8 +266,8 @@ export class LvExamples extends LitElement {
                   <td title=${showControls(r.taskDescription ?? '')}>${showControls(r.taskDescription ?? r.id)}</td>
                   <td class=${r.success ? 'ok' : 'bad'}>${r.success ? '✓ success' : '✗ failure'}</td>
                   <td>${showControls(r.tags.join(', '))}</td>
-                  <td>${r.model ?? '–'}</td>
-                  <td class="num">${r.tokens === null ? '–' : formatCount(r.tokens)}</td>
+                  <td>${r.model ?? UNKNOWN}</td>
+                  <td class="num">${r.tokens === null ? UNKNOWN : formatCount(r.tokens)}</td>
                 </tr>`;
               })}
             </tbody>

@@ -1,9 +1,10 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { FIGURE_DEFINITIONS, tokensPerExample, tokensPerSuccess, totalTokens, UNKNOWN } from '../../shared/figures';
 import { customElement, property } from 'lit/decorators.js';
 import type { DashboardState } from '../../shared/dashboardProtocol';
 import type { Filters } from '../../shared/filters';
 import { SMALL_SAMPLE, wilsonInterval } from '../../core/analytics/successRate';
-import { formatCount, formatPercent } from '../format';
+import { formatCount, formatFigure, formatPercent } from '../format';
 import { tableStyles } from './tables.css';
 import './lvCard';
 import './lvTrendChart';
@@ -75,7 +76,7 @@ export class LvOverview extends LitElement {
       <lv-card
         data-testid="card-success"
         label="Success rate"
-        .value=${r.rate === null ? '–' : small ? `${r.successes} of ${r.total}` : formatPercent(r.rate)}
+        .value=${r.rate === null ? UNKNOWN : small ? `${r.successes} of ${r.total}` : formatPercent(r.rate)}
         .detail=${r.rate === null
           ? 'no examples under these filters'
           : small
@@ -87,14 +88,17 @@ export class LvOverview extends LitElement {
       <lv-card
         data-testid="card-time"
         label="Avg execution time"
-        .value=${summary.avgExecutionTime === null ? '–' : `${summary.avgExecutionTime.toFixed(2)} s`}
+        .value=${summary.avgExecutionTime === null ? UNKNOWN : `${summary.avgExecutionTime.toFixed(2)} s`}
         .detail=${'metrics.execution_time'}
       ></lv-card>
       <lv-card
         data-testid="card-tokens"
         label="Tokens"
-        .value=${formatCount(summary.totalTokens)}
-        .detail=${summary.avgTokens === null ? 'no token counts' : `${formatCount(Math.round(summary.avgTokens))} per example`}
+        title=${`${FIGURE_DEFINITIONS.totalTokens} ${FIGURE_DEFINITIONS.tokensPerExample}`}
+        .value=${formatFigure(totalTokens(summary.tokens))}
+        .detail=${summary.tokens.tokenExamples === 0
+          ? 'no token counts'
+          : `${formatFigure(tokensPerExample(summary.tokens))} per example${r.total > summary.tokens.tokenExamples ? ` · ${formatCount(summary.tokens.tokenExamples)} of ${formatCount(r.total)} counted` : ''}`}
       ></lv-card>
     </div>`;
   }
@@ -168,7 +172,7 @@ export class LvOverview extends LitElement {
           <div class="scroll">
             <table data-testid="models">
               <thead>
-                <tr><th>Model</th><th class="num">Examples</th><th class="num">Success</th><th>95% interval</th><th class="num">Tokens/ex.</th><th class="num">Tokens/success</th><th class="num">Avg time</th></tr>
+                <tr><th>Model</th><th class="num">Examples</th><th class="num">Success</th><th>95% interval</th><th class="num" title=${FIGURE_DEFINITIONS.tokensPerExample}>Tokens/ex.</th><th class="num" title=${FIGURE_DEFINITIONS.tokensPerSuccess}>Tokens/success</th><th class="num">Avg time</th></tr>
               </thead>
               <tbody>
                 ${s.byModel.map(
@@ -176,9 +180,9 @@ export class LvOverview extends LitElement {
                     <td><button class="cell" title="Filter by this model" @click=${() => this.filterBy({ model: m.model })}>${showControls(m.model)}</button></td>
                     <td class="num">${formatCount(m.total)}</td>
                     ${rateCell(m.successes, m.total)}
-                    <td class="num">${m.total ? formatCount(Math.round(m.tokens / m.total)) : '–'}</td>
-                    <td class="num">${m.successes ? formatCount(Math.round(m.successTokens / m.successes)) : '–'}</td>
-                    <td class="num">${m.avgExecutionTime === null ? '–' : `${m.avgExecutionTime.toFixed(2)} s`}</td>
+                    <td class="num">${formatFigure(tokensPerExample(m.tokens))}</td>
+                    <td class="num">${formatFigure(tokensPerSuccess(m.tokens))}</td>
+                    <td class="num">${m.avgExecutionTime === null ? UNKNOWN : `${m.avgExecutionTime.toFixed(2)} s`}</td>
                   </tr>`,
                 )}
               </tbody>

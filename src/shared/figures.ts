@@ -1,0 +1,55 @@
+// The token figures, each defined once: the panel, the tree, the command
+// line, the API, analytics and alerts all call these. A token count is
+// optional in a KIMI line, so only the examples that carry one take part, and
+// a figure over none of them is unknown (null, shown as "—"), never zero.
+import { z } from 'zod';
+
+export const tokenTallySchema = z.object({
+  /** Tokens summed over the examples that carry a count. */
+  tokens: z.number().nonnegative(),
+  /** Examples that carry a token count. */
+  tokenExamples: z.number().int().nonnegative(),
+  /** Of those, the successful ones. */
+  tokenSuccesses: z.number().int().nonnegative(),
+});
+/** What every token figure is computed from. */
+export type TokenTally = z.infer<typeof tokenTallySchema>;
+
+/** How every view shows a figure that is unknown (no example carries the value). */
+export const UNKNOWN = '—';
+
+export const NO_TOKENS: TokenTally = Object.freeze({ tokens: 0, tokenExamples: 0, tokenSuccesses: 0 });
+
+export function addTokens(a: TokenTally, b: TokenTally): TokenTally {
+  return { tokens: a.tokens + b.tokens, tokenExamples: a.tokenExamples + b.tokenExamples, tokenSuccesses: a.tokenSuccesses + b.tokenSuccesses };
+}
+
+/** Tokens spent: the sum over the examples that carry a count; null when none does. */
+export function totalTokens(t: TokenTally): number | null {
+  return t.tokenExamples > 0 ? t.tokens : null;
+}
+
+/** Tokens per example: the mean over the examples that carry a count. */
+export function tokensPerExample(t: TokenTally): number | null {
+  return t.tokenExamples > 0 ? t.tokens / t.tokenExamples : null;
+}
+
+/**
+ * Tokens per success: what one success costs, the failures on the way included: every token
+ * spent ÷ the successful examples, both over the examples that carry a count.
+ */
+export function tokensPerSuccess(t: TokenTally): number | null {
+  return t.tokenSuccesses > 0 ? t.tokens / t.tokenSuccesses : null;
+}
+
+/** The definitions as the panel's tooltips and the README give them. */
+export const FIGURE_DEFINITIONS = {
+  totalTokens: 'Tokens spent: the sum over the examples that carry a token count.',
+  tokensPerExample: 'Tokens per example: the mean over the examples that carry a token count.',
+  tokensPerSuccess: 'Tokens per success: every token spent, failures included, divided by the successful examples; both over the examples that carry a token count.',
+} as const;
+
+/** "over 40 of 113 examples" when some carry no count; empty when all do. */
+export function tokenCoverage(t: TokenTally, examples: number): string {
+  return t.tokenExamples === examples ? '' : `over ${t.tokenExamples.toLocaleString('en-US')} of ${examples.toLocaleString('en-US')} examples with a token count`;
+}
