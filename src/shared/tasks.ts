@@ -80,7 +80,7 @@ export const knowledgeEntrySchema = z.object({
   trend: z.object({ slopePerWeek: z.number().nullable(), pValue: z.number().nullable(), statement: z.string() }),
   /** Tags that come with it in failures most: failures, examples, and that pair's failure rate. */
   failsWith: z.array(z.object({ tag: z.string(), failures: z.number(), total: z.number(), failureRate: z.number() })).max(20),
-  related: z.array(z.object({ tag: z.string(), lift: z.number(), together: z.number() })).max(20),
+  related: z.array(z.object({ tag: z.string(), lift: z.number(), together: z.number(), /** Absent in entries written before it was tested. */ pValue: z.number().optional() })).max(20),
   metrics: z.object({ avgExecutionTime: z.number().nullable(), avgTokens: z.number().nullable(), tokensPerSuccess: z.number().nullable() }),
   byModel: z.array(z.object({ model: z.string(), rate: rateSchema })).max(50),
   nextSteps: z.array(z.object({ step: z.string(), reason: z.string() })).max(20),

@@ -6,6 +6,8 @@ import type { DayCount } from '../../src/core/analytics/trends';
 import { movingAverage, predict, trend, weekOf, weekStart } from '../../src/core/analytics/trends';
 import { localDay } from '../../src/core/ingest/timestamp';
 import { filtersSchema } from '../../src/shared/filters';
+import { relatedTags, type CoOccurrence } from '../../src/core/analytics/advice';
+import { compareProportions } from '../../src/core/analytics/statistics';
 import { kimi, storeWith } from '../helpers/storeWith';
 import { useTempDir } from '../helpers/tempDir';
 
@@ -150,7 +152,7 @@ describe('analytics report on a store', () => {
       assert.ok(kinds.includes('related:security'), kinds.join());
       const related = r.recommendations.find((x) => x.kind === 'related')!;
       // security occurs in 30 of 930 examples, auth in 230, both in 30: lift = 30 × 930 / (230 × 30) = 4.04.
-      assert.match(related.reason, /with auth 4\.0× more often than chance \(30 examples together\)/);
+      assert.match(related.reason, /with auth 4\.0× more often than chance \(30 examples together, p < 0\.001\)/);
       const regression = r.insights.find((x) => x.kind === 'regression');
       assert.equal(regression?.title, 'Biggest regression: api');
       assert.equal(r.proficiency.mostPractised[0]!.tag, 'misc');
@@ -185,5 +187,31 @@ describe('analytics report on a store', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('advice: related technologies only when the co-occurrence is significant', () => {
+  const co = (together: number, examples = 1000): CoOccurrence => ({
+    examples,
+    counts: new Map([
+      ['react', 100],
+      ['redux', 100],
+    ]),
+    pairs: new Map([[`react\u0000redux`, together]]),
+  });
+
+  it('14 together out of 100 each in 1,000 (lift 1.4, p = 0.17) is not a relation; 40 together is, with its p-value', () => {
+    assert.deepEqual(relatedTags('react', co(14)), []);
+    const [r] = relatedTags('react', co(40));
+    assert.ok(r);
+    assert.deepEqual([r.tag, r.together, r.lift], ['redux', 40, 4]);
+    // redux among react's examples (40 of 100) against among the rest (60 of 900): a two-proportion z test.
+    const p = compareProportions(60, 900, 40, 100)!.pValue;
+    assert.equal(r.pValue, p);
+    assert.ok(p < 0.001);
+  });
+
+  it('when every example carries the tag there is nothing to compare against: no relation is claimed', () => {
+    assert.deepEqual(relatedTags('react', { examples: 100, counts: new Map([['react', 100], ['redux', 100]]), pairs: new Map([[`react\u0000redux`, 100]]) }), []);
   });
 });

@@ -67,6 +67,28 @@ describe('built-in learner', () => {
     }
   });
 
+  it('advice only from significant differences: failing 43% with a tag against 41% without it is no next step; 83% against 21% is', async () => {
+    const r: Record<string, unknown>[] = [];
+    // css: 100 examples with flex, 43 failed; 100 without, 41 failed.
+    for (let i = 0; i < 100; i++) r.push(kimi({ id: `f${i}`, timestamp: ago(i % 6), success: i >= 43, tags: ['css', 'flex'] }));
+    for (let i = 0; i < 100; i++) r.push(kimi({ id: `n${i}`, timestamp: ago(i % 6), success: i >= 41, tags: ['css'] }));
+    // html: 30 examples with grid, 25 failed; 170 without, 35 failed.
+    for (let i = 0; i < 30; i++) r.push(kimi({ id: `g${i}`, timestamp: ago(i % 6), success: i >= 25, tags: ['html', 'grid'] }));
+    for (let i = 0; i < 170; i++) r.push(kimi({ id: `h${i}`, timestamp: ago(i % 6), success: i >= 35, tags: ['html'] }));
+    const store = await storeWith(tmp.path, r);
+    try {
+      const css = await learnTechnology(store, { technology: 'css', depth: 'quick', taskId: 'c', now: NOW });
+      assert.ok(css.failsWith.some((f) => f.tag === 'flex'), 'the table still lists it');
+      assert.ok(!css.nextSteps.some((s) => s.step.startsWith('Practise')), JSON.stringify(css.nextSteps));
+      const html = await learnTechnology(store, { technology: 'html', depth: 'quick', taskId: 'h', now: NOW });
+      const step = html.nextSteps.find((s) => s.step === 'Practise html together with grid');
+      assert.ok(step, JSON.stringify(html.nextSteps));
+      assert.match(step.reason, /25 of the 30 examples with both failed \(83%\), against 21% of the other examples of html \(p < 0\.001\)/);
+    } finally {
+      store.close();
+    }
+  });
+
   it('depth sets the period: a standard task sees the older examples too', async () => {
     const store = await storeWith(tmp.path, dataset());
     try {

@@ -40,9 +40,19 @@ export interface RelatedTag {
   tag: string;
   together: number;
   lift: number;
+  /** How sure it is not chance: the rate of the other tag with this one against without it (compareProportions). */
+  pValue: number;
 }
 
-/** Tags that occur with `tag` more often than chance (lift ≥ minLift, at least minTogether examples together), strongest first. */
+/** Significance level for every piece of advice: a difference below it is not called one. */
+export const ADVICE_LEVEL = 0.05;
+
+/**
+ * Tags that occur with `tag` more often than chance, strongest first: lift ≥ minLift, at least
+ * minTogether examples together, and significant: the other tag is more frequent among the
+ * examples with `tag` than among those without it (the 2×2 table's test, p < ADVICE_LEVEL).
+ * Computed within `co` only (the filtered examples), so data imported beside them does not move it.
+ */
 export function relatedTags(tag: string, co: CoOccurrence, minLift = 1.2, minTogether = 5): RelatedTag[] {
   const own = co.counts.get(tag) ?? 0;
   const result: RelatedTag[] = [];
@@ -50,8 +60,11 @@ export function relatedTags(tag: string, co: CoOccurrence, minLift = 1.2, minTog
     const [a, b] = key.split('\u0000') as [string, string];
     if (a !== tag && b !== tag) continue;
     const other = a === tag ? b : a;
-    const l = lift(together, own, co.counts.get(other) ?? 0, co.examples);
-    if (l !== null && l >= minLift && together >= minTogether) result.push({ tag: other, together, lift: l });
+    const otherCount = co.counts.get(other) ?? 0;
+    const l = lift(together, own, otherCount, co.examples);
+    if (l === null || l < minLift || together < minTogether) continue;
+    const test = compareProportions(otherCount - together, co.examples - own, together, own);
+    if (test && test.difference > 0 && test.pValue < ADVICE_LEVEL) result.push({ tag: other, together, lift: l, pValue: test.pValue });
   }
   return result.sort((x, y) => y.lift - x.lift || y.together - x.together);
 }
@@ -96,7 +109,7 @@ export function recommendations(tags: readonly TagPeriods[], overall: { total: n
   const declines = tags
     .filter((t) => !taken.has(t.tag) && t.current.total >= SMALL_SAMPLE && t.previous.total >= SMALL_SAMPLE)
     .map((t) => ({ t, c: compareProportions(t.previous.successes, t.previous.total, t.current.successes, t.current.total)! }))
-    .filter(({ c }) => c.difference < 0 && c.pValue < 0.05)
+    .filter(({ c }) => c.difference < 0 && c.pValue < ADVICE_LEVEL)
     .sort((a, b) => a.c.difference - b.c.difference)
     .slice(0, 3);
   for (const { t, c } of declines) {
@@ -124,7 +137,7 @@ export function recommendations(tags: readonly TagPeriods[], overall: { total: n
           technology: r.tag,
           depth: 'quick',
           title: `Learn ${r.tag} next`,
-          reason: `It comes with ${s.tag} ${r.lift.toFixed(1)}× more often than chance (${r.together} examples together), and the agent does well at ${s.tag} (${pct(s.range.successes / s.range.total)}); ${practised}.`,
+          reason: `It comes with ${s.tag} ${r.lift.toFixed(1)}× more often than chance (${r.together} examples together, ${formatP(r.pValue)}), and the agent does well at ${s.tag} (${pct(s.range.successes / s.range.total)}); ${practised}.`,
         });
         break;
       }
@@ -173,7 +186,7 @@ export function insights(tags: readonly TagPeriods[], overall: Totals, days: rea
   const compared = tags
     .filter((t) => t.current.total >= SMALL_SAMPLE && t.previous.total >= SMALL_SAMPLE)
     .map((t) => ({ t, c: compareProportions(t.previous.successes, t.previous.total, t.current.successes, t.current.total)! }));
-  const significant = compared.filter(({ c }) => c.pValue < 0.05);
+  const significant = compared.filter(({ c }) => c.pValue < ADVICE_LEVEL);
   const up = significant.filter(({ c }) => c.difference > 0).sort((a, b) => b.c.difference - a.c.difference)[0];
   const down = significant.filter(({ c }) => c.difference < 0).sort((a, b) => a.c.difference - b.c.difference)[0];
   const change = ({ t, c }: { t: TagPeriods; c: NonNullable<ReturnType<typeof compareProportions>> }) =>

@@ -5,7 +5,7 @@ import { tokensPerExample, tokensPerSuccess } from '../../shared/figures';
 import { randomUUID } from 'node:crypto';
 import type { Depth } from '../../shared/analytics';
 import type { KnowledgeEntry } from '../../shared/tasks';
-import { relatedTags } from '../analytics/advice';
+import { ADVICE_LEVEL, relatedTags } from '../analytics/advice';
 import { compareProportions, formatP } from '../analytics/statistics';
 import { SMALL_SAMPLE, successRate } from '../analytics/successRate';
 import { trend } from '../analytics/trends';
@@ -96,11 +96,17 @@ export async function learnTechnology(store: RowSource, options: LearnOptions): 
       reason: `Only ${all.total} in ${period}: the proficiency could be anywhere from ${pct(proficiency.interval![0])} to ${pct(proficiency.interval![1])}.`,
     });
   }
-  const worst = failsWith.find((f) => f.total >= 5 && f.failureRate > 1 - (proficiency.rate ?? 1));
+  // A tag it fails with is a next step only when failing with it is significantly more common than without it.
+  const failures = all.total - all.successes;
+  const worst = failsWith
+    .map((f) => ({ f, c: compareProportions(failures - f.failures, all.total - f.total, f.failures, f.total) }))
+    .filter(({ f, c }) => f.total >= 5 && c !== null && c.difference > 0 && c.pValue < ADVICE_LEVEL)
+    .sort((a, b) => a.c!.pValue - b.c!.pValue)[0];
   if (worst) {
+    const { f, c } = worst;
     nextSteps.push({
-      step: `Practise ${technology} together with ${worst.tag}`,
-      reason: `${worst.failures} of the ${worst.total} examples with both failed (${pct(worst.failureRate)}), against ${pct(1 - (proficiency.rate ?? 0))} for ${technology} overall.`,
+      step: `Practise ${technology} together with ${f.tag}`,
+      reason: `${f.failures} of the ${f.total} examples with both failed (${pct(f.failureRate)}), against ${pct((failures - f.failures) / (all.total - f.total))} of the other examples of ${technology} (${formatP(c!.pValue)}).`,
     });
   }
   if (t.significant && (t.slopePerWeek ?? 0) < 0) nextSteps.push({ step: `Find out what changed for ${technology}`, reason: t.statement });
@@ -109,7 +115,7 @@ export async function learnTechnology(store: RowSource, options: LearnOptions): 
     const best = ranked[0]!;
     const last = ranked[ranked.length - 1]!;
     const c = compareProportions(last.rate.successes, last.rate.total, best.rate.successes, best.rate.total);
-    if (c && c.pValue < 0.05) {
+    if (c && c.pValue < ADVICE_LEVEL) {
       nextSteps.push({
         step: `Prefer ${best.model} for ${technology}`,
         reason: `${pct(best.rate.rate!)} against ${pct(last.rate.rate!)} for ${last.model} (${formatP(c.pValue)}).`,
@@ -117,7 +123,7 @@ export async function learnTechnology(store: RowSource, options: LearnOptions): 
     }
   }
   const next = related.find((r) => r.lift >= 1.5);
-  if (next) nextSteps.push({ step: `Learn ${next.tag} next`, reason: `It comes with ${technology} ${next.lift.toFixed(1)}× more often than chance (${next.together} examples together).` });
+  if (next) nextSteps.push({ step: `Learn ${next.tag} next`, reason: `It comes with ${technology} ${next.lift.toFixed(1)}× more often than chance (${next.together} examples together, ${formatP(next.pValue)}).` });
   if (proficiency.interval && proficiency.interval[0] >= 0.8 && depth !== 'deep') {
     nextSteps.push({ step: `Run a ${depth === 'quick' ? 'standard' : 'deep'} task on ${technology}`, reason: `Proficiency is at least ${pct(proficiency.interval[0])} (the low end of its interval) over ${period}.` });
   }

@@ -9,6 +9,7 @@ import { tableStyles } from './tables.css';
 import { panelStyles } from './panel.css';
 import './lvChart';
 import { showControls } from '../../shared/plainText';
+import { formatP } from '../../core/analytics/statistics';
 
 function rate(r: KnowledgeEntry['proficiency']) {
   if (r.rate === null || !r.interval) return html`<span class="muted">no examples</span>`;
@@ -184,7 +185,7 @@ export class LvKnowledge extends LitElement {
         : html`<p class="muted">No failures shared with another tag.</p>`}
       <h3>Related technologies</h3>
       ${e.related.length
-        ? html`<p>${e.related.map((r, i) => html`${i ? ', ' : ''}${showControls(r.tag)} <span class="muted">(lift ${r.lift.toFixed(1)}, ${r.together} together)</span>`)}</p>`
+        ? html`<p>${e.related.map((r, i) => html`${i ? ', ' : ''}${showControls(r.tag)} <span class="muted">(lift ${r.lift.toFixed(1)}, ${r.together} together${r.pValue === undefined ? '' : `, ${formatP(r.pValue)}`})</span>`)}</p>`
         : html`<p class="muted">None occur with it more often than chance.</p>`}
       <h3>Typical metrics</h3>
       <p>
