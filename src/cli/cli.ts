@@ -12,7 +12,7 @@ import { exampleById, iterateExamples } from '../core/queries/examples';
 import { exportExamples, type ExportFormat } from '../core/export/exportExamples';
 import { toKimiRecord } from '../core/export/kimiRecord';
 import { parseTimestamp } from '../core/ingest/timestamp';
-import { regexProblem } from '../core/queries/filterSql';
+import { regexProblem } from '../shared/filters';
 import type { Filters } from '../shared/filters';
 import { filtersSchema } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';

@@ -11,7 +11,7 @@ import { parseTimestamp } from '../core/ingest/timestamp';
 import { exampleById, examplesPage } from '../core/queries/examples';
 import { byModel, byTag, daily } from '../core/queries/breakdowns';
 import { summary } from '../core/queries/summary';
-import { regexProblem } from '../core/queries/filterSql';
+import { regexProblem } from '../shared/filters';
 import { kimiRecordOfNew, toKimiRecord } from '../core/export/kimiRecord';
 import { exportPieces } from '../core/export/exportExamples';
 import { analyticsReport, predictionFor } from '../core/analytics/report';

@@ -89,3 +89,13 @@ export const pageRequestSchema = z.object({
   countTotal: z.boolean().default(true),
 });
 export type PageRequest = z.input<typeof pageRequestSchema>;
+
+/** Checks a user's regular expression before it reaches the database, with a reason a person understands. */
+export function regexProblem(pattern: string): string | null {
+  try {
+    new RegExp(pattern, 'u');
+    return null;
+  } catch (e) {
+    return `the regular expression ${JSON.stringify(pattern)} is not valid: ${(e as Error).message}`;
+  }
+}

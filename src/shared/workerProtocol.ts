@@ -35,8 +35,8 @@ const totalsSchema = z.object({
   tokens: tokenTallySchema,
 });
 export const summarySchema = totalsSchema.extend({
-  /** The same figures for the period of the same length just before, when the range is bounded. */
-  previous: totalsSchema.nullable(),
+  /** The same figures for the period of the same length just before [since, until), when the range has a start. */
+  previous: totalsSchema.extend({ since: z.number(), until: z.number() }).nullable(),
 });
 export type Summary = z.infer<typeof summarySchema>;
 

@@ -26,3 +26,11 @@ export function formatDateTime(iso: string): { text: string; title: string } {
     title: `${d.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'long' })} (${zone})`,
   };
 }
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+
+/** A period [since, until) as a person says it: "the previous 7 days (20 Nov – 26 Nov)". */
+export function periodName(since: number, until: number): string {
+  const days = Math.round((until - since) / 86_400_000);
+  return `the previous ${days === 1 ? 'day' : `${days} days`} (${dayFormat.format(since)} – ${dayFormat.format(until - 1)})`;
+}

@@ -51,6 +51,16 @@ describe('queries', () => {
     assert.deepEqual([s.previous!.rate.total, s.previous!.rate.successes], [4, 3]); // a1..a4
   });
 
+  it('compares a range with a start and no end (a preset) with the same length before it, ending with today', () => {
+    const now = new Date(2026, 10, 5, 15).getTime(); // the injected clock: 5 November, afternoon
+    const s = summary(store, f({ since: new Date(2026, 10, 3).getTime() }), { now });
+    assert.deepEqual([s.rate.total, s.rate.successes], [6, 4]); // a5..a10: 3 to 5 November
+    // Three days back from 3 November: 31 October to 2 November.
+    assert.deepEqual([s.previous!.since, s.previous!.until], [new Date(2026, 9, 31).getTime(), new Date(2026, 10, 3).getTime()]);
+    assert.deepEqual([s.previous!.rate.total, s.previous!.rate.successes], [4, 3]); // a1..a4
+    assert.equal(summary(store, f({ since: null, until: new Date(2026, 10, 3).getTime() }), { now }).previous, null, 'no start, no period to compare');
+  });
+
   it('counts per tag, per model and per day', () => {
     assert.deepEqual(byTag(store), [
       { tag: 'api', total: 5, successes: 4 }, // a2 a3 a4 a9 a10

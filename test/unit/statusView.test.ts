@@ -9,17 +9,20 @@ const settings = { statusBarWindowDays: 7, warningBelow: 0.7, errorBelow: 0.5 };
 const health: Health = { state: 'ok', reason: null, examples: 500, lastImport: '2026-11-20T10:00:00Z', followedFiles: 1, recoveredFrom: null, prunedBefore: null, prunedExamples: 0 };
 function summary(s: number, n: number, prev?: [number, number]): Summary {
   const totals = (a: number, b: number) => ({ rate: successRate(a, b), avgExecutionTime: null, tokens: NO_TOKENS });
-  return { ...totals(s, n), previous: prev ? totals(prev[0], prev[1]) : null };
+  return { ...totals(s, n), previous: prev ? { ...totals(prev[0], prev[1]), since: 0, until: 1 } : null };
 }
 
 describe('the status bar item', () => {
-  it('shows the rate and its rise against the window before', () => {
+  it('shows the rate, and an arrow only for a significant change against the window before', () => {
     const v = statusView(summary(875, 1000, [854, 1000]), health, settings, false);
-    assert.equal(v.text, '$(pass) 87.5% ↑2.1');
+    assert.equal(v.text, '$(pass) 87.5%', '2.1 points on 1,000 each is within chance: no arrow');
     assert.equal(v.background, undefined);
     // Wilson: centre 0.87353, half-width 0.02051 → 85.30%–89.40%.
     assert.match(v.tooltip, /875 of 1,000; 95% interval 85\.3%–89\.4%/);
-    assert.match(v.tooltip, /The 7 days before: 85\.4%/);
+    assert.match(v.tooltip, /The 7 days before: 85\.4% \(854 of 1,000\): up 2\.1 points, not significant \(p = 0\.1[67]\)/);
+    const rise = statusView(summary(875, 1000, [800, 1000]), health, settings, false);
+    assert.equal(rise.text, '$(pass) 87.5% ↑7.5');
+    assert.match(rise.tooltip, /up 7\.5 points \(p < 0\.001\)/);
   });
 
   it('says where the API server listens, when it runs', () => {
@@ -29,7 +32,8 @@ describe('the status bar item', () => {
   });
 
   it('shows a fall with a down arrow, and colours by the thresholds', () => {
-    assert.equal(statusView(summary(60, 100, [70, 100]), health, settings, false).text, '$(pass) 60.0% ↓10.0');
+    assert.equal(statusView(summary(60, 100, [70, 100]), health, settings, false).text, '$(pass) 60.0%', 'p = 0.14: not a fall yet');
+    assert.equal(statusView(summary(600, 1000, [700, 1000]), health, settings, false).text, '$(pass) 60.0% ↓10.0');
     assert.equal(statusView(summary(60, 100), health, settings, false).background, 'warning');
     assert.equal(statusView(summary(49, 100), health, settings, false).background, 'error');
     assert.equal(statusView(summary(70, 100), health, settings, false).background, undefined, 'at the threshold is not below it');

@@ -48,6 +48,54 @@ describe('panel interactions in Chromium', () => {
     await p.close();
   });
 
+  it('Custom… opens its date inputs and keeps them open, even on the range of a preset; the change against the previous period says whether it is significant', async () => {
+    const p = await harness.open();
+    const last7 = new Date();
+    last7.setHours(0, 0, 0, 0);
+    last7.setDate(last7.getDate() - 6);
+    const filters = { ...state().filters, since: last7.getTime() };
+    const DAY = 86_400_000;
+    const previous = { rate: { total: 1000, successes: 700, rate: 0.7, interval: [0.67, 0.73] as [number, number] }, avgExecutionTime: null, tokens: { tokens: 0, tokenExamples: 0, tokenSuccesses: 0 } };
+    const s = state({ filters, summary: { ...state().summary, previous: { ...previous, since: last7.getTime() - 7 * DAY, until: last7.getTime() } } });
+    await fromHost(p, { type: 'didChangeState', state: s });
+    assert.equal(await p.getByLabel('Date range').inputValue(), '7');
+    // 987 of 1,234 against 700 of 1,000: a significant rise, named with the previous period's dates.
+    assert.match((await p.getByTestId('card-success').getByTestId('detail').textContent())!, /up 10\.0 points \(p < 0\.001\) vs the previous 7 days \(/);
+    await p.getByLabel('Date range').selectOption('custom');
+    await p.getByLabel('From', { exact: true }).waitFor();
+    assert.equal(await p.getByLabel('Date range').inputValue(), 'custom', 'it does not snap back to Last 7 days');
+    const focused = await p.evaluate(() => {
+      let a = document.activeElement;
+      while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+      return a?.getAttribute('aria-label') ?? null;
+    });
+    assert.equal(focused, 'From', 'the From date takes the focus');
+    await p.getByLabel('To', { exact: true }).fill(new Date(last7.getTime() - last7.getTimezoneOffset() * 60_000 + 3 * DAY).toISOString().slice(0, 10));
+    const sent = (await lastPosted(p, 'setFilters'))!.filters as { since: number; until: number };
+    assert.deepEqual([sent.since, sent.until], [last7.getTime(), new Date(last7.getFullYear(), last7.getMonth(), last7.getDate() + 4).getTime()]);
+    // Not significant: said so, with no rise or fall colour.
+    const flat = state({ filters, summary: { ...state().summary, rate: { total: 1000, successes: 710, rate: 0.71, interval: [0.68, 0.74] }, previous: { ...previous, since: 0, until: 7 * DAY } } });
+    await fromHost(p, { type: 'didChangeState', state: { ...flat, version: 3 } });
+    await p.getByTestId('card-success').getByTestId('detail').filter({ hasText: 'not significant' }).waitFor();
+    assert.match((await p.getByTestId('card-success').getByTestId('detail').textContent())!, /up 1\.0 points, not significant \(p = 0\.6\d\)/);
+    await p.close();
+  });
+
+  it('an invalid regular expression is said beside the box and never sent; fixing it clears the message and sends it', async () => {
+    const p = await harness.open();
+    await fromHost(p, { type: 'didChangeState', state: state() });
+    await p.getByLabel('regex in code').check();
+    await p.getByLabel('Search descriptions, code and feedback').fill('def (refresh');
+    await p.getByTestId('regex-error').filter({ hasText: 'is not valid' }).waitFor();
+    assert.equal(await p.getByLabel('Search descriptions, code and feedback').getAttribute('aria-invalid'), 'true');
+    assert.equal(await lastPosted(p, 'setFilters'), undefined, 'nothing reaches the host while it is invalid');
+    await p.getByLabel('Search descriptions, code and feedback').fill('def (refresh)');
+    await p.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'setFilters'));
+    assert.equal(((await lastPosted(p, 'setFilters'))!.filters as { codeRegex: string }).codeRegex, 'def (refresh)');
+    assert.equal(await p.getByTestId('regex-error').textContent(), '');
+    await p.close();
+  });
+
   it('search is debounced into one request; / focuses it', async () => {
     const p = await harness.open();
     await fromHost(p, { type: 'didChangeState', state: state() });

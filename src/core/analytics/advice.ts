@@ -5,7 +5,7 @@ import { tokensPerSuccess, type TokenTally } from '../../shared/figures';
 import type { Depth, Insight, Recommendation } from '../../shared/analytics';
 import type { DayCount } from './trends';
 import { dayLabel, toWeeks } from './trends';
-import { compareProportions, formatP, lift } from './statistics';
+import { compareProportions, formatP, lift, SIGNIFICANCE_LEVEL } from './statistics';
 import { SMALL_SAMPLE, wilsonInterval } from './successRate';
 import type { Task } from '../../shared/tasks';
 
@@ -44,13 +44,10 @@ export interface RelatedTag {
   pValue: number;
 }
 
-/** Significance level for every piece of advice: a difference below it is not called one. */
-export const ADVICE_LEVEL = 0.05;
-
 /**
  * Tags that occur with `tag` more often than chance, strongest first: lift ≥ minLift, at least
  * minTogether examples together, and significant: the other tag is more frequent among the
- * examples with `tag` than among those without it (the 2×2 table's test, p < ADVICE_LEVEL).
+ * examples with `tag` than among those without it (the 2×2 table's test, p < SIGNIFICANCE_LEVEL).
  * Computed within `co` only (the filtered examples), so data imported beside them does not move it.
  */
 export function relatedTags(tag: string, co: CoOccurrence, minLift = 1.2, minTogether = 5): RelatedTag[] {
@@ -64,7 +61,7 @@ export function relatedTags(tag: string, co: CoOccurrence, minLift = 1.2, minTog
     const l = lift(together, own, otherCount, co.examples);
     if (l === null || l < minLift || together < minTogether) continue;
     const test = compareProportions(otherCount - together, co.examples - own, together, own);
-    if (test && test.difference > 0 && test.pValue < ADVICE_LEVEL) result.push({ tag: other, together, lift: l, pValue: test.pValue });
+    if (test && test.difference > 0 && test.pValue < SIGNIFICANCE_LEVEL) result.push({ tag: other, together, lift: l, pValue: test.pValue });
   }
   return result.sort((x, y) => y.lift - x.lift || y.together - x.together);
 }
@@ -109,7 +106,7 @@ export function recommendations(tags: readonly TagPeriods[], overall: { total: n
   const declines = tags
     .filter((t) => !taken.has(t.tag) && t.current.total >= SMALL_SAMPLE && t.previous.total >= SMALL_SAMPLE)
     .map((t) => ({ t, c: compareProportions(t.previous.successes, t.previous.total, t.current.successes, t.current.total)! }))
-    .filter(({ c }) => c.difference < 0 && c.pValue < ADVICE_LEVEL)
+    .filter(({ c }) => c.difference < 0 && c.pValue < SIGNIFICANCE_LEVEL)
     .sort((a, b) => a.c.difference - b.c.difference)
     .slice(0, 3);
   for (const { t, c } of declines) {
@@ -186,7 +183,7 @@ export function insights(tags: readonly TagPeriods[], overall: Totals, days: rea
   const compared = tags
     .filter((t) => t.current.total >= SMALL_SAMPLE && t.previous.total >= SMALL_SAMPLE)
     .map((t) => ({ t, c: compareProportions(t.previous.successes, t.previous.total, t.current.successes, t.current.total)! }));
-  const significant = compared.filter(({ c }) => c.pValue < ADVICE_LEVEL);
+  const significant = compared.filter(({ c }) => c.pValue < SIGNIFICANCE_LEVEL);
   const up = significant.filter(({ c }) => c.difference > 0).sort((a, b) => b.c.difference - a.c.difference)[0];
   const down = significant.filter(({ c }) => c.difference < 0).sort((a, b) => a.c.difference - b.c.difference)[0];
   const change = ({ t, c }: { t: TagPeriods; c: NonNullable<ReturnType<typeof compareProportions>> }) =>

@@ -11,7 +11,7 @@ import type { RowSource } from '../queries/rowSource';
 import type { DoneWell, TagPeriods, Totals } from './advice';
 import { insights, recommendations } from './advice';
 import { heatmap } from './heatmap';
-import { compareProportions, formatP } from './statistics';
+import { compareProportions, formatP, SIGNIFICANCE_LEVEL } from './statistics';
 import { SMALL_SAMPLE, successRate } from './successRate';
 import type { DayCount } from './trends';
 import { predict, toWeeks, trend, weekPoints } from './trends';
@@ -124,7 +124,7 @@ export function compareModels(store: RowSource, filters: Filters, a: string, b: 
   const c = compareProportions(sa.rate.successes, sa.rate.total, sb.rate.successes, sb.rate.total);
   let verdict: string;
   if (!c) verdict = `No comparison: ${sa.rate.total === 0 ? a : b} has no examples${tag ? ` tagged ${tag}` : ''} under these filters.`;
-  else if (c.pValue < 0.05) {
+  else if (c.pValue < SIGNIFICANCE_LEVEL) {
     const better = c.difference > 0 ? b : a;
     verdict = `${better} is better by ${Math.abs(c.difference * 100).toFixed(1)} points, ${formatP(c.pValue)} (${c.test}).`;
   } else {

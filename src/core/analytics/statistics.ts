@@ -167,6 +167,28 @@ export function compareProportions(successesA: number, totalA: number, successes
   return { difference, interval, pValue: Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))), test: 'two-proportion z test' };
 }
 
+/** The level every test in the product uses: a difference is called one only below it (advice, changes, A/B). */
+export const SIGNIFICANCE_LEVEL = 0.05;
+
+export interface RateChange {
+  /** Current rate minus the previous one, in percentage points. */
+  points: number;
+  pValue: number;
+  significant: boolean;
+}
+
+/** A success rate's change against the period before, and whether it is a difference at all. Null when either is empty. */
+export function rateChange(previous: { successes: number; total: number }, current: { successes: number; total: number }): RateChange | null {
+  const c = compareProportions(previous.successes, previous.total, current.successes, current.total);
+  return c && { points: c.difference * 100, pValue: c.pValue, significant: c.pValue < SIGNIFICANCE_LEVEL };
+}
+
+/** "up 2.1 points (p = 0.03)", or "up 2.1 points, not significant (p = 0.17)". */
+export function describeChange(c: RateChange): string {
+  const size = `${c.points >= 0 ? 'up' : 'down'} ${Math.abs(c.points).toFixed(1)} points`;
+  return c.significant ? `${size} (${formatP(c.pValue)})` : `${size}, not significant (${formatP(c.pValue)})`;
+}
+
 /** How much more often two things occur together than if they were independent. */
 export function lift(together: number, countA: number, countB: number, total: number): number | null {
   if (countA === 0 || countB === 0 || total === 0) return null;

@@ -1,7 +1,7 @@
 // Daily and weekly series, the trend in words, and predictions whose accuracy
 // is measured by backtest before they are shown.
 import type { Prediction, Trend, WeekPoint } from '../../shared/analytics';
-import { formatP, linearFit, predictAt } from './statistics';
+import { formatP, linearFit, predictAt, SIGNIFICANCE_LEVEL } from './statistics';
 import { MAX_DAILY_POINTS, MAX_WEEK_POINTS } from '../../shared/analytics';
 
 export interface DayCount {
@@ -105,7 +105,7 @@ export function trend(days: readonly DayCount[]): Trend {
       statement: `Too little history for a trend: ${used.length} ${used.length === 1 ? 'week' : 'weeks'} with at least ${MIN_WEEK_EXAMPLES} examples, ${MIN_TREND_WEEKS} needed.`,
     };
   }
-  const significant = fit.pValue < 0.05;
+  const significant = fit.pValue < SIGNIFICANCE_LEVEL;
   const slope = Math.abs(fit.slope).toFixed(1);
   const detail = `${formatP(fit.pValue)}, R² = ${fit.rSquared.toFixed(2)}, ${used.length} weeks`;
   const statement = significant

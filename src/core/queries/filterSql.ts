@@ -73,13 +73,3 @@ export function filterSql(f: Filters, options: { newestFirstPage?: boolean } = {
   }
   return { sql: parts.length ? parts.join(' AND ') : '1', params };
 }
-
-/** Checks a user's regular expression before it reaches the database, with a reason a person understands. */
-export function regexProblem(pattern: string): string | null {
-  try {
-    new RegExp(pattern, 'u');
-    return null;
-  } catch (e) {
-    return `the regular expression ${JSON.stringify(pattern)} is not valid: ${(e as Error).message}`;
-  }
-}

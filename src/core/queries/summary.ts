@@ -9,6 +9,14 @@ import { rollupPlan } from './rollupPlan';
 export interface QueryOptions {
   /** Answer from the per-day rollups where the filters allow (default); false always reads the examples. */
   rollups?: boolean;
+  /** The clock (epoch ms) a range with no end ends at: the end of that local day. */
+  now?: number;
+}
+
+/** The end of `now`'s local day: where "the last N days" and a range with no end stop. */
+export function endOfLocalDay(now: number): number {
+  const d = new Date(now);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
 }
 
 function totals(store: RowSource, filters: Filters, options: QueryOptions): Summary {
@@ -42,15 +50,19 @@ function totals(store: RowSource, filters: Filters, options: QueryOptions): Summ
 
 /**
  * Count, success rate with its interval, mean execution time and tokens of the
- * filtered examples; with a bounded date range, the same for the period of the
- * same length just before it, for the change against it.
+ * filtered examples; with a start date (a preset such as the last 7 days, or a
+ * custom range), the same for the period of the same length just before it, for
+ * the change against it. A range with no end ends with today.
  */
 export function summary(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): Summary {
   const current = totals(store, filters, options);
-  if (filters.since !== null && filters.until !== null && filters.until > filters.since) {
-    const length = filters.until - filters.since;
-    const before = totals(store, { ...filters, since: filters.since - length, until: filters.since }, options);
-    current.previous = { rate: before.rate, avgExecutionTime: before.avgExecutionTime, tokens: before.tokens };
+  if (filters.since !== null) {
+    const until = filters.until ?? endOfLocalDay(options.now ?? Date.now());
+    const length = until - filters.since;
+    if (length > 0) {
+      const before = totals(store, { ...filters, since: filters.since - length, until: filters.since }, options);
+      current.previous = { rate: before.rate, avgExecutionTime: before.avgExecutionTime, tokens: before.tokens, since: filters.since - length, until: filters.since };
+    }
   }
   return current;
 }

@@ -5,8 +5,8 @@ import { tokensPerExample, tokensPerSuccess } from '../../shared/figures';
 import { randomUUID } from 'node:crypto';
 import type { Depth } from '../../shared/analytics';
 import type { KnowledgeEntry } from '../../shared/tasks';
-import { ADVICE_LEVEL, relatedTags } from '../analytics/advice';
-import { compareProportions, formatP } from '../analytics/statistics';
+import { relatedTags } from '../analytics/advice';
+import { compareProportions, formatP, SIGNIFICANCE_LEVEL } from '../analytics/statistics';
 import { SMALL_SAMPLE, successRate } from '../analytics/successRate';
 import { trend } from '../analytics/trends';
 import { localDay } from '../ingest/timestamp';
@@ -100,7 +100,7 @@ export async function learnTechnology(store: RowSource, options: LearnOptions): 
   const failures = all.total - all.successes;
   const worst = failsWith
     .map((f) => ({ f, c: compareProportions(failures - f.failures, all.total - f.total, f.failures, f.total) }))
-    .filter(({ f, c }) => f.total >= 5 && c !== null && c.difference > 0 && c.pValue < ADVICE_LEVEL)
+    .filter(({ f, c }) => f.total >= 5 && c !== null && c.difference > 0 && c.pValue < SIGNIFICANCE_LEVEL)
     .sort((a, b) => a.c!.pValue - b.c!.pValue)[0];
   if (worst) {
     const { f, c } = worst;
@@ -115,7 +115,7 @@ export async function learnTechnology(store: RowSource, options: LearnOptions): 
     const best = ranked[0]!;
     const last = ranked[ranked.length - 1]!;
     const c = compareProportions(last.rate.successes, last.rate.total, best.rate.successes, best.rate.total);
-    if (c && c.pValue < ADVICE_LEVEL) {
+    if (c && c.pValue < SIGNIFICANCE_LEVEL) {
       nextSteps.push({
         step: `Prefer ${best.model} for ${technology}`,
         reason: `${pct(best.rate.rate!)} against ${pct(last.rate.rate!)} for ${last.model} (${formatP(c.pValue)}).`,

@@ -1,4 +1,5 @@
 // The status bar's content as plain data: no vscode import, so plain tests check it.
+import { describeChange, rateChange } from '../../core/analytics/statistics';
 import { SMALL_SAMPLE } from '../../core/analytics/successRate';
 import type { Health } from '../../shared/example';
 import { markdownText } from '../../shared/plainText';
@@ -32,19 +33,17 @@ export function statusView(summary: Summary, health: Health, settings: StatusSet
     lines.push(health.examples === 0 ? 'No learning examples stored yet.' : `No examples in ${windowText} (${health.examples.toLocaleString()} stored in all).`);
   } else {
     const prev = summary.previous?.rate;
-    let trend = '';
-    if (prev && prev.rate !== null) {
-      const delta = (rate.rate - prev.rate) * 100;
-      trend = Math.abs(delta) < 0.05 ? ' →0.0' : ` ${delta > 0 ? '↑' : '↓'}${Math.abs(delta).toFixed(1)}`;
-    }
+    // An arrow only for a difference that is one (significant); the tooltip gives the change either way.
+    const change = prev ? rateChange(prev, rate) : null;
+    const trend = change?.significant ? ` ${change.points > 0 ? '↑' : '↓'}${Math.abs(change.points).toFixed(1)}` : '';
     text = `${importing ? '$(sync~spin)' : '$(pass)'} ${pct(rate.rate)}${trend}`;
     background = rate.rate < settings.errorBelow ? 'error' : rate.rate < settings.warningBelow ? 'warning' : undefined;
     const [lo, hi] = rate.interval!;
     lines.push(
       `Success rate over ${windowText}: **${pct(rate.rate)}** (${rate.successes.toLocaleString()} of ${rate.total.toLocaleString()}; 95% interval ${pct(lo)}–${pct(hi)}).`,
       '',
-      prev && prev.rate !== null
-        ? `The ${days} days before: ${pct(prev.rate)} (${prev.successes.toLocaleString()} of ${prev.total.toLocaleString()}).`
+      prev && prev.rate !== null && change
+        ? `The ${days} days before: ${pct(prev.rate)} (${prev.successes.toLocaleString()} of ${prev.total.toLocaleString()}): ${describeChange(change)}.`
         : `No examples in the ${days} days before to compare with.`,
     );
     if (rate.total < SMALL_SAMPLE) lines.push('', `Only ${rate.total} examples: read the rate with its interval.`);

@@ -37,6 +37,15 @@ export const filterBarStyles = css`
     width: 14em;
     max-width: 100%;
   }
+  input[aria-invalid='true'] {
+    border-color: var(--vscode-inputValidation-errorBorder, #be1100);
+  }
+  .error {
+    color: var(--vscode-errorForeground, #f48771);
+  }
+  .error:empty {
+    display: none;
+  }
   :focus-visible {
     outline: 1px solid var(--vscode-focusBorder, #007fd4);
     outline-offset: -1px;

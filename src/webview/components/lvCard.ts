@@ -20,7 +20,7 @@ export class LvCard extends LitElement {
     return html`<section class="card" aria-label=${this.label}>
       <div class="label">${this.label}</div>
       <div class="value" data-testid="value">${this.value}</div>
-      <div class="detail ${this.tone}">${this.detail}</div>
+      <div class="detail ${this.tone}" data-testid="detail">${this.detail}</div>
     </section>`;
   }
 }

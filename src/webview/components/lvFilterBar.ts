@@ -2,7 +2,7 @@ import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { request } from '../hostBridge';
 import type { Filters } from '../../shared/filters';
-import { lastDaysSince, NO_FILTERS } from '../../shared/filters';
+import { lastDaysSince, NO_FILTERS, regexProblem } from '../../shared/filters';
 import { filterBarStyles } from './filterBar.css';
 import { linkButtonStyles } from './linkButton.css';
 import { showControls } from '../../shared/plainText';
@@ -15,8 +15,10 @@ const PRESETS = [
   { id: '90', label: 'Last 90 days', days: 90 },
 ] as const;
 
-function presetOf(f: Filters): string {
+/** The range's entry in the list; `custom` when the user chose Custom… (its dates stay open even when they match a preset). */
+function presetOf(f: Filters, custom: boolean): string {
   if (f.since === null && f.until === null) return 'all';
+  if (custom) return 'custom';
   const match = PRESETS.find((p) => p.days !== null && f.until === null && f.since === lastDaysSince(p.days));
   return match ? match.id : 'custom';
 }
@@ -45,6 +47,10 @@ export class LvFilterBar extends LitElement {
   private searchTimer: number | undefined;
   /** Recent sessions with counts, asked for when the session box is first focused. */
   @state() private sessions: { value: string; count: number }[] = [];
+  /** Custom… was chosen: its date inputs stay open. */
+  @state() private custom = false;
+  /** What is wrong with the regular expression being typed: said beside the box, never sent to the host. */
+  @state() private regexError: string | null = null;
 
   private change(next: Partial<Filters>): void {
     this.dispatchEvent(new CustomEvent<Filters>('lv-filters', { detail: { ...this.filters, ...next }, bubbles: true, composed: true }));
@@ -58,18 +64,30 @@ export class LvFilterBar extends LitElement {
   private onPreset(e: Event): void {
     const id = (e.target as HTMLSelectElement).value;
     const preset = PRESETS.find((p) => p.id === id);
-    if (id === 'custom') this.change({ since: this.filters.since ?? lastDaysSince(30), until: this.filters.until });
-    else if (preset) this.change({ since: preset.days === null ? null : lastDaysSince(preset.days), until: null });
+    if (id === 'custom') {
+      this.custom = true;
+      // The range in force stays; with none, the last 30 days to start from. The From date takes the focus.
+      if (this.filters.since === null && this.filters.until === null) this.change({ since: lastDaysSince(30), until: null });
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('input[aria-label="From"]')?.focus());
+    } else if (preset) {
+      this.custom = false;
+      this.change({ since: preset.days === null ? null : lastDaysSince(preset.days), until: null });
+    }
   }
 
   private onSearch(e: Event): void {
     const value = (e.target as HTMLInputElement).value;
     window.clearTimeout(this.searchTimer);
     // Typing is debounced: one request when the user pauses.
-    this.searchTimer = window.setTimeout(() => {
-      const regex = this.renderRoot.querySelector<HTMLInputElement>('#regex')?.checked ?? false;
-      this.change(regex ? { codeRegex: value || null, search: null } : { search: value || null, codeRegex: null });
-    }, 300);
+    this.searchTimer = window.setTimeout(() => this.applySearch(value), 300);
+  }
+
+  /** Sends the search, or says inline what is wrong with the regular expression (and sends nothing until it is fixed). */
+  private applySearch(value: string): void {
+    const regex = this.renderRoot.querySelector<HTMLInputElement>('#regex')?.checked ?? false;
+    this.regexError = regex && value ? regexProblem(value) : null;
+    if (this.regexError) return;
+    this.change(regex ? { codeRegex: value || null, search: null } : { search: value || null, codeRegex: null });
   }
 
   private onTag(e: Event): void {
@@ -82,7 +100,7 @@ export class LvFilterBar extends LitElement {
 
   override render() {
     const f = this.filters;
-    const preset = presetOf(f);
+    const preset = presetOf(f, this.custom);
     const chips: { label: string; clear: Partial<Filters> }[] = [];
     if (f.since !== null || f.until !== null) {
       const p = PRESETS.find((x) => x.id === preset);
@@ -174,8 +192,30 @@ export class LvFilterBar extends LitElement {
           />
           <datalist id="lv-sessions">${this.sessions.map((x) => html`<option value=${x.value}>${x.count.toLocaleString()} examples</option>`)}</datalist></label
         >
-        <input type="search" aria-label="Search descriptions, code and feedback" placeholder="Search… ( / )" .value=${f.codeRegex ?? f.search ?? ''} @input=${this.onSearch} />
-        <label title="Treat the search as a regular expression over the code"><input id="regex" type="checkbox" .checked=${f.codeRegex !== null} /> regex in code</label>
+        <input
+          type="search"
+          aria-label="Search descriptions, code and feedback"
+          placeholder="Search… ( / )"
+          aria-invalid=${this.regexError ? 'true' : 'false'}
+          aria-describedby="regex-error"
+          .value=${f.codeRegex ?? f.search ?? ''}
+          @input=${this.onSearch}
+        />
+        <label title="Treat the search as a regular expression over the code"
+          ><input
+            id="regex"
+            type="checkbox"
+            .checked=${f.codeRegex !== null}
+            @change=${() => {
+              // Switching the mode of a search in force applies it again; an empty box has nothing to apply.
+              const value = this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]')?.value ?? '';
+              if (value) this.applySearch(value);
+              else this.regexError = null;
+            }}
+          />
+          regex in code</label
+        >
+        <span id="regex-error" class="error" role="status" data-testid="regex-error">${this.regexError ?? ''}</span>
         <label
           >View
           <select

@@ -4,7 +4,8 @@ import { customElement, property } from 'lit/decorators.js';
 import type { DashboardState } from '../../shared/dashboardProtocol';
 import type { Filters } from '../../shared/filters';
 import { SMALL_SAMPLE, wilsonInterval } from '../../core/analytics/successRate';
-import { formatCount, formatFigure, formatPercent } from '../format';
+import { describeChange, rateChange } from '../../core/analytics/statistics';
+import { formatCount, formatFigure, formatPercent, periodName } from '../format';
 import { tableStyles } from './tables.css';
 import './lvCard';
 import './lvTrendChart';
@@ -64,12 +65,10 @@ export class LvOverview extends LitElement {
   private cards() {
     const { summary } = this.state;
     const r = summary.rate;
-    const prev = summary.previous?.rate;
-    let change = '';
-    if (prev && prev.rate !== null && r.rate !== null) {
-      const pts = (r.rate - prev.rate) * 100;
-      change = ` · ${pts >= 0 ? '↑' : '↓'} ${Math.abs(pts).toFixed(1)} pts vs previous period`;
-    }
+    const previous = summary.previous;
+    const c = previous ? rateChange(previous.rate, r) : null;
+    // The change is said for every range with a start; it is called a rise or a fall only when significant.
+    const change = previous && c ? ` · ${describeChange(c)} vs ${periodName(previous.since, previous.until)}` : '';
     const [lo, hi] = r.interval ?? [0, 0];
     const small = r.total < SMALL_SAMPLE;
     return html`<div class="cards">
@@ -82,7 +81,7 @@ export class LvOverview extends LitElement {
           : small
             ? `only ${r.total} examples: between ${formatPercent(lo)} and ${formatPercent(hi)}`
             : `95% interval ${formatPercent(lo)} – ${formatPercent(hi)}${change}`}
-        .tone=${change.includes('↑') ? 'up' : change.includes('↓') ? 'down' : ''}
+        .tone=${c?.significant ? (c.points >= 0 ? 'up' : 'down') : ''}
       ></lv-card>
       <lv-card data-testid="card-examples" label="Examples" .value=${formatCount(r.total)} .detail=${`${formatCount(r.successes)} succeeded`}></lv-card>
       <lv-card
