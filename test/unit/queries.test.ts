@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { strict as assert } from 'node:assert';
 import { tokensPerExample, tokensPerSuccess, totalTokens } from '../../src/shared/figures';
 import { byModel, byTag, daily, distinctValues } from '../../src/core/queries/breakdowns';
@@ -120,6 +121,29 @@ describe('queries', () => {
     const byTokens = examplesPage(store, { sort: 'tokens', direction: 'desc', limit: 2 }).rows.map((r) => r.id);
     assert.deepEqual(byTokens, ['a2', 'a1']);
     assert.equal(first.rows[0]!.codeContext, null, 'pages leave the code out');
+  });
+
+  it('sorts unknown values last in either direction, ties newest first, models by name', () => {
+    const order = (sort: 'tokens' | 'model' | 'executionTime', direction: 'asc' | 'desc') => examplesPage(store, { sort, direction, limit: 100 }).rows.map((r) => r.id);
+    // Tokens: a3 50, a4 70, a1 100, a2 300; the six without a count after them, newest first.
+    assert.deepEqual(order('tokens', 'asc'), ['a3', 'a4', 'a1', 'a2', 'a10', 'a9', 'a8', 'a7', 'a6', 'a5']);
+    assert.deepEqual(order('tokens', 'desc'), ['a2', 'a1', 'a4', 'a3', 'a10', 'a9', 'a8', 'a7', 'a6', 'a5']);
+    // Models by name (A before B), each model's examples newest first, a7 (no model) last both ways.
+    assert.deepEqual(order('model', 'asc'), ['a9', 'a8', 'a6', 'a2', 'a1', 'a10', 'a5', 'a4', 'a3', 'a7']);
+    assert.deepEqual(order('model', 'desc'), ['a10', 'a5', 'a4', 'a3', 'a9', 'a8', 'a6', 'a2', 'a1', 'a7']);
+    assert.deepEqual(order('executionTime', 'desc').slice(0, 3), ['a2', 'a1', 'a10']);
+  });
+
+  it('sorts models by their name, not by the order they were first seen', async () => {
+    const other = await storeWith(join(tmp.path, 'names'), [
+      kimi({ id: 'z', timestamp: '2026-11-01T09:00:00Z', success: true, model_used: 'Zephyr' }),
+      kimi({ id: 'a', timestamp: '2026-11-01T10:00:00Z', success: true, model_used: 'Aurora' }),
+    ]);
+    try {
+      assert.deepEqual(examplesPage(other, { sort: 'model', direction: 'asc', limit: 10 }).rows.map((r) => r.id), ['a', 'z']);
+    } finally {
+      other.close();
+    }
   });
 
   it('returns one example with every field, extra fields and code included', () => {

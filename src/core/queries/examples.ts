@@ -9,10 +9,18 @@ import { stringKey } from '../storage/keys';
 const SORT_SQL: Record<SortColumn, string> = {
   timestamp: 'e.ts',
   success: 'e.success',
-  model: 'e.model_id',
+  // By name, as the table shows it (model_id is the order names were first seen).
+  model: '(SELECT m.name FROM models m WHERE m.model_id = e.model_id)',
   tokens: 'e.tokens',
   executionTime: 'e.exec_time',
 };
+
+/** Unknown values last whichever the direction, ties newest first; by time, the insertion key breaks ties. */
+function orderSql(sort: SortColumn, dir: 'ASC' | 'DESC'): string {
+  if (sort === 'timestamp') return `ORDER BY e.ts ${dir}, e.k ${dir}`;
+  const col = SORT_SQL[sort];
+  return `ORDER BY (${col}) IS NULL, ${col} ${dir}, e.ts DESC, e.k DESC`;
+}
 
 const TAG_SEPARATOR = '\u001f';
 
@@ -73,8 +81,8 @@ function toExample(r: Row, withCode: boolean, store: RowSource): StoredExample {
 }
 
 /**
- * One page of the filtered examples, sorted by a whitelisted column with the
- * insertion key as tie-breaker so pages are stable. The code context is left
+ * One page of the filtered examples, sorted by a whitelisted column (unknown
+ * values last, ties newest first, then by insertion key so pages are stable). The code context is left
  * out of pages (it can be large); ask for one example to get it.
  */
 export function examplesPage(store: RowSource, request: PageRequest): { rows: StoredExample[]; total: number | null } {
@@ -85,7 +93,7 @@ export function examplesPage(store: RowSource, request: PageRequest): { rows: St
   const total = r.countTotal ? Number(store.rows<[number]>(`SELECT count(*) FROM examples e WHERE ${where.sql}`, where.params)[0]![0]) : null;
   // The page's keys first, then its rows: SQLite's sorter would otherwise build every output column
   // (joins, the tag list) for every matching row, not just the page's.
-  const order = `ORDER BY ${SORT_SQL[r.sort]} ${dir}, e.k ${dir}`;
+  const order = orderSql(r.sort, dir);
   const pageWhere = r.sort === 'timestamp' ? filterSql(r.filters, { newestFirstPage: true }) : where;
   const keys = store.rows<[number]>(`SELECT e.k FROM examples e WHERE ${pageWhere.sql} ${order} LIMIT ? OFFSET ?`, [...pageWhere.params, r.limit, r.offset]).map(([k]) => k);
   const rows = keys.length ? store.rows<Row>(`${selectSql(false)} WHERE e.k IN (${keys.map(() => '?').join(', ')}) ${order}`, keys) : [];
