@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ExampleCodeDocuments } from './examples/exampleCodeDocuments';
 import { showInfo, showWarning, showError } from './notify';
 import { join } from 'node:path';
 import { DataClient } from './dataClient';
@@ -35,6 +36,7 @@ export class Container implements vscode.Disposable {
   readonly api: ApiServerControl;
   readonly alerts: AlertControl;
   readonly git: GitControl;
+  readonly codeDocuments: ExampleCodeDocuments;
   /** Imports under way (the command and the follower), for the status bar's spinner. */
   private importsRunning = 0;
   private readonly disposables: vscode.Disposable[] = [];
@@ -102,7 +104,9 @@ export class Container implements vscode.Disposable {
     this.api = new ApiServerControl(this);
     this.alerts = new AlertControl(this);
     this.git = new GitControl(this);
+    this.codeDocuments = new ExampleCodeDocuments(this.data);
     this.disposables.push(
+      this.codeDocuments,
       this.log,
       this.changeEmitter,
       this.filters,

@@ -116,6 +116,7 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('retryTask'), id: z.string().max(100) }),
   /** Open an example's code context in an untitled editor. */
   z.object({ type: z.literal('openCode'), id: z.string() }),
+  z.object({ type: z.literal('openSource'), id: z.string() }),
   /** Open the commit an example is linked to (git show, read-only). */
   z.object({ type: z.literal('openCommit'), id: z.string() }),
   /** Apply a saved view by name. */

@@ -3,7 +3,7 @@ import { NO_TOKENS } from '../../shared/figures';
 import type { Container } from '../container';
 import type { DashboardState, HostToWebview, PanelRequestMethod } from '../../shared/dashboardProtocol';
 import { hostToWebviewSchema, panelRequests, webviewToHostSchema } from '../../shared/dashboardProtocol';
-import { openExampleCode } from '../examples/openExampleCode';
+import { openExampleCode, openExampleSource } from '../examples/openExampleCode';
 import { dashboardHtml } from './dashboardHtml';
 import { capForPanel } from '../../shared/panelLists';
 
@@ -136,6 +136,9 @@ export class DashboardPanel implements vscode.Disposable {
         return;
       case 'openCode':
         await openExampleCode(this.container, msg.id, vscode.ViewColumn.Beside);
+        return;
+      case 'openSource':
+        await openExampleSource(this.container, msg.id);
         return;
       case 'request':
         await this.answer(msg.id, msg.method, msg.params);

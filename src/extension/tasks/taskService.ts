@@ -87,7 +87,8 @@ export class TaskService implements vscode.Disposable {
     if (command.length === 0) return { refused: 'No external learner is configured: set "learningViewer.learner.command" to the program and its arguments.' };
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (!folder) return { refused: 'The external learner runs in the workspace folder: open a folder first.' };
-    return { command, cwd: folder };
+    // ${extensionPath} names where the extension is installed: the example learner ships there.
+    return { command: command.map((arg) => arg.replaceAll('${extensionPath}', this.container.context.extensionPath)), cwd: folder };
   }
 
   /** Whether the external learner can be offered, and if not, why. */

@@ -4,6 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { StoredExample } from '../../shared/example';
 import { formatDateTime } from '../format';
 import { tableStyles } from './tables.css';
+import { linkButtonStyles } from './linkButton.css';
 import { showControls } from '../../shared/plainText';
 import { describeVerdict, type ExampleCommit } from '../../shared/git';
 import { request } from '../hostBridge';
@@ -13,7 +14,13 @@ import { request } from '../hostBridge';
 export class LvDetails extends LitElement {
   static override styles = [
     tableStyles,
+    linkButtonStyles,
     css`
+      .link.source {
+        padding: 0;
+        text-align: left;
+        overflow-wrap: anywhere;
+      }
       :host {
         display: block;
         border-left: 1px solid var(--vscode-widget-border, rgba(128, 128, 128, 0.3));
@@ -176,7 +183,10 @@ export class LvDetails extends LitElement {
         <dd>${e.sessionId ?? UNKNOWN}</dd>
         <dt>ID</dt>
         <dd>${showControls(e.id)}</dd>
-        ${e.source ? html`<dt>Source</dt><dd>${e.source.file}:${e.source.line}</dd>` : nothing}
+        ${e.source
+          ? html`<dt>Source</dt>
+              <dd><button class="link source" title="Open the log at this line" @click=${() => this.emit('lv-open-source', e.id)}>${showControls(e.source.file)}:${e.source.line}</button></dd>`
+          : nothing}
       </dl>
       ${metrics.length
         ? html`<table aria-label="Metrics"><thead><tr><th>Metric</th><th>Value</th></tr></thead>

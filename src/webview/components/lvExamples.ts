@@ -281,6 +281,7 @@ export class LvExamples extends LitElement {
             @lv-close=${() => this.close()}
             @lv-feedback=${(e: CustomEvent) => void this.onFeedback(e as CustomEvent<{ id: string; feedback: string | null; done: (error?: string) => void }>)}
             @lv-open-code=${(e: CustomEvent<string>) => send({ type: 'openCode', id: e.detail })}
+            @lv-open-source=${(e: CustomEvent<string>) => send({ type: 'openSource', id: e.detail })}
             @lv-open-commit=${(e: CustomEvent<string>) => send({ type: 'openCommit', id: e.detail })}
           ></lv-details>`
         : nothing}

@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { LearningViewerApi } from '../../../src/extension/extension';
-import { screenshot, webviewClick, webviewClickTestId, webviewFill, webviewSelect, webviewText } from './bridge';
+import { CODE_SCHEME } from '../../../src/extension/examples/exampleCodeDocuments';
+import { guessLanguage } from '../../../src/extension/examples/guessLanguage';
+import { screenshot, webviewClick, webviewClickTestId, webviewFill, webviewSelect, webviewText, workbenchType } from './bridge';
 
 /** Closes the panel if it is open, so the next open is a cold one. */
 async function closeDashboard(): Promise<void> {
@@ -77,7 +79,42 @@ describe('the Learning Viewer panel, in a real VS Code', () => {
     assert.match(await webviewText('details', id), new RegExp(id));
     assert.ok(container);
   });
+
+  it('Open in Editor shows the code read-only (our scheme, its language, never a dirty untitled file); the source opens the log at its line', async () => {
+    const { container } = await api();
+    const id = 'tree-7';
+    const example = (await container.data.request('example', { id }))!;
+    assert.ok(example.codeContext && example.source, 'the tree data carries code and its source line');
+    const code = editorOpened((e) => e.document.uri.scheme === CODE_SCHEME);
+    await webviewClick('button', 'Open in Editor');
+    const editor = await code;
+    assert.equal(editor.document.getText(), example.codeContext);
+    assert.equal(editor.document.isUntitled, false);
+    assert.equal(editor.document.isDirty, false);
+    assert.equal(editor.document.languageId, guessLanguage(example.codeContext));
+    // A person typing into it: nothing changes (an untitled document would take the keys and turn dirty).
+    await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+    await workbenchType('typed', 'Enter');
+    assert.equal(editor.document.getText(), example.codeContext, 'the code cannot be edited');
+    assert.equal(editor.document.isDirty, false);
+    const log = editorOpened((e) => e.document.uri.fsPath === example.source!.file);
+    await webviewClick('button', `tree-data.jsonl:${example.source.line}`);
+    assert.equal((await log).selection.active.line, example.source.line - 1);
+    await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
+  });
 });
+
+/** The next editor that becomes active and matches. */
+function editorOpened(match: (e: vscode.TextEditor) => boolean): Promise<vscode.TextEditor> {
+  return new Promise((resolve) => {
+    const sub = vscode.window.onDidChangeActiveTextEditor((e) => {
+      if (e && match(e)) {
+        sub.dispose();
+        resolve(e);
+      }
+    });
+  });
+}
 
 describe('saved views, in a real VS Code', () => {
   const file = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.vscode', 'learning-views.json');
