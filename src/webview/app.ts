@@ -41,6 +41,8 @@ export class LvApp extends LitElement {
   @state() private external: { available: boolean; reason: string | null } = { available: false, reason: null };
   /** Counts finished tasks: the Knowledge tab fetches again when it grows. */
   @state() private finishedTasks = 0;
+  /** The knowledge entry a finished task's link asked for. */
+  @state() private knowledgeFocus: string | null = null;
   private unsubscribe: (() => void) | undefined;
   private readonly onKey = (e: KeyboardEvent) => this.handleKey(e);
 
@@ -104,7 +106,7 @@ export class LvApp extends LitElement {
       <nav role="tablist" aria-label="Views">
         ${TABS.map(
           (t) =>
-            html`<button role="tab" aria-selected=${this.view.tab === t.id ? 'true' : 'false'} @click=${() => this.setView({ tab: t.id })}>${t.label}</button>`,
+            html`<button role="tab" aria-selected=${this.view.tab === t.id ? 'true' : 'false'} @click=${() => ((this.knowledgeFocus = null), this.setView({ tab: t.id }))}>${t.label}</button>`,
         )}
       </nav>
       ${s ? this.renderBody(s) : html`<p class="loading" role="status">Loading…</p>`}
@@ -135,9 +137,13 @@ export class LvApp extends LitElement {
                     .tags=${s.byTag}
                     .selectedId=${this.view.selectedTaskId}
                     @lv-select-task=${(e: CustomEvent<string>) => this.setView({ selectedTaskId: e.detail })}
+                    @lv-open-knowledge=${(e: CustomEvent<string>) => {
+                      this.knowledgeFocus = e.detail;
+                      this.setView({ tab: 'knowledge' });
+                    }}
                   ></lv-learning>`
                 : this.view.tab === 'knowledge'
-                  ? html`<lv-knowledge .generation=${this.finishedTasks}></lv-knowledge>`
+                  ? html`<lv-knowledge .generation=${this.finishedTasks} .focusId=${this.knowledgeFocus}></lv-knowledge>`
                   : html`<lv-examples
                 .filters=${s.filters}
                 .version=${s.version}

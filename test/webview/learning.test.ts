@@ -142,6 +142,18 @@ describe('the Learning and Knowledge tabs in Chromium', () => {
     await p.close();
   });
 
+  it('a finished task links to the knowledge entry it wrote', async () => {
+    const p = await harness.open();
+    await openTab(p, 'Learning');
+    await p.getByTestId('task-row').filter({ hasText: 'css' }).getByRole('button', { name: 'Knowledge' }).click();
+    assert.equal(await p.getByRole('tab', { name: 'Knowledge' }).getAttribute('aria-selected'), 'true');
+    const req = await nextRequest(p, 'knowledge');
+    await answer(p, req.id, [entry('k2', T0, 32), entry('k1', T0 - 7 * 86_400_000, 24)]);
+    // k1 (60%) is shown, not the newest entry (k2, 80%) the list would open on.
+    await p.getByTestId('knowledge-proficiency').getByText(/Proficiency: 60\.0%/).waitFor();
+    await p.close();
+  });
+
   it('the host can open a task’s log on the Learning tab', async () => {
     const p = await harness.open();
     await fromHost(p, { type: 'didChangeState', state: state() });

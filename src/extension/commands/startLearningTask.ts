@@ -19,10 +19,10 @@ const argsSchema = z
   })
   .catch({});
 
-async function pickTechnology(container: Container): Promise<string | undefined> {
+async function pickTechnology(container: Container, title: string): Promise<string | undefined> {
   const known = await container.data.request('distinct', { field: 'tag', prefix: '', limit: 200 }).catch(() => []);
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { value: string }>();
-  pick.title = 'Start Learning Task (1/4): technology';
+  pick.title = title;
   pick.placeholder = 'A technology (tag) the agent works with, or type a new one';
   const base = known.map((k) => ({ label: inertText(k.value), value: k.value, description: `${k.count.toLocaleString()} examples` }));
   pick.items = base;
@@ -57,7 +57,13 @@ async function pickOne<T extends string>(title: string, items: { value: T; label
 /** Start Learning Task: asks for what is missing, queues the task and returns its id at once. */
 export async function startLearningTask(container: Container, raw?: unknown): Promise<string | undefined> {
   const args = argsSchema.parse(raw ?? {});
-  const technology = args.technology ?? (await pickTechnology(container));
+  // The steps this run will ask, numbered as asked: what the arguments give and a learner with no choice are skipped.
+  const external = container.tasks.externalStatus();
+  const asked = [!args.technology && 'technology', !args.depth && 'depth', !args.priority && 'priority', !args.learner && external.available && 'learner'].filter(
+    (x): x is string => typeof x === 'string',
+  );
+  const title = (step: string) => `Start Learning Task (${asked.indexOf(step) + 1}/${asked.length}): ${step}`;
+  const technology = args.technology ?? (await pickTechnology(container, title('technology')));
   if (!technology) return undefined;
   const named = technologySchema.safeParse(technology);
   if (!named.success) {
@@ -66,7 +72,7 @@ export async function startLearningTask(container: Container, raw?: unknown): Pr
   }
   const depth =
     args.depth ??
-    (await pickOne<Depth>('Start Learning Task (2/4): depth', [
+    (await pickOne<Depth>(title('depth'), [
       { value: 'quick', label: 'Quick', detail: 'The last 7 days' },
       { value: 'standard', label: 'Standard', detail: 'The last 30 days' },
       { value: 'deep', label: 'Deep', detail: 'Everything stored, most thorough' },
@@ -74,7 +80,7 @@ export async function startLearningTask(container: Container, raw?: unknown): Pr
   if (!depth) return undefined;
   const priority =
     args.priority ??
-    (await pickOne<Priority>('Start Learning Task (3/4): priority', [
+    (await pickOne<Priority>(title('priority'), [
       { value: 'normal', label: 'Normal', detail: 'In turn' },
       { value: 'high', label: 'High', detail: 'Before every normal and low task waiting' },
       { value: 'low', label: 'Low', detail: 'When nothing else waits' },
@@ -82,9 +88,8 @@ export async function startLearningTask(container: Container, raw?: unknown): Pr
   if (!priority) return undefined;
   let learner: LearnerKind | undefined = args.learner;
   if (!learner) {
-    const external = container.tasks.externalStatus();
     learner = external.available
-      ? await pickOne<LearnerKind>('Start Learning Task (4/4): learner', [
+      ? await pickOne<LearnerKind>(title('learner'), [
           { value: 'builtin', label: 'Built-in', detail: 'Distils what the stored examples say; nothing to install' },
           { value: 'external', label: 'External', detail: 'The program in learningViewer.learner.command' },
         ])
@@ -94,6 +99,8 @@ export async function startLearningTask(container: Container, raw?: unknown): Pr
   const request = taskRequestSchema.parse({ technology, depth, priority, learner });
   try {
     const task = await container.tasks.start(request);
+    // The panel, when open, shows the task just started on its Learning tab.
+    await container.showTaskInPanel(task.id);
     return task.id;
   } catch (e) {
     void showWarning(`Learning Viewer: ${(e as Error).message}`);

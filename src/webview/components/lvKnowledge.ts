@@ -73,13 +73,20 @@ export class LvKnowledge extends LitElement {
   @state() private search = '';
   @state() private technology: string | null = null;
   @state() private selectedId: string | null = null;
+  /** An entry to show (a finished task's link): the list is cleared of its filters and that entry selected. */
+  @property({ attribute: false }) focusId: string | null = null;
   @state() private error: string | null = null;
   @state() private loaded = false;
   private searchTimer: number | undefined;
   private requestSeq = 0;
 
   override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('generation')) void this.load();
+    if (changed.has('focusId') && this.focusId) {
+      this.technology = null;
+      this.search = '';
+      this.selectedId = this.focusId;
+    }
+    if (changed.has('generation') || (changed.has('focusId') && this.focusId)) void this.load();
   }
 
   private async load(): Promise<void> {

@@ -272,7 +272,15 @@ export class LvLearning extends LitElement {
                     ${t.state === 'running' || t.state === 'pending'
                       ? html`<button class="link" @click=${(e: Event) => (e.stopPropagation(), send({ type: 'cancelTask', id: t.id }))}>Cancel</button>`
                       : t.state === 'completed'
-                        ? nothing
+                        ? t.result?.knowledgeId
+                          ? html`<button
+                              class="link"
+                              title="Open the knowledge entry this task wrote"
+                              @click=${(e: Event) => (e.stopPropagation(), this.dispatchEvent(new CustomEvent('lv-open-knowledge', { detail: t.result!.knowledgeId, bubbles: true, composed: true })))}
+                            >
+                              Knowledge
+                            </button>`
+                          : nothing
                         : html`<button class="link" @click=${(e: Event) => (e.stopPropagation(), send({ type: 'retryTask', id: t.id }))}>Retry</button>`}
                   </td>
                 </tr>`,

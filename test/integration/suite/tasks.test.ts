@@ -1,31 +1,34 @@
 import { strict as assert } from 'node:assert';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskNode } from '../../../src/extension/tasks/tasksTree';
 import { screenshot, webviewClick, webviewText, workbenchShows, workbenchType } from './bridge';
 import { api, until } from './extensionApi';
 
-const learner = (extra: string[] = []) => [process.execPath, join(__dirname, '..', '..', '..', 'examples', 'learner', 'example-learner.mjs'), '${technology}', '${depth}', '${taskId}', ...extra];
+// As the README tells a user: the example learner where the extension is installed.
+const learner = (extra: string[] = []) => [process.execPath, '${extensionPath}/examples/learner/example-learner.mjs', '${technology}', '${depth}', '${taskId}', ...extra];
 
 async function setLearner(command: string[]): Promise<void> {
   await vscode.workspace.getConfiguration('learningViewer').update('learner.command', command, vscode.ConfigurationTarget.Workspace);
 }
 
 describe('learning tasks, in a real VS Code', () => {
-  it('from the command palette: technology, depth and priority are asked for in quick picks', async () => {
+  it('from the command palette: technology, depth and priority are asked for in quick picks; the open panel shows the task just started', async () => {
+    await vscode.commands.executeCommand('learningViewer.openDashboard');
+    await webviewClick('tab', 'Overview');
     const started = vscode.commands.executeCommand('learningViewer.startLearningTask') as Thenable<string | undefined>;
-    await workbenchShows('Start Learning Task (1/4): technology');
+    await workbenchShows('Start Learning Task (1/3): technology');
     await workbenchType('tree-y');
-    await workbenchShows('Start Learning Task (2/4): depth');
+    await workbenchShows('Start Learning Task (2/3): depth');
     await workbenchType('Deep');
-    await workbenchShows('Start Learning Task (3/4): priority');
+    await workbenchShows('Start Learning Task (3/3): priority');
     await workbenchType('High');
-    // No external learner is configured, so the built-in one is used without asking.
+    // No external learner is configured: the built-in one is used without asking, so there are three steps, not four.
     const id = await started;
     assert.ok(id, 'the command returned a task id');
     const { container } = await api();
     const task = container.tasks.queue.get(id)!;
     assert.deepEqual([task.technology, task.depth, task.priority, task.learner], ['tree-y', 'deep', 'high', 'builtin']);
+    assert.match(await webviewText('task-log', 'tree-y'), /Log: tree-y/, 'the panel moved to the Learning tab, on this task');
     assert.equal((await until(id, ['completed', 'failed'])).state, 'completed');
   });
 
