@@ -146,6 +146,8 @@ export const hostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('taskEvents'), taskId: z.string(), events: z.array(taskEventSchema).max(5000) }),
   /** Show a task's log on the Learning tab. */
   z.object({ type: z.literal('showTask'), id: z.string() }),
+  /** Shows the Overview (where an alert is listed). */
+  z.object({ type: z.literal('showOverview') }),
 ]);
 export type HostToWebview = z.infer<typeof hostToWebviewSchema>;
 

@@ -58,3 +58,11 @@ export const healthSchema = z.object({
   prunedExamples: z.number().int().nonnegative().default(0),
 });
 export type Health = z.infer<typeof healthSchema>;
+
+/** The log Load Sample Data writes (in the extension's global storage): its examples carry it as their source, so they are known as sample data. */
+export const SAMPLE_FILE_NAME = 'sample_learning_logs.jsonl';
+
+/** Whether an example's source is the sample data's log. */
+export function isSampleSource(file: string): boolean {
+  return file.endsWith(`/${SAMPLE_FILE_NAME}`) || file.endsWith(`\\${SAMPLE_FILE_NAME}`);
+}

@@ -19,6 +19,11 @@ export const filtersSchema = z.object({
   search: z.string().max(1000).nullable().default(null),
   /** A regular expression over the code context. */
   codeRegex: z.string().max(1000).nullable().default(null),
+  /**
+   * A learning task's examples are practice, not the agent's own work: left out of every figure
+   * and list (`without`, the default), counted too (`with`), or alone (`only`).
+   */
+  taskExamples: z.enum(['without', 'with', 'only']).default('without'),
   /** Only examples linked to a commit (true), only those without one (false), or both (null). */
   hasCommit: z.boolean().nullable().default(null),
   /** Examples whose commit is on this branch (as the example names it). */
@@ -50,6 +55,7 @@ export function isUnfiltered(f: Filters): boolean {
     !f.search &&
     !f.codeRegex &&
     f.hasCommit === null &&
+    f.taskExamples === 'without' &&
     f.branch === null &&
     f.file === null
   );
@@ -69,6 +75,7 @@ export function describeFilters(f: Filters): string {
   if (f.session !== null) parts.push(`session ${f.session.slice(0, 8)}`);
   if (f.search) parts.push(`“${f.search}”`);
   if (f.codeRegex) parts.push(`code /${f.codeRegex}/`);
+  if (f.taskExamples !== 'without') parts.push(f.taskExamples === 'with' ? 'with learning-task examples' : 'learning-task examples only');
   if (f.hasCommit !== null) parts.push(f.hasCommit ? 'with a commit' : 'without a commit');
   if (f.branch !== null) parts.push(`branch ${f.branch}`);
   if (f.file !== null) parts.push(`file ${f.file}`);

@@ -171,6 +171,10 @@ export const workerMethods = {
     params: z.object({ role: z.enum(['ingest', 'read', 'admin']), name: z.string().min(1).max(100) }),
     result: z.object({ token: z.string(), id: z.string(), name: z.string(), role: z.string() }),
   },
+  /** How many examples Delete Examples… would delete (the filters, and only one file's when `sourcePath` is given). */
+  countForDelete: { params: z.object({ filters: filtersSchema, sourcePath: z.string().max(4096).nullable().default(null) }), result: z.object({ examples: z.number().int() }) },
+  /** Deletes those examples, journalled a slice at a time, their per-day figures with them. */
+  deleteExamples: { params: z.object({ filters: filtersSchema, sourcePath: z.string().max(4096).nullable().default(null) }), result: z.object({ deleted: z.number().int() }) },
   /**
    * Removes the raw examples older than `days` days (their per-day rollups stay); with `dryRun`, only says what would go.
    * A real prune is preceded by a backup, and `days` becomes the daily retention (0: keep everything from now on).

@@ -58,6 +58,8 @@ export class LvApp extends LitElement {
         this.finishedTasks = message.tasks.filter((t) => t.state === 'completed').length;
       } else if (message.type === 'taskEvents') {
         this.learning?.appendEvents(message.taskId, message.events);
+      } else if (message.type === 'showOverview') {
+        this.setView({ tab: 'overview' });
       } else if (message.type === 'showTask') {
         this.setView({ tab: 'learning', selectedTaskId: message.id });
       } else if (message.type === 'showExample') {

@@ -1,5 +1,6 @@
 // The data worker: owns the sql.js database and serves the host's requests.
 // Nothing here blocks the extension host thread.
+import { countSelected, deleteMatching } from '../core/storage/deleteMatching';
 import { parentPort, workerData } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -409,6 +410,15 @@ const handlers: Handlers = {
     retentionDays = p.days;
     const report = await runPrune(store, cutoff);
     return report;
+  },
+  countForDelete: (store, p) => ({ examples: countSelected(store, { filters: checked(p.filters), sourcePath: p.sourcePath }) }),
+  deleteExamples: async (store, p) => {
+    const result = await deleteMatching(store, { filters: checked(p.filters), sourcePath: p.sourcePath });
+    if (result.deleted > 0) {
+      scheduler?.touch();
+      post({ kind: 'changed', examples: store.count() });
+    }
+    return result;
   },
   backupNow: async (store) => backUp(store, 'manual'),
   backups: async () => listBackups(backupFolder),

@@ -136,7 +136,12 @@ describe('built-in learner', () => {
     const ex = normalizeRecord(kimi({ id: 'from-learner', tags: ['auth'] }), { assumeTimeZone: 'utc', now: NOW });
     assert.ok(ex.ok);
     first.addLearnerExamples('task-1', [ex.example]);
+    // The learner studies the agent's own examples (a task's practice is left out): one of them.
+    const own = normalizeRecord(kimi({ id: 'from-the-agent', tags: ['auth'] }), { assumeTimeZone: 'utc', now: NOW });
+    assert.ok(own.ok);
+    first.insert([{ example: own.example }]);
     const entry = await learnTechnology(first, { technology: 'auth', depth: 'deep', taskId: 'task-1', now: NOW });
+    assert.equal(entry.examplesAnalysed, 1, 'the task’s own example is not counted as the agent’s');
     first.addKnowledge(entry);
     // A crash: no snapshot written, and the dead process's lock left behind (a stale lock is taken over).
     (first as unknown as { lockHeld: boolean }).lockHeld = false;

@@ -77,14 +77,15 @@ describe('retention', () => {
   it('a dry run says what would go and removes nothing; the raw rows go, feedback and task examples stay, and the cutoff is recorded', async () => {
     const cutoff = retentionCutoff(30, new Date(NOW));
     const total = store.count();
-    const oldBefore = examplesPage(store, { limit: 1, filters: filtersSchema.parse({ until: cutoff }) }).total!;
+    const oldBefore = examplesPage(store, { limit: 1, filters: filtersSchema.parse({ until: cutoff, taskExamples: 'with' }) }).total!;
     const dry = await prune(store, cutoff, { dryRun: true });
     assert.equal(store.count(), total);
     assert.ok(dry.examples > 0 && dry.first! < dry.last! && dry.last! < cutoff);
     const done = await prune(store, cutoff);
     assert.equal(done.removed, dry.examples);
     assert.equal(store.count(), total - dry.examples);
-    const old = examplesPage(store, { limit: 1000, filters: filtersSchema.parse({ until: cutoff }) });
+    // A task's examples are listed only when a filter asks for them.
+    const old = examplesPage(store, { limit: 1000, filters: filtersSchema.parse({ until: cutoff, taskExamples: 'with' }) });
     const ids = old.rows.map((r) => r.id);
     assert.ok(ids.includes('old-from-a-task') && ids.includes('old-with-feedback'));
     // What stays from before the cutoff: feedback someone wrote, or a task's examples; nothing else.

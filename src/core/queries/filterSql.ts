@@ -1,4 +1,5 @@
 import type { Filters } from '../../shared/filters';
+import { FLAG_TASK_EXAMPLE } from '../storage/schema';
 
 export interface SqlWhere {
   /** A WHERE clause over `examples e` (without the keyword), or '1' for none. */
@@ -13,6 +14,9 @@ export interface SqlWhere {
 export function filterSql(f: Filters, options: { newestFirstPage?: boolean } = {}): SqlWhere {
   const parts: string[] = [];
   const params: (string | number)[] = [];
+  // A learning task's examples, found through their small partial index (examples_practice), so the
+  // other conditions keep their indexes and a count needs no row decoded.
+  if (f.taskExamples !== 'with') parts.push(`e.k ${f.taskExamples === 'only' ? '' : 'NOT '}IN (SELECT k FROM examples WHERE (flags & ${FLAG_TASK_EXAMPLE}) != 0)`);
   if (f.since !== null) {
     parts.push('e.ts >= ?');
     params.push(f.since);

@@ -23,6 +23,8 @@ function alignedDay(ms: number): number | null {
 
 /** The rollup query for these filters, or null when only the examples themselves can answer. */
 export function rollupPlan(f: Filters): RollupPlan | null {
+  // The rollups count the agent's own examples only.
+  if (f.taskExamples !== 'without') return null;
   if (f.session !== null || f.hasCommit !== null || f.branch !== null || f.file !== null || (f.search !== null && f.search.trim() !== '') || (f.codeRegex !== null && f.codeRegex !== '')) return null;
   const tags = [...new Set([...f.tags, ...(f.andTag ? [f.andTag] : [])])];
   if (tags.length > 1) return null;

@@ -3,6 +3,9 @@ import { crc32 } from 'node:zlib';
 import { z } from 'zod';
 import { knowledgeEntrySchema, taskSchema } from '../../shared/tasks';
 
+/** Ids one delete entry holds at most (a larger delete is several entries, each its own transaction). */
+export const DELETE_SLICE = 1000;
+
 /**
  * One acknowledged write that no log file can replay (a feedback edit, a task
  * result). It reaches the journal, fsynced, before it is applied; entries past
@@ -19,6 +22,8 @@ export const journalEntrySchema = z.discriminatedUnion('op', [
   z.object({ seq: z.number().int().positive(), op: z.literal('examples'), taskId: z.string(), examples: z.array(z.record(z.string(), z.unknown())), at: z.number() }),
   /** Examples that arrived through the HTTP API, already validated: acknowledged (201) once this entry is fsynced. */
   z.object({ seq: z.number().int().positive(), op: z.literal('ingest'), source: z.string(), examples: z.array(z.record(z.string(), z.unknown())), at: z.number() }),
+  /** Examples a person deleted (Delete Examples…, Remove Sample Data): gone with their share of the rollups. */
+  z.object({ seq: z.number().int().positive(), op: z.literal('delete'), ids: z.array(z.string()).max(DELETE_SLICE), at: z.number() }),
 ]);
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
 export type JournalOp = JournalEntry extends infer E ? (E extends JournalEntry ? Omit<E, 'seq' | 'at'> : never) : never;

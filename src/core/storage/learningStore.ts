@@ -5,10 +5,10 @@ import type { DatabaseState } from '../../shared/example';
 import { knowledgeEntrySchema, taskEventSchema, taskSchema, type KnowledgeEntry, type Task, type TaskEvent } from '../../shared/tasks';
 import { contentHash, type NormalizedExample } from '../ingest/parseKimiLine';
 import { writeFileAtomic } from './atomicWrite';
-import { migrate, SCHEMA_VERSION } from './schema';
+import { FLAG_FUTURE_TIMESTAMP, FLAG_TASK_EXAMPLE, migrate, SCHEMA_VERSION } from './schema';
 import { acquireLock, processAlive, releaseLock, stillHeld } from './storeLock';
 import { fingerprint, loadSnapshot, readSums, removeStaleTempFiles, SUMS_FILE, type Fingerprint, type LoadedSnapshot } from './snapshotCheck';
-import { Journal, type JournalEntry, type JournalOp } from './journal';
+import { DELETE_SLICE, Journal, type JournalEntry, type JournalOp } from './journal';
 import { RollupBatch } from './rollups';
 import { CodeFile } from './codeFile';
 import { contentKey, stringKey } from './keys';
@@ -201,9 +201,10 @@ export class LearningStore {
     if (!this.readOnly) this.dirty = true;
   }
 
-  /** Applies journal entries; returns how many examples they added. */
-  private applyJournal(entries: JournalEntry[]): number {
-    const examples: { source: string; examples: Record<string, unknown>[] }[] = [];
+  /** Applies journal entries; returns how many examples they added and deleted. */
+  private applyJournal(entries: JournalEntry[]): { added: number; deleted: number } {
+    // Examples added and deleted, in journal order (a delete applies to what was added before it).
+    const examples: ({ source: string; examples: Record<string, unknown>[] } | { deleteIds: string[] })[] = [];
     this.db.exec('BEGIN');
     try {
       for (const e of entries) {
@@ -232,10 +233,13 @@ export class LearningStore {
             ]);
             break;
           case 'examples':
-            examples.push({ source: `learning-task:${e.taskId}`, examples: e.examples });
+            examples.push({ source: `${TASK_SOURCE_PREFIX}${e.taskId}`, examples: e.examples });
             break;
           case 'ingest':
             examples.push({ source: e.source, examples: e.examples });
+            break;
+          case 'delete':
+            examples.push({ deleteIds: e.ids });
             break;
         }
         this.journalSeq = Math.max(this.journalSeq, e.seq);
@@ -248,9 +252,14 @@ export class LearningStore {
     }
     // Examples go through the one insert path (its own transaction); by id, so a replay adds nothing twice.
     let added = 0;
+    let deleted = 0;
     this.replaying = true;
     try {
       for (const batch of examples) {
+        if ('deleteIds' in batch) {
+          deleted += this.removeExamples(batch.deleteIds);
+          continue;
+        }
         const sourceId = this.sourceId(batch.source);
         // The "line" of a learner's example is its place among the examples that task reported.
         // The source row counts them, as it counts a log file's lines.
@@ -261,21 +270,71 @@ export class LearningStore {
     } finally {
       this.replaying = false;
     }
-    return added;
+    return { added, deleted };
+  }
+
+  /** Deletes stored examples by id with their tags, links, code references and share of the rollups, in one transaction; returns how many were stored. */
+  private removeExamples(ids: readonly string[]): number {
+    const find = this.stmt('find', FIND_BY_ID_KEY_SQL);
+    const keys: number[] = [];
+    for (const id of ids) {
+      find.bind([stringKey(id)]);
+      while (find.step()) {
+        const [storedId, , k] = find.get() as [string, number, number];
+        if (storedId === id) keys.push(k);
+      }
+      find.reset();
+    }
+    if (keys.length === 0) return 0;
+    const list = `(${keys.map(() => '?').join(', ')})`;
+    const tags = new Map<number, number[]>();
+    for (const [k, tagId] of this.rows<[number, number]>(`SELECT k, tag_id FROM example_tags WHERE k IN ${list}`, keys)) tags.set(k, [...(tags.get(k) ?? []), tagId]);
+    const rollups = new RollupBatch();
+    for (const [k, day, modelId, success, tokens, exec, flags] of this.rows<[number, number, number | null, number, number | null, number | null, number]>(
+      `SELECT k, day, model_id, success, tokens, exec_time, flags FROM examples WHERE k IN ${list}`,
+      keys,
+    )) {
+      // A learning task's examples were never in the rollups.
+      if (!(flags & FLAG_TASK_EXAMPLE)) rollups.addRow(day, modelId, success === 1, tokens, exec, tags.get(k) ?? [], -1);
+    }
+    this.db.exec('BEGIN');
+    try {
+      this.db.run(`DELETE FROM example_tags WHERE k IN ${list}`, keys);
+      this.db.run(`DELETE FROM example_commits WHERE k IN ${list}`, keys);
+      this.db.run(`DELETE FROM code_refs WHERE k IN ${list}`, keys);
+      this.db.run(`DELETE FROM examples WHERE k IN ${list}`, keys);
+      for (const { sql, rows } of rollups.statements()) for (const row of rows) this.db.run(sql, row);
+      this.db.exec('COMMIT');
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+    return keys.length;
+  }
+
+  /**
+   * Deletes examples by id (a person's Delete Examples…, Remove Sample Data), journalled first
+   * like every other acknowledged write; their per-day figures go with them (unlike retention,
+   * which keeps them). At most DELETE_SLICE ids a call. Returns how many were stored.
+   */
+  deleteExamples(ids: readonly string[]): number {
+    if (ids.length === 0) return 0;
+    if (ids.length > DELETE_SLICE) throw new Error(`at most ${DELETE_SLICE} examples are deleted at once (${ids.length} asked)`);
+    return this.journalled([{ op: 'delete', ids: [...ids] }]).examplesDeleted;
   }
 
   /**
    * A write that no log file can replay: journalled (fsynced) first, then
    * applied. Once this returns, a crash at any moment does not lose it.
    */
-  journalled(ops: JournalOp[], now = Date.now()): { examplesAdded: number } {
+  journalled(ops: JournalOp[], now = Date.now()): { examplesAdded: number; examplesDeleted: number } {
     this.assertWritable();
     this.assertLockStillHeld();
     const entries = ops.map((op, i) => ({ ...op, seq: this.journalSeq + i + 1, at: now }) as JournalEntry);
     this.journal.append(entries);
-    const examplesAdded = this.applyJournal(entries);
+    const { added, deleted } = this.applyJournal(entries);
     this.dirty = true;
-    return { examplesAdded };
+    return { examplesAdded: added, examplesDeleted: deleted };
   }
 
   /**
@@ -289,7 +348,7 @@ export class LearningStore {
     this.assertLockStillHeld();
     const entries = ops.map((op, i) => ({ ...op, seq: this.journalSeq + i + 1, at: now }) as JournalEntry);
     this.journal.write(entries);
-    const examplesAdded = this.applyJournal(entries);
+    const { added: examplesAdded } = this.applyJournal(entries);
     this.dirty = true;
     return { examplesAdded, durable: this.syncJournal() };
   }
@@ -498,6 +557,7 @@ export class LearningStore {
     for (const [id, name] of this.rows<[number, string]>('SELECT model_id, name FROM models')) this.modelIds.set(name, id);
     for (const [id, name] of this.rows<[number, string]>('SELECT tag_id, name FROM tags')) this.tagIds.set(name, id);
     for (const [key, name] of this.rows<[number, string]>('SELECT session_k, name FROM sessions')) this.sessionKeys.set(name, key);
+    for (const [id] of this.rows<[number]>('SELECT source_id FROM sources WHERE substr(path, 1, ?) = ?', [TASK_SOURCE_PREFIX.length, TASK_SOURCE_PREFIX])) this.taskSources.add(id);
     for (const table of ['models', 'tags', 'sessions'] as const) {
       this.nextNameKey[table] = Number(this.rows<[number]>(`SELECT coalesce(max(rowid), 0) + 1 FROM ${table}`)[0]![0]);
     }
@@ -571,10 +631,13 @@ export class LearningStore {
 
   sourceId(path: string): number {
     const found = this.firstRow<[number]>('sourceByPath', 'SELECT source_id FROM sources WHERE path = ?', [path]);
-    if (found) return found[0];
-    this.db.run('INSERT INTO sources (path) VALUES (?)', [path]);
-    return Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
+    const id = found ? found[0] : (this.db.run('INSERT INTO sources (path) VALUES (?)', [path]), Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]));
+    if (path.startsWith(TASK_SOURCE_PREFIX)) this.taskSources.add(id);
+    return id;
   }
+
+  /** Sources that are learning tasks: their examples are practice (FLAG_TASK_EXAMPLE), kept out of the rollups. */
+  private readonly taskSources = new Set<number>();
 
   /**
    * Stores a batch in one transaction. An id seen before with the same content
@@ -628,7 +691,8 @@ export class LearningStore {
         }
         const modelId = e.model === null ? null : this.nameKey('models', e.model);
         const sessionK = e.sessionId === null ? null : this.nameKey('sessions', e.sessionId);
-        ins.run(exampleRowParams(k, idKey, e, modelId, sessionK, sourceId ?? null, line ?? null, now));
+        const practice = sourceId !== undefined && this.taskSources.has(sourceId);
+        ins.run(exampleRowParams(k, idKey, e, modelId, sessionK, sourceId ?? null, line ?? null, now, practice));
         this.nextK++;
         const code = e.codeContext === null ? null : this.code.append(e.codeContext);
         if (code) insCode.run([k, ...code]);
@@ -637,7 +701,8 @@ export class LearningStore {
         for (const tagId of tagIds) insTag.run([tagId, e.day, e.success ? 1 : 0, k]);
         const commit = commitOf(e.extra);
         if (commit) insCommit.run([k, commit.sha, commit.repository, commit.branch]);
-        rollups.add(e, modelId, tagIds);
+        // The rollups count the agent's own examples; a learning task's practice is read from the rows when a filter asks for it.
+        if (!practice) rollups.add(e, modelId, tagIds);
         counts.added++;
       }
       for (const { sql, rows } of rollups.statements()) {
@@ -730,7 +795,7 @@ export class LearningStore {
    * reported (its result names them). Their per-day rollups stay.
    */
   private static readonly PRUNABLE = `e.ts < ? AND e.human_feedback IS NULL
-    AND (e.source_id IS NULL OR e.source_id NOT IN (SELECT source_id FROM sources WHERE path LIKE 'learning-task:%'))`;
+    AND (e.flags & ${FLAG_TASK_EXAMPLE}) = 0`;
 
   /** What a prune before `cutoff` would remove: how many, their date range, their code bytes. */
   pruneCandidates(cutoff: number): { examples: number; first: number | null; last: number | null; codeBytes: number } {
@@ -915,6 +980,9 @@ export class LearningStore {
 }
 
 /** The candidates for an id: every stored example whose id has this key (almost always one or none). */
+/** A learning task's examples are stored with this source, followed by the task's id. */
+export const TASK_SOURCE_PREFIX = 'learning-task:';
+
 export const FIND_BY_ID_KEY_SQL = 'SELECT id, content_k, k FROM examples WHERE id_k = ?';
 
 export const INSERT_EXAMPLE_SQL = `INSERT INTO examples (k, id, id_k, ts, day, success, model_id, session_k, task_description, tokens, exec_time, metrics,
@@ -930,6 +998,7 @@ export function exampleRowParams(
   sourceId: number | null,
   line: number | null,
   now: number,
+  taskExample = false,
 ): (string | number | null)[] {
   const execTime = typeof e.metrics.execution_time === 'number' ? e.metrics.execution_time : null;
   return [
@@ -950,7 +1019,7 @@ export function exampleRowParams(
     sourceId,
     line,
     now,
-    e.futureTimestamp ? 1 : 0,
+    (e.futureTimestamp ? FLAG_FUTURE_TIMESTAMP : 0) | (taskExample ? FLAG_TASK_EXAMPLE : 0),
     contentKey(e.contentHash),
   ];
 }

@@ -15,12 +15,19 @@ interface Sums {
 export class RollupBatch {
   private readonly daily = new Map<string, Sums>();
   private readonly tagDaily = new Map<string, Sums>();
+  private removes = false;
 
   add(e: NormalizedExample, modelId: number | null, tagIds: number[]): void {
     const exec = typeof e.metrics.execution_time === 'number' ? e.metrics.execution_time : null;
-    const key = `${e.day}|${modelId ?? 0}|${e.success ? 1 : 0}`;
-    bump(this.daily, key, e.tokens, exec);
-    for (const tagId of tagIds) bump(this.tagDaily, `${tagId}|${key}`, e.tokens, exec);
+    this.addRow(e.day, modelId, e.success, e.tokens, exec, tagIds, 1);
+  }
+
+  /** A stored example's share, added (sign 1) or taken away (sign -1, when it is deleted). */
+  addRow(day: number, modelId: number | null, success: boolean, tokens: number | null, exec: number | null, tagIds: readonly number[], sign: 1 | -1): void {
+    const key = `${day}|${modelId ?? 0}|${success ? 1 : 0}`;
+    if (sign < 0) this.removes = true;
+    bump(this.daily, key, tokens, exec, sign);
+    for (const tagId of tagIds) bump(this.tagDaily, `${tagId}|${key}`, tokens, exec, sign);
   }
 
   /** The upserts that apply this batch, for whichever engine runs them (sql.js here, native SQLite in the benchmark). */
@@ -34,21 +41,24 @@ export class RollupBatch {
         sql: `INSERT INTO rollup_tag_daily VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tag_id, day, model_id, success) DO UPDATE SET ${set}`,
         rows: rows(this.tagDaily),
       },
+      // What a delete took to nothing goes.
+      { sql: 'DELETE FROM rollup_daily WHERE n <= 0', rows: this.removes ? [[]] : [] },
+      { sql: 'DELETE FROM rollup_tag_daily WHERE n <= 0', rows: this.removes ? [[]] : [] },
     ];
   }
 
 }
 
-function bump(map: Map<string, Sums>, key: string, tokens: number | null, exec: number | null): void {
+function bump(map: Map<string, Sums>, key: string, tokens: number | null, exec: number | null, sign: 1 | -1 = 1): void {
   let s = map.get(key);
   if (!s) map.set(key, (s = { n: 0, tokens: 0, tokensN: 0, execSum: 0, execN: 0 }));
-  s.n++;
+  s.n += sign;
   if (tokens !== null) {
-    s.tokens += tokens;
-    s.tokensN++;
+    s.tokens += sign * tokens;
+    s.tokensN += sign;
   }
   if (exec !== null) {
-    s.execSum += exec;
-    s.execN++;
+    s.execSum += sign * exec;
+    s.execN += sign;
   }
 }

@@ -194,7 +194,40 @@ export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       insert.free();
     }
   },
+  // 8 → 9: a learning task's examples are practice, not the agent's work: flagged (FLAG_TASK_EXAMPLE),
+  // and taken out of the per-day rollups, which from now on count the agent's examples only.
+  (db) => {
+    db.exec(`
+      UPDATE examples SET flags = flags | ${FLAG_TASK_EXAMPLE}
+        WHERE source_id IN (SELECT source_id FROM sources WHERE path LIKE 'learning-task:%');
+      CREATE TEMP TABLE task_share AS
+        SELECT day, coalesce(model_id, 0) AS model_id, success, count(*) AS n, coalesce(sum(tokens), 0) AS tokens, count(tokens) AS tokens_n,
+               coalesce(sum(exec_time), 0) AS exec_sum, count(exec_time) AS exec_n
+        FROM examples WHERE flags & ${FLAG_TASK_EXAMPLE} GROUP BY 1, 2, 3;
+      UPDATE rollup_daily SET n = rollup_daily.n - d.n, tokens = rollup_daily.tokens - d.tokens, tokens_n = rollup_daily.tokens_n - d.tokens_n,
+             exec_sum = rollup_daily.exec_sum - d.exec_sum, exec_n = rollup_daily.exec_n - d.exec_n
+        FROM task_share d WHERE rollup_daily.day = d.day AND rollup_daily.model_id = d.model_id AND rollup_daily.success = d.success;
+      CREATE TEMP TABLE task_tag_share AS
+        SELECT et.tag_id, e.day, coalesce(e.model_id, 0) AS model_id, e.success, count(*) AS n, coalesce(sum(e.tokens), 0) AS tokens, count(e.tokens) AS tokens_n,
+               coalesce(sum(e.exec_time), 0) AS exec_sum, count(e.exec_time) AS exec_n
+        FROM example_tags et JOIN examples e ON e.k = et.k WHERE e.flags & ${FLAG_TASK_EXAMPLE} GROUP BY 1, 2, 3, 4;
+      UPDATE rollup_tag_daily SET n = rollup_tag_daily.n - d.n, tokens = rollup_tag_daily.tokens - d.tokens, tokens_n = rollup_tag_daily.tokens_n - d.tokens_n,
+             exec_sum = rollup_tag_daily.exec_sum - d.exec_sum, exec_n = rollup_tag_daily.exec_n - d.exec_n
+        FROM task_tag_share d
+        WHERE rollup_tag_daily.tag_id = d.tag_id AND rollup_tag_daily.day = d.day AND rollup_tag_daily.model_id = d.model_id AND rollup_tag_daily.success = d.success;
+      DELETE FROM rollup_daily WHERE n <= 0;
+      DELETE FROM rollup_tag_daily WHERE n <= 0;
+      DROP TABLE task_share;
+      DROP TABLE task_tag_share;
+      CREATE INDEX examples_practice ON examples (day) WHERE (flags & ${FLAG_TASK_EXAMPLE}) != 0;
+    `);
+  },
 ];
+
+/** `examples.flags`: the timestamp was in the future when it was stored. */
+export const FLAG_FUTURE_TIMESTAMP = 1;
+/** `examples.flags`: written by a learning task (practice), not by the agent's own work: out of the rollups and, unless a filter asks, out of every figure. */
+export const FLAG_TASK_EXAMPLE = 2;
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

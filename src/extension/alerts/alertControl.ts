@@ -2,6 +2,7 @@
 // go to the data worker, which checks the rules on its timer and delivers to
 // the webhook and by mail; what fires comes back as a notification with Open
 // in Dashboard, Snooze 1 Day and Mute This Rule.
+import { DashboardPanel } from '../dashboard/dashboardPanel';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import { readAlertSettings } from '../settings';
@@ -92,6 +93,8 @@ export class AlertControl implements vscode.Disposable {
       if (choice === 'Open in Dashboard') {
         await this.c.filters.set(alert.filters);
         await vscode.commands.executeCommand('learningViewer.openDashboard');
+        // The Overview lists the alert, whichever tab the panel was on.
+        await DashboardPanel.current?.showOverview();
       } else if (choice === 'Snooze 1 Day') {
         await this.c.data.request('snoozeAlert', { id: alert.id, hours: 24 });
         void showInfo(`Learning Viewer: "${alert.ruleId}"${alert.subject ? ` for ${alert.subject}` : ''} will not alert again before ${new Date(Date.now() + 86_400_000).toLocaleString()}.`);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { deleteExamples, removeSampleData } from './deleteCommands';
 import { showError, showInfo } from '../notify';
 import type { Container } from '../container';
 import { openDashboard } from './openDashboard';
@@ -47,6 +48,8 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.filterByGroup': filterByGroup,
   'learningViewer.exportGroup': exportGroup,
   'learningViewer.loadSampleData': loadSampleData,
+  'learningViewer.removeSampleData': removeSampleData,
+  'learningViewer.deleteExamples': deleteExamples,
   'learningViewer.configureLogFollowing': configureLogFollowing,
   'learningViewer.saveView': saveView,
   'learningViewer.applySavedView': applySavedView,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
+import { sampleFile } from './deleteCommands';
 import { inertText } from '../../shared/plainText';
-import { showWarning } from '../notify';
+import { askModal, showWarning } from '../notify';
 import { z } from 'zod';
 import type { Container } from '../container';
 import { GROUP_LABELS, groupFilters, type Node } from '../examples/examplesTree';
@@ -108,12 +109,23 @@ export async function exportGroup(container: Container, ...args: unknown[]): Pro
   return exportData(container, { filters, label: describeFilters(filters) || GROUP_LABELS[parsed.data.field] });
 }
 
-/** Writes generated sample examples into the extension's storage and imports them. */
-export async function loadSampleData(container: Container): Promise<unknown> {
+/**
+ * Asks first, then writes generated sample examples into the extension's storage and imports
+ * them; their source marks them as sample data, and Remove Sample Data takes them out again.
+ */
+export async function loadSampleData(container: Container, confirmed?: unknown): Promise<unknown> {
+  if (confirmed !== true) {
+    const answer = await askModal(
+      'Add 2,000 generated sample examples to this workspace’s learning data?',
+      'They are not your agent’s: the details of each say “sample data”, and Learning Viewer: Remove Sample Data takes them all out again.',
+      'Add Sample Data',
+    );
+    if (answer !== 'Add Sample Data') return undefined;
+  }
   const { writeKimiLog } = await import('../../core/sample/generateExamples');
   const dir = container.context.globalStorageUri;
   await vscode.workspace.fs.createDirectory(dir);
-  const file = vscode.Uri.joinPath(dir, 'sample_learning_logs.jsonl');
+  const file = sampleFile(container);
   await writeKimiLog(file.fsPath, 2000, { days: 60, seed: Date.now() % 100000 });
   return vscode.commands.executeCommand('learningViewer.importLogs', [file]);
 }

@@ -81,6 +81,15 @@ export class DashboardPanel implements vscode.Disposable {
   private pendingTask: string | undefined;
 
   /** Shows an example's details (from the tree), opening the panel if needed. */
+  /** Reveals the panel on its Overview (an alert's Open in Dashboard). */
+  async showOverview(): Promise<void> {
+    this.panel.reveal();
+    if (this.ready) await this.post({ type: 'showOverview' });
+    else this.pendingOverview = true;
+  }
+
+  private pendingOverview = false;
+
   async showExample(id: string): Promise<void> {
     this.panel.reveal();
     if (this.ready) await this.post({ type: 'showExample', id });
@@ -107,6 +116,8 @@ export class DashboardPanel implements vscode.Disposable {
         await this.pushTasks();
         if (this.pendingExample) await this.post({ type: 'showExample', id: this.pendingExample });
         if (this.pendingTask) await this.post({ type: 'showTask', id: this.pendingTask });
+        if (this.pendingOverview) await this.post({ type: 'showOverview' });
+        this.pendingOverview = false;
         this.pendingExample = undefined;
         this.pendingTask = undefined;
         return;

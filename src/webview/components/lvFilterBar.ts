@@ -113,6 +113,7 @@ export class LvFilterBar extends LitElement {
     if (f.session !== null) chips.push({ label: `session: ${f.session.slice(0, 8)}`, clear: { session: null } });
     if (f.search) chips.push({ label: `text: ${f.search}`, clear: { search: null } });
     if (f.codeRegex) chips.push({ label: `code: /${f.codeRegex}/`, clear: { codeRegex: null } });
+    if (f.taskExamples !== 'without') chips.push({ label: f.taskExamples === 'with' ? 'with task examples' : 'task examples only', clear: { taskExamples: 'without' } });
     if (f.hasCommit !== null) chips.push({ label: f.hasCommit ? 'with a commit' : 'without a commit', clear: { hasCommit: null } });
     if (f.branch !== null) chips.push({ label: `branch: ${showControls(f.branch)}`, clear: { branch: null } });
     if (f.file !== null) chips.push({ label: `file: ${showControls(f.file)}`, clear: { file: null } });
@@ -148,6 +149,17 @@ export class LvFilterBar extends LitElement {
             <option value="all" ?selected=${f.success === null}>All</option>
             <option value="success" ?selected=${f.success === true}>Succeeded</option>
             <option value="failure" ?selected=${f.success === false}>Failed</option>
+          </select></label
+        >
+        <label title="A learning task's practice examples are not the agent's own work: left out of every figure unless asked for"
+          >Task examples
+          <select
+            aria-label="Learning tasks' examples"
+            @change=${(e: Event) => this.change({ taskExamples: (e.target as HTMLSelectElement).value as Filters['taskExamples'] })}
+          >
+            <option value="without" ?selected=${f.taskExamples === 'without'}>Left out</option>
+            <option value="with" ?selected=${f.taskExamples === 'with'}>Included</option>
+            <option value="only" ?selected=${f.taskExamples === 'only'}>Only</option>
           </select></label
         >
         <label

@@ -25,6 +25,8 @@ export function run(): Promise<void> {
   require('./alerts.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./git.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  require('./delete.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const passed = runner.stats?.passes ?? 0;
