@@ -138,6 +138,8 @@ export function queryFilters(c: Context, now: number): Filters {
     session: q('session') ?? null,
     search: q('search') ?? null,
     codeRegex: regex ?? null,
+    // A learning task's practice examples: left out unless asked for (with, only).
+    taskExamples: q('task_examples') ?? 'without',
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -18,7 +18,7 @@ interface RouteDoc {
   responses: Record<string, string>;
 }
 
-const FILTERS = ['success', 'tags', 'start_date', 'end_date', 'days', 'model', 'session', 'search', 'regex'];
+const FILTERS = ['success', 'tags', 'start_date', 'end_date', 'days', 'model', 'session', 'search', 'regex', 'task_examples'];
 
 /** A KIMI learning example, as the file format documents it (validated by the same parser as a log line). */
 const kimiRecord = {

@@ -28,6 +28,8 @@ export const trendSchema = z.object({
   pValue: z.number().nullable(),
   rSquared: z.number().nullable(),
   weeksUsed: z.number().int(),
+  /** The weeks with enough examples: the first and the last (Mondays), how many weeks between them, how many of those lack data. */
+  span: z.object({ from: z.string(), to: z.string(), weeks: z.number().int(), emptyWeeks: z.number().int(), longestGap: z.number().int() }).nullable(),
   significant: z.boolean(),
   /** The trend in words: what it is, or why there is none. */
   statement: z.string(),

@@ -1,3 +1,4 @@
+import { fillDays } from './series';
 import type { DashboardState } from './dashboardProtocol';
 import { PANEL_DAYS, PANEL_GROUPS } from './dashboardProtocol';
 
@@ -16,15 +17,17 @@ function sum(rows: readonly { total: number }[]): number {
 export function capForPanel(b: Breakdowns): Breakdowns & Pick<DashboardState, 'omitted'> {
   const byTag = [...b.byTag].sort((x, y) => y.total - x.total || x.tag.localeCompare(y.tag));
   const byModel = [...b.byModel].sort((x, y) => y.total - x.total || x.model.localeCompare(y.model));
-  const cutDays = Math.max(0, b.daily.length - PANEL_DAYS);
+  // One slot per calendar day, the latest PANEL_DAYS: a stretch without examples shows as one.
+  const daily = fillDays(b.daily, PANEL_DAYS, (day) => ({ day, total: 0, successes: 0 }));
+  const left = daily.length ? b.daily.filter((d) => d.day < daily[0]!.day) : [];
   return {
     byTag: byTag.slice(0, PANEL_GROUPS),
     byModel: byModel.slice(0, PANEL_GROUPS),
-    daily: b.daily.slice(cutDays),
+    daily,
     omitted: {
       tags: { groups: Math.max(0, byTag.length - PANEL_GROUPS), total: sum(byTag.slice(PANEL_GROUPS)) },
       models: { groups: Math.max(0, byModel.length - PANEL_GROUPS), total: sum(byModel.slice(PANEL_GROUPS)) },
-      days: { groups: cutDays, total: sum(b.daily.slice(0, cutDays)), before: cutDays > 0 ? b.daily[cutDays]!.day : null },
+      days: { groups: left.length, total: sum(left), before: left.length > 0 ? daily[0]!.day : null },
     },
   };
 }

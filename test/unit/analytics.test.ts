@@ -3,9 +3,10 @@ import { mulberry32 } from '../../src/core/sample/generateExamples';
 import { heatmap, localWeekdayHour, QUARTER_HOUR_MS } from '../../src/core/analytics/heatmap';
 import { analyticsReport, compareModels, predictionFor } from '../../src/core/analytics/report';
 import type { DayCount } from '../../src/core/analytics/trends';
-import { movingAverage, predict, trend, weekOf, weekStart } from '../../src/core/analytics/trends';
+import { dayLabel, movingAverage, predict, trend, weekOf, weekStart } from '../../src/core/analytics/trends';
 import { localDay } from '../../src/core/ingest/timestamp';
 import { filtersSchema } from '../../src/shared/filters';
+import { capForPanel } from '../../src/shared/panelLists';
 import { relatedTags, type CoOccurrence } from '../../src/core/analytics/advice';
 import { compareProportions } from '../../src/core/analytics/statistics';
 import { kimi, storeWith } from '../helpers/storeWith';
@@ -40,7 +41,44 @@ describe('analytics: trends and predictions', () => {
     const t = trend(weeksOf([50, 52, 54, 56, 58, 60, 62, 64]));
     assert.ok(t.significant);
     assert.equal(t.slopePerWeek, 2);
-    assert.match(t.statement, /^Improving by 2\.0 points a week \(p < 0\.001, R² = 1\.00, 8 weeks\)\.$/);
+    assert.match(t.statement, /^Improving by 2\.0 points a week \(p < 0\.001, R² = 1\.00, 8 weeks from 2026-06-01 to 2026-07-20\)\.$/);
+  });
+
+  it('time axes are time: a ten-month gap between two datasets is ten months of empty slots, and no line is drawn through it', () => {
+    // Five weeks around 50%, 43 weeks with nothing, five weeks around 85%: two clusters, not a smooth climb.
+    const early = weeksOf([50, 52, 49, 51, 50]);
+    const late = weeksOf([85, 86, 84, 85, 86]).map((d) => ({ ...d, day: d.day + 48 * 7 }));
+    const t = trend([...early, ...late]);
+    assert.equal(t.slopePerWeek, null);
+    assert.equal(t.significant, false);
+    assert.deepEqual(t.span, { from: '2026-06-01', to: dayLabel(MONDAY + 52 * 7), weeks: 53, emptyWeeks: 43, longestGap: 43 });
+    assert.match(t.statement, /^No trend: the 10 weeks with at least 5 examples are spread over 53 weeks \(2026-06-01 to .*, the longest gap 43 weeks\)/);
+    assert.equal(t.weekly.length, 53, 'one slot per calendar week');
+    assert.equal(t.weekly.filter((w) => w.total === 0).length, 43);
+    assert.equal(t.daily.length, 52 * 7 + 1, 'one slot per calendar day from the first to the last');
+    assert.equal(t.daily.filter((d) => d.total > 0).length, 10);
+    const p = predict([...early, ...late, ...weeksOf([86, 85, 87]).map((d) => ({ ...d, day: d.day + 53 * 7 }))]);
+    assert.deepEqual(p.forecasts, []);
+    assert.match(p.explanation, /^No prediction for the success rate: the 13 weeks .* spread over 56 weeks/);
+  });
+
+  it('the Overview\'s daily series has a slot for every day, the ones without examples empty', () => {
+    const daily = [
+      { day: '2026-03-01', total: 4, successes: 3 },
+      { day: '2026-03-11', total: 2, successes: 1 },
+    ];
+    const capped = capForPanel({ byTag: [], byModel: [], daily });
+    assert.equal(capped.daily.length, 11);
+    assert.deepEqual(capped.daily[5], { day: '2026-03-06', total: 0, successes: 0 });
+    assert.deepEqual(capped.omitted.days, { groups: 0, total: 0, before: null });
+  });
+
+  it('a few missing weeks keep the line, and the statement says which weeks it was fitted on and how many were empty', () => {
+    const days = weeksOf([50, 52, 54, 56, 58, 60, 62, 64, 66, 68]).filter((_, i) => i !== 3 && i !== 6);
+    const t = trend(days);
+    assert.equal(t.slopePerWeek, 2);
+    assert.match(t.statement, /8 weeks from 2026-06-01 to 2026-08-03; 2 of the 10 weeks in that span had too few examples \(the longest gap 1 week\)\)\.$/);
+    assert.equal(t.weekly.length, 10);
   });
 
   it('says there is no significant trend for a flat or noisy series', () => {

@@ -151,7 +151,9 @@ describe('the HTTP API in a real server process', function () {
       assert.equal(task.status, 'completed');
       assert.equal(task.result.summary, 'practised graphql');
       assert.equal(task.result.examplesAdded, 3);
-      const stats = (await (await fetch(`${server.url}/api/stats`)).json()) as { total_examples: number; categories: Record<string, { examples: number }> };
+      // A task's examples are practice: out of KIMI's own figures unless asked for.
+      assert.equal(((await (await fetch(`${server.url}/api/stats`)).json()) as { total_examples: number }).total_examples, 0);
+      const stats = (await (await fetch(`${server.url}/api/stats?task_examples=with`)).json()) as { total_examples: number; categories: Record<string, { examples: number }> };
       assert.equal(stats.total_examples, 3);
       assert.equal(stats.categories.graphql?.examples, 3);
       const builtin = await fetch(`${server.url}/api/nasa/learn`, { method: 'POST', headers: json, body: JSON.stringify({ technology: 'graphql', learner: 'builtin' }) });

@@ -3,6 +3,7 @@
 import type { Prediction, Trend, WeekPoint } from '../../shared/analytics';
 import { formatP, linearFit, predictAt, SIGNIFICANCE_LEVEL } from './statistics';
 import { MAX_DAILY_POINTS, MAX_WEEK_POINTS } from '../../shared/analytics';
+import { fillDays, fillWeeks } from '../../shared/series';
 
 export interface DayCount {
   /** Local day number (days since 1970-01-01 in local time). */
@@ -51,8 +52,44 @@ export function toWeeks(days: readonly DayCount[]): WeekCount[] {
   return [...byWeek.values()].sort((a, b) => a.week - b.week);
 }
 
-export function weekPoints(weeks: readonly WeekCount[]): WeekPoint[] {
-  return weeks.map((w) => ({ week: dayLabel(w.day), total: w.total, successes: w.successes }));
+/** Weekly points, one per calendar week from the first to the last (weeks without examples empty), the latest `max`. */
+export function weekPoints(weeks: readonly WeekCount[], max = MAX_WEEK_POINTS): WeekPoint[] {
+  return fillWeeks(
+    weeks.map((w) => ({ week: dayLabel(w.day), total: w.total, successes: w.successes })),
+    max,
+    (week) => ({ week, total: 0, successes: 0 }),
+  );
+}
+
+/** Of the weeks from the first usable one to the last, how many lack enough examples, and the longest such run. */
+export interface WeekSpan {
+  from: string;
+  to: string;
+  weeks: number;
+  emptyWeeks: number;
+  longestGap: number;
+}
+
+export function weekSpan(used: readonly WeekCount[]): WeekSpan | null {
+  if (used.length === 0) return null;
+  const first = used[0]!.week;
+  const last = used[used.length - 1]!.week;
+  let longestGap = 0;
+  for (let i = 1; i < used.length; i++) longestGap = Math.max(longestGap, used[i]!.week - used[i - 1]!.week - 1);
+  return { from: dayLabel(weekStart(first)), to: dayLabel(weekStart(last)), weeks: last - first + 1, emptyWeeks: last - first + 1 - used.length, longestGap };
+}
+
+/** A line through weeks scattered over a much longer span means little: more than half the span without data, or a gap longer than the weeks with data. */
+export function tooGappy(span: WeekSpan | null): boolean {
+  return span !== null && (span.emptyWeeks * 2 > span.weeks || span.longestGap > span.weeks - span.emptyWeeks);
+}
+
+function spanText(span: WeekSpan): string {
+  return `${span.weeks - span.emptyWeeks} weeks from ${span.from} to ${span.to}${span.emptyWeeks ? `; ${span.emptyWeeks} of the ${span.weeks} weeks in that span had too few examples (the longest gap ${span.longestGap} ${span.longestGap === 1 ? 'week' : 'weeks'})` : ''}`;
+}
+
+function gappyText(span: WeekSpan): string {
+  return `the ${span.weeks - span.emptyWeeks} weeks with at least ${MIN_WEEK_EXAMPLES} examples are spread over ${span.weeks} weeks (${span.from} to ${span.to}, the longest gap ${span.longestGap} weeks): a line through them would say little about the agent`;
 }
 
 /** The 7-day moving average rate ending each day (calendar days, so a quiet day counts as a day). */
@@ -86,14 +123,22 @@ function points(weeks: readonly WeekCount[]): [number, number][] {
 /** Success rate per day and week, the moving average, and the slope of the weekly rate with its significance. */
 export function trend(days: readonly DayCount[]): Trend {
   const sorted = [...days].sort((a, b) => a.day - b.day);
-  const ma = movingAverage(sorted);
   const weeks = toWeeks(sorted);
   const used = usable(weeks);
-  const base = {
-    daily: sorted.map((d, i) => ({ day: dayLabel(d.day), total: d.total, successes: d.successes, movingAverage: ma[i]! })).slice(-MAX_DAILY_POINTS),
-    weekly: weekPoints(weeks).slice(-MAX_WEEK_POINTS),
-    weeksUsed: used.length,
-  };
+  const span = weekSpan(used);
+  // One slot per calendar day (six more than shown, for the first days' moving average); a day without examples
+  // has none, and its moving average is the rest of its week's.
+  const filled = fillDays(
+    sorted.map((d) => ({ day: dayLabel(d.day), total: d.total, successes: d.successes })),
+    MAX_DAILY_POINTS + 6,
+    (day) => ({ day, total: 0, successes: 0 }),
+  );
+  const ma = movingAverage(filled.map((d, i) => ({ day: i, total: d.total, successes: d.successes })));
+  const daily = filled.map((d, i) => ({ ...d, movingAverage: ma[i]! })).slice(-MAX_DAILY_POINTS);
+  const base = { daily, weekly: weekPoints(weeks), weeksUsed: used.length, span };
+  if (used.length >= MIN_TREND_WEEKS && tooGappy(span)) {
+    return { ...base, slopePerWeek: null, pValue: null, rSquared: null, significant: false, statement: `No trend: ${gappyText(span!)}.` };
+  }
   const fit = used.length >= MIN_TREND_WEEKS ? linearFit(points(used)) : null;
   if (!fit || fit.pValue === null) {
     return {
@@ -107,7 +152,7 @@ export function trend(days: readonly DayCount[]): Trend {
   }
   const significant = fit.pValue < SIGNIFICANCE_LEVEL;
   const slope = Math.abs(fit.slope).toFixed(1);
-  const detail = `${formatP(fit.pValue)}, R² = ${fit.rSquared.toFixed(2)}, ${used.length} weeks`;
+  const detail = `${formatP(fit.pValue)}, R² = ${fit.rSquared.toFixed(2)}, ${spanText(span!)}`;
   const statement = significant
     ? `${fit.slope > 0 ? 'Improving' : 'Declining'} by ${slope} points a week (${detail}).`
     : `No significant trend: a change of ${fit.slope >= 0 ? '+' : '−'}${slope} points a week could be chance (${detail}).`;
@@ -125,10 +170,12 @@ const clamp = (v: number) => Math.min(100, Math.max(0, v));
 export function predict(days: readonly DayCount[], tag: string | null = null): Prediction {
   const weeks = toWeeks([...days].sort((a, b) => a.day - b.day));
   const used = usable(weeks);
-  const history = weekPoints(weeks)
-    .slice(-MAX_WEEK_POINTS)
-    .map((w) => ({ ...w, fitted: null as number | null }));
+  const history = weekPoints(weeks).map((w) => ({ ...w, fitted: null as number | null }));
   const subject = tag ? `“${tag}”` : 'the success rate';
+  const span = weekSpan(used);
+  if (used.length >= MIN_PREDICTION_WEEKS && tooGappy(span)) {
+    return { tag, history, forecasts: [], backtest: null, explanation: `No prediction for ${subject}: ${gappyText(span!)}.` };
+  }
   if (used.length < MIN_PREDICTION_WEEKS) {
     return {
       tag,
@@ -166,6 +213,6 @@ export function predict(days: readonly DayCount[], tag: string | null = null): P
     history,
     forecasts,
     backtest,
-    explanation: `Linear regression on ${used.length} weekly rates. Backtest: fitted on ${train.length} weeks, it predicted the next ${heldOut} within ${mae.toFixed(1)} points on average. The band is the 95% prediction interval.`,
+    explanation: `Linear regression on ${used.length} weekly rates (${spanText(span!)}). Backtest: fitted on ${train.length} weeks, it predicted the next ${heldOut} within ${mae.toFixed(1)} points on average. The band is the 95% prediction interval.`,
   };
 }

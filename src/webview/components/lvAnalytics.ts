@@ -1,4 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { fillWeeks } from '../../shared/series';
+import { MAX_WEEK_POINTS } from '../../shared/analytics';
 import { UNKNOWN } from '../../shared/figures';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AnalyticsReport, Heatmap, ModelComparison, Prediction, Technology } from '../../shared/analytics';
@@ -225,25 +227,29 @@ export class LvAnalytics extends LitElement {
       ${this.tags.slice(0, 200).map((t) => html`<option value=${t.tag} ?selected=${this.predictionTag === t.tag}>${showControls(t.tag)}</option>`)}`;
     let chart: unknown = nothing;
     if (p && p.history.length > 0) {
+      // A time axis: the forecasts 7 and 30 days after the last week, at their distance.
+      const toDay = (label: string) => Math.round(Date.parse(`${label}T00:00:00Z`) / 86_400_000);
+      const lastWeek = toDay(p.history[p.history.length - 1]!.week);
       const future = p.forecasts.map((f) => `+${f.days} days`);
       const labels = [...p.history.map((h) => h.week), ...future];
+      const days = [...p.history.map((h) => toDay(h.week)), ...p.forecasts.map((f) => lastWeek + f.days)];
       const pad = (xs: (number | null)[]) => [...xs, ...future.map(() => null)];
       const rates = pad(p.history.map((h) => (h.total ? (h.successes / h.total) * 100 : null)));
       const fitted = pad(p.history.map((h) => h.fitted));
       const series: Series[] = [
         { label: 'Weekly success rate', data: rates, color: 0, kind: 'points' },
-        { label: 'Fitted trend', data: fitted, color: 2, kind: 'dashed' },
+        { label: 'Fitted trend', data: fitted, color: 2, kind: 'dashed', spanGaps: true },
       ];
       if (p.forecasts.length) {
         const lastFit = p.history.map((h) => h.fitted).filter((v) => v !== null).pop() ?? null;
         const tail = (key: 'value' | 'low' | 'high') => [...p.history.map((_, i) => (i === p.history.length - 1 ? lastFit : null)), ...p.forecasts.map((f) => f[key])];
         series.push(
-          { label: 'Band low', data: tail('low'), color: 2, hideFromLegend: true, kind: 'dashed' },
-          { label: '95% prediction band', data: tail('high'), color: 2, bandWithPrevious: true },
-          { label: 'Prediction', data: tail('value'), color: 2 },
+          { label: 'Band low', data: tail('low'), color: 2, hideFromLegend: true, kind: 'dashed', spanGaps: true },
+          { label: '95% prediction band', data: tail('high'), color: 2, bandWithPrevious: true, spanGaps: true },
+          { label: 'Prediction', data: tail('value'), color: 2, spanGaps: true },
         );
       }
-      chart = html`<lv-chart .labels=${labels} .series=${series} summary=${p.explanation}></lv-chart>`;
+      chart = html`<lv-chart .labels=${labels} .days=${days} .series=${series} summary=${p.explanation}></lv-chart>`;
     }
     return html`<section data-testid="prediction">
       <h2>Prediction</h2>
@@ -277,7 +283,12 @@ export class LvAnalytics extends LitElement {
   }
 
   private renderProficiency(r: AnalyticsReport) {
-    const weeks = [...new Set(r.proficiency.series.flatMap((s) => s.weekly.map((w) => w.week)))].sort();
+    // One slot per calendar week across every technology's series: a week none of them has stays, empty.
+    const weeks = fillWeeks(
+      [...new Set(r.proficiency.series.flatMap((s) => s.weekly.map((w) => w.week)))].sort().map((week) => ({ week })),
+      MAX_WEEK_POINTS,
+      (week) => ({ week }),
+    ).map((w) => w.week);
     const series: Series[] = r.proficiency.series.map((s, i) => {
       const byWeek = new Map(s.weekly.map((w) => [w.week, w]));
       return {

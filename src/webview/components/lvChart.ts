@@ -24,7 +24,11 @@ export interface Series {
   /** Fill down to the previous series (a band between two lines); the series is hidden from the legend. */
   bandWithPrevious?: boolean;
   hideFromLegend?: boolean;
+  /** Draw the line across slots without a value (a fitted line); otherwise a slot without data is a gap. */
+  spanGaps?: boolean;
 }
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: '2-digit', timeZone: 'UTC' });
 
 /** A percentage chart (0–100) over labelled points, in the theme's colours, redrawn in place. */
 @customElement('lv-chart')
@@ -43,6 +47,11 @@ export class LvChart extends LitElement {
   @property() summary = '';
   /** Axis title for the values. */
   @property() unit = '%';
+  /**
+   * Day numbers (days since 1970-01-01) of the points, for a time axis spaced by time rather than by
+   * point (a forecast 7 and 30 days on); without them, one slot per label.
+   */
+  @property({ attribute: false }) days: number[] | null = null;
   private chart: Chart | undefined;
   private stopWatchingTheme: (() => void) | undefined;
   /** Milliseconds the last redraw took. */
@@ -79,14 +88,14 @@ export class LvChart extends LitElement {
       return {
         type: kind === 'bar' ? ('bar' as const) : ('line' as const),
         label: s.label,
-        data: s.data,
+        data: this.days ? s.data.map((y, i) => ({ x: this.days![i]!, y })) : s.data,
         borderColor: color,
         backgroundColor: s.bandWithPrevious ? `${color}33` : color,
         borderDash: kind === 'dashed' ? [6, 4] : [],
         borderWidth: s.bandWithPrevious || s.hideFromLegend || kind === 'points' ? 0 : 2,
         pointRadius: kind === 'points' ? 2.5 : s.bandWithPrevious || s.hideFromLegend ? 0 : 1.5,
         showLine: kind !== 'points',
-        spanGaps: true,
+        spanGaps: s.spanGaps ?? false,
         fill: s.bandWithPrevious ? '-1' : false,
       };
     });
@@ -101,13 +110,15 @@ export class LvChart extends LitElement {
     const hidden = new Set(this.series.flatMap((s, i) => (s.bandWithPrevious || s.hideFromLegend ? [s.label, i] : [])));
     if (!this.chart) {
       this.chart = new Chart(canvas, {
-        data: { labels: this.labels, datasets: this.datasets() as never },
+        data: { labels: this.days ? [] : this.labels, datasets: this.datasets() as never },
         options: {
           animation: false,
           maintainAspectRatio: false,
           interaction: { mode: 'index', intersect: false },
           scales: {
-            x: { ticks: { color: text, maxTicksLimit: 10 }, grid: { color: grid } },
+            x: this.days
+              ? { type: 'linear', ticks: { color: text, maxTicksLimit: 8, callback: (v) => dayFormat.format(Number(v) * 86_400_000) }, grid: { color: grid } }
+              : { ticks: { color: text, maxTicksLimit: 10 }, grid: { color: grid } },
             y: { min: 0, max: this.unit === '%' ? 100 : undefined, ticks: { color: text }, grid: { color: grid }, title: { display: true, text: this.unit, color: text } },
           },
           plugins: {
@@ -117,7 +128,7 @@ export class LvChart extends LitElement {
         },
       });
     } else {
-      this.chart.data.labels = this.labels;
+      this.chart.data.labels = this.days ? [] : this.labels;
       this.chart.data.datasets = this.datasets() as never;
       this.chart.update('none');
     }

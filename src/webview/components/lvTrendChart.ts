@@ -72,7 +72,7 @@ export class LvTrendChart extends LitElement {
         data: {
           labels,
           datasets: [
-            { type: 'line', label: 'Success rate (%)', data: rates, borderColor: line, backgroundColor: line, yAxisID: 'rate', pointRadius: 2, spanGaps: true },
+            { type: 'line', label: 'Success rate (%)', data: rates, borderColor: line, backgroundColor: line, yAxisID: 'rate', pointRadius: 2, spanGaps: false },
             { type: 'bar', label: 'Examples', data: volume, backgroundColor: bars, yAxisID: 'volume', opacity: 0.5 } as never,
           ],
         },
@@ -82,8 +82,8 @@ export class LvTrendChart extends LitElement {
           interaction: { mode: 'index', intersect: false },
           scales: {
             x: { ticks: { color: text, maxTicksLimit: 10 }, grid: { color: grid } },
-            rate: { position: 'left', min: 0, max: 100, ticks: { color: text }, grid: { color: grid } },
-            volume: { position: 'right', beginAtZero: true, ticks: { color: text }, grid: { display: false } },
+            rate: { position: 'left', min: 0, max: 100, ticks: { color: text }, grid: { color: grid }, title: { display: true, text: 'Success rate (%)', color: text } },
+            volume: { position: 'right', beginAtZero: true, ticks: { color: text }, grid: { display: false }, title: { display: true, text: 'Examples', color: text } },
           },
           plugins: { legend: { labels: { color: text } } },
         },
@@ -99,6 +99,8 @@ export class LvTrendChart extends LitElement {
         for (const axis of ['x', 'rate', 'volume'] as const) {
           const scale = this.chart.options.scales![axis]!;
           scale.ticks!.color = text;
+          const title = (scale as { title?: { color?: unknown } }).title;
+          if (title) title.color = text;
         }
         this.chart.options.plugins!.legend!.labels!.color = text;
       }
