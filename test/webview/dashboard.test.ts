@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { fromHost, PanelHarness, posted, state, type ThemeName } from './panelHarness';
+import { answer, fromHost, nextRequest, PanelHarness, posted, row, state, type ThemeName } from './panelHarness';
 
 const shots = join(__dirname, '..', '..', 'test-results', 'screenshots');
 
@@ -115,6 +115,65 @@ describe('the panel in Chromium (dist/webview.js)', () => {
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `scrolls ${overflow} px sideways`);
     await shot(p, 'narrow-dark');
+    await p.close();
+  });
+
+  for (const theme of ['dark', 'light'] as ThemeName[]) {
+    for (const width of [280, 576, 900, 1500]) {
+      it(`no table or card overflows its box at ${width} px (${theme}); a rate keeps its interval`, async () => {
+        const p = await harness.open(theme, width);
+        await fromHost(p, { type: 'didChangeState', state: state() });
+        await p.getByTestId('card-examples').waitFor();
+        // Every table and card in the Overview, through the shadow roots: its content fits its box.
+        // (No named functions inside: the page does not have the bundler's helpers.)
+        const overflowing = await p.evaluate(() => {
+          const out: string[] = [];
+          const roots: (Document | ShadowRoot)[] = [document];
+          while (roots.length) {
+            for (const el of Array.from(roots.pop()!.querySelectorAll('*'))) {
+              if (el.shadowRoot) roots.push(el.shadowRoot);
+              if (el.tagName === 'TABLE' || el.classList.contains('card')) {
+                const box = el.parentElement ?? el;
+                if (el.scrollWidth > box.clientWidth + 1) out.push(`${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}: ${el.scrollWidth} > ${box.clientWidth}`);
+              }
+            }
+          }
+          return out;
+        });
+        assert.deepEqual(overflowing, []);
+        assert.equal(await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, 'no sideways scrolling');
+        // The per-tag rate shows its interval whichever the width (a column, or under the rate).
+        assert.match((await p.getByTestId('tags').locator('tbody tr').first().innerText()).replace(/\s+/g, ' '), /75\.0%.*70\.\d%.79\.\d%/);
+        await shot(p, `overview-${theme}-${width}`);
+        await p.close();
+      });
+    }
+  }
+
+  it('in a side column, a row click shows the details where the user looks', async () => {
+    const p = await harness.open('dark', 400);
+    await fromHost(p, { type: 'didChangeState', state: state() });
+    await p.getByRole('tab', { name: 'Examples' }).click();
+    const req = await nextRequest(p, 'examplesPage');
+    await answer(p, req.id, { rows: Array.from({ length: 50 }, (_, i) => row(i)), total: 50 });
+    await p.getByTestId('row').nth(40).scrollIntoViewIfNeeded();
+    await p.getByTestId('row').nth(40).click();
+    const detail = await nextRequest(p, 'example');
+    await answer(p, detail.id, row(40, { codeContext: 'x = 1' }));
+    await p.getByTestId('details').waitFor();
+    await p.waitForFunction(() => {
+      const roots: (Document | ShadowRoot)[] = [document];
+      let details: Element | null = null;
+      while (roots.length && !details) {
+        for (const el of Array.from(roots.pop()!.querySelectorAll('*'))) {
+          if (el.tagName === 'LV-DETAILS') details = el;
+          if (el.shadowRoot) roots.push(el.shadowRoot);
+        }
+      }
+      const r = details?.getBoundingClientRect();
+      return r !== undefined && r.top >= 0 && r.top < window.innerHeight;
+    });
+    await shot(p, 'side-column-details');
     await p.close();
   });
 });

@@ -44,6 +44,10 @@ export class LvExamples extends LitElement {
         .layout.with-details {
           grid-template-columns: minmax(0, 1fr);
         }
+        /* A side column: the details above the table, where the eye is, not below 50 rows. */
+        .layout.with-details lv-details {
+          order: -1;
+        }
       }
       .pager {
         display: flex;
@@ -143,6 +147,11 @@ export class LvExamples extends LitElement {
     this.detailsOpen = true;
     this.emitView();
     await this.loadDetails(id);
+    // Stacked (a side column): bring the details into view.
+    if (window.matchMedia('(max-width: 700px)').matches) {
+      await this.updateComplete;
+      this.renderRoot.querySelector('lv-details')?.scrollIntoView({ block: 'start' });
+    }
   }
 
   private close(): void {

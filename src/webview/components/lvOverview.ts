@@ -15,11 +15,13 @@ import { showControls } from '../../shared/plainText';
 const sumTotals = (rows: readonly { total: number }[]) => rows.reduce((n, r) => n + r.total, 0);
 
 
+/** A rate and its interval: two columns, or in a narrow column the interval under the rate (a rate never goes without it). */
 function rateCell(successes: number, total: number) {
-  if (total === 0) return html`<td class="num muted">–</td><td class="muted">–</td>`;
+  if (total === 0) return html`<td class="num muted">${UNKNOWN}</td><td class="muted interval">${UNKNOWN}</td>`;
   const [lo, hi] = wilsonInterval(successes, total)!;
-  return html`<td class="num">${formatPercent(successes / total)}</td>
-    <td class="muted">${formatPercent(lo)}–${formatPercent(hi)}${total < SMALL_SAMPLE ? html` <span title="fewer than ${SMALL_SAMPLE} examples">(small)</span>` : nothing}</td>`;
+  const interval = html`${formatPercent(lo)}–${formatPercent(hi)}${total < SMALL_SAMPLE ? html` <span title="fewer than ${SMALL_SAMPLE} examples">(small)</span>` : nothing}`;
+  return html`<td class="num">${formatPercent(successes / total)}<span class="inline-interval muted">${interval}</span></td>
+    <td class="muted interval">${interval}</td>`;
 }
 
 /** Overview: the four headline cards, the daily trend, per tag and per model. */
@@ -121,7 +123,7 @@ export class LvOverview extends LitElement {
       <div class="scroll">
         <table data-testid="git-rates">
           <thead>
-            <tr><th></th><th class="num">With a commit</th><th class="num">KIMI</th><th>95% interval</th><th class="num">Git</th><th>95% interval</th><th class="num">Not judged</th></tr>
+            <tr><th></th><th class="num">With a commit</th><th class="num">KIMI</th><th class="interval">95% interval</th><th class="num">Git</th><th class="interval">95% interval</th><th class="num wide">Not judged</th></tr>
           </thead>
           <tbody>
             ${rows.map(
@@ -129,7 +131,7 @@ export class LvOverview extends LitElement {
                 <td><button class="cell" title="Filter to these examples" @click=${() => this.filterBy({ ...r.filter, hasCommit: true })}>${showControls(r.label)}</button></td>
                 <td class="num">${formatCount(r.row.examples)}</td>
                 ${rate(r.row.kimi)} ${rate(r.row.git)}
-                <td class="num">${formatCount(r.row.pending)}</td>
+                <td class="num wide">${formatCount(r.row.pending)}</td>
               </tr>`,
             )}
           </tbody>
@@ -152,7 +154,7 @@ export class LvOverview extends LitElement {
           <h2 id="by-tag">Per tag</h2>
           <div class="scroll">
             <table data-testid="tags">
-              <thead><tr><th>Tag</th><th class="num">Examples</th><th class="num">Success</th><th>95% interval</th></tr></thead>
+              <thead><tr><th>Tag</th><th class="num">Examples</th><th class="num">Success</th><th class="interval">95% interval</th></tr></thead>
               <tbody>
                 ${s.byTag.slice(0, 100).map(
                   (t) => html`<tr>
@@ -171,7 +173,15 @@ export class LvOverview extends LitElement {
           <div class="scroll">
             <table data-testid="models">
               <thead>
-                <tr><th>Model</th><th class="num">Examples</th><th class="num">Success</th><th>95% interval</th><th class="num" title=${FIGURE_DEFINITIONS.tokensPerExample}>Tokens/ex.</th><th class="num" title=${FIGURE_DEFINITIONS.tokensPerSuccess}>Tokens/success</th><th class="num">Avg time</th></tr>
+                <tr>
+                  <th>Model</th>
+                  <th class="num">Examples</th>
+                  <th class="num">Success</th>
+                  <th class="interval">95% interval</th>
+                  <th class="num wide" title=${FIGURE_DEFINITIONS.tokensPerExample}>Tokens/ex.</th>
+                  <th class="num wide" title=${FIGURE_DEFINITIONS.tokensPerSuccess}>Tokens/success</th>
+                  <th class="num wide">Avg time</th>
+                </tr>
               </thead>
               <tbody>
                 ${s.byModel.map(
@@ -179,9 +189,9 @@ export class LvOverview extends LitElement {
                     <td><button class="cell" title="Filter by this model" @click=${() => this.filterBy({ model: m.model })}>${showControls(m.model)}</button></td>
                     <td class="num">${formatCount(m.total)}</td>
                     ${rateCell(m.successes, m.total)}
-                    <td class="num">${formatFigure(tokensPerExample(m.tokens))}</td>
-                    <td class="num">${formatFigure(tokensPerSuccess(m.tokens))}</td>
-                    <td class="num">${m.avgExecutionTime === null ? UNKNOWN : `${m.avgExecutionTime.toFixed(2)} s`}</td>
+                    <td class="num wide">${formatFigure(tokensPerExample(m.tokens))}</td>
+                    <td class="num wide">${formatFigure(tokensPerSuccess(m.tokens))}</td>
+                    <td class="num wide">${m.avgExecutionTime === null ? UNKNOWN : `${m.avgExecutionTime.toFixed(2)} s`}</td>
                   </tr>`,
                 )}
               </tbody>

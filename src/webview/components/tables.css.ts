@@ -25,6 +25,29 @@ export const tableStyles = css`
   th.num {
     text-align: right;
   }
+  .inline-interval {
+    display: none;
+  }
+  /* A table's own width decides (a side column, or two tables side by side): first the columns a
+     person can do without go, then the interval moves under its rate (a rate never goes without it). */
+  @container (max-width: 600px) {
+    .wide {
+      display: none;
+    }
+  }
+  @container (max-width: 420px) {
+    .interval {
+      display: none;
+    }
+    .inline-interval {
+      display: block;
+      font-size: 0.85em;
+    }
+    th,
+    td {
+      padding: 3px 4px;
+    }
+  }
   tbody tr:hover {
     background: var(--vscode-list-hoverBackground, rgba(128, 128, 128, 0.1));
   }
@@ -57,6 +80,7 @@ export const tableStyles = css`
     color: var(--vscode-testing-iconFailed, #e51400);
   }
   .scroll {
+    container-type: inline-size;
     overflow-x: auto;
   }
 `;
