@@ -34,11 +34,38 @@ export class NativeStore implements RowSource {
     this.db.pragma('cache_size = -65536');
     this.db.function('id_key', (text: unknown) => (typeof text === 'string' ? stringKey(text) : null));
     this.db.function('content_key', (text: unknown) => (typeof text === 'string' ? contentKey(text) : null));
-    for (const m of MIGRATIONS) m(this.db as unknown as Parameters<typeof m>[0]);
+    // The migrations speak sql.js: the few calls they make, on better-sqlite3.
+    const db = this.db;
+    const asSqlJs = {
+      exec: (sql: string) => db.exec(sql),
+      run: (sql: string, params: unknown[] = []) => db.prepare(sql).run(...params),
+      prepare: (sql: string) => {
+        const statement = db.prepare(sql);
+        let rows: Iterator<unknown[]> | null = null;
+        let current: unknown[] = [];
+        return {
+          step: () => {
+            rows ??= statement.raw().iterate() as Iterator<unknown[]>;
+            const next = rows.next();
+            current = next.done ? [] : next.value;
+            return !next.done;
+          },
+          get: () => current,
+          run: (params: unknown[] = []) => statement.run(...params),
+          free: () => undefined,
+        };
+      },
+    };
+    for (const m of MIGRATIONS) m(asSqlJs as unknown as Parameters<typeof m>[0]);
     this.db.exec('DROP TABLE example_code');
     // better-sqlite3 allows no query from inside search_keys: the (empty) indexes are built now and grow with each insert.
     while (search.buildStep());
     this.db.function('regexp', (pattern: unknown, text: unknown) => (typeof pattern === 'string' && typeof text === 'string' && new RegExp(pattern, 'u').test(text) ? 1 : 0));
+  }
+
+  /** The benchmark's data comes from files only: no learning task's examples. */
+  hasTaskExamples(): boolean {
+    return false;
   }
 
   rows<T extends unknown[]>(sql: string, params: (string | number | null)[] = []): T[] {

@@ -9,7 +9,7 @@ import { summary } from '../core/queries/summary';
 import { byModel, byTag, daily, distinctValues, sessions } from '../core/queries/breakdowns';
 import { exportExamples } from '../core/export/exportExamples';
 import { exampleById, examplesPage } from '../core/queries/examples';
-import { filterSql } from '../core/queries/filterSql';
+import { whereOf } from '../core/queries/filterSql';
 import { regexProblem } from '../shared/filters';
 import { exampleCommit, fileRates, gitRates, refreshGit } from '../core/git/gitLinks';
 import { PatchIdCache } from '../core/git/gitJudge';
@@ -189,7 +189,7 @@ function groupRows(store: LearningStore, field: GroupField, filters: Filters, of
     case 'session':
       return sessions(store, filters, offset, limit).map((s) => ({ key: s.session, total: s.total, successes: s.successes }));
     case 'branch': {
-      const where = filterSql(filters);
+      const where = whereOf(store, filters);
       return store
         .rows<[string, number, number]>(
           `SELECT ec.branch, count(*), sum(e.success) FROM examples e JOIN example_commits ec ON ec.k = e.k WHERE ec.branch IS NOT NULL AND ${where.sql} GROUP BY ec.branch ORDER BY count(*) DESC, ec.branch LIMIT ? OFFSET ?`,

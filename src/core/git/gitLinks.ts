@@ -7,7 +7,7 @@ import type { Filters } from '../../shared/filters';
 import { successRate } from '../analytics/successRate';
 import type { LearningStore } from '../storage/learningStore';
 import type { RowSource } from '../queries/rowSource';
-import { filterSql } from '../queries/filterSql';
+import { whereOf } from '../queries/filterSql';
 import { stringKey } from '../storage/keys';
 import { judgeCommits, moveVerdicts, PatchIdCache, resolveMainRef, trailerLinks } from './gitJudge';
 
@@ -98,7 +98,7 @@ class Tally {
 
 /** KIMI's success rate and git's, over the filtered examples that are linked to a commit: overall, per tag, per model (most examples first). */
 export function gitRates(store: RowSource, filters: Filters, now: number, limit = 50): GitRates {
-  const where = filterSql(filters);
+  const where = whereOf(store, filters);
   const verdicts = new Map<string, boolean | null>();
   const overall = new Tally();
   const tags = new Map<string, Tally>();

@@ -4,7 +4,7 @@ import type { Filters } from '../../shared/filters';
 import type { CoOccurrence, Totals } from '../analytics/advice';
 import type { QuarterCount } from '../analytics/heatmap';
 import { QUARTER_HOUR_MS } from '../analytics/heatmap';
-import { filterSql } from './filterSql';
+import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
 import type { RowSource } from './rowSource';
 
@@ -29,7 +29,7 @@ export function tagDays(store: RowSource, filters: Filters): TagDay[] {
       plan.params,
     );
   } else {
-    const where = filterSql(filters);
+    const where = whereOf(store, filters);
     rows = store.rows<TagDayRow>(
       `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n, c.tokens_n, c.token_successes FROM
          (SELECT et.tag_id, e.day, count(*) AS total, sum(e.success) AS successes, sum(e.tokens) AS tokens, sum(e.exec_time) AS exec_sum, count(e.exec_time) AS exec_n,
@@ -59,7 +59,7 @@ export function outcomeTotals(store: RowSource, filters: Filters): Totals {
   if (plan) {
     rows = store.rows(`SELECT r.success, sum(r.n), sum(r.tokens), sum(r.exec_sum), sum(r.exec_n), sum(r.tokens_n) FROM ${plan.table} r WHERE ${plan.where} GROUP BY r.success`, plan.params);
   } else {
-    const where = filterSql(filters);
+    const where = whereOf(store, filters);
     rows = store.rows(`SELECT e.success, count(*), sum(e.tokens), sum(e.exec_time), count(e.exec_time), count(e.tokens) FROM examples e WHERE ${where.sql} GROUP BY e.success`, where.params);
   }
   const all: Totals = { total: 0, successes: 0, tokens: 0, tokenExamples: 0, tokenSuccesses: 0, execSum: 0, execN: 0 };
@@ -89,7 +89,7 @@ export const PAIR_TAGS_PER_EXAMPLE = 16;
  * carries (a pair of rare tags has no lift worth showing anyway).
  */
 export function coOccurrence(store: RowSource, filters: Filters, limit = 20_000): CoOccurrence & { sampled: boolean } {
-  const where = filterSql(filters);
+  const where = whereOf(store, filters);
   const sample = `SELECT e.k FROM examples e WHERE ${where.sql} ORDER BY e.ts DESC LIMIT ?`;
   const examples = store.rows<[number]>(`SELECT count(*) FROM (SELECT 1 FROM examples e WHERE ${where.sql} LIMIT ?)`, [...where.params, limit + 1])[0]![0];
   // The sample's (example, tag) rows, counted here: one pass, linear in the rows.
@@ -135,7 +135,7 @@ export function coOccurrence(store: RowSource, filters: Filters, limit = 20_000)
 
 /** Examples and successes per quarter hour since `since` (epoch ms). */
 export function quarterCounts(store: RowSource, filters: Filters): QuarterCount[] {
-  const where = filterSql(filters);
+  const where = whereOf(store, filters);
   return store
     .rows<[number, number, number]>(`SELECT e.ts / ${QUARTER_HOUR_MS} AS q, count(*), sum(e.success) FROM examples e WHERE ${where.sql} GROUP BY q`, where.params)
     .map(([quarter, total, successes]) => ({ quarter, total, successes }));

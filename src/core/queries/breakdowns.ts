@@ -2,7 +2,7 @@ import type { Filters } from '../../shared/filters';
 import type { TokenTally } from '../../shared/figures';
 import { NO_FILTERS } from '../../shared/filters';
 import type { RowSource } from './rowSource';
-import { filterSql } from './filterSql';
+import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
 import type { QueryOptions } from './summary';
 
@@ -25,7 +25,7 @@ export function byTag(store: RowSource, filters: Filters = NO_FILTERS, options: 
       .map(([tag, total, successes]) => ({ tag, total, successes }));
   }
   // What the rollups cannot answer (sessions, text, several tags): from the examples themselves.
-  const where = filterSql(filters);
+  const where = whereOf(store, filters);
   const inner = `SELECT et.tag_id, count(*) AS total, sum(et.success) AS successes FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${where.sql} GROUP BY et.tag_id`;
   return store
     .rows<[string, number, number]>(`SELECT t.name, c.total, c.successes FROM (${inner}) c JOIN tags t ON t.tag_id = c.tag_id ORDER BY c.total DESC, t.name`, where.params)
@@ -59,7 +59,7 @@ export function byModel(store: RowSource, filters: Filters = NO_FILTERS, options
         avgExecutionTime: execN > 0 ? execSum / execN : null,
       }));
   }
-  const where = filterSql(filters);
+  const where = whereOf(store, filters);
   return store
     .rows<[string, number, number, number | null, number, number | null, number | null]>(
       `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec FROM
@@ -81,7 +81,7 @@ export function byModel(store: RowSource, filters: Filters = NO_FILTERS, options
 /** Examples and successes per local day number (days since 1970-01-01 in local time), oldest first. */
 export function dailyCounts(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): (CountRow & { day: number })[] {
   const plan = options.rollups === false ? null : rollupPlan(filters);
-  const where = filterSql(filters);
+  const where = whereOf(store, filters);
   const [sql, params] = plan
     ? [`SELECT r.day, sum(r.n), sum(r.success * r.n) FROM ${plan.table} r WHERE ${plan.where} GROUP BY r.day ORDER BY r.day`, plan.params]
     : [`SELECT e.day, count(*), sum(e.success) FROM examples e WHERE ${where.sql} GROUP BY e.day ORDER BY e.day`, where.params];
@@ -108,7 +108,7 @@ export function distinctValues(store: RowSource, field: DistinctField, prefix = 
 
 /** Sessions with their examples and successes, the most recently active first. */
 export function sessions(store: RowSource, filters: Filters = NO_FILTERS, offset = 0, limit = 200): (CountRow & { session: string; lastTs: number })[] {
-  const where = filterSql(filters);
+  const where = whereOf(store, filters);
   return store
     .rows<[string, number, number, number]>(
       `SELECT ss.name, count(*), sum(e.success), max(e.ts) FROM examples e JOIN sessions ss ON ss.session_k = e.session_k WHERE ${where.sql}

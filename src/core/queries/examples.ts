@@ -2,7 +2,7 @@ import type { StoredExample } from '../../shared/example';
 import type { Filters, PageRequest, SortColumn } from '../../shared/filters';
 import { NO_FILTERS, pageRequestSchema } from '../../shared/filters';
 import type { RowSource } from './rowSource';
-import { filterSql } from './filterSql';
+import { whereOf } from './filterSql';
 import { stringKey } from '../storage/keys';
 
 /** Whitelisted sort columns: the only text of a request that shapes the SQL. */
@@ -87,14 +87,14 @@ function toExample(r: Row, withCode: boolean, store: RowSource): StoredExample {
  */
 export function examplesPage(store: RowSource, request: PageRequest): { rows: StoredExample[]; total: number | null } {
   const r = pageRequestSchema.parse(request);
-  const where = filterSql(r.filters);
+  const where = whereOf(store, r.filters);
   const dir = r.direction === 'asc' ? 'ASC' : 'DESC';
   // Counting can cost more than the page itself; callers that know the total (the tree) skip it.
   const total = r.countTotal ? Number(store.rows<[number]>(`SELECT count(*) FROM examples e WHERE ${where.sql}`, where.params)[0]![0]) : null;
   // The page's keys first, then its rows: SQLite's sorter would otherwise build every output column
   // (joins, the tag list) for every matching row, not just the page's.
   const order = orderSql(r.sort, dir);
-  const pageWhere = r.sort === 'timestamp' ? filterSql(r.filters, { newestFirstPage: true }) : where;
+  const pageWhere = r.sort === 'timestamp' ? whereOf(store, r.filters, { newestFirstPage: true }) : where;
   const keys = store.rows<[number]>(`SELECT e.k FROM examples e WHERE ${pageWhere.sql} ${order} LIMIT ? OFFSET ?`, [...pageWhere.params, r.limit, r.offset]).map(([k]) => k);
   const rows = keys.length ? store.rows<Row>(`${selectSql(false)} WHERE e.k IN (${keys.map(() => '?').join(', ')}) ${order}`, keys) : [];
   return { rows: rows.map((row) => toExample(row, false, store)), total };
@@ -106,7 +106,7 @@ export function examplesPage(store: RowSource, request: PageRequest): { rows: St
  * last one's (ts, k), so a million rows cost a million, not a triangle.
  */
 export function* iterateExamples(store: RowSource, request: { filters?: Filters }, chunk = 1000): Generator<StoredExample> {
-  const where = filterSql(request.filters ?? NO_FILTERS);
+  const where = whereOf(store, request.filters ?? NO_FILTERS);
   let after: [number, number] | null = null;
   for (;;) {
     // A row value, not `ts < ? OR (ts = ? AND k < ?)`: SQLite turns it into an index range instead of a scan.

@@ -1,5 +1,6 @@
 import type { Filters } from '../../shared/filters';
 import { FLAG_TASK_EXAMPLE } from '../storage/schema';
+import type { RowSource } from './rowSource';
 
 export interface SqlWhere {
   /** A WHERE clause over `examples e` (without the keyword), or '1' for none. */
@@ -11,12 +12,12 @@ export interface SqlWhere {
  * Turns the shared filters into SQL with bound parameters only: nothing the
  * user typed is ever spliced into the statement.
  */
-export function filterSql(f: Filters, options: { newestFirstPage?: boolean } = {}): SqlWhere {
+export function filterSql(f: Filters, options: { newestFirstPage?: boolean; taskExamplesStored?: boolean } = {}): SqlWhere {
   const parts: string[] = [];
   const params: (string | number)[] = [];
-  // A learning task's examples, found through their small partial index (examples_practice), so the
-  // other conditions keep their indexes and a count needs no row decoded.
-  if (f.taskExamples !== 'with') parts.push(`e.k ${f.taskExamples === 'only' ? '' : 'NOT '}IN (SELECT k FROM examples WHERE (flags & ${FLAG_TASK_EXAMPLE}) != 0)`);
+  // A learning task's examples, found through their small partial index (examples_practice). With none
+  // stored (most stores), leaving them out is no condition, and a count stays SQLite's quick one.
+  if (f.taskExamples === 'only' || (f.taskExamples === 'without' && options.taskExamplesStored !== false)) parts.push(`e.k ${f.taskExamples === 'only' ? '' : 'NOT '}IN (SELECT k FROM examples WHERE (flags & ${FLAG_TASK_EXAMPLE}) != 0)`);
   if (f.since !== null) {
     parts.push('e.ts >= ?');
     params.push(f.since);
@@ -76,4 +77,9 @@ export function filterSql(f: Filters, options: { newestFirstPage?: boolean } = {
     params.push(f.file);
   }
   return { sql: parts.length ? parts.join(' AND ') : '1', params };
+}
+
+/** The WHERE clause of `f` for this store (which knows whether it holds any learning-task example). */
+export function whereOf(store: RowSource, f: Filters, options: { newestFirstPage?: boolean } = {}): SqlWhere {
+  return filterSql(f, { ...options, taskExamplesStored: store.hasTaskExamples() });
 }

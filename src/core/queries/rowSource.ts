@@ -9,4 +9,6 @@ export interface RowSource {
   codeText(offset: number, length: number): string | null;
   /** The same, checked against the record's CRC-32 (null: written before checksums, unchecked), with what is wrong when it cannot be shown. */
   codeRecord(offset: number, length: number, crc: number | null): { text: string | null; problem: string | null };
+  /** Whether a learning task's example may be stored: without any, the filter that leaves them out is no condition at all. */
+  hasTaskExamples(): boolean;
 }

@@ -3,7 +3,7 @@ import { NO_FILTERS } from '../../shared/filters';
 import type { Summary } from '../../shared/workerProtocol';
 import { successRate } from '../analytics/successRate';
 import type { RowSource } from './rowSource';
-import { filterSql } from './filterSql';
+import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
 
 export interface QueryOptions {
@@ -34,7 +34,7 @@ function totals(store: RowSource, filters: Filters, options: QueryOptions): Summ
       previous: null,
     };
   }
-  const where = filterSql(filters);
+  const where = whereOf(store, filters);
   const [total = 0, successes = 0, avgExec = null, tokens = 0, withTokens = 0, tokenSuccesses = 0] =
     store.rows<[number, number | null, number | null, number | null, number, number | null]>(
       `SELECT count(*), sum(e.success), avg(e.exec_time), sum(e.tokens), count(e.tokens), sum(e.success AND e.tokens IS NOT NULL) FROM examples e WHERE ${where.sql}`,

@@ -2,7 +2,7 @@
 // sample data, its source) selects, deleted a slice at a time: each slice one
 // journal entry and one transaction, the event loop served between slices.
 import type { Filters } from '../../shared/filters';
-import { filterSql } from '../queries/filterSql';
+import { whereOf } from '../queries/filterSql';
 import { DELETE_SLICE } from './journal';
 import type { LearningStore } from './learningStore';
 
@@ -14,7 +14,7 @@ export interface DeleteSelection {
 
 /** The ids a selection holds, oldest insertion first. */
 function selectedIds(store: LearningStore, which: DeleteSelection): string[] {
-  const where = filterSql(which.filters);
+  const where = whereOf(store, which.filters);
   const [sql, params] =
     which.sourcePath === null
       ? [`SELECT e.id FROM examples e WHERE ${where.sql} ORDER BY e.k`, where.params]

@@ -639,6 +639,11 @@ export class LearningStore {
   /** Sources that are learning tasks: their examples are practice (FLAG_TASK_EXAMPLE), kept out of the rollups. */
   private readonly taskSources = new Set<number>();
 
+  /** Whether a learning task has ever stored an example here (its source stays when they are deleted: a cautious yes). */
+  hasTaskExamples(): boolean {
+    return this.taskSources.size > 0;
+  }
+
   /**
    * Stores a batch in one transaction. An id seen before with the same content
    * is a duplicate; with other content, a conflict: the first one stays.

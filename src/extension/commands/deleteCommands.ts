@@ -16,11 +16,13 @@ async function deleteSelected(container: Container, filters: Filters, sourcePath
   const { examples } = await container.data.request('countForDelete', { filters, sourcePath });
   if (examples === 0) return 0;
   if (confirmed !== true) {
-    const detail =
-      'They go from every view and every figure (their per-day counts too). Restore from Backup brings back an earlier state; the log files are not changed, and a followed file is not read again.';
-    if ((await askModal(question(examples), detail, 'Delete')) !== 'Delete') return undefined;
+    const detail = vscode.l10n.t(
+      'They go from every view and every figure (their per-day counts too). Restore from Backup brings back an earlier state; the log files are not changed, and a followed file is not read again.',
+    );
+    const yes = vscode.l10n.t('Delete');
+    if ((await askModal(question(examples), detail, yes)) !== yes) return undefined;
   }
-  const { deleted } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Learning Viewer: deleting ${examples.toLocaleString()} examples…` }, () =>
+  const { deleted } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Learning Viewer: deleting {0} examples…', examples.toLocaleString()) }, () =>
     container.data.request('deleteExamples', { filters, sourcePath }, 0),
   );
   container.log.info(`deleted ${deleted} examples${sourcePath ? ` read from ${sourcePath}` : ''}`);
@@ -31,17 +33,21 @@ async function deleteSelected(container: Container, filters: Filters, sourcePath
 /** Deletes the examples the current filters select, after saying how many and asking. `confirmed` lets a test skip the question. */
 export async function deleteExamples(container: Container, confirmed?: unknown): Promise<number | undefined> {
   const filters = container.filters.filters;
-  const which = container.filters.active ? `selected by the current filters (${container.filters.describe()})` : 'stored (no filter is set)';
-  const deleted = await deleteSelected(container, filters, null, (n) => `Delete the ${n.toLocaleString()} ${n === 1 ? 'example' : 'examples'} ${which}?`, confirmed);
-  if (deleted === 0) void showInfo('Learning Viewer: no example matches the current filters; nothing was deleted.');
-  else if (deleted !== undefined) void showInfo(`Learning Viewer: deleted ${deleted.toLocaleString()} examples.`);
+  const question = (n: number) =>
+    container.filters.active
+      ? vscode.l10n.t('Delete the {0} examples selected by the current filters ({1})?', n.toLocaleString(), container.filters.describe())
+      : vscode.l10n.t('Delete the {0} examples stored (no filter is set)?', n.toLocaleString());
+  const deleted = await deleteSelected(container, filters, null, question, confirmed);
+  if (deleted === 0) void showInfo(vscode.l10n.t('Learning Viewer: no example matches the current filters; nothing was deleted.'));
+  else if (deleted !== undefined) void showInfo(vscode.l10n.t('Learning Viewer: deleted {0} examples.', deleted.toLocaleString()));
   return deleted;
 }
 
 /** Removes every example Load Sample Data added. */
 export async function removeSampleData(container: Container, confirmed?: unknown): Promise<number | undefined> {
-  const deleted = await deleteSelected(container, NO_FILTERS, sampleFile(container).fsPath, (n) => `Remove the ${n.toLocaleString()} sample examples?`, confirmed);
-  if (deleted === 0) void showInfo('Learning Viewer: no sample data is stored.');
-  else if (deleted !== undefined) void showInfo(`Learning Viewer: removed ${deleted.toLocaleString()} sample examples.`);
+  const question = (n: number) => vscode.l10n.t('Remove the {0} sample examples?', n.toLocaleString());
+  const deleted = await deleteSelected(container, NO_FILTERS, sampleFile(container).fsPath, question, confirmed);
+  if (deleted === 0) void showInfo(vscode.l10n.t('Learning Viewer: no sample data is stored.'));
+  else if (deleted !== undefined) void showInfo(vscode.l10n.t('Learning Viewer: removed {0} sample examples.', deleted.toLocaleString()));
   return deleted;
 }

@@ -47,6 +47,8 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.openCodeContext': openCodeContext,
   'learningViewer.filterByGroup': filterByGroup,
   'learningViewer.exportGroup': exportGroup,
+  // The walkthrough's id is the extension's (publisher.name) and the walkthrough's own.
+  'learningViewer.openWalkthrough': (c) => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${c.context.extension.id}#start`, false),
   'learningViewer.loadSampleData': loadSampleData,
   'learningViewer.removeSampleData': removeSampleData,
   'learningViewer.deleteExamples': deleteExamples,

@@ -115,12 +115,13 @@ export async function exportGroup(container: Container, ...args: unknown[]): Pro
  */
 export async function loadSampleData(container: Container, confirmed?: unknown): Promise<unknown> {
   if (confirmed !== true) {
+    const yes = vscode.l10n.t('Add Sample Data');
     const answer = await askModal(
-      'Add 2,000 generated sample examples to this workspace’s learning data?',
-      'They are not your agent’s: the details of each say “sample data”, and Learning Viewer: Remove Sample Data takes them all out again.',
-      'Add Sample Data',
+      vscode.l10n.t('Add 2,000 generated sample examples to this workspace’s learning data?'),
+      vscode.l10n.t('They are not your agent’s: the details of each say “sample data”, and Learning Viewer: Remove Sample Data takes them all out again.'),
+      yes,
     );
-    if (answer !== 'Add Sample Data') return undefined;
+    if (answer !== yes) return undefined;
   }
   const { writeKimiLog } = await import('../../core/sample/generateExamples');
   const dir = container.context.globalStorageUri;

@@ -33,6 +33,14 @@ describe('foundation, in a real VS Code', () => {
     assert.deepEqual(registered, contributed);
   });
 
+  it('Get Started opens the walkthrough: logs, the dashboard, the figures, a learning task', async () => {
+    await vscode.commands.executeCommand('learningViewer.openWalkthrough');
+    await workbenchShows('Get Started with Learning Viewer');
+    for (const step of ["Follow or import KIMI's logs", 'Open the dashboard', 'Read the figures', 'Start a learning task']) await workbenchShows(step);
+    await screenshot('walkthrough');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('keeps its database under the workspace storage folder', async () => {
     const a = await api();
     const storage = a.container.context.storageUri;
