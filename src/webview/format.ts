@@ -34,3 +34,11 @@ export function periodName(since: number, until: number): string {
   const days = Math.round((until - since) / 86_400_000);
   return `the previous ${days === 1 ? 'day' : `${days} days`} (${dayFormat.format(since)} – ${dayFormat.format(until - 1)})`;
 }
+
+const longDay = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** A YYYY-MM-DD day in the user's locale ("Tue, 3 Nov 2026"). */
+export function formatDay(day: string): string {
+  const t = Date.parse(`${day}T00:00:00Z`);
+  return Number.isNaN(t) ? day : longDay.format(t);
+}

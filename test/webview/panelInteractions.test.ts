@@ -96,6 +96,30 @@ describe('panel interactions in Chromium', () => {
     await p.close();
   });
 
+  it('the daily trend: a click on a day filters to it; its table form reaches every day by keyboard', async () => {
+    const p = await harness.open('dark', 1100);
+    await fromHost(p, { type: 'didChangeState', state: state() });
+    const canvas = p.locator('lv-trend-chart canvas');
+    await canvas.waitFor();
+    const box = (await canvas.boundingBox())!;
+    await p.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.6);
+    const picked = (await lastPosted(p, 'setFilters'))!.filters as { since: number; until: number };
+    const start = new Date(picked.since);
+    assert.equal(start.getHours(), 0, 'from a local midnight');
+    assert.equal(new Date(picked.until).getTime(), new Date(start.getFullYear(), start.getMonth(), start.getDate() + 1).getTime(), 'to the next');
+    // The table form: opened from the keyboard, a day's button filters to it.
+    await p.getByText('The daily trend as a table').focus();
+    await p.keyboard.press('Enter');
+    const first = p.getByTestId('daily-table').getByRole('button').first();
+    await first.focus();
+    await p.keyboard.press('Enter');
+    const fromTable = (await lastPosted(p, 'setFilters'))!.filters as { since: number; until: number };
+    // The newest day of the fixture is 2026-10-30.
+    assert.equal(fromTable.since, new Date(2026, 9, 30).getTime());
+    assert.equal(await p.getByTestId('daily-table').locator('tbody tr').count(), 30);
+    await p.close();
+  });
+
   it('search is debounced into one request; / focuses it', async () => {
     const p = await harness.open();
     await fromHost(p, { type: 'didChangeState', state: state() });

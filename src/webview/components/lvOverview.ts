@@ -1,11 +1,11 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { FIGURE_DEFINITIONS, tokensPerExample, tokensPerSuccess, totalTokens, UNKNOWN } from '../../shared/figures';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { DashboardState } from '../../shared/dashboardProtocol';
 import type { Filters } from '../../shared/filters';
 import { SMALL_SAMPLE, wilsonInterval } from '../../core/analytics/successRate';
 import { describeChange, rateChange } from '../../core/analytics/statistics';
-import { formatCount, formatFigure, formatPercent, periodName } from '../format';
+import { formatCount, formatDay, formatFigure, formatPercent, periodName } from '../format';
 import { tableStyles } from './tables.css';
 import './lvCard';
 import './lvTrendChart';
@@ -30,6 +30,13 @@ export class LvOverview extends LitElement {
   static override styles = [
     tableStyles,
     css`
+      .as-table {
+        margin: 4px 0 10px;
+      }
+      .as-table summary {
+        cursor: pointer;
+        color: var(--vscode-textLink-foreground, #3794ff);
+      }
       .cards {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(min(170px, 100%), 1fr));
@@ -58,6 +65,33 @@ export class LvOverview extends LitElement {
     return html`<p class="muted" data-testid="${what}s-left-out">
       ${formatCount(groups)} more ${what}s (${formatCount(total)} examples) are not listed${what === 'tag' ? html`; type in the tag filter to find one` : ''}.
     </p>`;
+  }
+
+  /** The daily trend's table form (keyboard and screen reader), newest first; a day's button filters to it. */
+  @state() private dailyTableOpen = false;
+
+  private dailyTable() {
+    const days = this.state.daily.filter((d) => d.total > 0).reverse();
+    return html`<div class="scroll">
+      <table>
+        <thead><tr><th>Day</th><th class="num">Examples</th><th class="num">Success</th><th class="interval">95% interval</th></tr></thead>
+        <tbody>
+          ${days.map(
+            (d) => html`<tr>
+              <td><button class="cell" title="Filter to this day" @click=${() => this.filterToDay(d.day)}>${formatDay(d.day)}</button></td>
+              <td class="num">${formatCount(d.total)}</td>
+              ${rateCell(d.successes, d.total)}
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
+  }
+
+  /** Filters to one local day (YYYY-MM-DD): from its midnight to the next. */
+  private filterToDay(day: string): void {
+    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+    this.filterBy({ since: new Date(y, m - 1, d).getTime(), until: new Date(y, m - 1, d + 1).getTime() });
   }
 
   private filterBy(next: Partial<Filters>): void {
@@ -145,7 +179,13 @@ export class LvOverview extends LitElement {
     return html`<lv-alerts section="active" .alerts=${s.alerts}></lv-alerts>
       ${this.cards()}
       <h2>Daily trend</h2>
-      ${s.daily.length ? html`<lv-trend-chart .days=${s.daily}></lv-trend-chart>` : html`<p class="muted">No days to show.</p>`}
+      ${s.daily.length
+        ? html`<lv-trend-chart .days=${s.daily} @lv-pick-day=${(e: CustomEvent<string>) => this.filterToDay(e.detail)}></lv-trend-chart>
+            <details class="as-table" data-testid="daily-table" @toggle=${(e: Event) => (this.dailyTableOpen = (e.target as HTMLDetailsElement).open)}>
+              <summary>The daily trend as a table</summary>
+              ${this.dailyTableOpen ? this.dailyTable() : nothing}
+            </details>`
+        : html`<p class="muted">No days to show.</p>`}
       ${s.omitted.days.groups > 0
         ? html`<p class="muted" data-testid="days-left-out">${formatCount(s.omitted.days.groups)} earlier days (${formatCount(s.omitted.days.total)} examples) before ${s.omitted.days.before} are not drawn; narrow the date range to see them.</p>`
         : nothing}

@@ -2,6 +2,7 @@ import { html, LitElement, css } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { onThemeChange, themeColor } from '../theme';
+import { wilsonInterval } from '../../core/analytics/successRate';
 
 // Only the parts used: the bundle stays small.
 Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend);
@@ -80,12 +81,32 @@ export class LvTrendChart extends LitElement {
           animation: false,
           maintainAspectRatio: false,
           interaction: { mode: 'index', intersect: false },
+          // A click on a day filters to it (the day's label is YYYY-MM-DD).
+          onClick: (_event, elements) => {
+            const index = elements[0]?.index;
+            const day = index === undefined ? undefined : this.days[index]?.day;
+            if (day) this.dispatchEvent(new CustomEvent<string>('lv-pick-day', { detail: day, bubbles: true, composed: true }));
+          },
           scales: {
             x: { ticks: { color: text, maxTicksLimit: 10 }, grid: { color: grid } },
             rate: { position: 'left', min: 0, max: 100, ticks: { color: text }, grid: { color: grid }, title: { display: true, text: 'Success rate (%)', color: text } },
             volume: { position: 'right', beginAtZero: true, ticks: { color: text }, grid: { display: false }, title: { display: true, text: 'Examples', color: text } },
           },
-          plugins: { legend: { labels: { color: text } } },
+          plugins: {
+            legend: { labels: { color: text } },
+            // The rate with its interval and its sample, as everywhere else.
+            tooltip: {
+              callbacks: {
+                label: (item) => {
+                  const d = this.days[item.dataIndex];
+                  if (!d) return '';
+                  if (item.datasetIndex === 1) return `Examples: ${d.total.toLocaleString()}`;
+                  const ci = wilsonInterval(d.successes, d.total);
+                  return ci ? `Success: ${((d.successes / d.total) * 100).toFixed(1)}% (95% interval ${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}%, ${d.total} examples)` : 'No examples';
+                },
+              },
+            },
+          },
         },
       });
     } else {
