@@ -74,6 +74,10 @@ export class LvAnalytics extends LitElement {
       .heat {
         overflow-x: auto;
       }
+      /* The heatmap's 24 hours want the whole row: side by side with another card they would scroll. */
+      section[data-testid='heatmap'] {
+        grid-column: 1 / -1;
+      }
       .heat table {
         border-collapse: collapse;
         font-size: 0.85em;
