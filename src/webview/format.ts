@@ -42,3 +42,11 @@ export function formatDay(day: string): string {
   const t = Date.parse(`${day}T00:00:00Z`);
   return Number.isNaN(t) ? day : longDay.format(t);
 }
+
+const shortDay = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: '2-digit', timeZone: 'UTC' });
+
+/** An axis label: a YYYY-MM-DD day (or week's Monday) in the user's locale, short ("3 Nov 26"); other labels as they are. */
+export function formatAxisDay(label: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(label)) return label;
+  return shortDay.format(Date.parse(`${label}T00:00:00Z`));
+}

@@ -99,10 +99,11 @@ describe('panel interactions in Chromium', () => {
   it('the daily trend: a click on a day filters to it; its table form reaches every day by keyboard', async () => {
     const p = await harness.open('dark', 1100);
     await fromHost(p, { type: 'didChangeState', state: state() });
-    const canvas = p.locator('lv-trend-chart canvas');
-    await canvas.waitFor();
-    const box = (await canvas.boundingBox())!;
+    // The chart drawn (it marks itself), then a click: Chart.js handles it on the next animation frame.
+    await p.locator('lv-trend-chart[data-line]').waitFor();
+    const box = (await p.locator('lv-trend-chart canvas').boundingBox())!;
     await p.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.6);
+    await p.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'setFilters'));
     const picked = (await lastPosted(p, 'setFilters'))!.filters as { since: number; until: number };
     const start = new Date(picked.since);
     assert.equal(start.getHours(), 0, 'from a local midnight');

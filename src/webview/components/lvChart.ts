@@ -1,4 +1,5 @@
 import { css, html, LitElement } from 'lit';
+import { formatAxisDay } from '../format';
 import { customElement, property } from 'lit/decorators.js';
 import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { onThemeChange, themeColor } from '../theme';
@@ -28,7 +29,7 @@ export interface Series {
   spanGaps?: boolean;
 }
 
-const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: '2-digit', timeZone: 'UTC' });
+
 
 /** A percentage chart (0–100) over labelled points, in the theme's colours, redrawn in place. */
 @customElement('lv-chart')
@@ -117,8 +118,8 @@ export class LvChart extends LitElement {
           interaction: { mode: 'index', intersect: false },
           scales: {
             x: this.days
-              ? { type: 'linear', ticks: { color: text, maxTicksLimit: 8, callback: (v) => dayFormat.format(Number(v) * 86_400_000) }, grid: { color: grid } }
-              : { ticks: { color: text, maxTicksLimit: 10 }, grid: { color: grid } },
+              ? { type: 'linear', ticks: { color: text, maxTicksLimit: 8, callback: (v) => formatAxisDay(new Date(Number(v) * 86_400_000).toISOString().slice(0, 10)) }, grid: { color: grid } }
+              : { ticks: { color: text, maxTicksLimit: 10, callback: (v) => formatAxisDay(this.labels[Number(v)] ?? '') }, grid: { color: grid } },
             y: { min: 0, max: this.unit === '%' ? 100 : undefined, ticks: { color: text }, grid: { color: grid }, title: { display: true, text: this.unit, color: text } },
           },
           plugins: {

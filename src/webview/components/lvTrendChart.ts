@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { onThemeChange, themeColor } from '../theme';
 import { wilsonInterval } from '../../core/analytics/successRate';
+import { formatAxisDay } from '../format';
 
 // Only the parts used: the bundle stays small.
 Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend);
@@ -88,7 +89,7 @@ export class LvTrendChart extends LitElement {
             if (day) this.dispatchEvent(new CustomEvent<string>('lv-pick-day', { detail: day, bubbles: true, composed: true }));
           },
           scales: {
-            x: { ticks: { color: text, maxTicksLimit: 10 }, grid: { color: grid } },
+            x: { ticks: { color: text, maxTicksLimit: 10, callback: (v) => formatAxisDay(this.days[Number(v)]?.day ?? '') }, grid: { color: grid } },
             rate: { position: 'left', min: 0, max: 100, ticks: { color: text }, grid: { color: grid }, title: { display: true, text: 'Success rate (%)', color: text } },
             volume: { position: 'right', beginAtZero: true, ticks: { color: text }, grid: { display: false }, title: { display: true, text: 'Examples', color: text } },
           },
