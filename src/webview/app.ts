@@ -122,7 +122,11 @@ export class LvApp extends LitElement {
     if (filtered && s.health.examples === 0 && s.health.state !== 'unavailable') return html`${banner}${this.renderEmpty()}${this.renderHealth(s)}`;
     return html`${banner}
       ${filtered ? this.renderFilterBar(s) : nothing}
-      <main role="tabpanel" @lv-filters=${(e: CustomEvent<Filters>) => this.setFilters(e.detail)}>
+      <main
+        role="tabpanel"
+        @lv-filters=${(e: CustomEvent<Filters>) => this.setFilters(e.detail)}
+        @lv-filter-range=${(e: CustomEvent<{ since: number; until: number }>) => this.setFilters({ ...s.filters, ...e.detail })}
+      >
         ${s.error
           ? html`<div class="banner" role="alert" data-testid="error">
               ${s.error}

@@ -115,6 +115,32 @@ describe('the Analytics tab in Chromium', () => {
     });
   }
 
+  it('a click on a week of the trend filters to that week; every chart has a table form a keyboard reaches', async () => {
+    const p = await harness.open('dark', 1300);
+    await openAnalytics(p, fullReport());
+    const trendSection = p.getByTestId('trend');
+    await trendSection.getByRole('button', { name: 'Weekly' }).click();
+    // Drawn with the 12 weekly points (the chart marks itself), then clicked.
+    await trendSection.locator('lv-chart[data-points="12"]').waitFor();
+    const box = (await trendSection.locator('lv-chart canvas').boundingBox())!;
+    await p.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await p.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'setFilters'));
+    const sent = ((await posted(p)) as { type: string; filters?: { since: number; until: number } }[]).filter((m) => m.type === 'setFilters').at(-1)!.filters!;
+    const start = new Date(sent.since);
+    assert.equal(start.getDay(), 1, 'from a Monday');
+    assert.equal(sent.until, new Date(start.getFullYear(), start.getMonth(), start.getDate() + 7).getTime(), 'for a week');
+    // The table forms: one per chart (trend, prediction, proficiency), opened from the keyboard.
+    const tables = p.getByTestId('chart-table');
+    assert.equal(await tables.count(), 3);
+    await tables.first().locator('summary').focus();
+    await p.keyboard.press('Enter');
+    const rows = tables.first().locator('tbody tr');
+    await rows.last().waitFor(); // the table is built when it opens
+    assert.equal(await rows.count(), 12, 'the 12 weeks of the report');
+    assert.match(await rows.first().innerText(), /\d+\.\d%/);
+    await p.close();
+  });
+
   it('says why when there is too little data: no trend, no prediction, nothing recommended', async () => {
     const p = await harness.open('dark', 1300);
     await openAnalytics(p, thinReport());

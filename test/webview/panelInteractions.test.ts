@@ -121,6 +121,14 @@ describe('panel interactions in Chromium', () => {
     await p.close();
   });
 
+  it('every Overview table says so when the filters leave it empty', async () => {
+    const p = await harness.open();
+    await fromHost(p, { type: 'didChangeState', state: state({ byTag: [], byModel: [] }) });
+    await p.getByTestId('tags-empty').getByText('No tagged example under these filters.').waitFor();
+    await p.getByTestId('models-empty').getByText('No example names its model under these filters.').waitFor();
+    await p.close();
+  });
+
   it('search is debounced into one request; / focuses it', async () => {
     const p = await harness.open();
     await fromHost(p, { type: 'didChangeState', state: state() });

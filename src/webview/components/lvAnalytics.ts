@@ -207,6 +207,15 @@ export class LvAnalytics extends LitElement {
     </div>`;
   }
 
+  /** A click on a day or a week (its YYYY-MM-DD label) filters to it: local midnight to `days` later. */
+  private pickPeriod(label: string, days: number): void {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(label);
+    if (!m) return;
+    const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+    const detail = { since: new Date(y, mo, d).getTime(), until: new Date(y, mo, d + days).getTime() };
+    this.dispatchEvent(new CustomEvent('lv-filter-range', { detail, bubbles: true, composed: true }));
+  }
+
   private renderTrend(r: AnalyticsReport) {
     const t = r.trend;
     const [labels, rate, avg] = this.weekly
@@ -221,7 +230,12 @@ export class LvAnalytics extends LitElement {
         <button class="link" aria-pressed=${this.weekly ? 'false' : 'true'} @click=${() => (this.weekly = false)}>Daily</button>
         <button class="link" aria-pressed=${this.weekly ? 'true' : 'false'} @click=${() => (this.weekly = true)}>Weekly</button>
       </div>
-      <lv-chart .labels=${labels} .series=${series} summary=${`Success rate over time. ${t.statement}`}></lv-chart>
+      <lv-chart
+        .labels=${labels}
+        .series=${series}
+        summary=${`Success rate over time. ${t.statement}`}
+        @lv-pick-label=${(e: CustomEvent<string>) => this.pickPeriod(e.detail, this.weekly ? 7 : 1)}
+      ></lv-chart>
     </section>`;
   }
 
@@ -306,7 +320,14 @@ export class LvAnalytics extends LitElement {
     });
     return html`<section data-testid="proficiency">
       <h2>Proficiency by technology</h2>
-      ${series.length ? html`<lv-chart .labels=${weeks} .series=${series} summary="Weekly success rate of the most practised technologies"></lv-chart>` : html`<p class="muted">No tagged examples.</p>`}
+      ${series.length
+        ? html`<lv-chart
+            .labels=${weeks}
+            .series=${series}
+            summary="Weekly success rate of the most practised technologies"
+            @lv-pick-label=${(e: CustomEvent<string>) => this.pickPeriod(e.detail, 7)}
+          ></lv-chart>`
+        : html`<p class="muted">No tagged examples.</p>`}
       <div class="lists">${this.techList('Most practised', r.proficiency.mostPractised, 'most-practised')} ${this.techList('Most proficient', r.proficiency.mostProficient, 'most-proficient')}</div>
       <p class="muted">Most proficient ranks by the lower end of the 95% interval, so a small sample cannot top the list by luck.</p>
     </section>`;

@@ -1,6 +1,7 @@
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { formatAxisDay } from '../format';
-import { customElement, property } from 'lit/decorators.js';
+import { tableStyles } from './tables.css';
+import { customElement, property, state } from 'lit/decorators.js';
 import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { onThemeChange, themeColor } from '../theme';
 
@@ -29,18 +30,38 @@ export interface Series {
   spanGaps?: boolean;
 }
 
-
-
 /** A percentage chart (0–100) over labelled points, in the theme's colours, redrawn in place. */
 @customElement('lv-chart')
 export class LvChart extends LitElement {
-  static override styles = css`
+  static override styles = [
+    tableStyles,
+    css`
     :host {
       display: block;
+    }
+    .box {
       position: relative;
       height: 220px;
     }
-  `;
+    details {
+      margin: 4px 0;
+    }
+    summary {
+      cursor: pointer;
+      color: var(--vscode-textLink-foreground, #3794ff);
+    }
+    .scroll {
+      max-height: 240px;
+      overflow: auto;
+    }
+    table {
+      width: auto;
+    }
+    td {
+      text-align: right;
+    }
+  `,
+  ];
 
   @property({ attribute: false }) labels: string[] = [];
   @property({ attribute: false }) series: Series[] = [];
@@ -55,11 +76,32 @@ export class LvChart extends LitElement {
   @property({ attribute: false }) days: number[] | null = null;
   private chart: Chart | undefined;
   private stopWatchingTheme: (() => void) | undefined;
+  /** The table form is built only while it is open (a series can have thousands of points). */
+  @state() private tableOpen = false;
   /** Milliseconds the last redraw took. */
   lastDrawMs = 0;
 
   override render() {
-    return html`<canvas role="img" aria-label=${this.summary}></canvas>`;
+    return html`<div class="box"><canvas role="img" aria-label=${this.summary}></canvas></div>
+      <details data-testid="chart-table" @toggle=${(e: Event) => (this.tableOpen = (e.target as HTMLDetailsElement).open)}>
+        <summary>As a table</summary>
+        ${this.tableOpen ? this.table() : nothing}
+      </details>`;
+  }
+
+  /** The chart's points as a table (keyboard and screen reader): a row per label with a value, a column per series in the legend. */
+  private table() {
+    const shown = this.series.filter((s) => !s.hideFromLegend);
+    const rows = this.labels.map((label, i) => ({ label, values: shown.map((s) => s.data[i] ?? null) })).filter((r) => r.values.some((v) => v !== null));
+    const unit = this.unit === '%' ? '%' : '';
+    return html`<div class="scroll" tabindex="0">
+      <table>
+        <thead><tr><th scope="col">${this.days ? 'Week' : 'When'}</th>${shown.map((s) => html`<th scope="col">${s.label}</th>`)}</tr></thead>
+        <tbody>
+          ${rows.map((r) => html`<tr><th scope="row">${formatAxisDay(r.label)}</th>${r.values.map((v) => html`<td>${v === null ? '' : `${v.toFixed(1)}${unit}`}</td>`)}</tr>`)}
+        </tbody>
+      </table>
+    </div>`;
   }
 
   override firstUpdated(): void {
@@ -116,6 +158,12 @@ export class LvChart extends LitElement {
           animation: false,
           maintainAspectRatio: false,
           interaction: { mode: 'index', intersect: false },
+          // A click on a point names its label (a day or a week): the page decides what it filters.
+          onClick: (_event, elements) => {
+            const index = elements[0]?.index;
+            const label = index === undefined ? undefined : this.labels[index];
+            if (label) this.dispatchEvent(new CustomEvent<string>('lv-pick-label', { detail: label, bubbles: true, composed: true }));
+          },
           scales: {
             x: this.days
               ? { type: 'linear', ticks: { color: text, maxTicksLimit: 8, callback: (v) => formatAxisDay(new Date(Number(v) * 86_400_000).toISOString().slice(0, 10)) }, grid: { color: grid } }
@@ -134,6 +182,8 @@ export class LvChart extends LitElement {
       this.chart.update('none');
     }
     this.lastDrawMs = performance.now() - started;
+    // Drawn: a test (or a person's click) can use it now.
+    this.dataset.points = String(this.labels.length);
   }
 }
 

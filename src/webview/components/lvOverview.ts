@@ -30,6 +30,9 @@ export class LvOverview extends LitElement {
   static override styles = [
     tableStyles,
     css`
+      td.empty {
+        white-space: normal;
+      }
       .as-table {
         margin: 4px 0 10px;
       }
@@ -187,7 +190,7 @@ export class LvOverview extends LitElement {
             </details>`
         : html`<p class="muted">No days to show.</p>`}
       ${s.omitted.days.groups > 0
-        ? html`<p class="muted" data-testid="days-left-out">${formatCount(s.omitted.days.groups)} earlier days (${formatCount(s.omitted.days.total)} examples) before ${s.omitted.days.before} are not drawn; narrow the date range to see them.</p>`
+        ? html`<p class="muted" data-testid="days-left-out">${formatCount(s.omitted.days.groups)} earlier days (${formatCount(s.omitted.days.total)} examples) before ${s.omitted.days.before ? formatDay(s.omitted.days.before) : ''} are not drawn; narrow the date range to see them.</p>`
         : nothing}
       <div class="grid">
         <section aria-labelledby="by-tag">
@@ -196,6 +199,9 @@ export class LvOverview extends LitElement {
             <table data-testid="tags">
               <thead><tr><th>Tag</th><th class="num">Examples</th><th class="num">Success</th><th class="interval">95% interval</th></tr></thead>
               <tbody>
+                ${s.byTag.length === 0
+                  ? html`<tr><td colspan="4" class="muted empty" data-testid="tags-empty">No tagged example under these filters.</td></tr>`
+                  : nothing}
                 ${s.byTag.slice(0, 100).map(
                   (t) => html`<tr>
                     <td><button class="cell" title="Filter by this tag" @click=${() => this.filterBy({ tags: [t.tag], tagMode: 'any' })}>${showControls(t.tag)}</button></td>
@@ -224,6 +230,9 @@ export class LvOverview extends LitElement {
                 </tr>
               </thead>
               <tbody>
+                ${s.byModel.length === 0
+                  ? html`<tr><td colspan="7" class="muted empty" data-testid="models-empty">No example names its model under these filters.</td></tr>`
+                  : nothing}
                 ${s.byModel.map(
                   (m) => html`<tr>
                     <td><button class="cell" title="Filter by this model" @click=${() => this.filterBy({ model: m.model })}>${showControls(m.model)}</button></td>
