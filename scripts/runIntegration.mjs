@@ -69,6 +69,17 @@ const ops = {
     await frame.getByLabel(label, { exact: true }).selectOption(value, { timeout: timeoutMs });
     return {};
   },
+  /** Fills the webview's input with this accessible label (a date input takes YYYY-MM-DD). */
+  async webviewFillLabel({ label, text, timeoutMs = 20_000 }) {
+    const frame = await webviewFrame(timeoutMs);
+    await frame.getByLabel(label, { exact: true }).fill(text, { timeout: timeoutMs });
+    return {};
+  },
+  /** The webview document's width, how wide its content is (more: it scrolls sideways), and its body's theme class. */
+  async webviewLayout({ timeoutMs = 20_000 }) {
+    const frame = await webviewFrame(timeoutMs);
+    return frame.evaluate(() => ({ clientWidth: document.documentElement.clientWidth, scrollWidth: document.documentElement.scrollWidth, bodyClass: document.body.className }));
+  },
   async webviewClickTestId({ testId, index = 0, timeoutMs = 20_000 }) {
     const frame = await webviewFrame(timeoutMs);
     await frame.getByTestId(testId).nth(index).click({ timeout: timeoutMs });

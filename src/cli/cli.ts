@@ -27,6 +27,7 @@ import { alertRuleSchema, DEFAULT_ALERT_RULES, type AlertRecord } from '../share
 import { createToken, readTokens, revokeToken, roleSchema } from '../http/tokens';
 import { prune, retentionCutoff } from '../core/storage/retention';
 import { BACKUPS_FOLDER, createBackup, DEFAULT_ROTATION, installBackup, listBackups, rotateBackups, verifyBackup, type BackupInfo } from '../core/storage/backups';
+import { DAY_MS } from '../shared/series';
 
 const EXIT_OK = 0;
 const EXIT_REJECTED = 1;
@@ -256,7 +257,7 @@ export function cliFilters(v: FilterValues): Filters {
     if (text === undefined) return null;
     const t = parseTimestamp(text, 'local');
     if (typeof t === 'string') throw new UsageError(`${name}: ${t.replace(/^timestamp/, 'the date')}`);
-    return endOfDay && DATE_ONLY.test(text.trim()) ? t + 86_400_000 : t;
+    return endOfDay && DATE_ONLY.test(text.trim()) ? t + DAY_MS : t;
   };
   let success: boolean | null = null;
   if (v.success !== undefined) {

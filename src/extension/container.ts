@@ -17,6 +17,7 @@ import { TasksTree } from './tasks/tasksTree';
 import { ApiServerControl } from './api/apiServerControl';
 import { AlertControl } from './alerts/alertControl';
 import { GitControl } from './git/gitControl';
+import { setDateLocale } from '../shared/dates';
 
 /**
  * Creates the services once and disposes them in reverse order through one
@@ -45,6 +46,8 @@ export class Container implements vscode.Disposable {
   readonly onDidChangeData = this.changeEmitter.event;
 
   constructor(readonly context: vscode.ExtensionContext) {
+    // Dates in the tree, the status bar and messages in VS Code's display language, as in the panel.
+    setDateLocale(vscode.env.language);
     this.log = vscode.window.createOutputChannel('Learning Viewer', { log: true });
     const storage = context.storageUri ?? context.globalStorageUri;
     this.dataDir = join(storage.fsPath, 'data');
@@ -88,9 +91,9 @@ export class Container implements vscode.Disposable {
           .withProgress({ location: vscode.ProgressLocation.Notification, title: 'Learning Viewer: applying the retention period…' }, () => this.data.request('prune', { days }, 0))
           .then(
             (r) => {
-              if (r.removed > 0) void showInfo(`Learning Viewer: removed ${r.removed.toLocaleString()} examples older than ${days} days (a backup was made first); their per-day figures stay.`);
+              if (r.removed > 0) void showInfo(vscode.l10n.t('Learning Viewer: removed {0} examples older than {1} days (a backup was made first); their per-day figures stay.', r.removed.toLocaleString(), days));
             },
-            (err: Error) => void showError(`Learning Viewer: retention could not remove old examples: ${err.message}`),
+            (err: Error) => void showError(vscode.l10n.t('Learning Viewer: retention could not remove old examples: {0}', err.message)),
           );
       }),
     );

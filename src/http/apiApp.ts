@@ -31,10 +31,10 @@ import type { LogRing } from './logRing';
 import { API_ROUTES, openApiDocument } from './openapi';
 import type { AlertMonitor } from '../core/alerts/alertMonitor';
 import { feedbackSchema, learnSchema, MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_EXAMPLE_BYTES, searchSchema } from './apiSchemas';
+import { DAY_MS } from '../shared/series';
 
 export { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_EXAMPLE_BYTES } from './apiSchemas';
 
-const DAY_MS = 86_400_000;
 
 export interface ApiDeps {
   store: LearningStore;

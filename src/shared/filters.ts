@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDate } from './dates';
 
 /** The filters shared by every view: panel, tree, status bar tooltip, export, command line. */
 export const filtersSchema = z.object({
@@ -65,7 +66,7 @@ export function isUnfiltered(f: Filters): boolean {
 export function describeFilters(f: Filters): string {
   const parts: string[] = [];
   if (f.since !== null || f.until !== null) {
-    const day = (ms: number) => new Date(ms).toLocaleDateString();
+    const day = formatDate;
     parts.push(f.since !== null && f.until !== null ? `${day(f.since)} – ${day(f.until - 1)}` : f.since !== null ? `since ${day(f.since)}` : `until ${day(f.until! - 1)}`);
   }
   if (f.success !== null) parts.push(f.success ? 'successes' : 'failures');

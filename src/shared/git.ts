@@ -2,6 +2,7 @@
 // the worker, the details view and the API.
 import { z } from 'zod';
 import { rateSchema } from './example';
+import { DAY_MS as DAY } from './series';
 
 export const gitVerdictSchema = z.object({
   /** The full commit id. */
@@ -32,7 +33,6 @@ export const gitVerdictSchema = z.object({
 });
 export type GitVerdict = z.infer<typeof gitVerdictSchema>;
 
-const DAY = 86_400_000;
 
 /** Days a commit may stay off main before git judges it a failure (younger: not judged yet). */
 export const PENDING_DAYS = 7;

@@ -17,6 +17,7 @@ import './components/lvLearning';
 import './components/lvKnowledge';
 import type { LvLearning } from './components/lvLearning';
 import type { Task } from '../shared/tasks';
+import { timeZoneName } from '../shared/dates';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -205,6 +206,7 @@ export class LvApp extends LitElement {
         : null}
       <span title=${last?.title ?? ''}>Last import: ${last?.text ?? 'never'}</span>
       <span>${health.followedFiles} ${health.followedFiles === 1 ? 'file' : 'files'} followed</span>
+      <span data-testid="time-zone" title="Every date and time in this panel is local time in this zone.">Times in ${timeZoneName()}</span>
       <button class="link" @click=${() => send({ type: 'runCommand', command: 'learningViewer.exportData' })}>Export…</button>
     </footer>`;
   }

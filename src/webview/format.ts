@@ -1,3 +1,5 @@
+import { wilsonInterval } from '../core/analytics/successRate';
+import { formatWhen, formatWhenFull, type Moment } from '../shared/dates';
 import { UNKNOWN } from '../shared/figures';
 const numberFormat = new Intl.NumberFormat(undefined);
 const percentFormat = new Intl.NumberFormat(undefined, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -17,36 +19,19 @@ export function formatPercent(rate: number): string {
   return percentFormat.format(rate);
 }
 
-/** A date and time in local time; the time zone goes in the tooltip. */
-export function formatDateTime(iso: string): { text: string; title: string } {
-  const d = new Date(iso);
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return {
-    text: d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
-    title: `${d.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'long' })} (${zone})`,
-  };
+/**
+ * A rate with its interval and its sample, in words, for tooltips and chart tables:
+ * "75.0% (95% interval 70.1%–79.2%, 100 examples)"; "no examples" without any.
+ */
+export function describeRate(successes: number, total: number): string {
+  const ci = wilsonInterval(successes, total);
+  if (!ci) return 'no examples';
+  return `${formatPercent(successes / total)} (95% interval ${formatPercent(ci[0])}–${formatPercent(ci[1])}, ${formatCount(total)} ${total === 1 ? 'example' : 'examples'})`;
 }
 
-const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
-
-/** A period [since, until) as a person says it: "the previous 7 days (20 Nov – 26 Nov)". */
-export function periodName(since: number, until: number): string {
-  const days = Math.round((until - since) / 86_400_000);
-  return `the previous ${days === 1 ? 'day' : `${days} days`} (${dayFormat.format(since)} – ${dayFormat.format(until - 1)})`;
+/** A moment in local time, the full date and time in its tooltip (the zone is named once, in the footer). */
+export function formatDateTime(when: Moment): { text: string; title: string } {
+  return { text: formatWhen(when), title: formatWhenFull(when) };
 }
 
-const longDay = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-
-/** A YYYY-MM-DD day in the user's locale ("Tue, 3 Nov 2026"). */
-export function formatDay(day: string): string {
-  const t = Date.parse(`${day}T00:00:00Z`);
-  return Number.isNaN(t) ? day : longDay.format(t);
-}
-
-const shortDay = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: '2-digit', timeZone: 'UTC' });
-
-/** An axis label: a YYYY-MM-DD day (or week's Monday) in the user's locale, short ("3 Nov 26"); other labels as they are. */
-export function formatAxisDay(label: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(label)) return label;
-  return shortDay.format(Date.parse(`${label}T00:00:00Z`));
-}
+export { formatAxisDay, formatDate, formatDay, formatTime, formatWhen, periodName } from '../shared/dates';

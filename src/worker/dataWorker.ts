@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { importFile, mergeReports, emptyReport } from '../core/ingest/importFile';
 import { summary } from '../core/queries/summary';
+import { outcomeTotals } from '../core/queries/analyticsData';
 import { byModel, byTag, daily, distinctValues, sessions } from '../core/queries/breakdowns';
 import { exportExamples } from '../core/export/exportExamples';
 import { exampleById, examplesPage } from '../core/queries/examples';
@@ -198,7 +199,8 @@ function groupRows(store: LearningStore, field: GroupField, filters: Filters, of
         .map(([key, total, successes]) => ({ key, total, successes }));
     }
     case 'outcome': {
-      const s = summary(store, filters).rate;
+      // Only the counts: not the summary, which also reads the previous period.
+      const s = outcomeTotals(store, filters);
       const groups = [
         { key: 'success', total: s.successes, successes: s.successes },
         { key: 'failure', total: s.total - s.successes, successes: 0 },

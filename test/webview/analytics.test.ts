@@ -137,7 +137,17 @@ describe('the Analytics tab in Chromium', () => {
     const rows = tables.first().locator('tbody tr');
     await rows.last().waitFor(); // the table is built when it opens
     assert.equal(await rows.count(), 12, 'the 12 weeks of the report');
-    assert.match(await rows.first().innerText(), /\d+\.\d%/);
+    // A rate never goes without its interval and its sample: in the table…
+    assert.match((await rows.first().innerText()).replace(/\s+/g, ' '), /\d+\.\d% \(95% interval \d+\.\d%–\d+\.\d%, 350 examples\)/);
+    // …and in the tooltip of a point under the pointer.
+    await p.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    const chart = trendSection.locator('lv-chart');
+    const tooltip = await chart.evaluate(async (el) => {
+      const c = (el as unknown as { chart: { tooltip: { opacity: number; title: string[]; body: { lines: string[] }[] } } }).chart;
+      for (let i = 0; i < 100 && !(c.tooltip.opacity > 0 && c.tooltip.body?.length); i++) await new Promise((r) => requestAnimationFrame(r));
+      return [...c.tooltip.title, ...c.tooltip.body.flatMap((b) => b.lines)].join(' | ');
+    });
+    assert.match(tooltip, /^[^|]*\d{2} \| Weekly success rate: \d+\.\d% \(95% interval \d+\.\d%–\d+\.\d%, 350 examples\)$/);
     await p.close();
   });
 

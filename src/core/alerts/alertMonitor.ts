@@ -13,6 +13,7 @@ import { activeSubjects, advance, alertStateSchema, emptyAlertState, overviewOf,
 import { evaluateRules, type Observation } from './evaluateRules';
 import { postWebhook, type AlertEvent, type DeliveryResult, type WebhookOptions } from './webhook';
 import { sendAlertEmail } from './email';
+import { DAY_MS } from '../../shared/series';
 
 export const ALERTS_FILE = 'alerts.json';
 
@@ -128,7 +129,7 @@ export class AlertMonitor {
   }
 
   /** Snooze 1 day (or `ms`): the alert's rule and subject do not fire again before then. */
-  async snooze(alertId: string, ms = 86_400_000): Promise<boolean> {
+  async snooze(alertId: string, ms = DAY_MS): Promise<boolean> {
     const alert = this.state.history.find((h) => h.id === alertId);
     if (!alert) return false;
     this.state = snooze(this.state, alert.ruleId, alert.subject, this.now() + ms);

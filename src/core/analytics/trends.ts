@@ -4,6 +4,7 @@ import type { Prediction, Trend, WeekPoint } from '../../shared/analytics';
 import { formatP, linearFit, predictAt, SIGNIFICANCE_LEVEL } from './statistics';
 import { MAX_DAILY_POINTS, MAX_WEEK_POINTS } from '../../shared/analytics';
 import { fillDays, fillWeeks } from '../../shared/series';
+import { dayLabel } from '../../shared/series';
 
 export interface DayCount {
   /** Local day number (days since 1970-01-01 in local time). */
@@ -21,9 +22,7 @@ export const MIN_PREDICTION_WEEKS = 8;
 /** A prediction whose backtest misses by more than this (points) is not shown. */
 export const MAX_BACKTEST_ERROR = 10;
 
-export function dayLabel(day: number): string {
-  return new Date(day * 86_400_000).toISOString().slice(0, 10);
-}
+export { dayLabel };
 
 /** Monday-based week number of a day number (1970-01-01 was a Thursday). */
 export function weekOf(day: number): number {

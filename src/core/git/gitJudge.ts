@@ -7,8 +7,8 @@ import type { GitVerdict } from '../../shared/git';
 import { EXAMPLE_TRAILER } from './commitRef';
 import { cpus } from 'node:os';
 import { git, gitOk, gitPipe } from './gitCommand';
+import { DAY_MS as DAY } from '../../shared/series';
 
-const DAY = 86_400_000;
 
 /** The main branch: the one named, else origin's HEAD, main, master, or HEAD. Null when `dir` is not a git repository. */
 export async function resolveMainRef(dir: string, named: string | null = null): Promise<{ ref: string; head: string } | null> {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, derivedId } from './canonicalJson';
 import { describe, localDay, parseTimestamp, type AssumeTimeZone } from './timestamp';
 import { MAX_METRIC, setOwn, unstorableReason } from './valueChecks';
+import { DAY_MS } from '../../shared/series';
 
 /** An example ready to store: KIMI's fields validated and normalised. */
 export interface NormalizedExample {
@@ -50,7 +51,6 @@ export const KIMI_FIELDS: ReadonlySet<string> = new Set([
   'human_feedback',
 ]);
 
-const DAY_MS = 86_400_000;
 
 /**
  * More tags than this on one example is refused: no task is about a thousand

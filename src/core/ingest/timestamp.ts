@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../shared/series';
 export type AssumeTimeZone = 'local' | 'utc';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
@@ -68,7 +69,7 @@ export function localDay(epochMs: number): number {
   const d = new Date(epochMs);
   const utc = new Date(0);
   utc.setUTCFullYear(d.getFullYear(), d.getMonth(), d.getDate());
-  return Math.floor(utc.getTime() / 86_400_000);
+  return Math.floor(utc.getTime() / DAY_MS);
 }
 
 export function clip(text: string, max = 60): string {

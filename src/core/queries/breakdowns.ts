@@ -5,6 +5,7 @@ import type { RowSource } from './rowSource';
 import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
 import type { QueryOptions } from './summary';
+import { dayLabel } from '../../shared/series';
 
 export interface CountRow {
   total: number;
@@ -90,7 +91,7 @@ export function dailyCounts(store: RowSource, filters: Filters = NO_FILTERS, opt
 
 /** Examples and successes per local day, oldest first, as YYYY-MM-DD. */
 export function daily(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): (CountRow & { day: string })[] {
-  return dailyCounts(store, filters, options).map(({ day, total, successes }) => ({ day: new Date(day * 86_400_000).toISOString().slice(0, 10), total, successes }));
+  return dailyCounts(store, filters, options).map(({ day, total, successes }) => ({ day: dayLabel(day), total, successes }));
 }
 
 export type DistinctField = 'tag' | 'model' | 'session';

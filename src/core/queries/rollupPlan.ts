@@ -1,5 +1,6 @@
 import type { Filters } from '../../shared/filters';
 import { localDay } from '../ingest/timestamp';
+import { DAY_MS } from '../../shared/series';
 
 /** Filters the per-day rollups can answer: whole local days, outcome, model, at most one tag. */
 export interface RollupPlan {
@@ -12,7 +13,7 @@ export interface RollupPlan {
 
 /** Epoch ms of the local midnight that starts a day number (days since 1970-01-01 in local time). */
 export function localDayStart(day: number): number {
-  const d = new Date(day * 86_400_000);
+  const d = new Date(day * DAY_MS);
   return new Date(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()).getTime();
 }
 

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { DAY_MS } from '../../shared/series';
 
 /** A deterministic PRNG (mulberry32): the same seed gives the same data everywhere. */
 export function mulberry32(seed: number): () => number {
@@ -73,7 +74,7 @@ export function* generateKimiRecords(count: number, options: GenerateOptions = {
   const rand = mulberry32(options.seed ?? 42);
   const end = options.end ?? Date.now();
   const days = options.days ?? 90;
-  const span = days * 86_400_000;
+  const span = days * DAY_MS;
   let session = uuid(rand);
   for (let i = 0; i < count; i++) {
     if (rand() < 0.1) session = uuid(rand);

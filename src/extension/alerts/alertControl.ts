@@ -8,6 +8,8 @@ import type { Container } from '../container';
 import { readAlertSettings } from '../settings';
 import { showError, showInfo, showWarning } from '../notify';
 import { alertRuleSchema, DEFAULT_ALERT_RULES, emailConfigSchema, webhookConfigSchema, type AlertRecord, type AlertRule, type AlertsConfig } from '../../shared/alerts';
+import { formatWhen } from '../../shared/dates';
+import { DAY_MS } from '../../shared/series';
 
 /** SecretStorage keys: the webhook URL (it can hold a key of its own), its signing secret, the SMTP password. */
 export const SECRET_KEYS = {
@@ -76,7 +78,7 @@ export class AlertControl implements vscode.Disposable {
     }
     const config: AlertsConfig = { enabled: s.enabled, rules, checkMinutes: s.checkMinutes, minExamples: s.minExamples, webhook, email };
     const said = problems.join('\n');
-    if (said && said !== this.said) void showWarning(`Learning Viewer: alert settings left out: ${problems.join('; ')}`);
+    if (said && said !== this.said) void showWarning(vscode.l10n.t('Learning Viewer: alert settings left out: {0}', problems.join('; ')));
     this.said = said;
     await this.c.data.request('configureAlerts', { config, ...(firstCheckMs === undefined ? {} : { firstCheckMs }) });
     this.c.log.info(
@@ -97,10 +99,10 @@ export class AlertControl implements vscode.Disposable {
         await DashboardPanel.current?.showOverview();
       } else if (choice === 'Snooze 1 Day') {
         await this.c.data.request('snoozeAlert', { id: alert.id, hours: 24 });
-        void showInfo(`Learning Viewer: "${alert.ruleId}"${alert.subject ? ` for ${alert.subject}` : ''} will not alert again before ${new Date(Date.now() + 86_400_000).toLocaleString()}.`);
+        void showInfo(alert.subject ? vscode.l10n.t('Learning Viewer: "{0}" for {1} will not alert again before {2}.', alert.ruleId, alert.subject, formatWhen(Date.now() + DAY_MS)) : vscode.l10n.t('Learning Viewer: "{0}" will not alert again before {1}.', alert.ruleId, formatWhen(Date.now() + DAY_MS)));
       } else if (choice === 'Mute This Rule') {
         await this.c.data.request('muteAlertRule', { ruleId: alert.ruleId, muted: true });
-        void showInfo(`Learning Viewer: the rule "${alert.ruleId}" is muted (Learning Viewer: Unmute Alert Rules… turns it back on).`);
+        void showInfo(vscode.l10n.t('Learning Viewer: the rule "{0}" is muted (Learning Viewer: Unmute Alert Rules… turns it back on).', alert.ruleId));
         this.c.notifyChanged();
       }
     } catch (e) {

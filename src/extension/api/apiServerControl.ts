@@ -124,7 +124,7 @@ export class ApiServerControl implements vscode.Disposable {
     await vscode.env.clipboard.writeText(created.token);
     this.container.log.info(`API token "${created.name}" (${created.role}, id ${created.id}) created`);
     const where = this.status ? ` Send it as "Authorization: Bearer …" to ${this.status.url}.` : ' Start the API server to use it.';
-    if (!this.status?.requireToken && this.status) void showWarning('Learning Viewer: the API server runs without tokens (learningViewer.api.requireToken is off): tokens are not checked until it is on.');
+    if (!this.status?.requireToken && this.status) void showWarning(vscode.l10n.t('Learning Viewer: the API server runs without tokens (learningViewer.api.requireToken is off): tokens are not checked until it is on.'));
     void showInfo(`Learning Viewer: token "${created.name}" (${created.role}) is copied to the clipboard. It is shown only now: ${created.token}.${where}`);
     return created.token;
   }

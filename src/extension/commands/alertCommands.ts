@@ -30,7 +30,7 @@ export async function configureAlertWebhook(c: Container): Promise<boolean> {
   if (url === undefined) return false;
   if (url === '') {
     await Promise.all([c.context.secrets.delete(SECRET_KEYS.webhookUrl), c.context.secrets.delete(SECRET_KEYS.webhookSecret)]);
-    void showInfo('Learning Viewer: the alert webhook is removed.');
+    void showInfo(vscode.l10n.t('Learning Viewer: the alert webhook is removed.'));
     return true;
   }
   const secret = await vscode.window.showInputBox({
@@ -43,7 +43,7 @@ export async function configureAlertWebhook(c: Container): Promise<boolean> {
   await c.context.secrets.store(SECRET_KEYS.webhookUrl, url);
   if (secret) await c.context.secrets.store(SECRET_KEYS.webhookSecret, secret);
   else await c.context.secrets.delete(SECRET_KEYS.webhookSecret);
-  void showInfo(`Learning Viewer: alerts go to the webhook at ${new URL(url).origin}${secret ? ', signed' : ', unsigned'}.`);
+  void showInfo(secret ? vscode.l10n.t('Learning Viewer: alerts go to the webhook at {0}, signed.', new URL(url).origin) : vscode.l10n.t('Learning Viewer: alerts go to the webhook at {0}, unsigned.', new URL(url).origin));
   return true;
 }
 
@@ -63,7 +63,7 @@ export async function setAlertMailPassword(c: Container): Promise<boolean> {
 export async function unmuteAlertRules(c: Container): Promise<string[]> {
   const { muted } = await c.data.request('alerts', { limit: 1 });
   if (muted.length === 0) {
-    void showInfo('Learning Viewer: no alert rule is muted.');
+    void showInfo(vscode.l10n.t('Learning Viewer: no alert rule is muted.'));
     return [];
   }
   const picked = await vscode.window.showQuickPick(muted, { canPickMany: true, title: 'Unmute Alert Rules' });

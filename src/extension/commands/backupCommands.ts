@@ -5,6 +5,7 @@ import type { Container } from '../container';
 import { askModal, showInfo } from '../notify';
 import { inertText } from '../../shared/plainText';
 import type { BackupInfoMessage } from '../../shared/workerProtocol';
+import { formatWhen } from '../../shared/dates';
 
 const KIND_LABEL: Record<BackupInfoMessage['kind'], string> = {
   daily: 'daily',
@@ -19,7 +20,7 @@ function size(bytes: number): string {
 
 export async function backupNow(container: Container): Promise<BackupInfoMessage> {
   const made = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Learning Viewer: backing up…' }, () => container.data.request('backupNow', {}, 0));
-  void showInfo(`Learning Viewer: backed up ${made.examples.toLocaleString()} examples (${size(made.totalBytes)}) to ${inertText(made.path)}.`);
+  void showInfo(vscode.l10n.t('Learning Viewer: backed up {0} examples ({1}) to {2}.', made.examples.toLocaleString(), size(made.totalBytes), inertText(made.path)));
   return made;
 }
 
@@ -30,7 +31,7 @@ export async function backupNow(container: Container): Promise<BackupInfoMessage
 export async function restoreBackup(container: Container, path?: unknown, confirmed?: unknown): Promise<number | undefined> {
   const backups = await container.data.request('backups', {});
   if (backups.length === 0) {
-    void showInfo('Learning Viewer: there is no backup yet. Learning Viewer: Back Up Now makes one; with learningViewer.backup.enabled one is made every day.');
+    void showInfo(vscode.l10n.t('Learning Viewer: there is no backup yet. Learning Viewer: Back Up Now makes one; with learningViewer.backup.enabled one is made every day.'));
     return undefined;
   }
   let chosen = typeof path === 'string' ? backups.find((b) => b.path === path) : undefined;
@@ -38,7 +39,7 @@ export async function restoreBackup(container: Container, path?: unknown, confir
   if (!chosen) {
     const picked = await vscode.window.showQuickPick(
       backups.map((b) => ({
-        label: new Date(b.createdAt).toLocaleString(),
+        label: formatWhen(b.createdAt),
         description: KIND_LABEL[b.kind],
         detail: `${b.examples.toLocaleString()} examples · ${size(b.totalBytes)}`,
         backup: b,
@@ -49,7 +50,7 @@ export async function restoreBackup(container: Container, path?: unknown, confir
   }
   if (!chosen) return undefined;
   if (confirmed !== true) {
-    const when = new Date(chosen.createdAt).toLocaleString();
+    const when = formatWhen(chosen.createdAt);
     const answer = await askModal(
       `Restore the learning data to ${when} (${chosen.examples.toLocaleString()} examples)?`,
       'Examples, feedback and tasks added since then are replaced. The current state is backed up first, so this can be undone by restoring that backup.',
@@ -63,6 +64,6 @@ export async function restoreBackup(container: Container, path?: unknown, confir
   );
   container.log.info(`restored the backup of ${target.createdAt}: ${examples} examples`);
   container.notifyChanged();
-  void showInfo(`Learning Viewer: restored the backup of ${new Date(target.createdAt).toLocaleString()}: ${examples.toLocaleString()} examples.`);
+  void showInfo(vscode.l10n.t('Learning Viewer: restored the backup of {0}: {1} examples.', formatWhen(target.createdAt), examples.toLocaleString()));
   return examples;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Container } from '../container';
 import { readSettings } from '../settings';
 import { describeFilters, filtersSchema, NO_FILTERS, type Filters } from '../../shared/filters';
+import { formatWhen } from '../../shared/dates';
 
 type Format = 'csv' | 'json' | 'jsonl';
 
@@ -84,20 +85,20 @@ export async function exportData(container: Container, ...args: unknown[]): Prom
   );
   if (result.cancelled) {
     container.log.info(`export to ${target.fsPath} cancelled after ${result.written} examples; no file written`);
-    void showInfo(`Learning Viewer: export cancelled; nothing was written to ${basename(target.fsPath)}.`);
+    void showInfo(vscode.l10n.t('Learning Viewer: export cancelled; nothing was written to {0}.', basename(target.fsPath)));
     return undefined;
   }
   container.log.info(`exported ${result.written} examples (${scope}) to ${target.fsPath}`);
   if (result.codeProblems.length > 0) {
     for (const p of result.codeProblems) container.log.warn(`export: ${p}`);
-    void showWarning(`Learning Viewer: ${result.codeProblems.length.toLocaleString()} exported examples have no code: their code records are missing or damaged (see the log).`);
+    void showWarning(vscode.l10n.t('Learning Viewer: {0} exported examples have no code: their code records are missing or damaged (see the log).', result.codeProblems.length.toLocaleString()));
   }
   // An export holds raw examples: say when retention removed some the filters would otherwise have selected.
   const health = await container.data.request('health', {});
   const cut = health.prunedBefore ? Date.parse(health.prunedBefore) : null;
   const since = filters?.since ?? null;
-  const pruned = cut !== null && (since === null || since < cut) ? ` Examples dated before ${new Date(cut).toLocaleString()} were removed by retention and are not in it.` : '';
-  void showInfo(`Learning Viewer: exported ${result.written.toLocaleString()} examples to ${basename(target.fsPath)}.${pruned}`, 'Open').then((choice) => {
+  const pruned = cut !== null && (since === null || since < cut) ? ` ${vscode.l10n.t('Examples dated before {0} were removed by retention and are not in it.', formatWhen(cut))}` : '';
+  void showInfo(`${vscode.l10n.t('Learning Viewer: exported {0} examples to {1}.', result.written.toLocaleString(), basename(target.fsPath))}${pruned}`, 'Open').then((choice) => {
     if (choice === 'Open') void vscode.window.showTextDocument(target);
   });
   return { written: result.written, path: target.fsPath };

@@ -3,6 +3,7 @@ import { showInfo, showWarning } from '../notify';
 import { randomUUID } from 'node:crypto';
 import type { Container } from '../container';
 import type { ImportReportMessage } from '../../shared/workerProtocol';
+import { ImportProgress } from '../../core/ingest/importProgress';
 
 export function describeReport(r: ImportReportMessage): string {
   return `added ${r.added}, already present ${r.duplicates}, conflicts ${r.conflicts}, rejected ${r.rejected}`;
@@ -34,12 +35,11 @@ export async function importLogs(container: Container, ...args: unknown[]): Prom
     { location: vscode.ProgressLocation.Notification, title: 'Importing KIMI logs', cancellable: true },
     async (progress, token) => {
       token.onCancellationRequested(() => void container.data.request('cancel', { operationId: importId }));
-      let lastPercent = 0;
+      // Each file its share of the bar (its percentage was once carried into the next file's, so the bar stalled after the first).
+      const bar = new ImportProgress(paths.length);
       const onProgress = (p: { importId: string; file: string; bytesRead: number; totalBytes: number; added: number }) => {
         if (p.importId !== importId) return;
-        const percent = p.totalBytes > 0 ? Math.floor((p.bytesRead / p.totalBytes) * 100) : 0;
-        progress.report({ message: `${p.added.toLocaleString()} added`, increment: Math.max(0, percent - lastPercent) / paths.length });
-        lastPercent = percent;
+        progress.report({ message: `${p.added.toLocaleString()} added`, increment: bar.increment(p.file, p.bytesRead, p.totalBytes) });
       };
       container.data.on('importProgress', onProgress);
       try {

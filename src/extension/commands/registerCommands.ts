@@ -70,12 +70,12 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.unmuteAlertRules': unmuteAlertRules,
   'learningViewer.startApiServer': async (c) => {
     const url = await c.api.start();
-    void showInfo(`Learning Viewer: the API server listens on ${url}${c.api.status?.requireToken ? ' (tokens required: Learning Viewer: Create API Token…)' : ''}.`);
+    void showInfo(c.api.status?.requireToken ? vscode.l10n.t('Learning Viewer: the API server listens on {0} (tokens required: Learning Viewer: Create API Token…).', url) : vscode.l10n.t('Learning Viewer: the API server listens on {0}.', url));
     return url;
   },
   'learningViewer.stopApiServer': async (c) => {
     const stopped = await c.api.stop();
-    void showInfo(stopped ? 'Learning Viewer: the API server stopped.' : 'Learning Viewer: the API server was not running.');
+    void showInfo(stopped ? vscode.l10n.t('Learning Viewer: the API server stopped.') : vscode.l10n.t('Learning Viewer: the API server was not running.'));
     return stopped;
   },
   'learningViewer.createApiToken': (c, role, name) =>

@@ -31,7 +31,7 @@ export async function applySavedView(container: Container, ...args: unknown[]): 
   const view =
     given ??
     (views.length === 0
-      ? (void showInfo('Learning Viewer: no saved views yet. Set filters in the panel, then "Save Current Filters as View…".'), undefined)
+      ? (void showInfo(vscode.l10n.t('Learning Viewer: no saved views yet. Set filters in the panel, then "Save Current Filters as View…".')), undefined)
       : (
           await vscode.window.showQuickPick(
             views.map((v) => ({ label: inertText(v.name), description: v.lastDays ? `last ${v.lastDays} days` : undefined, view: v })),

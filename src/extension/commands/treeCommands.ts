@@ -70,7 +70,7 @@ export async function editFeedback(container: Container, ...args: unknown[]): Pr
   if (!id) return false;
   const example = await container.data.request('example', { id });
   if (!example) {
-    void showWarning(`Learning Viewer: no example with id ${id} is stored.`);
+    void showWarning(vscode.l10n.t('Learning Viewer: no example with id {0} is stored.', id));
     return false;
   }
   const given = typeof args[1] === 'string' ? args[1] : undefined;

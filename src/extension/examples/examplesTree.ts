@@ -6,6 +6,8 @@ import type { StoredExample } from '../../shared/example';
 import type { Filters } from '../../shared/filters';
 import type { GroupField } from '../../shared/workerProtocol';
 import { groupFieldSchema } from '../../shared/workerProtocol';
+import { formatDay, formatWhen, timeZoneName } from '../../shared/dates';
+import { dayNumber } from '../../shared/series';
 
 export const PAGE_SIZE = 200;
 const GROUP_KEY = 'learningViewer.groupBy';
@@ -25,7 +27,7 @@ export function groupId(g: { field: GroupField; key: string }): string {
 export function groupFilters(base: Filters, g: { field: GroupField; key: string }): Filters {
   switch (g.field) {
     case 'day': {
-      const day = Math.floor(Date.parse(`${g.key}T00:00:00Z`) / 86_400_000);
+      const day = dayNumber(g.key);
       return { ...base, since: Math.max(base.since ?? -Infinity, localDayStart(day)), until: Math.min(base.until ?? Infinity, localDayStart(day + 1)) };
     }
     case 'tag':
@@ -123,7 +125,7 @@ export class ExamplesTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       health.examples > 0 && groups.length === 0 ? 'No examples match the current filters. Use "Clear Filters" in the title bar to see them all.' : null,
       // Groups by day, tag and model count from the per-day figures, which keep what retention removed.
       health.prunedBefore
-        ? `Retention removed ${health.prunedExamples.toLocaleString()} examples dated before ${new Date(health.prunedBefore).toLocaleString()}: groups still count them, their examples are gone.`
+        ? `Retention removed ${health.prunedExamples.toLocaleString()} examples dated before ${formatWhen(health.prunedBefore)}: groups still count them, their examples are gone.`
         : null,
     ].filter((m): m is string => m !== null);
     this.view.message = messages.length ? messages.join(' ') : undefined;
@@ -200,7 +202,7 @@ export class ExamplesTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
 function groupLabel(g: Extract<Node, { kind: 'group' }>): string {
   switch (g.field) {
     case 'day':
-      return new Date(`${g.key}T12:00:00Z`).toLocaleDateString(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+      return formatDay(g.key);
     case 'outcome':
       return g.key === 'success' ? 'Succeeded' : 'Failed';
     case 'session':
@@ -231,8 +233,7 @@ function exampleItem(e: StoredExample, parent: string): vscode.TreeItem {
   const label = e.taskDescription?.split('\n')[0]?.slice(0, 120) || e.id;
   const item = new vscode.TreeItem(showControls(label), vscode.TreeItemCollapsibleState.None);
   item.id = `${parent}/example:${e.id}`;
-  const when = new Date(e.timestamp);
-  item.description = `${when.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}${e.model ? ` · ${showControls(e.model)}` : ''}`;
+  item.description = `${formatWhen(e.timestamp)}${e.model ? ` · ${showControls(e.model)}` : ''}`;
   item.iconPath = e.success
     ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
     : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
@@ -245,7 +246,7 @@ function exampleItem(e: StoredExample, parent: string): vscode.TreeItem {
   const row = (k: string, v: string | null) => {
     if (v !== null && v !== '') tip.appendMarkdown(`**${k}:** ${markdownText(v)}  \n`);
   };
-  row('When', `${when.toLocaleString()} (${Intl.DateTimeFormat().resolvedOptions().timeZone})`);
+  row('When', `${formatWhen(e.timestamp)} (${timeZoneName()})`);
   row('Model', e.model);
   row('Tags', e.tags.join(', '));
   row('Tokens', e.tokens === null ? null : e.tokens.toLocaleString());

@@ -100,7 +100,7 @@ export class GitControl implements vscode.Disposable, vscode.CodeLensProvider, v
   async openCommit(exampleId: string): Promise<vscode.TextDocument | undefined> {
     const commit = await this.c.data.request('exampleCommit', { id: exampleId });
     if (!commit) {
-      void showError('Learning Viewer: this example is not linked to a commit.');
+      void showError(vscode.l10n.t('Learning Viewer: this example is not linked to a commit.'));
       return undefined;
     }
     const folder = this.folder;

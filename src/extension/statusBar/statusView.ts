@@ -4,6 +4,7 @@ import { SMALL_SAMPLE } from '../../core/analytics/successRate';
 import type { Health } from '../../shared/example';
 import { markdownText } from '../../shared/plainText';
 import type { Summary } from '../../shared/workerProtocol';
+import { formatWhen } from '../../shared/dates';
 
 export interface StatusSettings {
   statusBarWindowDays: number;
@@ -52,10 +53,10 @@ export function statusView(summary: Summary, health: Health, settings: StatusSet
     '',
     `Database: ${health.state}${health.reason ? ` — ${markdownText(health.reason)}` : ''} · ${health.examples.toLocaleString()} examples stored`,
     '',
-    `Last import: ${health.lastImport ? new Date(health.lastImport).toLocaleString() : 'never'}${importing ? ' · importing now…' : ''}`,
+    `Last import: ${health.lastImport ? formatWhen(health.lastImport) : 'never'}${importing ? ' · importing now…' : ''}`,
   );
   if (health.prunedBefore) {
-    lines.push('', `Retention removed ${health.prunedExamples.toLocaleString()} examples dated before ${new Date(health.prunedBefore).toLocaleString()}; the per-day figures still count them.`);
+    lines.push('', `Retention removed ${health.prunedExamples.toLocaleString()} examples dated before ${formatWhen(health.prunedBefore)}; the per-day figures still count them.`);
   }
   // The address in a code span: shown as it is, never a link that a click would follow.
   if (api) lines.push('', `API server: listening on \`${api.url}\` (${api.requireToken ? 'tokens required' : 'no token needed, this machine only'})`);

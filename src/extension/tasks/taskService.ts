@@ -58,7 +58,7 @@ export class TaskService implements vscode.Disposable {
         if (requeued) container.log.info(`${requeued} queued learning tasks taken back after a reload`);
         if (interrupted.length) {
           const names = interrupted.map((t) => t.technology).join(', ');
-          void showWarning(`Learning Viewer: ${interrupted.length} learning ${interrupted.length === 1 ? 'task was' : 'tasks were'} interrupted when the window closed (${names}).`, 'Retry', 'Show Tasks')
+          void showWarning(interrupted.length === 1 ? vscode.l10n.t('Learning Viewer: a learning task was interrupted when the window closed ({0}).', names) : vscode.l10n.t('Learning Viewer: {0} learning tasks were interrupted when the window closed ({1}).', interrupted.length, names), 'Retry', 'Show Tasks')
             .then((choice) => {
               if (choice === 'Retry') for (const t of interrupted) this.retry(t.id);
               if (choice === 'Show Tasks') void vscode.commands.executeCommand('learningViewer.tasks.focus');
@@ -156,8 +156,8 @@ export class TaskService implements vscode.Disposable {
               sub.dispose();
               this.notifications.delete(task.id);
               resolve();
-              if (t.state === 'failed') void showError(`Learning Viewer: learning ${t.technology} failed: ${t.message}`, 'Show Log').then((c) => c && this.showLog(t.id));
-              else if (t.state === 'completed') void showInfo(`Learning Viewer: learned ${t.technology}. ${t.message}`, 'Show Task').then((c) => c && this.showLog(t.id));
+              if (t.state === 'failed') void showError(vscode.l10n.t('Learning Viewer: learning {0} failed: {1}', t.technology, t.message), 'Show Log').then((c) => c && this.showLog(t.id));
+              else if (t.state === 'completed') void showInfo(vscode.l10n.t('Learning Viewer: learned {0}. {1}', t.technology, t.message), 'Show Task').then((c) => c && this.showLog(t.id));
             }
           };
           const sub = this.onDidChange((t) => t && update(t));

@@ -7,7 +7,7 @@ import { formatDateTime } from '../format';
 import { tableStyles } from './tables.css';
 
 function when(ms: number) {
-  const t = formatDateTime(new Date(ms).toISOString());
+  const t = formatDateTime(ms);
   return html`<span title=${t.title}>${t.text}</span>`;
 }
 

@@ -1,11 +1,12 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { fillWeeks } from '../../shared/series';
+import { dayNumber, fillWeeks, localDayRange } from '../../shared/series';
+import { SMALL_SAMPLE } from '../../core/analytics/successRate';
 import { MAX_WEEK_POINTS } from '../../shared/analytics';
 import { UNKNOWN } from '../../shared/figures';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AnalyticsReport, Heatmap, ModelComparison, Prediction, Technology } from '../../shared/analytics';
 import type { Rate } from '../../shared/example';
-import { formatCount, formatPercent } from '../format';
+import { formatCount, formatDate, formatPercent } from '../format';
 import { request, send } from '../hostBridge';
 import type { Series } from './lvChart';
 import { tableStyles } from './tables.css';
@@ -19,7 +20,7 @@ const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satur
 function rateText(rate: Rate, small = false) {
   if (rate.rate === null || !rate.interval) return html`<span class="muted">no examples</span>`;
   return html`${formatPercent(rate.rate)} <span class="muted">(${formatPercent(rate.interval[0])}–${formatPercent(rate.interval[1])})</span>${small
-      ? html` <span class="small" title="fewer than 20 examples: not ranked">small sample</span>`
+      ? html` <span class="small" title=${`fewer than ${SMALL_SAMPLE} examples: not ranked`}>small sample</span>`
       : nothing}`;
 }
 
@@ -209,10 +210,8 @@ export class LvAnalytics extends LitElement {
 
   /** A click on a day or a week (its YYYY-MM-DD label) filters to it: local midnight to `days` later. */
   private pickPeriod(label: string, days: number): void {
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(label);
-    if (!m) return;
-    const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
-    const detail = { since: new Date(y, mo, d).getTime(), until: new Date(y, mo, d + days).getTime() };
+    const detail = localDayRange(label, days);
+    if (!detail) return;
     this.dispatchEvent(new CustomEvent('lv-filter-range', { detail, bubbles: true, composed: true }));
   }
 
@@ -221,7 +220,8 @@ export class LvAnalytics extends LitElement {
     const [labels, rate, avg] = this.weekly
       ? [t.weekly.map((w) => w.week), t.weekly.map((w) => (w.total ? (w.successes / w.total) * 100 : null)), null]
       : [t.daily.map((d) => d.day), t.daily.map((d) => (d.total ? (d.successes / d.total) * 100 : null)), t.daily.map((d) => (d.movingAverage === null ? null : d.movingAverage * 100))];
-    const series: Series[] = [{ label: this.weekly ? 'Weekly success rate' : 'Daily success rate', data: rate, color: 0, kind: 'points' }];
+    const counts = (this.weekly ? t.weekly : t.daily).map((p) => (p.total ? p : null));
+    const series: Series[] = [{ label: this.weekly ? 'Weekly success rate' : 'Daily success rate', data: rate, color: 0, kind: 'points', counts }];
     if (avg) series.push({ label: '7-day moving average', data: avg, color: 1 });
     return html`<section data-testid="trend">
       <h2>Trend</h2>
@@ -246,16 +246,15 @@ export class LvAnalytics extends LitElement {
     let chart: unknown = nothing;
     if (p && p.history.length > 0) {
       // A time axis: the forecasts 7 and 30 days after the last week, at their distance.
-      const toDay = (label: string) => Math.round(Date.parse(`${label}T00:00:00Z`) / 86_400_000);
-      const lastWeek = toDay(p.history[p.history.length - 1]!.week);
+      const lastWeek = dayNumber(p.history[p.history.length - 1]!.week);
       const future = p.forecasts.map((f) => `+${f.days} days`);
       const labels = [...p.history.map((h) => h.week), ...future];
-      const days = [...p.history.map((h) => toDay(h.week)), ...p.forecasts.map((f) => lastWeek + f.days)];
+      const days = [...p.history.map((h) => dayNumber(h.week)), ...p.forecasts.map((f) => lastWeek + f.days)];
       const pad = (xs: (number | null)[]) => [...xs, ...future.map(() => null)];
       const rates = pad(p.history.map((h) => (h.total ? (h.successes / h.total) * 100 : null)));
       const fitted = pad(p.history.map((h) => h.fitted));
       const series: Series[] = [
-        { label: 'Weekly success rate', data: rates, color: 0, kind: 'points' },
+        { label: 'Weekly success rate', data: rates, color: 0, kind: 'points', counts: p.history.map((h) => (h.total ? h : null)) },
         { label: 'Fitted trend', data: fitted, color: 2, kind: 'dashed', spanGaps: true },
       ];
       if (p.forecasts.length) {
@@ -293,7 +292,7 @@ export class LvAnalytics extends LitElement {
     return html`<div data-testid=${testId}>
       <h3>${title}</h3>
       ${list.length === 0
-        ? html`<p class="muted">None with at least 20 examples.</p>`
+        ? html`<p class="muted">None with at least ${SMALL_SAMPLE} examples.</p>`
         : html`<ol>
             ${list.map((t) => html`<li>${showControls(t.tag)}: ${rateText(t.rate, t.small)} <span class="muted">· ${formatCount(t.rate.total)}</span></li>`)}
           </ol>`}
@@ -315,6 +314,7 @@ export class LvAnalytics extends LitElement {
           const w = byWeek.get(wk);
           return w && w.total >= 5 ? (w.successes / w.total) * 100 : null;
         }),
+        counts: weeks.map((wk) => byWeek.get(wk) ?? null),
         color: i,
       };
     });
@@ -370,7 +370,7 @@ export class LvAnalytics extends LitElement {
     const busiest = [...h.cells].sort((a, b) => b.total - a.total)[0];
     return html`<section data-testid="heatmap">
       <h2>Activity</h2>
-      <p class="muted">Examples per weekday and hour since ${new Date(h.since).toLocaleDateString()}, in local time (${h.timeZone}). Each cell shows its count; focus or hover a cell for its success rate.</p>
+      <p class="muted">Examples per weekday and hour since ${formatDate(h.since)}, in local time (${h.timeZone}). Each cell shows its count; focus or hover a cell for its success rate.</p>
       <div class="heat">
         <table>
           <thead>

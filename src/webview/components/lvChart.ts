@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { formatAxisDay } from '../format';
+import { describeRate, formatAxisDay } from '../format';
+import { dayLabel } from '../../shared/series';
 import { tableStyles } from './tables.css';
 import { customElement, property, state } from 'lit/decorators.js';
 import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
@@ -28,6 +29,8 @@ export interface Series {
   hideFromLegend?: boolean;
   /** Draw the line across slots without a value (a fitted line); otherwise a slot without data is a gap. */
   spanGaps?: boolean;
+  /** For a rate, each point's count: its tooltip and table give the interval and the sample. */
+  counts?: ({ successes: number; total: number } | null)[];
 }
 
 /** A percentage chart (0–100) over labelled points, in the theme's colours, redrawn in place. */
@@ -92,16 +95,22 @@ export class LvChart extends LitElement {
   /** The chart's points as a table (keyboard and screen reader): a row per label with a value, a column per series in the legend. */
   private table() {
     const shown = this.series.filter((s) => !s.hideFromLegend);
-    const rows = this.labels.map((label, i) => ({ label, values: shown.map((s) => s.data[i] ?? null) })).filter((r) => r.values.some((v) => v !== null));
-    const unit = this.unit === '%' ? '%' : '';
+    const rows = this.labels.map((label, i) => ({ label, i, values: shown.map((s) => s.data[i] ?? null) })).filter((r) => r.values.some((v) => v !== null));
     return html`<div class="scroll" tabindex="0">
       <table>
         <thead><tr><th scope="col">${this.days ? 'Week' : 'When'}</th>${shown.map((s) => html`<th scope="col">${s.label}</th>`)}</tr></thead>
         <tbody>
-          ${rows.map((r) => html`<tr><th scope="row">${formatAxisDay(r.label)}</th>${r.values.map((v) => html`<td>${v === null ? '' : `${v.toFixed(1)}${unit}`}</td>`)}</tr>`)}
+          ${rows.map((r) => html`<tr><th scope="row">${formatAxisDay(r.label)}</th>${r.values.map((v, k) => html`<td>${v === null ? '' : this.valueText(shown[k]!, r.i, v)}</td>`)}</tr>`)}
         </tbody>
       </table>
     </div>`;
+  }
+
+  /** A point's value as the tooltip and the table say it: a rate with its interval and sample when its count is known. */
+  private valueText(s: Series, index: number, value: number): string {
+    const count = s.counts?.[index];
+    if (count) return describeRate(count.successes, count.total);
+    return `${value.toFixed(1)}${this.unit === '%' ? '%' : ''}`;
   }
 
   override firstUpdated(): void {
@@ -166,13 +175,30 @@ export class LvChart extends LitElement {
           },
           scales: {
             x: this.days
-              ? { type: 'linear', ticks: { color: text, maxTicksLimit: 8, callback: (v) => formatAxisDay(new Date(Number(v) * 86_400_000).toISOString().slice(0, 10)) }, grid: { color: grid } }
+              ? { type: 'linear', ticks: { color: text, maxTicksLimit: 8, callback: (v) => formatAxisDay(dayLabel(Number(v))) }, grid: { color: grid } }
               : { ticks: { color: text, maxTicksLimit: 10, callback: (v) => formatAxisDay(this.labels[Number(v)] ?? '') }, grid: { color: grid } },
-            y: { min: 0, max: this.unit === '%' ? 100 : undefined, ticks: { color: text }, grid: { color: grid }, title: { display: true, text: this.unit, color: text } },
+            y: { min: 0, max: this.unit === '%' ? 100 : undefined, ticks: { color: text }, grid: { color: grid }, title: { display: true, text: this.unit === '%' ? 'Success rate (%)' : this.unit, color: text } },
           },
           plugins: {
             legend: { labels: { color: text, filter: (item) => !hidden.has(item.text) } },
-            tooltip: { filter: (item) => item.parsed.y !== null },
+            tooltip: {
+              filter: (item) => item.parsed.y !== null && !this.series[item.datasetIndex]?.hideFromLegend,
+              callbacks: {
+                // The label's day in the user's locale, and a rate with its interval and sample.
+                title: (items) => {
+                  const i = items[0]?.dataIndex;
+                  return i === undefined ? '' : formatAxisDay(this.labels[i] ?? '');
+                },
+                label: (item) => {
+                  const s = this.series[item.datasetIndex];
+                  if (!s || item.parsed.y === null) return '';
+                  // A band reads as its range: from the series below it to its own value.
+                  const low = s.bandWithPrevious ? this.series[item.datasetIndex - 1]?.data[item.dataIndex] : null;
+                  if (low !== null && low !== undefined) return `${s.label}: ${this.valueText(s, item.dataIndex, low)} – ${this.valueText(s, item.dataIndex, item.parsed.y)}`;
+                  return `${s.label}: ${this.valueText(s, item.dataIndex, item.parsed.y)}`;
+                },
+              },
+            },
           },
         },
       });

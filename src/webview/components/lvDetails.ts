@@ -144,7 +144,7 @@ export class LvDetails extends LitElement {
     if (!c) return nothing;
     const e = this.example;
     const v = c.verdict;
-    const date = v && v.date ? formatDateTime(new Date(v.date).toISOString()) : null;
+    const date = v && v.date ? formatDateTime(v.date) : null;
     return html`<h3>Commit</h3>
       <dl data-testid="commit">
         <dt>Commit</dt>

@@ -6,8 +6,8 @@ import { lastDaysSince, NO_FILTERS, regexProblem } from '../../shared/filters';
 import { filterBarStyles } from './filterBar.css';
 import { linkButtonStyles } from './linkButton.css';
 import { showControls } from '../../shared/plainText';
+import { DAY_MS as DAY } from '../../shared/series';
 
-const DAY = 86_400_000;
 const PRESETS = [
   { id: 'all', label: 'All time', days: null },
   { id: '7', label: 'Last 7 days', days: 7 },

@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { KnowledgeEntry } from '../../shared/tasks';
-import { formatCount, formatPercent } from '../format';
+import { formatCount, formatDate, formatPercent, formatWhen } from '../format';
 import { request, send } from '../hostBridge';
 import type { Series } from './lvChart';
 import { linkButtonStyles } from './linkButton.css';
@@ -140,7 +140,7 @@ export class LvKnowledge extends LitElement {
                 ${this.entries.map(
                   (e) => html`<li aria-current=${e.id === this.selectedId ? 'true' : 'false'}>
                     <button data-testid="knowledge-entry" @click=${() => (this.selectedId = e.id)}>
-                      <strong>${e.technology}</strong> <span class="muted">· ${e.depth} · ${new Date(e.createdAt).toLocaleString()}</span><br />
+                      <strong>${e.technology}</strong> <span class="muted">· ${e.depth} · ${formatWhen(e.createdAt)}</span><br />
                       ${rate(e.proficiency)}
                     </button>
                   </li>`,
@@ -152,13 +152,13 @@ export class LvKnowledge extends LitElement {
 
   private renderDetails(e: KnowledgeEntry) {
     const history = this.entries.filter((x) => x.technology === e.technology && x.proficiency.rate !== null).sort((a, b) => a.createdAt - b.createdAt);
-    const labels = history.map((x) => new Date(x.createdAt).toLocaleDateString());
+    const labels = history.map((x) => formatDate(x.createdAt));
     const series: Series[] = [
       { label: 'Interval low', data: history.map((x) => x.proficiency.interval![0] * 100), color: 0, hideFromLegend: true, kind: 'dashed' },
       { label: '95% interval', data: history.map((x) => x.proficiency.interval![1] * 100), color: 0, bandWithPrevious: true },
       { label: `Proficiency in ${e.technology}`, data: history.map((x) => x.proficiency.rate! * 100), color: 1, kind: 'points' },
     ];
-    const period = e.since === null ? 'everything stored' : `${new Date(e.since).toLocaleDateString()} – ${new Date(e.until).toLocaleDateString()}`;
+    const period = e.since === null ? 'everything stored' : `${formatDate(e.since)} – ${formatDate(e.until)}`;
     return html`<h2>${e.technology} <span class="muted">(${e.depth}, ${period})</span></h2>
       <p data-testid="knowledge-proficiency">Proficiency: ${rate(e.proficiency)}</p>
       <p>${e.trend.statement}</p>

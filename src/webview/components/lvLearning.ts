@@ -6,6 +6,7 @@ import { request, send } from '../hostBridge';
 import { linkButtonStyles } from './linkButton.css';
 import { tableStyles } from './tables.css';
 import { panelStyles } from './panel.css';
+import { formatTime } from '../format';
 
 const ORDER: Record<Task['state'], number> = { running: 0, pending: 1, failed: 2, interrupted: 2, cancelled: 2, completed: 2 };
 const RANK = { high: 0, normal: 1, low: 2 } as const;
@@ -15,7 +16,7 @@ const MAX_LOG = 2000;
 const key = (e: TaskEvent) => `${e.at}|${e.kind}|${e.progress}|${e.message}`;
 
 function time(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return formatTime(ms);
 }
 
 /** The Learning tab: start a task, watch the queue, read a task's log as it streams. */

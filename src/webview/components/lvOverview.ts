@@ -6,6 +6,7 @@ import type { Filters } from '../../shared/filters';
 import { SMALL_SAMPLE, wilsonInterval } from '../../core/analytics/successRate';
 import { describeChange, rateChange } from '../../core/analytics/statistics';
 import { formatCount, formatDay, formatFigure, formatPercent, periodName } from '../format';
+import { localDayRange } from '../../shared/series';
 import { tableStyles } from './tables.css';
 import './lvCard';
 import './lvTrendChart';
@@ -93,8 +94,8 @@ export class LvOverview extends LitElement {
 
   /** Filters to one local day (YYYY-MM-DD): from its midnight to the next. */
   private filterToDay(day: string): void {
-    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-    this.filterBy({ since: new Date(y, m - 1, d).getTime(), until: new Date(y, m - 1, d + 1).getTime() });
+    const range = localDayRange(day, 1);
+    if (range) this.filterBy(range);
   }
 
   private filterBy(next: Partial<Filters>): void {

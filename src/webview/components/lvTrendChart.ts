@@ -2,8 +2,7 @@ import { html, LitElement, css } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { onThemeChange, themeColor } from '../theme';
-import { wilsonInterval } from '../../core/analytics/successRate';
-import { formatAxisDay } from '../format';
+import { describeRate, formatAxisDay, formatCount } from '../format';
 
 // Only the parts used: the bundle stays small.
 Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend);
@@ -101,9 +100,8 @@ export class LvTrendChart extends LitElement {
                 label: (item) => {
                   const d = this.days[item.dataIndex];
                   if (!d) return '';
-                  if (item.datasetIndex === 1) return `Examples: ${d.total.toLocaleString()}`;
-                  const ci = wilsonInterval(d.successes, d.total);
-                  return ci ? `Success: ${((d.successes / d.total) * 100).toFixed(1)}% (95% interval ${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}%, ${d.total} examples)` : 'No examples';
+                  if (item.datasetIndex === 1) return `Examples: ${formatCount(d.total)}`;
+                  return `Success: ${describeRate(d.successes, d.total)}`;
                 },
               },
             },

@@ -35,6 +35,16 @@ export async function webviewSelect(label: string, value: string): Promise<void>
   await call('webviewSelect', { label, value });
 }
 
+/** Fills the webview's input with this accessible label. */
+export async function webviewFillLabel(label: string, text: string): Promise<void> {
+  await call('webviewFillLabel', { label, text });
+}
+
+/** The webview's width, its content's width, and its body's theme class (vscode-light, vscode-dark…). */
+export async function webviewLayout(): Promise<{ clientWidth: number; scrollWidth: number; bodyClass: string }> {
+  return call('webviewLayout', {});
+}
+
 export async function webviewClickTestId(testId: string, index = 0): Promise<void> {
   await call('webviewClickTestId', { testId, index });
 }

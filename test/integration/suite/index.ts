@@ -12,6 +12,8 @@ export function run(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./panel.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  require('./layout.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./analytics.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./tasks.test');
