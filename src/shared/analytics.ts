@@ -6,11 +6,12 @@ import { z } from 'zod';
 export const MAX_DAILY_POINTS = 20_000;
 export const MAX_WEEK_POINTS = 3000;
 import { rateSchema } from './example';
+import { countFields } from './rows';
 
 export const depthSchema = z.enum(['quick', 'standard', 'deep']);
 export type Depth = z.infer<typeof depthSchema>;
 
-const count = { total: z.number(), successes: z.number() };
+const count = countFields;
 
 export const technologySchema = z.object({ tag: z.string(), rate: rateSchema, small: z.boolean() });
 export type Technology = z.infer<typeof technologySchema>;

@@ -1,4 +1,3 @@
-import { tokenTallySchema } from './figures';
 // The messages between the Learning Viewer panel (webview) and the extension
 // host. Both sides import this file and validate every message they receive
 // with these schemas; an invalid message is dropped and logged, never acted on.
@@ -7,11 +6,11 @@ import { exampleCommitSchema, gitRatesSchema } from './git';
 import { z } from 'zod';
 import { analyticsReportSchema, depthSchema, modelComparisonSchema, predictionSchema } from './analytics';
 import { healthSchema, storedExampleSchema } from './example';
-import { knowledgeEntrySchema, learnerKindSchema, prioritySchema, taskEventSchema, taskSchema } from './tasks';
+import { knowledgeEntrySchema, learnerKindSchema, loggedTaskEventSchema, prioritySchema, taskSchema } from './tasks';
 import { filtersSchema, pageRequestSchema } from './filters';
 import { summarySchema } from './workerProtocol';
+import { dayRowSchema, modelRowSchema, tagRowSchema } from './rows';
 
-const countRow = { total: z.number(), successes: z.number() };
 
 /** The whole state the panel renders; every notification carries all of it. */
 /** The most tags and models a state carries (the rest are counted, and found through the tag filter's search). */
@@ -30,11 +29,11 @@ export const dashboardStateSchema = z.object({
   /** Totals under the filters, with the previous period when the range is bounded. */
   summary: summarySchema,
   /** Examples and successes per tag, most used first: the first PANEL_GROUPS. */
-  byTag: z.array(z.object({ tag: z.string(), ...countRow })).max(PANEL_GROUPS),
+  byTag: z.array(tagRowSchema).max(PANEL_GROUPS),
   /** Examples, successes, tokens and time per model: the first PANEL_GROUPS. */
-  byModel: z.array(z.object({ model: z.string(), ...countRow, tokens: tokenTallySchema, avgExecutionTime: z.number().nullable() })).max(PANEL_GROUPS),
+  byModel: z.array(modelRowSchema).max(PANEL_GROUPS),
   /** Examples and successes per local day (YYYY-MM-DD), oldest first: the last PANEL_DAYS. */
-  daily: z.array(z.object({ day: z.string(), ...countRow })).max(PANEL_DAYS),
+  daily: z.array(dayRowSchema).max(PANEL_DAYS),
   /** What the lists above leave out, so a cap is said, never a blank panel: how many groups or days, and their examples. */
   omitted: z
     .object({ tags: omittedSchema, models: omittedSchema, days: omittedSchema.extend({ before: z.string().nullable() }) })
@@ -56,8 +55,8 @@ export type DashboardState = z.infer<typeof dashboardStateSchema>;
 
 /** What the panel may ask and get an answer to, matched by id. */
 export const panelRequests = {
-  /** One page of the filtered examples (without code). */
-  examplesPage: { params: pageRequestSchema, result: z.object({ rows: z.array(storedExampleSchema), total: z.number().nullable() }) },
+  /** One page of the examples under the current filters (the host's: it owns them), without code. */
+  examplesPage: { params: pageRequestSchema.omit({ filters: true }), result: z.object({ rows: z.array(storedExampleSchema), total: z.number().nullable() }) },
   /** One example with everything. */
   example: { params: z.object({ id: z.string() }), result: storedExampleSchema.nullable() },
   /** The commit an example is linked to and what git says of it, or null. */
@@ -74,7 +73,7 @@ export const panelRequests = {
   /** The prediction for one technology (null: all examples), under the current filters. */
   prediction: { params: z.object({ tag: z.string().max(500).nullable() }), result: predictionSchema },
   /** A learning task's log, oldest first. */
-  taskLog: { params: z.object({ taskId: z.string().max(100) }), result: z.array(taskEventSchema) },
+  taskLog: { params: z.object({ taskId: z.string().max(100) }), result: z.array(loggedTaskEventSchema) },
   /** Knowledge entries, newest first, for one technology and/or matching a text. */
   knowledge: {
     params: z.object({ technology: z.string().max(200).nullable().default(null), search: z.string().max(200).nullable().default(null) }),
@@ -143,7 +142,7 @@ export const hostToWebviewSchema = z.discriminatedUnion('type', [
     external: z.object({ available: z.boolean(), reason: z.string().nullable() }),
   }),
   /** New events in a task's log, as they happen. */
-  z.object({ type: z.literal('taskEvents'), taskId: z.string(), events: z.array(taskEventSchema).max(5000) }),
+  z.object({ type: z.literal('taskEvents'), taskId: z.string(), events: z.array(loggedTaskEventSchema).max(5000) }),
   /** Show a task's log on the Learning tab. */
   z.object({ type: z.literal('showTask'), id: z.string() }),
   /** Shows the Overview (where an alert is listed). */

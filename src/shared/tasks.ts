@@ -65,6 +65,9 @@ export const taskEventSchema = z.object({
   progress: z.number().nullable().default(null),
 });
 export type TaskEvent = z.infer<typeof taskEventSchema>;
+/** An event with its place in its task's log (1, 2, 3…): the panel loads the log, then follows it, and keeps each event once. */
+export const loggedTaskEventSchema = taskEventSchema.extend({ seq: z.number().int().positive() });
+export type LoggedTaskEvent = z.infer<typeof loggedTaskEventSchema>;
 
 export const knowledgeEntrySchema = z.object({
   id: z.string(),

@@ -5,26 +5,16 @@ import { z } from 'zod';
 import { analyticsReportSchema, modelComparisonSchema, predictionSchema } from './analytics';
 import { healthSchema, rateSchema, storedExampleSchema } from './example';
 import { filtersSchema, pageRequestSchema } from './filters';
-import { knowledgeEntrySchema, taskEventSchema, taskSchema } from './tasks';
+import { knowledgeEntrySchema, loggedTaskEventSchema, taskEventSchema, taskSchema } from './tasks';
 import { depthSchema } from './analytics';
 import { alertRecordSchema, alertsConfigSchema, alertsOverviewSchema } from './alerts';
 import { exampleCommitSchema, fileRateSchema, gitRatesSchema, gitRefreshSchema } from './git';
+import { dayRowSchema, groupRowSchema, modelRowSchema, tagRowSchema } from './rows';
+import { importReportSchema } from './importReport';
 
 /** How the Examples tree groups examples. */
 export const groupFieldSchema = z.enum(['day', 'tag', 'model', 'session', 'outcome', 'branch']);
 
-export const importProblemSchema = z.object({ file: z.string(), line: z.number().int(), reason: z.string() });
-
-export const importReportSchema = z.object({
-  added: z.number().int(),
-  duplicates: z.number().int(),
-  conflicts: z.number().int(),
-  rejected: z.number().int(),
-  problems: z.array(importProblemSchema),
-  problemsOmitted: z.number().int(),
-  cancelled: z.boolean(),
-});
-export type ImportReportMessage = z.infer<typeof importReportSchema>;
 
 const totalsSchema = z.object({
   /** Count, successes, rate and its Wilson interval. */
@@ -64,11 +54,9 @@ export const workerMethods = {
   breakdowns: {
     params: z.object({ filters: filtersSchema.optional() }),
     result: z.object({
-      byTag: z.array(z.object({ tag: z.string(), total: z.number(), successes: z.number() })),
-      byModel: z.array(
-        z.object({ model: z.string(), total: z.number(), successes: z.number(), tokens: tokenTallySchema, avgExecutionTime: z.number().nullable() }),
-      ),
-      daily: z.array(z.object({ day: z.string(), total: z.number(), successes: z.number() })),
+      byTag: z.array(tagRowSchema),
+      byModel: z.array(modelRowSchema),
+      daily: z.array(dayRowSchema),
     }),
   },
   /** Distinct tags, models or sessions with counts, for autocomplete. */
@@ -91,7 +79,7 @@ export const workerMethods = {
       offset: z.number().int().nonnegative().default(0),
       limit: z.number().int().min(1).max(1000).default(200),
     }),
-    result: z.object({ groups: z.array(z.object({ key: z.string(), total: z.number(), successes: z.number() })), more: z.boolean() }),
+    result: z.object({ groups: z.array(groupRowSchema), more: z.boolean() }),
   },
   /** Streams the filtered examples to a file (temp file renamed at the end). */
   exportExamples: {
@@ -122,10 +110,10 @@ export const workerMethods = {
   forgetTask: { params: z.object({ id: z.string() }), result: z.object({}) },
   /** Every stored task, and how many stored rows could not be read. */
   tasks: { params: z.object({}), result: z.object({ tasks: z.array(taskSchema), unreadable: z.number().int() }) },
-  /** Appends to a task's log. */
-  appendTaskEvents: { params: z.object({ taskId: z.string(), events: z.array(taskEventSchema).max(5000) }), result: z.object({}) },
-  /** The last events of a task's log, oldest first. */
-  taskEvents: { params: z.object({ taskId: z.string(), limit: z.number().int().min(1).max(5000).default(500) }), result: z.array(taskEventSchema) },
+  /** Appends to a task's log: the place of the first event appended, or null when this window cannot write. */
+  appendTaskEvents: { params: z.object({ taskId: z.string(), events: z.array(taskEventSchema).max(5000) }), result: z.object({ first: z.number().int().nullable() }) },
+  /** The last events of a task's log, oldest first, with their places. */
+  taskEvents: { params: z.object({ taskId: z.string(), limit: z.number().int().min(1).max(5000).default(500) }), result: z.array(loggedTaskEventSchema) },
   /** Knowledge entries, newest first. */
   knowledge: {
     params: z.object({ technology: z.string().max(200).nullable().default(null), search: z.string().max(200).nullable().default(null), limit: z.number().int().min(1).max(1000).default(200) }),

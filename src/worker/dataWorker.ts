@@ -325,11 +325,10 @@ const handlers: Handlers = {
   },
   tasks: (store) => store.tasks(),
   appendTaskEvents: (store, p) => {
-    if (!store.readOnly) {
-      store.appendTaskEvents(p.taskId, p.events);
-      scheduler?.touch();
-    }
-    return {};
+    if (store.readOnly) return { first: null };
+    const first = store.appendTaskEvents(p.taskId, p.events);
+    scheduler?.touch();
+    return { first };
   },
   taskEvents: (store, p) => store.taskEvents(p.taskId, p.limit),
   knowledge: (store, p) => store.knowledge(p),

@@ -25,6 +25,19 @@ describe('the learning store', () => {
   const tmp = useTempDir();
   const dir = () => join(tmp.path, 'data');
 
+  it("numbers each task's log: appended events get the next places, read back with them, task by task", async () => {
+    const SQL = await testSqlJs();
+    const store = LearningStore.open({ SQL, dataDir: dir() });
+    const event = (message: string) => ({ at: 1, kind: 'log' as const, message, progress: null });
+    assert.equal(store.appendTaskEvents('a', [event('one'), event('two')]), 1);
+    assert.equal(store.appendTaskEvents('b', [event('other')]), 1);
+    assert.equal(store.appendTaskEvents('a', [event('two')]), 3, 'the same words again are a new event');
+    assert.equal(store.appendTaskEvents('a', []), 4, 'nothing appended: the next place');
+    assert.deepEqual(store.taskEvents('a').map((e) => [e.seq, e.message]), [[1, 'one'], [2, 'two'], [3, 'two']]);
+    assert.deepEqual(store.taskEvents('a', 2).map((e) => e.seq), [2, 3], 'the last ones, oldest first');
+    store.close();
+  });
+
   it('saves a snapshot that a new process loads with every example', async () => {
     const SQL = await testSqlJs();
     const a = LearningStore.open({ SQL, dataDir: dir() });

@@ -92,20 +92,28 @@ describe('the Learning and Knowledge tabs in Chromium', () => {
       await rows.first().click();
       const req = await nextRequest(p, 'taskLog');
       assert.deepEqual(req.params, { taskId: 't1' });
+      // An event streams in while the log is loading: it is kept when the stored log arrives (load, then follow).
+      await fromHost(p, { type: 'taskEvents', taskId: 't1', events: [{ at: T0 + 15, kind: 'log', message: 'Reading examples', progress: null, seq: 3 }] });
       await answer(p, req.id, [
-        { at: T0, kind: 'queued', message: 'Queued: auth', progress: null },
-        { at: T0 + 10, kind: 'started', message: 'Started (attempt 1).', progress: null },
+        { at: T0, kind: 'queued', message: 'Queued: auth', progress: null, seq: 1 },
+        { at: T0 + 10, kind: 'started', message: 'Started (attempt 1).', progress: null, seq: 2 },
       ]);
       await p.getByRole('log').getByText('Started (attempt 1).').waitFor();
+      await p.getByRole('log').getByText('Reading examples').waitFor();
       // The host may send live an event the stored log already had: it shows once.
-      await fromHost(p, { type: 'taskEvents', taskId: 't1', events: [{ at: T0 + 10, kind: 'started', message: 'Started (attempt 1).', progress: null }] });
-      await fromHost(p, { type: 'taskEvents', taskId: 't1', events: [{ at: T0 + 20, kind: 'progress', message: 'Comparing models', progress: 75 }] });
+      await fromHost(p, { type: 'taskEvents', taskId: 't1', events: [{ at: T0 + 10, kind: 'started', message: 'Started (attempt 1).', progress: null, seq: 2 }] });
+      await fromHost(p, { type: 'taskEvents', taskId: 't1', events: [{ at: T0 + 20, kind: 'progress', message: 'Comparing models', progress: 75, seq: 4 }] });
       await p.getByRole('log').getByText(/75% Comparing models/).waitFor();
-      await fromHost(p, { type: 'taskEvents', taskId: 't2', events: [{ at: T0 + 30, kind: 'log', message: 'another task', progress: null }] });
-      await fromHost(p, { type: 'taskEvents', taskId: 't1', events: [{ at: T0 + 40, kind: 'completed', message: 'Knowledge entry written', progress: null }] });
+      // The same words twice in the log are two events, and show twice.
+      await fromHost(p, { type: 'taskEvents', taskId: 't1', events: [{ at: T0 + 20, kind: 'progress', message: 'Comparing models', progress: 75, seq: 5 }] });
+      await fromHost(p, { type: 'taskEvents', taskId: 't2', events: [{ at: T0 + 30, kind: 'log', message: 'another task', progress: null, seq: 1 }] });
+      await fromHost(p, { type: 'taskEvents', taskId: 't1', events: [{ at: T0 + 40, kind: 'completed', message: 'Knowledge entry written', progress: null, seq: 6 }] });
       await p.getByRole('log').getByText('Knowledge entry written').waitFor();
       assert.equal(await p.getByRole('log').getByText('another task').count(), 0, 'only the selected task’s events show');
       assert.equal(await p.getByRole('log').getByText('Started (attempt 1).').count(), 1);
+      assert.equal(await p.getByRole('log').getByText(/75% Comparing models/).count(), 2);
+      // In the order of the log, whatever order they arrived in.
+      assert.match((await p.getByRole('log').innerText()).replace(/\s+/g, ' '), /Queued: auth.*Started \(attempt 1\)\..*Reading examples.*Comparing models.*Comparing models.*Knowledge entry written/);
       await p.getByTestId('external-reason').getByText('External learner: No external learner is configured.').waitFor();
       assert.equal(await p.locator('select[name=learner] option[value=external]').isDisabled(), true);
       await p.screenshot({ path: join(shots, `learning-${theme}.png`), fullPage: true });

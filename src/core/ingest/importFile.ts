@@ -5,24 +5,9 @@ import type { LearningStore } from '../storage/learningStore';
 import type { NormalizedExample, ParseOptions } from './parseKimiLine';
 import { normalizeRecord } from './parseKimiLine';
 import { parseBatches, parseBatchesInWorker, type ParseBatchesOptions } from './parseBatches';
+import type { ImportProblem, ImportReport } from '../../shared/importReport';
 
-export interface ImportProblem {
-  file: string;
-  line: number;
-  reason: string;
-}
-
-export interface ImportReport {
-  added: number;
-  duplicates: number;
-  conflicts: number;
-  rejected: number;
-  /** The first problems (rejected lines and conflicts), capped at `maxProblems`. */
-  problems: ImportProblem[];
-  /** How many problems were not listed because of the cap. */
-  problemsOmitted: number;
-  cancelled: boolean;
-}
+export type { ImportProblem, ImportReport };
 
 export interface ImportOptions extends ParseOptions {
   /** Follow mode: resume from the saved offset, leave a partial last line for later. */

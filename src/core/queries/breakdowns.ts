@@ -1,5 +1,5 @@
 import type { Filters } from '../../shared/filters';
-import type { TokenTally } from '../../shared/figures';
+import type { CountRow, DayRow, ModelRow, TagRow } from '../../shared/rows';
 import { NO_FILTERS } from '../../shared/filters';
 import type { RowSource } from './rowSource';
 import { whereOf } from './filterSql';
@@ -7,13 +7,9 @@ import { rollupPlan } from './rollupPlan';
 import type { QueryOptions } from './summary';
 import { dayLabel } from '../../shared/series';
 
-export interface CountRow {
-  total: number;
-  successes: number;
-}
 
 /** Examples and successes per tag, most used first. Unfiltered, it reads only the tag table's key. */
-export function byTag(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): (CountRow & { tag: string })[] {
+export function byTag(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): TagRow[] {
   const plan = options.rollups === false ? null : rollupPlan(filters);
   if (plan && !plan.tagged) {
     return store
@@ -33,11 +29,6 @@ export function byTag(store: RowSource, filters: Filters = NO_FILTERS, options: 
     .map(([tag, total, successes]) => ({ tag, total, successes }));
 }
 
-export interface ModelRow extends CountRow {
-  model: string;
-  tokens: TokenTally;
-  avgExecutionTime: number | null;
-}
 
 /** Examples, successes, tokens and time per model, most used first; examples without a model are left out. */
 export function byModel(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): ModelRow[] {
@@ -90,7 +81,7 @@ export function dailyCounts(store: RowSource, filters: Filters = NO_FILTERS, opt
 }
 
 /** Examples and successes per local day, oldest first, as YYYY-MM-DD. */
-export function daily(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): (CountRow & { day: string })[] {
+export function daily(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): DayRow[] {
   return dailyCounts(store, filters, options).map(({ day, total, successes }) => ({ day: dayLabel(day), total, successes }));
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import type { DatabaseState } from '../../shared/example';
-import { knowledgeEntrySchema, taskEventSchema, taskSchema, type KnowledgeEntry, type Task, type TaskEvent } from '../../shared/tasks';
+import { knowledgeEntrySchema, taskEventSchema, taskSchema, type KnowledgeEntry, type LoggedTaskEvent, type Task, type TaskEvent } from '../../shared/tasks';
 import { contentHash, type NormalizedExample } from '../ingest/parseKimiLine';
 import { writeFileAtomic } from './atomicWrite';
 import { FLAG_FUTURE_TIMESTAMP, FLAG_TASK_EXAMPLE, migrate, SCHEMA_VERSION } from './schema';
@@ -398,11 +398,15 @@ export class LearningStore {
     return { tasks, unreadable };
   }
 
-  /** Appends to a task's log (not journalled: a log line lost in a crash costs nothing stored). */
-  appendTaskEvents(taskId: string, events: readonly TaskEvent[]): void {
-    if (events.length === 0) return;
+  /**
+   * Appends to a task's log (not journalled: a log line lost in a crash costs nothing stored);
+   * returns the place (`seq`) of the first event appended, the others following it.
+   */
+  appendTaskEvents(taskId: string, events: readonly TaskEvent[]): number {
     this.assertWritable();
     let n = Number(this.rows<[number | null]>('SELECT max(n) FROM task_events WHERE task_id = ?', [taskId])[0]?.[0] ?? 0);
+    const first = n + 1;
+    if (events.length === 0) return first;
     this.db.exec('BEGIN');
     try {
       for (const e of events) this.db.run('INSERT INTO task_events (task_id, n, data) VALUES (?, ?, ?)', [taskId, ++n, JSON.stringify(e)]);
@@ -412,13 +416,14 @@ export class LearningStore {
       throw err;
     }
     this.dirty = true;
+    return first;
   }
 
-  /** The last `limit` events of a task's log, oldest first. */
-  taskEvents(taskId: string, limit = 500): TaskEvent[] {
-    return this.rows<[string]>('SELECT data FROM (SELECT n, data FROM task_events WHERE task_id = ? ORDER BY n DESC LIMIT ?) ORDER BY n', [taskId, limit]).flatMap(([data]) => {
+  /** The last `limit` events of a task's log, oldest first, each with its place in the log. */
+  taskEvents(taskId: string, limit = 500): LoggedTaskEvent[] {
+    return this.rows<[number, string]>('SELECT n, data FROM (SELECT n, data FROM task_events WHERE task_id = ? ORDER BY n DESC LIMIT ?) ORDER BY n', [taskId, limit]).flatMap(([n, data]) => {
       const parsed = taskEventSchema.safeParse(JSON.parse(data));
-      return parsed.success ? [parsed.data] : [];
+      return parsed.success ? [{ ...parsed.data, seq: n }] : [];
     });
   }
 

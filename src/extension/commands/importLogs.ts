@@ -2,21 +2,21 @@ import * as vscode from 'vscode';
 import { showInfo, showWarning } from '../notify';
 import { randomUUID } from 'node:crypto';
 import type { Container } from '../container';
-import type { ImportReportMessage } from '../../shared/workerProtocol';
+import type { ImportReport } from '../../shared/importReport';
 import { ImportProgress } from '../../core/ingest/importProgress';
 
-export function describeReport(r: ImportReportMessage): string {
+export function describeReport(r: ImportReport): string {
   return `added ${r.added}, already present ${r.duplicates}, conflicts ${r.conflicts}, rejected ${r.rejected}`;
 }
 
 /** Lists every problem of an import in the log channel, as file:line: reason. */
-export function logProblems(container: Container, r: ImportReportMessage): void {
+export function logProblems(container: Container, r: ImportReport): void {
   for (const p of r.problems) container.log.warn(`${p.file}:${p.line}: ${p.reason}`);
   if (r.problemsOmitted > 0) container.log.warn(`… and ${r.problemsOmitted} more problems not listed`);
 }
 
 /** Import KIMI Logs…: pick files, import them in the worker with progress and Cancel, then a summary. */
-export async function importLogs(container: Container, ...args: unknown[]): Promise<ImportReportMessage | undefined> {
+export async function importLogs(container: Container, ...args: unknown[]): Promise<ImportReport | undefined> {
   // Tests and other commands may pass the files; from the palette a dialog asks.
   let uris = Array.isArray(args[0]) ? (args[0] as unknown[]).filter((u): u is vscode.Uri => u instanceof vscode.Uri) : undefined;
   if (!uris?.length) {

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { NO_TOKENS } from '../../shared/figures';
 import type { Container } from '../container';
 import type { DashboardState, HostToWebview, PanelRequestMethod } from '../../shared/dashboardProtocol';
-import { hostToWebviewSchema, panelRequests, webviewToHostSchema } from '../../shared/dashboardProtocol';
+import { answerPanelRequest, InvalidRequest, panelRoutes, type PanelRoutes } from './panelHandlers';
+import { hostToWebviewSchema, webviewToHostSchema } from '../../shared/dashboardProtocol';
 import { openExampleCode, openExampleSource } from '../examples/openExampleCode';
 import { dashboardHtml } from './dashboardHtml';
 import { capForPanel } from '../../shared/panelLists';
@@ -22,6 +23,7 @@ export class DashboardPanel implements vscode.Disposable {
   private pendingExample: string | undefined;
   /** Milliseconds from creation to the webview's ready, and to the first figures sent (logged; read by tests). */
   readonly timings: { createdAt: number; readyMs?: number; firstStateMs?: number } = { createdAt: performance.now() };
+  private readonly routes: PanelRoutes;
 
   static createOrShow(container: Container): DashboardPanel {
     if (DashboardPanel.current) {
@@ -37,6 +39,7 @@ export class DashboardPanel implements vscode.Disposable {
     private readonly container: Container,
   ) {
     DashboardPanel.current = this;
+    this.routes = panelRoutes({ data: container.data, filters: () => container.filters.filters, taskEvents: (id) => container.tasks.events(id) });
     panel.iconPath = vscode.Uri.joinPath(container.context.extensionUri, 'media', 'icon.png');
     panel.webview.options = webviewOptions(container);
     panel.webview.html = dashboardHtml(panel.webview, container.context.extensionUri);
@@ -48,7 +51,7 @@ export class DashboardPanel implements vscode.Disposable {
       container.savedViews.onDidChange(() => this.scheduleRefresh(0)),
       container.tasks.onDidChange(() => this.scheduleTasks()),
       container.tasks.onDidAppendEvents((e) => {
-        if (this.ready) void this.post({ type: 'taskEvents', taskId: e.taskId, events: e.events.slice(-5000) }).catch(() => undefined);
+        if (this.ready) void this.post({ type: 'taskEvents', taskId: e.taskId, events: e.events.slice(-5000) }).catch((err: Error) => this.container.log.warn(`dashboard: a task's log events were not sent: ${err.message}`));
       }),
     );
   }
@@ -157,51 +160,12 @@ export class DashboardPanel implements vscode.Disposable {
     }
   }
 
+  /** Answers a request through the typed route table; bad parameters are refused with the reason. */
   private async answer(id: number, method: PanelRequestMethod, raw: unknown): Promise<void> {
-    const spec = panelRequests[method];
-    const params = spec.params.safeParse(raw);
-    if (!params.success) {
-      this.container.log.warn(`dashboard: invalid ${method} request: ${params.error.issues[0]?.message ?? ''}`);
-      await this.post({ type: 'response', id, ok: false, error: `invalid request: ${params.error.issues[0]?.message ?? ''}` });
-      return;
-    }
     try {
-      let result: unknown;
-      const p = params.data as never;
-      switch (method) {
-        case 'examplesPage':
-          result = await this.container.data.request('examplesPage', p);
-          break;
-        case 'example':
-          result = await this.container.data.request('example', p);
-          break;
-        case 'exampleCommit':
-          result = await this.container.data.request('exampleCommit', p as { id: string });
-          break;
-        case 'distinct':
-          result = await this.container.data.request('distinct', p);
-          break;
-        case 'setFeedback':
-          result = (await this.container.data.request('setFeedback', p)).found;
-          break;
-        case 'analytics':
-          result = await this.container.data.request('analytics', { filters: this.container.filters.filters });
-          break;
-        case 'prediction':
-          result = await this.container.data.request('prediction', { ...(p as { tag: string | null }), filters: this.container.filters.filters });
-          break;
-        case 'taskLog':
-          result = await this.container.tasks.events((p as { taskId: string }).taskId);
-          break;
-        case 'knowledge':
-          result = await this.container.data.request('knowledge', p);
-          break;
-        case 'compareModels':
-          result = await this.container.data.request('compareModels', { ...(p as object), filters: this.container.filters.filters } as never);
-          break;
-      }
-      await this.post({ type: 'response', id, ok: true, result: spec.result.parse(result) });
+      await this.post({ type: 'response', id, ok: true, result: await answerPanelRequest(this.routes, method, raw) });
     } catch (e) {
+      if (e instanceof InvalidRequest) this.container.log.warn(`dashboard: ${e.message}`);
       await this.post({ type: 'response', id, ok: false, error: (e as Error).message });
     }
   }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { inertText } from '../../shared/plainText';
 import { showInfo, showWarning, showError } from '../notify';
 import { TaskQueue } from '../../core/tasks/taskQueue';
-import type { Task, TaskEvent, TaskRequest } from '../../shared/tasks';
+import type { LoggedTaskEvent, Task, TaskEvent, TaskRequest } from '../../shared/tasks';
 import { FINISHED } from '../../shared/tasks';
 import type { Container } from '../container';
 import { readTaskSettings } from '../settings';
@@ -22,10 +22,12 @@ export class TaskService implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<Task | undefined>();
   /** A task changed (state, progress or message); undefined: reload everything. */
   readonly onDidChange = this.changeEmitter.event;
-  private readonly eventEmitter = new vscode.EventEmitter<{ taskId: string; events: TaskEvent[] }>();
-  /** New log events of a task, batched. */
+  private readonly eventEmitter = new vscode.EventEmitter<{ taskId: string; events: LoggedTaskEvent[] }>();
+  /** New log events of a task, batched, once stored: each with its place in the log. */
   readonly onDidAppendEvents = this.eventEmitter.event;
   private buffered = new Map<string, TaskEvent[]>();
+  /** The last place given in each task's log: where a window that cannot write numbers on from. */
+  private readonly lastSeq = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
   private saving: Promise<unknown> = Promise.resolve();
   private readonly notifications = new Map<string, (task: Task) => void>();
@@ -130,12 +132,13 @@ export class TaskService implements vscode.Disposable {
     return finished.length;
   }
 
-  /** The stored log of a task plus what has not been written yet. */
-  async events(taskId: string): Promise<TaskEvent[]> {
-    // Events already flushed may still be on their way to the store: wait for them, or they would be in neither list.
-    await this.saving;
-    const stored = await this.container.data.request('taskEvents', { taskId, limit: 2000 });
-    return [...stored, ...(this.buffered.get(taskId) ?? [])];
+  /**
+   * A task's log, stored, with each event's place. What is buffered is written first, so the log is
+   * whole up to now; what comes after reaches the panel as numbered events, and it keeps each once.
+   */
+  async events(taskId: string): Promise<LoggedTaskEvent[]> {
+    await this.flush();
+    return this.container.data.request('taskEvents', { taskId, limit: 2000 });
   }
 
   /** A progress notification for the life of a task, with Cancel. */
@@ -190,8 +193,18 @@ export class TaskService implements vscode.Disposable {
     const batches = this.buffered;
     this.buffered = new Map();
     for (const [taskId, events] of batches) {
-      this.eventEmitter.fire({ taskId, events });
-      this.saving = this.saving.then(() => this.container.data.request('appendTaskEvents', { taskId, events })).catch(() => undefined);
+      // Stored, then told with the places the store gave (a window that cannot write numbers on itself).
+      // A batch that fails is said in the log and does not stop the next ones.
+      this.saving = this.saving
+        .then(() => this.container.data.request('appendTaskEvents', { taskId, events }))
+        .then(
+          ({ first }) => {
+            const start = first ?? (this.lastSeq.get(taskId) ?? 0) + 1;
+            this.lastSeq.set(taskId, start + events.length - 1);
+            this.eventEmitter.fire({ taskId, events: events.map((e, i) => ({ ...e, seq: start + i })) });
+          },
+          (e: Error) => this.container.log.error(`task ${taskId}: ${events.length} log events could not be stored: ${e.message}`),
+        );
     }
     return this.saving;
   }

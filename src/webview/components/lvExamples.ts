@@ -121,7 +121,8 @@ export class LvExamples extends LitElement {
     const token = ++this.token;
     this.loading = true;
     try {
-      const page = await request('examplesPage', { filters: this.filters, sort: this.sort, direction: this.direction, offset: this.offset, limit: PAGE_SIZE });
+      // The host applies its own filters (it owns them); a change of `filters` only says to load again.
+      const page = await request('examplesPage', { sort: this.sort, direction: this.direction, offset: this.offset, limit: PAGE_SIZE });
       if (token !== this.token) return; // a newer request is under way: this answer is stale
       this.rows = page.rows;
       this.total = page.total ?? this.offset + page.rows.length;

@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Depth } from '../../shared/analytics';
-import type { LearnerKind, Priority, Task, TaskEvent } from '../../shared/tasks';
+import type { LearnerKind, LoggedTaskEvent, Priority, Task } from '../../shared/tasks';
 import { request, send } from '../hostBridge';
 import { linkButtonStyles } from './linkButton.css';
 import { tableStyles } from './tables.css';
@@ -13,7 +13,12 @@ const RANK = { high: 0, normal: 1, low: 2 } as const;
 /** The log keeps at most this many lines in the page. */
 const MAX_LOG = 2000;
 
-const key = (e: TaskEvent) => `${e.at}|${e.kind}|${e.progress}|${e.message}`;
+/** Two parts of a task's log as one: each event once (by its place), oldest first, the last MAX_LOG. */
+function mergeLog(a: readonly LoggedTaskEvent[], b: readonly LoggedTaskEvent[]): LoggedTaskEvent[] {
+  const bySeq = new Map<number, LoggedTaskEvent>();
+  for (const e of [...a, ...b]) bySeq.set(e.seq, e);
+  return [...bySeq.values()].sort((x, y) => x.seq - y.seq).slice(-MAX_LOG);
+}
 
 function time(ms: number): string {
   return formatTime(ms);
@@ -129,7 +134,7 @@ export class LvLearning extends LitElement {
   @property({ attribute: false }) tags: { tag: string; total: number }[] = [];
   @property({ attribute: false }) selectedId: string | null = null;
 
-  @state() private log: TaskEvent[] = [];
+  @state() private log: LoggedTaskEvent[] = [];
   @state() private logError: string | null = null;
   @state() private formError: string | null = null;
   @query('.logbox') private logBox?: HTMLElement;
@@ -145,13 +150,10 @@ export class LvLearning extends LitElement {
     if (box && box.scrollHeight - box.scrollTop - box.clientHeight < 80) box.scrollTop = box.scrollHeight;
   }
 
-  /** Events the host streamed for a task. */
-  appendEvents(taskId: string, events: TaskEvent[]): void {
+  /** Events the host streamed for a task: kept while its log loads too, and each once (by its place). */
+  appendEvents(taskId: string, events: LoggedTaskEvent[]): void {
     if (taskId !== this.selectedId || this.loadedFor !== taskId) return;
-    // An event can arrive both in the stored log just fetched and live: keep it once.
-    const seen = new Set(this.log.slice(-500).map(key));
-    const fresh = events.filter((e) => !seen.has(key(e)));
-    if (fresh.length) this.log = [...this.log, ...fresh].slice(-MAX_LOG);
+    this.log = mergeLog(this.log, events);
   }
 
   private async loadLog(): Promise<void> {
@@ -161,8 +163,9 @@ export class LvLearning extends LitElement {
     if (!id) return;
     try {
       const events = await request('taskLog', { taskId: id });
-      if (this.selectedId === id) {
-        this.log = events.slice(-MAX_LOG);
+      if (this.selectedId === id && this.loadedFor === id) {
+        // What streamed in while the log was loading stays: load, then follow.
+        this.log = mergeLog(events, this.log);
         this.logError = null;
       }
     } catch (e) {

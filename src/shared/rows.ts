@@ -1,0 +1,23 @@
+// The rows every breakdown is made of, defined once: the worker's answers, the panel's state,
+// the analytics report and the tree all speak of these.
+import { z } from 'zod';
+import { tokenTallySchema } from './figures';
+
+/** Examples and how many succeeded: what a rate is computed from. */
+export const countFields = { total: z.number(), successes: z.number() };
+export const countRowSchema = z.object(countFields);
+export type CountRow = z.infer<typeof countRowSchema>;
+
+export const tagRowSchema = z.object({ tag: z.string(), ...countFields });
+export type TagRow = z.infer<typeof tagRowSchema>;
+
+/** A model's examples, successes, tokens and mean time (null when no example has one). */
+export const modelRowSchema = z.object({ model: z.string(), ...countFields, tokens: tokenTallySchema, avgExecutionTime: z.number().nullable() });
+export type ModelRow = z.infer<typeof modelRowSchema>;
+
+/** A local day, YYYY-MM-DD. */
+export const dayRowSchema = z.object({ day: z.string(), ...countFields });
+export type DayRow = z.infer<typeof dayRowSchema>;
+
+/** A group of the Examples tree: its key (a tag, a model, a day…). */
+export const groupRowSchema = z.object({ key: z.string(), ...countFields });
