@@ -176,4 +176,43 @@ describe('the Analytics tab in Chromium', () => {
     await p.getByTestId('analytics-error').getByText(/the data worker stopped/).waitFor();
     await p.close();
   });
+
+  it('a slow answer never replaces a newer one: the prediction chosen last and the A/B pair chosen last are the ones shown', async () => {
+    const p = await harness.open();
+    await openAnalytics(p, fullReport());
+    await p.getByTestId('trend-statement').waitFor();
+    const first = await nextRequest(p, 'compareModels');
+    // Two technologies chosen one after the other; the first one's answer comes last.
+    await p.getByLabel('Prediction for').selectOption('auth');
+    const auth = await nextRequest(p, 'prediction');
+    await p.getByLabel('Prediction for').selectOption('api');
+    const api = await nextRequest(p, 'prediction', auth.id);
+    assert.deepEqual(api.params, { tag: 'api' });
+    const base = fullReport().prediction;
+    await answer(p, api.id, { ...base, explanation: 'The prediction for api.' });
+    await p.getByTestId('prediction-explanation').getByText('The prediction for api.').waitFor();
+    await answer(p, auth.id, { ...base, explanation: 'The prediction for auth.' });
+    const comparison = (a: string, b: string, verdict: string) => ({
+      a: { model: a, rate: successRate(160, 200), small: false, tokensPerSuccess: 125, timePerSuccess: 2 },
+      b: { model: b, rate: successRate(120, 200), small: false, tokensPerSuccess: 166.7, timePerSuccess: 3 },
+      tag: null,
+      difference: -0.2,
+      interval: [-0.29, -0.11],
+      pValue: 0.0000127,
+      test: 'two-proportion z test',
+      verdict,
+    });
+    // The A/B pair changed while the first comparison is under way; the first answer comes last.
+    await p.getByTestId('ab-a').selectOption('A');
+    const second = await nextRequest(p, 'compareModels', first.id);
+    assert.deepEqual(second.params, { a: 'A', b: 'A', tag: null });
+    await answer(p, second.id, comparison('A', 'A', 'The second pair.'));
+    await p.getByTestId('ab-verdict').getByText('The second pair.').waitFor();
+    await answer(p, first.id, comparison('B', 'A', 'The first pair.'));
+    // The late answers were handled (a frame later) and dropped.
+    await p.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    assert.equal(await p.getByTestId('prediction-explanation').innerText(), 'The prediction for api.');
+    assert.equal(await p.getByTestId('ab-verdict').innerText(), 'The second pair.');
+    await p.close();
+  });
 });

@@ -14,6 +14,7 @@ import { panelStyles } from './panel.css';
 import { linkButtonStyles } from './linkButton.css';
 import './lvChart';
 import { showControls } from '../../shared/plainText';
+import { Latest, STALE } from '../latest';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -150,7 +151,9 @@ export class LvAnalytics extends LitElement {
   @state() private abError: string | null = null;
   @state() private focusedCell: string | null = null;
   private loadedVersion = -1;
-  private generation = 0;
+  private readonly reports = new Latest();
+  private readonly predictions = new Latest();
+  private readonly comparisons = new Latest();
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('version') && this.version !== this.loadedVersion) void this.load();
@@ -162,33 +165,40 @@ export class LvAnalytics extends LitElement {
 
   private async load(): Promise<void> {
     this.loadedVersion = this.version;
-    const generation = ++this.generation;
+    const tag = this.predictionTag;
     try {
-      const report = await request('analytics', {});
-      const prediction = this.predictionTag === null ? report.prediction : await request('prediction', { tag: this.predictionTag });
-      if (generation !== this.generation) return; // A newer load has started: this answer is stale.
-      this.report = report;
-      this.prediction = prediction;
+      const answer = await this.reports.run(async () => {
+        const report = await request('analytics', {});
+        return { report, prediction: tag === null ? report.prediction : await request('prediction', { tag }) };
+      });
+      if (answer === STALE) return;
+      this.report = answer.report;
+      // A technology chosen meanwhile has its own request: this prediction is for the one asked.
+      if (tag === this.predictionTag) this.prediction = answer.prediction;
       this.error = null;
       if (this.modelA && this.modelB) void this.compare();
     } catch (e) {
-      if (generation === this.generation) this.error = (e as Error).message;
+      this.error = (e as Error).message;
     }
   }
 
   private async choosePrediction(tag: string | null): Promise<void> {
     this.predictionTag = tag;
     try {
-      this.prediction = tag === null && this.report ? this.report.prediction : await request('prediction', { tag });
+      const prediction = await this.predictions.run(() => (tag === null && this.report ? Promise.resolve(this.report.prediction) : request('prediction', { tag })));
+      if (prediction !== STALE) this.prediction = prediction;
     } catch (e) {
       this.error = (e as Error).message;
     }
   }
 
   private async compare(): Promise<void> {
-    if (!this.modelA || !this.modelB) return;
+    const [a, b, tag] = [this.modelA, this.modelB, this.abTag];
+    if (!a || !b) return;
     try {
-      this.comparison = await request('compareModels', { a: this.modelA, b: this.modelB, tag: this.abTag });
+      const comparison = await this.comparisons.run(() => request('compareModels', { a, b, tag }));
+      if (comparison === STALE) return;
+      this.comparison = comparison;
       this.abError = null;
     } catch (e) {
       this.abError = (e as Error).message;

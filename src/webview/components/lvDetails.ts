@@ -8,6 +8,7 @@ import { linkButtonStyles } from './linkButton.css';
 import { showControls } from '../../shared/plainText';
 import { describeVerdict, type ExampleCommit } from '../../shared/git';
 import { request } from '../hostBridge';
+import { Latest, STALE } from '../latest';
 
 /** Every field of one example; its feedback editable in place. Data is rendered as text, links are not followed. */
 @customElement('lv-details')
@@ -126,15 +127,16 @@ export class LvDetails extends LitElement {
   /** The commit of the example shown (undefined while asked for, null when it has none). */
   @state() private commit: ExampleCommit | null | undefined = undefined;
   private commitFor = '';
+  private readonly commits = new Latest();
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('example') && this.example && this.example.id !== this.commitFor) {
       const id = (this.commitFor = this.example.id);
       this.commit = undefined;
       // An answer for an example no longer shown is dropped.
-      void request('exampleCommit', { id }).then(
-        (c) => id === this.commitFor && (this.commit = c),
-        () => id === this.commitFor && (this.commit = null),
+      void this.commits.run(() => request('exampleCommit', { id })).then(
+        (c) => c !== STALE && (this.commit = c),
+        () => (this.commit = null),
       );
     }
   }

@@ -10,6 +10,7 @@ import { tableStyles } from './tables.css';
 import type { LvDetails } from './lvDetails';
 import './lvDetails';
 import { showControls } from '../../shared/plainText';
+import { Latest, STALE } from '../latest';
 
 export const PAGE_SIZE = 50;
 
@@ -95,7 +96,8 @@ export class LvExamples extends LitElement {
   @state() private error: string | null = null;
   @state() private details: StoredExample | null = null;
   @state() private detailsOpen = false;
-  private token = 0;
+  private readonly pages = new Latest();
+  private readonly detailsAsked = new Latest();
   private lastFilters = '';
 
   override updated(changed: Map<string, unknown>): void {
@@ -118,27 +120,25 @@ export class LvExamples extends LitElement {
   }
 
   private async load(): Promise<void> {
-    const token = ++this.token;
     this.loading = true;
     try {
       // The host applies its own filters (it owns them); a change of `filters` only says to load again.
-      const page = await request('examplesPage', { sort: this.sort, direction: this.direction, offset: this.offset, limit: PAGE_SIZE });
-      if (token !== this.token) return; // a newer request is under way: this answer is stale
+      const page = await this.pages.run(() => request('examplesPage', { sort: this.sort, direction: this.direction, offset: this.offset, limit: PAGE_SIZE }));
+      if (page === STALE) return; // a newer load is under way: it ends the loading
       this.rows = page.rows;
       this.total = page.total ?? this.offset + page.rows.length;
       this.error = null;
+      this.loading = false;
       if (this.detailsOpen && this.selectedId) await this.loadDetails(this.selectedId);
     } catch (e) {
-      if (token === this.token) this.error = (e as Error).message;
-    } finally {
-      if (token === this.token) this.loading = false;
+      this.error = (e as Error).message;
+      this.loading = false;
     }
   }
 
   private async loadDetails(id: string): Promise<void> {
-    const token = this.token;
-    const example = await request('example', { id });
-    if (token === this.token || this.selectedId === id) this.details = example;
+    const example = await this.detailsAsked.run(() => request('example', { id }));
+    if (example !== STALE) this.details = example;
   }
 
   /** Opens an example's details (from a row, the keyboard or the tree). */

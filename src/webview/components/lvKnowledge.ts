@@ -10,6 +10,7 @@ import { panelStyles } from './panel.css';
 import './lvChart';
 import { showControls } from '../../shared/plainText';
 import { formatP } from '../../core/analytics/statistics';
+import { Latest, STALE } from '../latest';
 
 function rate(r: KnowledgeEntry['proficiency']) {
   if (r.rate === null || !r.interval) return html`<span class="muted">no examples</span>`;
@@ -78,7 +79,7 @@ export class LvKnowledge extends LitElement {
   @state() private error: string | null = null;
   @state() private loaded = false;
   private searchTimer: number | undefined;
-  private requestSeq = 0;
+  private readonly lists = new Latest();
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('focusId') && this.focusId) {
@@ -90,10 +91,9 @@ export class LvKnowledge extends LitElement {
   }
 
   private async load(): Promise<void> {
-    const seq = ++this.requestSeq;
     try {
-      const entries = await request('knowledge', { technology: this.technology, search: this.search.trim() || null });
-      if (seq !== this.requestSeq) return;
+      const entries = await this.lists.run(() => request('knowledge', { technology: this.technology, search: this.search.trim() || null }));
+      if (entries === STALE) return;
       this.entries = entries;
       this.error = null;
       this.loaded = true;

@@ -7,6 +7,7 @@ import { linkButtonStyles } from './linkButton.css';
 import { tableStyles } from './tables.css';
 import { panelStyles } from './panel.css';
 import { formatTime } from '../format';
+import { Latest, STALE } from '../latest';
 
 const ORDER: Record<Task['state'], number> = { running: 0, pending: 1, failed: 2, interrupted: 2, cancelled: 2, completed: 2 };
 const RANK = { high: 0, normal: 1, low: 2 } as const;
@@ -139,6 +140,7 @@ export class LvLearning extends LitElement {
   @state() private formError: string | null = null;
   @query('.logbox') private logBox?: HTMLElement;
   private loadedFor: string | null = null;
+  private readonly logs = new Latest();
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('selectedId') && this.selectedId !== this.loadedFor) void this.loadLog();
@@ -160,10 +162,13 @@ export class LvLearning extends LitElement {
     const id = this.selectedId;
     this.loadedFor = id;
     this.log = [];
-    if (!id) return;
+    if (!id) {
+      this.logs.invalidate();
+      return;
+    }
     try {
-      const events = await request('taskLog', { taskId: id });
-      if (this.selectedId === id && this.loadedFor === id) {
+      const events = await this.logs.run(() => request('taskLog', { taskId: id }));
+      if (events !== STALE) {
         // What streamed in while the log was loading stays: load, then follow.
         this.log = mergeLog(events, this.log);
         this.logError = null;
