@@ -4,7 +4,7 @@ import { tokenCoverage, tokensPerExample, tokensPerSuccess, totalTokens, UNKNOWN
 import { join } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { emptyReport, importFile, mergeReports } from '../core/ingest/importFile';
+import { importFiles, type ImportFilesReport } from '../core/ingest/importFiles';
 import { byModel, byTag, daily } from '../core/queries/breakdowns';
 import { summary } from '../core/queries/summary';
 import { writeKimiLog } from '../core/sample/generateExamples';
@@ -207,27 +207,22 @@ async function runImport(files: string[], values: { db?: string; json?: boolean;
   const maxLines = positiveInt(values['max-lines'], '--max-lines');
   const maxMb = positiveInt(values['max-mb'], '--max-mb');
   const store = await openStore(values.db, false);
-  let report = emptyReport();
+  let report: ImportFilesReport;
   try {
-    for (const file of files) {
-      try {
-        report = mergeReports(report, await importFile(store, file, {
-            assumeTimeZone: values.utc ? 'utc' : 'local',
-            now: Date.now(),
-            parseWorker: parseWorkerPath(),
-            maxLines,
-            maxBytes: maxMb === undefined ? undefined : maxMb * 1024 * 1024,
-          }), 100_000);
-      } catch (e) {
-        process.stderr.write(`learning-viewer: cannot read ${file}: ${(e as Error).message}\n`);
-        await store.save();
-        return EXIT_USAGE;
-      }
-    }
+    // The same loop as the extension: an unreadable file is said, and the others are still read.
+    report = await importFiles(store, files, {
+      assumeTimeZone: values.utc ? 'utc' : 'local',
+      now: Date.now(),
+      parseWorker: parseWorkerPath(),
+      maxLines,
+      maxBytes: maxMb === undefined ? undefined : maxMb * 1024 * 1024,
+      maxProblems: 100_000,
+    });
     await store.save();
   } finally {
     store.close();
   }
+  for (const file of report.unreadable) process.stderr.write(`learning-viewer: cannot read ${file}\n`);
   if (values.json) {
     const { added, duplicates, conflicts, rejected, problems } = report;
     process.stdout.write(`${JSON.stringify({ added, duplicates, conflicts, rejected, problems })}\n`);
@@ -235,7 +230,7 @@ async function runImport(files: string[], values: { db?: string; json?: boolean;
     process.stdout.write(`added ${report.added}, already present ${report.duplicates}, conflicts ${report.conflicts}, rejected ${report.rejected}\n`);
     for (const p of report.problems) process.stderr.write(`${p.file}:${p.line}: ${p.reason}\n`);
   }
-  return report.rejected > 0 ? EXIT_REJECTED : EXIT_OK;
+  return report.unreadable.length > 0 ? EXIT_USAGE : report.rejected > 0 ? EXIT_REJECTED : EXIT_OK;
 }
 
 interface FilterValues {

@@ -4,7 +4,7 @@ import { countSelected, deleteMatching } from '../core/storage/deleteMatching';
 import { parentPort, workerData } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { importFile, mergeReports, emptyReport } from '../core/ingest/importFile';
+import { importFiles } from '../core/ingest/importFiles';
 import { summary } from '../core/queries/summary';
 import { outcomeTotals } from '../core/queries/analyticsData';
 import { byModel, byTag, daily, distinctValues, sessions } from '../core/queries/breakdowns';
@@ -239,42 +239,29 @@ const handlers: Handlers = {
   importFiles: async (store, params) => {
     const controller = new AbortController();
     imports.set(params.importId, controller);
-    let report = emptyReport();
+    if (params.follow) for (const path of params.paths) followed.add(path);
     try {
-      for (const path of params.paths) {
-        if (params.follow) followed.add(path);
-        const before = report.added;
-        try {
-          const one = await importFile(store, path, {
-            assumeTimeZone: init.assumeTimeZone,
-            now: Date.now(),
-            maxLines: init.maxLinesPerFile,
-            maxBytes: init.maxBytesPerFile,
-            follow: params.follow,
-            signal: controller.signal,
-            parseWorker: PARSE_WORKER,
-            onProgress: (p) => post({ kind: 'importProgress', importId: params.importId, ...p, added: before + p.added }),
-          });
-          report = mergeReports(report, one);
-        } catch (e) {
-          const error = e as NodeJS.ErrnoException;
-          if (params.follow && error.code === 'ENOENT') {
-            followed.delete(path); // A deleted followed file is dropped quietly.
-            continue;
-          }
-          report = mergeReports(report, { ...emptyReport(), rejected: 0, problems: [{ file: path, line: 0, reason: `could not read the file (${error.message})` }] });
-        }
-        if (report.added > before) {
+      const report = await importFiles(store, params.paths, {
+        assumeTimeZone: init.assumeTimeZone,
+        now: Date.now(),
+        maxLines: init.maxLinesPerFile,
+        maxBytes: init.maxBytesPerFile,
+        follow: params.follow,
+        signal: controller.signal,
+        parseWorker: PARSE_WORKER,
+        onProgress: (p) => post({ kind: 'importProgress', importId: params.importId, ...p }),
+        onGone: (path) => followed.delete(path), // A deleted followed file is dropped quietly.
+        onAdded: () => {
           lastImport = Date.now();
           post({ kind: 'changed', examples: store.count() });
-        }
-        if (report.cancelled) break;
-      }
+        },
+      });
+      // The unreadable files are among the problems: the extension reports them and goes on.
+      return report;
     } finally {
       imports.delete(params.importId);
       if (store.isDirty) scheduler?.touch();
     }
-    return report;
   },
   setFeedback: (store, { id, feedback }) => {
     const found = store.setFeedback(id, feedback);

@@ -89,6 +89,15 @@ describe('the command line (dist/cli.js)', () => {
     const missing = run(['import', 'nope.jsonl', '--db', 'db'], tmp.path);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /cannot read nope\.jsonl/);
+    // One import loop with the extension: an unreadable file is named, and the others are still read.
+    const good = join(tmp.path, 'good.jsonl');
+    writeFileSync(good, `${JSON.stringify({ id: 'g1', timestamp: new Date().toISOString(), success: true })}\n`);
+    const mixed = run(['import', 'nope.jsonl', good, '--db', 'mixed', '--json'], tmp.path);
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.err, /cannot read nope\.jsonl/);
+    const mixedReport = JSON.parse(mixed.out) as { added: number; problems: { file: string; line: number; reason: string }[] };
+    assert.equal(mixedReport.added, 1);
+    assert.match(mixedReport.problems[0]!.reason, /^could not read the file/);
     const help = run(['export', '--help'], tmp.path);
     assert.equal(help.code, 0);
     assert.match(help.out, /usage: learning-viewer export/);
