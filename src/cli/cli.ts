@@ -16,7 +16,7 @@ import { regexProblem } from '../shared/filters';
 import type { Filters } from '../shared/filters';
 import { filtersSchema } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
-import { analyticsReport, compareModels } from '../core/analytics/report';
+import { compareModels, storeAnalyticsReport } from '../core/analytics/report';
 import { learnTechnology } from '../core/tasks/builtinLearner';
 import { depthSchema } from '../shared/analytics';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
@@ -374,7 +374,8 @@ async function runAnalytics(values: FilterValues & { db?: string; json?: boolean
   }
   const store = await openStore(values.db, true);
   try {
-    const report = analyticsReport(store, filters);
+    // The same advice as the panel's, "go deeper" from the tasks this database holds included.
+    const report = storeAnalyticsReport(store, filters);
     const tag = filters.tags.length === 1 ? filters.tags[0]! : null;
     const comparison = pair ? compareModels(store, { ...filters, tags: [] }, pair[0], pair[1], tag) : null;
     if (values.json) {

@@ -14,8 +14,7 @@ import { summary } from '../core/queries/summary';
 import { regexProblem } from '../shared/filters';
 import { kimiRecordOfNew, toKimiRecord } from '../core/export/kimiRecord';
 import { exportPieces } from '../core/export/exportExamples';
-import { analyticsReport, predictionFor } from '../core/analytics/report';
-import { doneWellFromTasks } from '../core/analytics/advice';
+import { predictionFor, storeAnalyticsReport } from '../core/analytics/report';
 import { streamSSE } from 'hono/streaming';
 import type { Task } from '../shared/tasks';
 import type { ApiTasks, LiveEvent } from './apiTasks';
@@ -485,7 +484,7 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
   });
 
   // Analytics, as the panel computes them (one definition of every figure), under the same filters.
-  const report = (c: Context<Env>) => analyticsReport(deps.store, queryFilters(c, now()), { now: now(), doneWell: doneWellFromTasks(deps.store.tasks().tasks) });
+  const report = (c: Context<Env>) => storeAnalyticsReport(deps.store, queryFilters(c, now()), { now: now() });
   app.get('/api/nasa/analytics/trends', allow('ingest', 'read'), (c) => {
     const r = report(c);
     return c.json({ overall: r.overall, trend: r.trend, proficiency: r.proficiency, heatmap: r.heatmap });

@@ -21,3 +21,4 @@ export type DayRow = z.infer<typeof dayRowSchema>;
 
 /** A group of the Examples tree: its key (a tag, a model, a day…). */
 export const groupRowSchema = z.object({ key: z.string(), ...countFields });
+export type GroupRow = z.infer<typeof groupRowSchema>;

@@ -6,23 +6,21 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { importFiles } from '../core/ingest/importFiles';
 import { summary } from '../core/queries/summary';
-import { outcomeTotals } from '../core/queries/analyticsData';
-import { byModel, byTag, daily, distinctValues, sessions } from '../core/queries/breakdowns';
+import { groupRows } from '../core/queries/treeGroups';
+import { byModel, byTag, daily, distinctValues } from '../core/queries/breakdowns';
 import { exportExamples } from '../core/export/exportExamples';
 import { exampleById, examplesPage } from '../core/queries/examples';
-import { whereOf } from '../core/queries/filterSql';
 import { regexProblem } from '../shared/filters';
 import { exampleCommit, fileRates, gitRates, refreshGit } from '../core/git/gitLinks';
 import { PatchIdCache } from '../core/git/gitJudge';
-import { analyticsReport, compareModels, predictionFor } from '../core/analytics/report';
+import { compareModels, predictionFor, storeAnalyticsReport } from '../core/analytics/report';
 import { learnAndStore, storeLearnerRecords } from '../core/tasks/storeLearning';
-import { doneWellFromTasks, type DoneWell } from '../core/analytics/advice';
 import type { Filters } from '../shared/filters';
 import { NO_FILTERS } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 import type { Health } from '../shared/example';
-import type { GroupField, WorkerMethod, WorkerParsedParams, WorkerResult, WorkerToHost } from '../shared/workerProtocol';
+import type { WorkerMethod, WorkerParsedParams, WorkerResult, WorkerToHost } from '../shared/workerProtocol';
 import { workerInitSchema, workerMethods, workerRequestSchema } from '../shared/workerProtocol';
 import { SaveScheduler } from './saveScheduler';
 import { prune, retentionCutoff, type PruneReport } from '../core/storage/retention';
@@ -40,7 +38,8 @@ function post(message: WorkerToHost): void {
 }
 
 let lastImport: number | null = null;
-const imports = new Map<string, AbortController>();
+/** Every operation under way that a cancel can stop (imports, exports, deletes, learning tasks), by its id. */
+const cancellable = new Map<string, AbortController>();
 /** Patch ids of main's commits, read once for every later refresh of git's verdicts. */
 const patchIds = new PatchIdCache();
 /** The parse worker's bundle beside this one (absent when run from sources: then parsing stays in this thread). */
@@ -171,50 +170,6 @@ function health(store: LearningStore): Health {
   };
 }
 
-function groupRows(store: LearningStore, field: GroupField, filters: Filters, offset: number, limit: number): { key: string; total: number; successes: number }[] {
-  switch (field) {
-    case 'day':
-      // Newest day first.
-      return daily(store, filters)
-        .reverse()
-        .slice(offset, offset + limit)
-        .map((d) => ({ key: d.day, total: d.total, successes: d.successes }));
-    case 'tag':
-      return byTag(store, filters)
-        .slice(offset, offset + limit)
-        .map((t) => ({ key: t.tag, total: t.total, successes: t.successes }));
-    case 'model':
-      return byModel(store, filters)
-        .slice(offset, offset + limit)
-        .map((m) => ({ key: m.model, total: m.total, successes: m.successes }));
-    case 'session':
-      return sessions(store, filters, offset, limit).map((s) => ({ key: s.session, total: s.total, successes: s.successes }));
-    case 'branch': {
-      const where = whereOf(store, filters);
-      return store
-        .rows<[string, number, number]>(
-          `SELECT ec.branch, count(*), sum(e.success) FROM examples e JOIN example_commits ec ON ec.k = e.k WHERE ec.branch IS NOT NULL AND ${where.sql} GROUP BY ec.branch ORDER BY count(*) DESC, ec.branch LIMIT ? OFFSET ?`,
-          [...where.params, limit, offset],
-        )
-        .map(([key, total, successes]) => ({ key, total, successes }));
-    }
-    case 'outcome': {
-      // Only the counts: not the summary, which also reads the previous period.
-      const s = outcomeTotals(store, filters);
-      const groups = [
-        { key: 'success', total: s.successes, successes: s.successes },
-        { key: 'failure', total: s.total - s.successes, successes: 0 },
-      ];
-      return groups.filter((g) => g.total > 0).slice(offset, offset + limit);
-    }
-  }
-}
-
-/** The latest completed task per technology with its proficiency: what "go deeper" recommendations build on. */
-function doneWell(store: LearningStore): DoneWell[] {
-  return doneWellFromTasks(store.tasks().tasks);
-}
-
 /** Filters from a request, with a user's regular expression checked before it reaches SQL. */
 function checked(filters: Filters | undefined): Filters {
   const f = filters ?? NO_FILTERS;
@@ -238,7 +193,7 @@ const handlers: Handlers = {
   distinct: (store, p) => distinctValues(store, p.field, p.prefix, p.limit),
   importFiles: async (store, params) => {
     const controller = new AbortController();
-    imports.set(params.importId, controller);
+    cancellable.set(params.importId, controller);
     if (params.follow) for (const path of params.paths) followed.add(path);
     try {
       const report = await importFiles(store, params.paths, {
@@ -259,7 +214,7 @@ const handlers: Handlers = {
       // The unreadable files are among the problems: the extension reports them and goes on.
       return report;
     } finally {
-      imports.delete(params.importId);
+      cancellable.delete(params.importId);
       if (store.isDirty) scheduler?.touch();
     }
   },
@@ -273,7 +228,7 @@ const handlers: Handlers = {
     return { found };
   },
   cancel: (_store, { operationId }) => {
-    const controller = imports.get(operationId);
+    const controller = cancellable.get(operationId);
     controller?.abort();
     return { found: controller !== undefined };
   },
@@ -284,7 +239,7 @@ const handlers: Handlers = {
   },
   exportExamples: async (store, p) => {
     const controller = new AbortController();
-    imports.set(p.operationId, controller);
+    cancellable.set(p.operationId, controller);
     try {
       return await exportExamples(store, p.path, {
         format: p.format,
@@ -294,10 +249,10 @@ const handlers: Handlers = {
         onProgress: (written) => post({ kind: 'exportProgress', operationId: p.operationId, written }),
       });
     } finally {
-      imports.delete(p.operationId);
+      cancellable.delete(p.operationId);
     }
   },
-  analytics: (store, p) => analyticsReport(store, checked(p.filters), { doneWell: doneWell(store) }),
+  analytics: (store, p) => storeAnalyticsReport(store, checked(p.filters)),
   prediction: (store, p) => predictionFor(store, checked(p.filters), p.tag),
   compareModels: (store, p) => compareModels(store, checked(p.filters), p.a, p.b, p.tag),
   saveTask: (store, p) => {
@@ -321,7 +276,7 @@ const handlers: Handlers = {
   knowledge: (store, p) => store.knowledge(p),
   learn: async (store, p) => {
     const controller = new AbortController();
-    imports.set(p.taskId, controller);
+    cancellable.set(p.taskId, controller);
     try {
       const entry = await learnAndStore(store, {
         ...p,
@@ -331,7 +286,7 @@ const handlers: Handlers = {
       scheduler?.touch();
       return entry;
     } finally {
-      imports.delete(p.taskId);
+      cancellable.delete(p.taskId);
     }
   },
   addLearnerExamples: (store, p) => {
@@ -422,7 +377,7 @@ const handlers: Handlers = {
     const apiWas = api ? apiStarted : null;
     try {
       await handlers.stopApi(store, {});
-      for (const controller of imports.values()) controller.abort();
+      for (const controller of cancellable.values()) controller.abort();
       await scheduler?.flush();
       const before = await backUp(store, 'before-restore');
       scheduler?.dispose();
@@ -469,7 +424,7 @@ const handlers: Handlers = {
     (await alerts).dispose();
     clearInterval(backupTimer);
     await handlers.stopApi(store, {});
-    for (const controller of imports.values()) controller.abort();
+    for (const controller of cancellable.values()) controller.abort();
     await scheduler?.flush();
     scheduler?.dispose();
     store.close();

@@ -9,7 +9,8 @@ import { coOccurrence, outcomeTotals, quarterCounts, tagDays } from '../queries/
 import { localDayStart } from '../queries/rollupPlan';
 import type { RowSource } from '../queries/rowSource';
 import type { DoneWell, TagPeriods, Totals } from './advice';
-import { insights, recommendations } from './advice';
+import { doneWellFromTasks, insights, recommendations } from './advice';
+import type { Task } from '../../shared/tasks';
 import { heatmap } from './heatmap';
 import { compareProportions, formatP, SIGNIFICANCE_LEVEL } from './statistics';
 import { SMALL_SAMPLE, successRate } from './successRate';
@@ -50,6 +51,14 @@ export function periods(filters: Filters, now: number): { current: [number, numb
   const start = filters.since !== null ? localDay(filters.since) : end - DEFAULT_PERIOD_DAYS + 1;
   const length = Math.max(1, end - start + 1);
   return { current: [start, end], previous: [start - length, start - 1] };
+}
+
+/**
+ * The report of a store that keeps tasks: "go deeper" advice builds on the latest completed task per
+ * technology. The one entry for the panel, the API and the command line, so they give the same advice.
+ */
+export function storeAnalyticsReport(store: RowSource & { tasks(): { tasks: Task[] } }, filters: Filters, options: Omit<AnalyticsOptions, 'doneWell'> = {}): AnalyticsReport {
+  return analyticsReport(store, filters, { ...options, doneWell: doneWellFromTasks(store.tasks().tasks) });
 }
 
 export function analyticsReport(store: RowSource, filters: Filters, options: AnalyticsOptions = {}): AnalyticsReport {
