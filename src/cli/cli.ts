@@ -637,54 +637,76 @@ async function runAlerts(values: { db?: string; check?: boolean; alerts?: string
   }
 }
 
+/** Every option a command may take, as `parseArgs` reads it. */
+const OPTIONS = {
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  utc: { type: 'boolean' },
+  out: { type: 'string' },
+  count: { type: 'string' },
+  days: { type: 'string' },
+  seed: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  success: { type: 'string' },
+  tag: { type: 'string', multiple: true },
+  model: { type: 'string' },
+  session: { type: 'string' },
+  search: { type: 'string' },
+  regex: { type: 'string' },
+  limit: { type: 'string' },
+  id: { type: 'string' },
+  format: { type: 'string' },
+  bom: { type: 'boolean' },
+  compare: { type: 'string' },
+  depth: { type: 'string' },
+  'max-lines': { type: 'string' },
+  'max-mb': { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'no-auth': { type: 'boolean' },
+  'allowed-host': { type: 'string', multiple: true },
+  'allowed-origin': { type: 'string', multiple: true },
+  'rate-limit': { type: 'string' },
+  learner: { type: 'string' },
+  folder: { type: 'string' },
+  'older-than': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  role: { type: 'string' },
+  name: { type: 'string' },
+  alerts: { type: 'string' },
+  check: { type: 'boolean' },
+} as const;
+type OptionName = keyof typeof OPTIONS;
+
+const FILTER_OPTIONS: OptionName[] = ['since', 'until', 'success', 'tag', 'model', 'session', 'search', 'regex'];
+/** The options each command declares (with --help): any other is a usage error naming it, never silently ignored. */
+const COMMAND_OPTIONS: Record<string, OptionName[]> = {
+  import: ['db', 'json', 'utc', 'max-lines', 'max-mb'],
+  stats: ['db', 'json', ...FILTER_OPTIONS],
+  examples: ['db', 'json', 'limit', 'id', ...FILTER_OPTIONS],
+  export: ['db', 'format', 'out', 'bom', ...FILTER_OPTIONS],
+  analytics: ['db', 'json', 'compare', ...FILTER_OPTIONS],
+  learn: ['db', 'json', 'depth'],
+  sample: ['out', 'count', 'days', 'seed'],
+  serve: ['db', 'host', 'port', 'no-auth', 'allowed-host', 'allowed-origin', 'rate-limit', 'utc', 'learner', 'alerts'],
+  token: ['db', 'role', 'name', 'json'],
+  backup: ['db', 'folder', 'json'],
+  backups: ['db', 'folder', 'json'],
+  restore: ['db', 'folder'],
+  prune: ['db', 'older-than', 'dry-run', 'json'],
+  alerts: ['db', 'json', 'limit', 'check', 'alerts'],
+};
+
 export async function main(argv: string[]): Promise<number> {
   const [command = '', ...rest] = argv;
   let parsed;
   try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        db: { type: 'string' },
-        json: { type: 'boolean' },
-        utc: { type: 'boolean' },
-        out: { type: 'string' },
-        count: { type: 'string' },
-        days: { type: 'string' },
-        seed: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        since: { type: 'string' },
-        until: { type: 'string' },
-        success: { type: 'string' },
-        tag: { type: 'string', multiple: true },
-        model: { type: 'string' },
-        session: { type: 'string' },
-        search: { type: 'string' },
-        regex: { type: 'string' },
-        limit: { type: 'string' },
-        id: { type: 'string' },
-        format: { type: 'string' },
-        bom: { type: 'boolean' },
-        compare: { type: 'string' },
-        depth: { type: 'string' },
-        'max-lines': { type: 'string' },
-        'max-mb': { type: 'string' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'no-auth': { type: 'boolean' },
-        'allowed-host': { type: 'string', multiple: true },
-        'allowed-origin': { type: 'string', multiple: true },
-        'rate-limit': { type: 'string' },
-        learner: { type: 'string' },
-        folder: { type: 'string' },
-        'older-than': { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        role: { type: 'string' },
-        name: { type: 'string' },
-        alerts: { type: 'string' },
-        check: { type: 'boolean' },
-      },
-    });
+    parsed = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS });
+    const allowed = COMMAND_OPTIONS[command];
+    const foreign = allowed ? Object.keys(parsed.values).filter((o) => o !== 'help' && !allowed.includes(o as OptionName)) : [];
+    if (foreign.length) throw new Error(`${command} takes no ${foreign.map((o) => `--${o}`).join(', ')}`);
   } catch (e) {
     process.stderr.write(`learning-viewer: ${(e as Error).message}\n${HELP[command] ?? HELP['']}\n`);
     return EXIT_USAGE;

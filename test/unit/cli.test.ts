@@ -86,6 +86,11 @@ describe('the command line (dist/cli.js)', () => {
     assert.equal(run(['stats'], tmp.path).code, 2);
     assert.equal(run(['frobnicate', '--db', 'db'], tmp.path).code, 2);
     assert.equal(run(['stats', '--db', 'db', '--success', 'maybe'], tmp.path).code, 2);
+    // Each command takes the options it declares: another is refused by name, never silently ignored.
+    const foreign = run(['sample', '--out', 'x.jsonl', '--tag', 'auth'], tmp.path);
+    assert.equal(foreign.code, 2);
+    assert.match(foreign.err, /sample takes no --tag/);
+    assert.match(foreign.err, /usage: learning-viewer sample/);
     const missing = run(['import', 'nope.jsonl', '--db', 'db'], tmp.path);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /cannot read nope\.jsonl/);
