@@ -73,6 +73,13 @@ describe('panel interactions in Chromium', () => {
     await p.getByLabel('To', { exact: true }).fill(new Date(last7.getTime() - last7.getTimezoneOffset() * 60_000 + 3 * DAY).toISOString().slice(0, 10));
     const sent = (await lastPosted(p, 'setFilters'))!.filters as { since: number; until: number };
     assert.deepEqual([sent.since, sent.until], [last7.getTime(), new Date(last7.getFullYear(), last7.getMonth(), last7.getDate() + 4).getTime()]);
+    // From, then To, before the host's state comes back: the second edit keeps the first.
+    const day = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+    const from = new Date(last7.getFullYear(), last7.getMonth(), last7.getDate() - 10);
+    await p.getByLabel('From', { exact: true }).fill(day(from));
+    await p.getByLabel('To', { exact: true }).fill(day(new Date(last7.getFullYear(), last7.getMonth(), last7.getDate() - 5)));
+    const both = (await lastPosted(p, 'setFilters'))!.filters as { since: number; until: number };
+    assert.deepEqual([both.since, both.until], [from.getTime(), new Date(last7.getFullYear(), last7.getMonth(), last7.getDate() - 4).getTime()]);
     // Not significant: said so, with no rise or fall colour.
     const flat = state({ filters, summary: { ...state().summary, rate: { total: 1000, successes: 710, rate: 0.71, interval: [0.68, 0.74] }, previous: { ...previous, since: 0, until: 7 * DAY } } });
     await fromHost(p, { type: 'didChangeState', state: { ...flat, version: 3 } });

@@ -29,6 +29,9 @@ const fromDateInput = (text: string) => {
   return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime() : null;
 };
 
+/** How long an edit sent to the host is built on before its echo comes back. */
+const PENDING_MS = 2000;
+
 /** The shared filters: date range, outcome, tags, model, text, code regex; active ones as removable chips. */
 @customElement('lv-filter-bar')
 export class LvFilterBar extends LitElement {
@@ -52,8 +55,23 @@ export class LvFilterBar extends LitElement {
   /** What is wrong with the regular expression being typed: said beside the box, never sent to the host. */
   @state() private regexError: string | null = null;
 
+  /**
+   * Filters sent and not yet answered by the host's state: a second edit before the first comes back
+   * (the To date right after the From date) builds on it instead of undoing it. The host's next
+   * filters replace it (they are the truth, the edit's echo or a change from elsewhere), and it
+   * lapses after PENDING_MS (a host that never answers).
+   */
+  private pending: { filters: Filters; at: number } | null = null;
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('filters')) this.pending = null;
+  }
+
   private change(next: Partial<Filters>): void {
-    this.dispatchEvent(new CustomEvent<Filters>('lv-filters', { detail: { ...this.filters, ...next }, bubbles: true, composed: true }));
+    const base = this.pending && performance.now() - this.pending.at < PENDING_MS ? this.pending.filters : this.filters;
+    const detail = { ...base, ...next };
+    this.pending = { filters: detail, at: performance.now() };
+    this.dispatchEvent(new CustomEvent<Filters>('lv-filters', { detail, bubbles: true, composed: true }));
   }
 
   /** Focuses the text search (the `/` key). */
