@@ -1,29 +1,35 @@
 import * as vscode from 'vscode';
 import { deleteExamples, removeSampleData } from './deleteCommands';
-import { showError, showInfo } from '../notify';
+import { showError } from '../notify';
+import { startApiServer } from './api/startApiServer';
+import { stopApiServer } from './api/stopApiServer';
+import { showFileExamples } from './examples/showFileExamples';
 import type { Container } from '../container';
 import { openDashboard } from './openDashboard';
 import { importLogs } from './importLogs';
 import { refresh } from './refresh';
 import { exportData } from './exportData';
-import { cancelTask, clearFinishedTasks, removeTask, retryTask, showTaskLog, startLearningTask } from './startLearningTask';
+import { cancelTask } from './tasks/cancelTask';
+import { clearFinishedTasks } from './tasks/clearFinishedTasks';
+import { removeTask } from './tasks/removeTask';
+import { retryTask } from './tasks/retryTask';
+import { showTaskLog } from './tasks/showTaskLog';
+import { startLearningTask } from './tasks/startLearningTask';
 import { applySavedView, saveView } from './savedViewCommands';
 import { backupNow, restoreBackup } from './backupCommands';
 import { checkAlerts, configureAlertWebhook, setAlertMailPassword, unmuteAlertRules } from './alertCommands';
-import {
-  clearFilters,
-  configureLogFollowing,
-  copyExampleId,
-  editFeedback,
-  exportGroup,
-  filterByGroup,
-  groupExamplesBy,
-  loadMore,
-  loadSampleData,
-  openCodeContext,
-  showExample,
-  showExampleJson,
-} from './treeCommands';
+import { clearFilters } from './examples/clearFilters';
+import { configureLogFollowing } from './examples/configureLogFollowing';
+import { copyExampleId } from './examples/copyExampleId';
+import { editFeedback } from './examples/editFeedback';
+import { exportGroup } from './examples/exportGroup';
+import { filterByGroup } from './examples/filterByGroup';
+import { groupExamplesBy } from './examples/groupExamplesBy';
+import { loadMore } from './examples/loadMore';
+import { loadSampleData } from './examples/loadSampleData';
+import { openCodeContext } from './examples/openCodeContext';
+import { showExample } from './examples/showExample';
+import { showExampleJson } from './examples/showExampleJson';
 
 /** Every command the extension contributes, by id. A test checks this against package.json. */
 export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unknown> = {
@@ -60,24 +66,12 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.checkAlerts': checkAlerts,
   'learningViewer.refreshGit': (c) => c.git.refresh(),
   'learningViewer.openCommit': (c, id) => (typeof id === 'string' ? c.git.openCommit(id) : undefined),
-  'learningViewer.showFileExamples': async (c, path) => {
-    if (typeof path !== 'string') return;
-    await c.filters.set({ file: path });
-    await vscode.commands.executeCommand('learningViewer.openDashboard');
-  },
+  'learningViewer.showFileExamples': showFileExamples,
   'learningViewer.configureAlertWebhook': configureAlertWebhook,
   'learningViewer.setAlertMailPassword': setAlertMailPassword,
   'learningViewer.unmuteAlertRules': unmuteAlertRules,
-  'learningViewer.startApiServer': async (c) => {
-    const url = await c.api.start();
-    void showInfo(c.api.status?.requireToken ? vscode.l10n.t('Learning Viewer: the API server listens on {0} (tokens required: Learning Viewer: Create API Token…).', url) : vscode.l10n.t('Learning Viewer: the API server listens on {0}.', url));
-    return url;
-  },
-  'learningViewer.stopApiServer': async (c) => {
-    const stopped = await c.api.stop();
-    void showInfo(stopped ? vscode.l10n.t('Learning Viewer: the API server stopped.') : vscode.l10n.t('Learning Viewer: the API server was not running.'));
-    return stopped;
-  },
+  'learningViewer.startApiServer': startApiServer,
+  'learningViewer.stopApiServer': stopApiServer,
   'learningViewer.createApiToken': (c, role, name) =>
     c.api.createToken(role === 'ingest' || role === 'read' || role === 'admin' ? role : undefined, typeof name === 'string' ? name : undefined),
 };
