@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { LearningViewerApi } from '../../../src/extension/extension';
 import { NO_FILTERS } from '../../../src/shared/filters';
-import { sampleFile } from '../../../src/extension/commands/deleteCommands';
+import { sampleFile } from '../../../src/extension/commands/delete/deleteSelected';
 
 async function api(): Promise<LearningViewerApi> {
   return vscode.extensions.getExtension<LearningViewerApi>('learning-viewer.learning-viewer')!.activate();

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { sampleFile } from '../deleteCommands';
+import { sampleFile } from '../delete/deleteSelected';
 import { askModal } from '../../notify';
 import type { Container } from '../../container';
 

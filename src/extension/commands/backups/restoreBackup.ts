@@ -1,28 +1,8 @@
-// Back Up Now and Restore from Backup…: the work runs in the data worker; the
-// host asks, confirms and tells.
 import * as vscode from 'vscode';
-import type { Container } from '../container';
-import { askModal, showInfo } from '../notify';
-import { inertText } from '../../shared/plainText';
-import type { BackupInfoMessage } from '../../shared/workerProtocol';
-import { formatWhen } from '../../shared/dates';
-
-const KIND_LABEL: Record<BackupInfoMessage['kind'], string> = {
-  daily: 'daily',
-  manual: 'made by hand',
-  'before-restore': 'before a restore',
-  'before-prune': 'before retention removed old examples',
-};
-
-function size(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
-}
-
-export async function backupNow(container: Container): Promise<BackupInfoMessage> {
-  const made = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Learning Viewer: backing up…' }, () => container.data.request('backupNow', {}, 0));
-  void showInfo(vscode.l10n.t('Learning Viewer: backed up {0} examples ({1}) to {2}.', made.examples.toLocaleString(), size(made.totalBytes), inertText(made.path)));
-  return made;
-}
+import type { Container } from '../../container';
+import { askModal, showInfo } from '../../notify';
+import { formatWhen } from '../../../shared/dates';
+import { KIND_LABEL, size } from './backupText';
 
 /**
  * Offers the backups (date, kind, examples, size), confirms, and restores.
