@@ -43,7 +43,7 @@ try {
   };
   const panel = await frame();
   await panel.locator('lv-card').first().waitFor();
-  await panel.locator('lv-trend-chart canvas').waitFor();
+  await panel.locator('lv-chart[data-testid="daily-chart"] canvas').waitFor();
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(outDir, 'vscode-dashboard.png') });
   console.log(`saved ${join(outDir, 'vscode-dashboard.png')}`);

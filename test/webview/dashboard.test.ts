@@ -34,7 +34,7 @@ describe('the panel in Chromium (dist/webview.js)', () => {
       assert.equal(await p.getByTestId('card-tokens').getByTestId('value').textContent(), '1,500,000');
       assert.equal(await p.getByTestId('card-time').getByTestId('value').textContent(), '4.25 s');
       await p.getByTestId('tags').getByText('auth').waitFor();
-      await p.locator('lv-trend-chart canvas').waitFor();
+      await p.locator('lv-chart[data-testid="daily-chart"] canvas').waitFor();
       assert.equal(await p.getByTestId('card-success').getByTestId('value').textContent(), '80.0%');
       assert.equal(await p.getByTestId('card-success').getByText(/95% interval 77\.6% – 82\.1%/).count(), 1);
       assert.equal(await p.getByTestId('db-state').textContent(), 'ok');

@@ -107,8 +107,8 @@ describe('panel interactions in Chromium', () => {
     const p = await harness.open('dark', 1100);
     await fromHost(p, { type: 'didChangeState', state: state() });
     // The chart drawn (it marks itself), then a click: Chart.js handles it on the next animation frame.
-    await p.locator('lv-trend-chart[data-line]').waitFor();
-    const box = (await p.locator('lv-trend-chart canvas').boundingBox())!;
+    await p.locator('lv-chart[data-testid="daily-chart"][data-line]').waitFor();
+    const box = (await p.locator('lv-chart[data-testid="daily-chart"] canvas').boundingBox())!;
     await p.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.6);
     await p.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'setFilters'));
     const picked = (await lastPosted(p, 'setFilters'))!.filters as { since: number; until: number };
@@ -227,14 +227,14 @@ describe('panel interactions in Chromium', () => {
   it('re-colours the chart when the theme changes', async () => {
     const p = await harness.open('dark');
     await fromHost(p, { type: 'didChangeState', state: state() });
-    const chart = p.locator('lv-trend-chart');
+    const chart = p.locator('lv-chart[data-testid="daily-chart"]');
     await chart.locator('canvas').waitFor();
     const before = await chart.evaluate((el) => (el as HTMLElement).dataset.line);
     await p.evaluate(() => {
       document.body.style.setProperty('--vscode-charts-green', 'rgb(1, 2, 3)');
       document.body.className = 'vscode-light';
     });
-    await p.waitForFunction(() => (document.querySelector('lv-app')!.shadowRoot!.querySelector('lv-overview')!.shadowRoot!.querySelector('lv-trend-chart') as HTMLElement).dataset.line === 'rgb(1, 2, 3)');
+    await p.waitForFunction(() => (document.querySelector('lv-app')!.shadowRoot!.querySelector('lv-overview')!.shadowRoot!.querySelector('lv-chart[data-testid="daily-chart"]') as HTMLElement).dataset.line === 'rgb(1, 2, 3)');
     assert.notEqual(before, 'rgb(1, 2, 3)');
     const drawMs = await chart.evaluate((el) => (el as unknown as { lastDrawMs: number }).lastDrawMs);
     console.log(`      chart redraw: ${drawMs.toFixed(1)} ms`);

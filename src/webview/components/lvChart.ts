@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { describeRate, formatAxisDay } from '../format';
+import { describeRate, formatAxisDay, formatCount } from '../format';
 import { dayLabel } from '../../shared/series';
 import { tableStyles } from './tables.css';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -31,9 +31,16 @@ export interface Series {
   spanGaps?: boolean;
   /** For a rate, each point's count: its tooltip and table give the interval and the sample. */
   counts?: ({ successes: number; total: number } | null)[];
+  /** Counts (examples per day) on a second axis at the right, titled `countTitle`; otherwise the percentage axis. */
+  axis?: 'count';
 }
 
-/** A percentage chart (0–100) over labelled points, in the theme's colours, redrawn in place. */
+/**
+ * The panel's one chart: a percentage (0–100) over labelled points, with counts on a second axis
+ * if a series asks for it, in the theme's colours, redrawn in place and redrawn whole when the
+ * theme changes. A click on a point names its label (`lv-pick-label`); each point's tooltip and the
+ * table form give a rate with its interval and sample.
+ */
 @customElement('lv-chart')
 export class LvChart extends LitElement {
   static override styles = [
@@ -72,6 +79,10 @@ export class LvChart extends LitElement {
   @property() summary = '';
   /** Axis title for the values. */
   @property() unit = '%';
+  /** Title of the count axis, when a series is on it. */
+  @property() countTitle = 'Examples';
+  /** Offer the built-in table form ("As a table"); off where the page has a richer one. */
+  @property({ type: Boolean }) tableForm = true;
   /**
    * Day numbers (days since 1970-01-01) of the points, for a time axis spaced by time rather than by
    * point (a forecast 7 and 30 days on); without them, one slot per label.
@@ -85,7 +96,9 @@ export class LvChart extends LitElement {
   lastDrawMs = 0;
 
   override render() {
-    return html`<div class="box"><canvas role="img" aria-label=${this.summary}></canvas></div>
+    const box = html`<div class="box"><canvas role="img" aria-label=${this.summary}></canvas></div>`;
+    if (!this.tableForm) return box;
+    return html`${box}
       <details data-testid="chart-table" @toggle=${(e: Event) => (this.tableOpen = (e.target as HTMLDetailsElement).open)}>
         <summary>As a table</summary>
         ${this.tableOpen ? this.table() : nothing}
@@ -108,6 +121,7 @@ export class LvChart extends LitElement {
 
   /** A point's value as the tooltip and the table say it: a rate with its interval and sample when its count is known. */
   private valueText(s: Series, index: number, value: number): string {
+    if (s.axis === 'count') return formatCount(value);
     const count = s.counts?.[index];
     if (count) return describeRate(count.successes, count.total);
     return `${value.toFixed(1)}${this.unit === '%' ? '%' : ''}`;
@@ -149,6 +163,9 @@ export class LvChart extends LitElement {
         showLine: kind !== 'points',
         spanGaps: s.spanGaps ?? false,
         fill: s.bandWithPrevious ? '-1' : false,
+        yAxisID: s.axis === 'count' ? 'count' : 'y',
+        // Lines over bars.
+        order: kind === 'bar' ? 1 : 0,
       };
     });
   }
@@ -178,6 +195,9 @@ export class LvChart extends LitElement {
               ? { type: 'linear', ticks: { color: text, maxTicksLimit: 8, callback: (v) => formatAxisDay(dayLabel(Number(v))) }, grid: { color: grid } }
               : { ticks: { color: text, maxTicksLimit: 10, callback: (v) => formatAxisDay(this.labels[Number(v)] ?? '') }, grid: { color: grid } },
             y: { min: 0, max: this.unit === '%' ? 100 : undefined, ticks: { color: text }, grid: { color: grid }, title: { display: true, text: this.unit === '%' ? 'Success rate (%)' : this.unit, color: text } },
+            ...(this.series.some((x) => x.axis === 'count')
+              ? { count: { position: 'right' as const, beginAtZero: true, ticks: { color: text }, grid: { display: false }, title: { display: true, text: this.countTitle, color: text } } }
+              : {}),
           },
           plugins: {
             legend: { labels: { color: text, filter: (item) => !hidden.has(item.text) } },
@@ -208,8 +228,13 @@ export class LvChart extends LitElement {
       this.chart.update('none');
     }
     this.lastDrawMs = performance.now() - started;
-    // Drawn: a test (or a person's click) can use it now.
+    // Drawn: a test (or a person's click) can use it now; the first series' colour says which theme it was drawn in.
     this.dataset.points = String(this.labels.length);
+    const first = this.series[0];
+    if (first) {
+      const [name, fallback] = PALETTE[first.color % PALETTE.length]!;
+      this.dataset.line = themeColor(name, fallback);
+    }
   }
 }
 

@@ -9,7 +9,8 @@ import { formatCount, formatDay, formatFigure, formatPercent, periodName } from 
 import { localDayRange } from '../../shared/series';
 import { tableStyles } from './tables.css';
 import './lvCard';
-import './lvTrendChart';
+import './lvChart';
+import type { Series } from './lvChart';
 import './lvAlerts';
 import { showControls } from '../../shared/plainText';
 
@@ -90,6 +91,14 @@ export class LvOverview extends LitElement {
         </tbody>
       </table>
     </div>`;
+  }
+
+  /** The daily trend: the rate (a line, with each day's interval in its tooltip) over the examples (bars, at the right). */
+  private dailySeries(daily: DashboardState['daily']): Series[] {
+    return [
+      { label: 'Success rate', data: daily.map((d) => (d.total > 0 ? (d.successes / d.total) * 100 : null)), color: 1, counts: daily.map((d) => (d.total > 0 ? d : null)) },
+      { label: 'Examples', data: daily.map((d) => d.total), color: 0, kind: 'bar', axis: 'count' },
+    ];
   }
 
   /** Filters to one local day (YYYY-MM-DD): from its midnight to the next. */
@@ -184,7 +193,14 @@ export class LvOverview extends LitElement {
       ${this.cards()}
       <h2>Daily trend</h2>
       ${s.daily.length
-        ? html`<lv-trend-chart .days=${s.daily} @lv-pick-day=${(e: CustomEvent<string>) => this.filterToDay(e.detail)}></lv-trend-chart>
+        ? html`<lv-chart
+              data-testid="daily-chart"
+              .labels=${s.daily.map((d) => d.day)}
+              .series=${this.dailySeries(s.daily)}
+              summary="Success rate and examples per day"
+              .tableForm=${false}
+              @lv-pick-label=${(e: CustomEvent<string>) => this.filterToDay(e.detail)}
+            ></lv-chart>
             <details class="as-table" data-testid="daily-table" @toggle=${(e: Event) => (this.dailyTableOpen = (e.target as HTMLDetailsElement).open)}>
               <summary>The daily trend as a table</summary>
               ${this.dailyTableOpen ? this.dailyTable() : nothing}
