@@ -4,7 +4,8 @@
 import { tokensPerSuccess, type TokenTally } from '../../shared/figures';
 import type { Depth, Insight, Recommendation } from '../../shared/analytics';
 import type { DayCount } from './trends';
-import { dayLabel, toWeeks } from './trends';
+import { toWeeks } from './trends';
+import { dayLabel } from '../../shared/series';
 import { compareProportions, formatP, lift, SIGNIFICANCE_LEVEL } from './statistics';
 import { SMALL_SAMPLE, wilsonInterval } from './successRate';
 import type { Task } from '../../shared/tasks';

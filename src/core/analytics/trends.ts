@@ -22,7 +22,6 @@ export const MIN_PREDICTION_WEEKS = 8;
 /** A prediction whose backtest misses by more than this (points) is not shown. */
 export const MAX_BACKTEST_ERROR = 10;
 
-export { dayLabel };
 
 /** Monday-based week number of a day number (1970-01-01 was a Thursday). */
 export function weekOf(day: number): number {
