@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
-import type { LearningStore } from '../storage/learningStore';
+import type { IngestTarget } from '../engine/contract';
 import type { NormalizedExample, ParseOptions } from './parseKimiLine';
 import { normalizeRecord } from './parseKimiLine';
 import { parseBatches, parseBatchesInWorker, type ParseBatchesOptions } from './parseBatches';
 import type { ImportProblem, ImportReport } from '../../shared/importReport';
+import type { SourceOffset } from '../engine/contract';
 
 export type { ImportProblem, ImportReport };
 
@@ -84,9 +85,13 @@ class Collector {
     if (this.report.problems.length < this.maxProblems) this.report.problems.push({ file: this.file, line, reason });
     else this.report.problemsOmitted++;
   }
-  flush(store: LearningStore): void {
-    if (this.batch.length === 0) return;
-    const counts = store.insert(this.batch);
+  /** Stores the batch and, with it, the offset its source reached (null: none to keep, as for a .gz or a JSON array). */
+  async flush(store: IngestTarget, offset: SourceOffset | null = null): Promise<void> {
+    if (this.batch.length === 0) {
+      if (offset) await store.writeBatch([], offset);
+      return;
+    }
+    const counts = await store.writeBatch(this.batch, offset);
     this.report.added += counts.added;
     this.report.duplicates += counts.duplicates;
     this.report.conflicts += counts.conflicts;
@@ -94,8 +99,12 @@ class Collector {
       const item = this.batch[index]!;
       this.problem(item.line, `id ${item.example.id} is already stored with other content; the first one was kept`);
     }
+    for (const { index, reason } of counts.refused ?? []) {
+      this.report.rejected++;
+      this.problem(this.batch[index]!.line, reason);
+    }
     // Older than what retention keeps: its day's figures already count what was there, so it is not stored again.
-    const cutoff = store.prunedBefore();
+    const cutoff = counts.expiredIndexes.length ? await store.retentionCutoff() : null;
     for (const index of counts.expiredIndexes) {
       const item = this.batch[index]!;
       this.report.rejected++;
@@ -111,12 +120,12 @@ class Collector {
  * The byte offset reached is stored, so following or re-reading after a crash
  * picks up where the last committed batch ended (idempotent by id).
  */
-export async function importFile(store: LearningStore, path: string, options: ImportOptions): Promise<ImportReport> {
+export async function importFile(store: IngestTarget, path: string, options: ImportOptions): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 5000;
   const collector = new Collector(path, options.maxProblems ?? 1000);
   const stat = await fs.stat(path);
   const gzip = /\.gz$/i.test(path);
-  const sourceId = store.sourceId(path);
+  const sourceId = await store.sourceKey(path);
 
   if (/\.json$/i.test(path)) {
     return importJsonArray(store, path, stat.size, sourceId, collector, options);
@@ -126,7 +135,7 @@ export async function importFile(store: LearningStore, path: string, options: Im
   let startLine = 0;
   const head = gzip ? null : await headOf(path);
   if (options.follow && !gzip) {
-    const saved = store.getSourceOffset(path);
+    const saved = await store.sourceOffset(path);
     // Same file, grown or unchanged: resume. Shrunk or replaced: read again from the start (ids make it idempotent).
     const sameHead = saved !== null && saved.head !== null && (await headOf(path, headLength(saved.head))) === saved.head;
     if (saved && saved.byteOffset <= stat.size && sameHead) {
@@ -137,10 +146,7 @@ export async function importFile(store: LearningStore, path: string, options: Im
   let lastOffset = startOffset;
   let lastLine = startLine;
   let linesRead = 0;
-  const commit = () => {
-    collector.flush(store);
-    if (!gzip) store.setSourceOffset({ path, byteOffset: lastOffset, line: lastLine, head });
-  };
+  const commit = () => collector.flush(store, gzip ? null : { path, byteOffset: lastOffset, line: lastLine, head });
   const parseOptions: ParseBatchesOptions = {
     assumeTimeZone: options.assumeTimeZone,
     now: options.now,
@@ -164,7 +170,7 @@ export async function importFile(store: LearningStore, path: string, options: Im
     for (const { example, line } of batch.examples) collector.batch.push({ example, sourceId, line });
     lastOffset = batch.endOffset;
     lastLine = batch.endLine;
-    commit();
+    await commit();
     await options.afterBatch?.();
     options.onProgress?.({ file: path, linesRead, bytesRead: lastOffset, totalBytes: stat.size, added: collector.report.added });
     if (options.signal?.aborted) {
@@ -175,14 +181,14 @@ export async function importFile(store: LearningStore, path: string, options: Im
     // Let other requests (queries, cancel) through between batches.
     await new Promise((r) => setImmediate(r));
   }
-  commit();
+  await commit();
   await options.afterBatch?.();
   options.onProgress?.({ file: path, linesRead, bytesRead: stat.size, totalBytes: stat.size, added: collector.report.added });
   return collector.report;
 }
 
 async function importJsonArray(
-  store: LearningStore,
+  store: IngestTarget,
   path: string,
   size: number,
   sourceId: number,
@@ -216,13 +222,13 @@ async function importJsonArray(
       collector.problem(i + 1, `item ${i + 1}: ${result.reason}`);
     }
     if (collector.batch.length >= (options.batchSize ?? 5000)) {
-      collector.flush(store);
+      await collector.flush(store);
       if (options.signal?.aborted) {
         collector.report.cancelled = true;
         return collector.report;
       }
     }
   }
-  collector.flush(store);
+  await collector.flush(store);
   return collector.report;
 }

@@ -1,7 +1,7 @@
 // One import loop for every caller (the extension's worker, the command line, `serve`): the files
 // one after the other into one report. A file that cannot be read is said in the report, named,
 // and the others are still read; a followed file that is gone is dropped quietly.
-import type { LearningStore } from '../storage/learningStore';
+import type { IngestTarget } from '../engine/contract';
 import type { ImportReport } from '../../shared/importReport';
 import { emptyReport, importFile, mergeReports, type ImportOptions } from './importFile';
 
@@ -19,7 +19,7 @@ export interface ImportFilesReport extends ImportReport {
   unreadable: string[];
 }
 
-export async function importFiles(store: LearningStore, paths: readonly string[], options: ImportFilesOptions): Promise<ImportFilesReport> {
+export async function importFiles(store: IngestTarget, paths: readonly string[], options: ImportFilesOptions): Promise<ImportFilesReport> {
   const { onProgress, onAdded, onGone, ...each } = options;
   let report = emptyReport();
   const unreadable: string[] = [];

@@ -14,6 +14,7 @@ import { CodeFile } from './codeFile';
 import { contentKey, stringKey } from './keys';
 import { commitOf } from '../git/commitRef';
 import { TextSearch, type SearchRow } from '../search/textSearch';
+import type { BatchItem, IngestTarget, InsertCounts, SourceOffset } from '../engine/contract';
 
 export const SNAPSHOT_FILE = 'learning.sqlite';
 export const BACKUP_FILE = 'learning.sqlite.bak';
@@ -26,22 +27,7 @@ const QUICK_CHECK_ALWAYS_BYTES = 50 * 1024 * 1024;
 /** …above it, at the first save after opening and then at most this often. */
 const QUICK_CHECK_EVERY_MS = 30 * 60_000;
 
-export interface InsertCounts {
-  /** Examples dated before the retention cutoff: not stored (their day's rollups count what was there), by index. */
-  expiredIndexes: number[];
-  added: number;
-  duplicates: number;
-  conflicts: number;
-  /** Positions in the batch of the examples whose id clashed with other content (the first stored one is kept). */
-  conflictIndexes: number[];
-}
-
-export interface SourceOffset {
-  path: string;
-  byteOffset: number;
-  line: number;
-  head: string | null;
-}
+export type { InsertCounts, SourceOffset };
 
 export interface OpenOptions {
   SQL: SqlJsStatic;
@@ -55,7 +41,7 @@ export interface OpenOptions {
  * The learning database: sql.js in memory, saved as an atomic snapshot.
  * Owned by one thread (the data worker, or the command line).
  */
-export class LearningStore {
+export class LearningStore implements IngestTarget {
   /**
    * Below this size every save runs quick_check first; above it, the first save and then every 30 minutes.
    * `serve` sets 0: a check stops its event loop (about 100 ms at 5 MB), and its journal already holds every acknowledged write.
@@ -770,6 +756,26 @@ export class LearningStore {
     if (stored !== hash) return false;
     this.db.run('UPDATE examples SET content_k = ? WHERE k = ?', [contentKey(hash), k]);
     return true;
+  }
+
+  // The storage contract's ingest side (IngestTarget). sql.js answers at once; the snapshot that makes
+  // a batch and its offset durable together is saved after both (the import's afterBatch).
+  sourceKey(path: string): Promise<number> {
+    return Promise.resolve(this.sourceId(path));
+  }
+
+  sourceOffset(path: string): Promise<SourceOffset | null> {
+    return Promise.resolve(this.getSourceOffset(path));
+  }
+
+  writeBatch(batch: readonly BatchItem[], offset: SourceOffset | null): Promise<InsertCounts> {
+    const counts = this.insert(batch);
+    if (offset) this.setSourceOffset(offset);
+    return Promise.resolve(counts);
+  }
+
+  retentionCutoff(): Promise<number | null> {
+    return Promise.resolve(this.prunedBefore());
   }
 
   getSourceOffset(path: string): SourceOffset | null {

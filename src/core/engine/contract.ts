@@ -1,0 +1,79 @@
+// The storage contract: what the core (import, the figures, the example list)
+// asks of a database, whichever engine holds it. Asynchronous, because one
+// engine (PostgreSQL) is across a socket; the embedded one (sql.js) answers at once.
+import type { NormalizedExample } from '../ingest/parseKimiLine';
+import type { Filters } from '../../shared/filters';
+import type { StoredExample } from '../../shared/example';
+import type { Summary } from '../../shared/workerProtocol';
+import type { ModelRow, TagRow, DayRow } from '../../shared/rows';
+
+export interface SourceOffset {
+  path: string;
+  byteOffset: number;
+  line: number;
+  head: string | null;
+}
+
+export interface InsertCounts {
+  /** Examples dated before the retention cutoff: not stored (their day's rollups count what was there), by index. */
+  expiredIndexes: number[];
+  added: number;
+  duplicates: number;
+  conflicts: number;
+  /** Positions in the batch of the examples whose id clashed with other content (the first stored one is kept). */
+  conflictIndexes: number[];
+  /** Examples this engine cannot store, by index, with the reason (PostgreSQL's text holds no NUL character). */
+  refused?: { index: number; reason: string }[];
+}
+
+/** One example of a batch, with the source (a file's key) and line it came from. */
+export interface BatchItem {
+  example: NormalizedExample;
+  sourceId?: number;
+  line?: number;
+}
+
+/** What an import writes to. */
+export interface IngestTarget {
+  /** The key of a source (a file's path, or a learning task), made on first use. */
+  sourceKey(path: string): Promise<number>;
+  /** Where the last committed batch of this source ended, if it was read before. */
+  sourceOffset(path: string): Promise<SourceOffset | null>;
+  /**
+   * Stores a batch and the offset its source reached, together: an import
+   * that stops at any point resumes from an offset whose lines are all stored.
+   */
+  writeBatch(batch: readonly BatchItem[], offset: SourceOffset | null): Promise<InsertCounts>;
+  /** Examples dated before this (epoch ms) are not stored: retention removed their day's rows. Null: none removed. */
+  retentionCutoff(): Promise<number | null>;
+}
+
+/** What retention removed, for the views that need raw rows to say so. */
+export interface RetentionState {
+  removedBefore: number;
+  removedExamples: number;
+}
+
+/** What the figures and the example list read. */
+export interface FigureSource {
+  summary(filters: Filters, options?: { now?: number }): Promise<Summary>;
+  byTag(filters: Filters): Promise<TagRow[]>;
+  byModel(filters: Filters): Promise<ModelRow[]>;
+  daily(filters: Filters): Promise<DayRow[]>;
+  /** Every example the filters select, newest first, with its code. */
+  examples(filters: Filters): AsyncIterable<StoredExample>;
+  exampleById(id: string): Promise<StoredExample | null>;
+  count(): Promise<number>;
+  retention(): Promise<RetentionState | null>;
+}
+
+export type EngineKind = 'embedded' | 'postgresql';
+
+export interface LearningEngine extends IngestTarget, FigureSource {
+  readonly kind: EngineKind;
+  /** Where the data is, for messages: a folder, or host/database (never a password). */
+  readonly place: string;
+  /** Makes what was written durable where the engine needs a step for it (the embedded snapshot); a no-op otherwise. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
