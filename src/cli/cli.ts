@@ -5,10 +5,7 @@ import { join } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { importFiles, type ImportFilesReport } from '../core/ingest/importFiles';
-import { byModel, byTag, daily } from '../core/queries/breakdowns';
-import { summary } from '../core/queries/summary';
 import { writeKimiLog } from '../core/sample/generateExamples';
-import { exampleById, iterateExamples } from '../core/queries/examples';
 import { exportExamples, type ExportFormat } from '../core/export/exportExamples';
 import { toKimiRecord } from '../core/export/kimiRecord';
 import { parseTimestamp } from '../core/ingest/timestamp';
@@ -16,6 +13,10 @@ import { regexProblem } from '../shared/filters';
 import type { Filters } from '../shared/filters';
 import { filtersSchema } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
+import type { LearningEngine } from '../core/engine/contract';
+import { EmbeddedEngine } from '../core/engine/embeddedEngine';
+import { PgEngine } from '../core/engine/postgres/pgEngine';
+import { isPostgresUrl, redact } from '../core/engine/postgres/connect';
 import { compareModels, storeAnalyticsReport } from '../core/analytics/report';
 import { learnTechnology } from '../core/tasks/builtinLearner';
 import { depthSchema } from '../shared/analytics';
@@ -40,6 +41,7 @@ commands:
   import FILE… --db DIR [--json]   import KIMI logs (.jsonl, .ndjson, .json, .gz)
   stats --db DIR [--json] [FILTERS]   totals, success rate with its 95% interval, per tag, per model, per day
   examples --db DIR [--json] [--limit N] [FILTERS]   the examples, newest first
+    (these three also on a team's PostgreSQL: --database postgresql://user@host/db, or DATABASE_URL)
   export --db DIR --format csv|json|jsonl --out FILE [FILTERS]
   analytics --db DIR [--json] [--compare A,B] [FILTERS]   trend, prediction, recommendations, insights; model A/B
   learn TECHNOLOGY --db DIR [--depth quick|standard|deep] [--json]   the built-in learner: a knowledge entry
@@ -55,14 +57,19 @@ FILTERS: --since DATE --until DATE --success true|false --tag T (repeatable)
 Run 'learning-viewer <command> --help' for a command's options.
 Exit codes: 0 done; 1 done but some lines rejected; 2 usage or unreadable input.`,
   import: `usage: learning-viewer import FILE… --db DIR [--json] [--utc] [--max-lines N] [--max-mb N]
+       learning-viewer import FILE… --database postgresql://USER@HOST[:PORT]/DB[?sslmode=…] …
 
-Imports KIMI learning logs into the database folder DIR (created if missing).
+Imports KIMI learning logs into the database folder DIR (created if missing),
+or into a PostgreSQL database (--database URL, or DATABASE_URL when no --db is
+given; the password from PGPASSWORD or the URL, never shown; TLS as sslmode
+and sslrootcert=CA-FILE say). Many importers may write to one PostgreSQL
+database at once: each id is stored once and counted once.
 Prints "added N, already present N, conflicts N, rejected N"; each rejected
 line goes to stderr as file:line: reason. With --json, one JSON object.
 --utc reads timestamps without an offset as UTC (default: local time).
 --max-lines and --max-mb stop reading one file after that many lines or
 megabytes (decompressed, for .gz), saying so (defaults 20000000 and 20480).`,
-  stats: `usage: learning-viewer stats --db DIR [--json] [FILTERS]
+  stats: `usage: learning-viewer stats --db DIR|--database URL [--json] [FILTERS]
 
 Prints the totals of the database folder DIR: examples, successes, success
 rate and its Wilson 95% interval, mean execution time, tokens, per tag, per
@@ -70,7 +77,7 @@ model and per day, of the examples the filters select.
 FILTERS: --since DATE --until DATE (a date alone covers that whole day)
          --success true|false --tag T (repeatable; any of them) --model M
          --session S --search TEXT`,
-  examples: `usage: learning-viewer examples --db DIR [--json] [--limit N] [FILTERS]
+  examples: `usage: learning-viewer examples --db DIR|--database URL [--json] [--limit N] [FILTERS]
 
 Prints the examples the filters select, newest first: every KIMI field and the
 extra fields. --json prints one JSON array; otherwise one JSON object a line.
@@ -195,6 +202,35 @@ async function openStore(db: string | undefined, readOnly: boolean): Promise<Lea
   return store;
 }
 
+/** Commands that run on a PostgreSQL database too; the others need the embedded one's folder for now. */
+const POSTGRES_COMMANDS = new Set(['import', 'stats', 'examples']);
+
+interface DatabaseValues {
+  db?: string;
+  database?: string;
+}
+
+/** The PostgreSQL URL the command names (--database URL, or DATABASE_URL when no --db folder is given), or null. */
+function postgresTarget(values: DatabaseValues): string | null {
+  if (values.database !== undefined) return isPostgresUrl(values.database) ? values.database.trim() : null;
+  if (values.db !== undefined) return null;
+  const env = process.env.DATABASE_URL;
+  return env && isPostgresUrl(env) ? env.trim() : null;
+}
+
+/** The database a command reads or writes: a team's PostgreSQL (--database URL or DATABASE_URL), or the embedded one in --db DIR. */
+async function openEngine(values: DatabaseValues, readOnly: boolean): Promise<LearningEngine> {
+  const url = postgresTarget(values);
+  if (url) {
+    return PgEngine.open(url, {
+      application: 'learning-viewer cli',
+      onRetry: (message) => process.stderr.write(`learning-viewer: ${message}\n`),
+    });
+  }
+  const folder = values.database ?? values.db;
+  return new EmbeddedEngine(await openStore(folder, readOnly), folder!);
+}
+
 function positiveInt(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
@@ -202,11 +238,11 @@ function positiveInt(text: string | undefined, flag: string): number | undefined
   return n;
 }
 
-async function runImport(files: string[], values: { db?: string; json?: boolean; utc?: boolean; 'max-lines'?: string; 'max-mb'?: string }): Promise<number> {
+async function runImport(files: string[], values: DatabaseValues & { json?: boolean; utc?: boolean; 'max-lines'?: string; 'max-mb'?: string }): Promise<number> {
   if (files.length === 0) throw new UsageError('name at least one file to import');
   const maxLines = positiveInt(values['max-lines'], '--max-lines');
   const maxMb = positiveInt(values['max-mb'], '--max-mb');
-  const store = await openStore(values.db, false);
+  const store = await openEngine(values, false);
   let report: ImportFilesReport;
   try {
     // The same loop as the extension: an unreadable file is said, and the others are still read.
@@ -218,9 +254,9 @@ async function runImport(files: string[], values: { db?: string; json?: boolean;
       maxBytes: maxMb === undefined ? undefined : maxMb * 1024 * 1024,
       maxProblems: 100_000,
     });
-    await store.save();
+    await store.flush();
   } finally {
-    store.close();
+    await store.close();
   }
   for (const file of report.unreadable) process.stderr.write(`learning-viewer: cannot read ${file}\n`);
   if (values.json) {
@@ -277,14 +313,14 @@ export function cliFilters(v: FilterValues): Filters {
   return parsed.data;
 }
 
-async function runExamples(values: FilterValues & { db?: string; json?: boolean; limit?: string; id?: string }): Promise<number> {
+async function runExamples(values: FilterValues & DatabaseValues & { json?: boolean; limit?: string; id?: string }): Promise<number> {
   const limit = values.limit === undefined ? Infinity : Number(values.limit);
   if (values.limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new UsageError('--limit takes a whole number of 0 or more');
   const filters = cliFilters(values);
-  const store = await openStore(values.db, true);
+  const store = await openEngine(values, true);
   try {
     if (values.id !== undefined) {
-      const e = exampleById(store, values.id);
+      const e = await store.exampleById(values.id);
       if (!e) {
         process.stderr.write(`learning-viewer: no example with id ${values.id}\n`);
         return EXIT_REJECTED;
@@ -295,7 +331,7 @@ async function runExamples(values: FilterValues & { db?: string; json?: boolean;
     }
     let n = 0;
     if (values.json) process.stdout.write('[');
-    for (const e of iterateExamples(store, { filters })) {
+    for await (const e of store.examples(filters)) {
       if (n >= limit) break;
       if (e.codeProblem) process.stderr.write(`learning-viewer: example ${e.id}: ${e.codeProblem}\n`);
       const text = JSON.stringify(toKimiRecord(e));
@@ -305,7 +341,7 @@ async function runExamples(values: FilterValues & { db?: string; json?: boolean;
     if (values.json) process.stdout.write('\n]\n');
     return EXIT_OK;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -324,11 +360,12 @@ async function runExport(values: FilterValues & { db?: string; format?: string; 
   }
 }
 
-async function runStats(values: FilterValues & { db?: string; json?: boolean }): Promise<number> {
+async function runStats(values: FilterValues & DatabaseValues & { json?: boolean }): Promise<number> {
   const filters = cliFilters(values);
-  const store = await openStore(values.db, true);
+  const store = await openEngine(values, true);
   try {
-    const s = summary(store, filters);
+    const s = await store.summary(filters);
+    const retention = await store.retention();
     const stats = {
       total: s.rate.total,
       successes: s.rate.successes,
@@ -339,10 +376,10 @@ async function runStats(values: FilterValues & { db?: string; json?: boolean }):
       tokensPerExample: tokensPerExample(s.tokens),
       tokensPerSuccess: tokensPerSuccess(s.tokens),
       examplesWithTokens: s.tokens.tokenExamples,
-      byTag: byTag(store, filters).map(({ tag, total, successes }) => ({ tag, total, successes })),
-      byModel: byModel(store, filters).map(({ model, total, successes }) => ({ model, total, successes })),
-      daily: daily(store, filters),
-      retention: store.prunedBefore() === null ? null : { removedBefore: new Date(store.prunedBefore()!).toISOString(), removedExamples: store.prunedExamples() },
+      byTag: (await store.byTag(filters)).map(({ tag, total, successes }) => ({ tag, total, successes })),
+      byModel: (await store.byModel(filters)).map(({ model, total, successes }) => ({ model, total, successes })),
+      daily: await store.daily(filters),
+      retention: retention === null ? null : { removedBefore: new Date(retention.removedBefore).toISOString(), removedExamples: retention.removedExamples },
     };
     if (values.json) process.stdout.write(`${JSON.stringify(stats)}\n`);
     else {
@@ -360,7 +397,7 @@ async function runStats(values: FilterValues & { db?: string; json?: boolean }):
     }
     return EXIT_OK;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -640,6 +677,7 @@ async function runAlerts(values: { db?: string; check?: boolean; alerts?: string
 /** Every option a command may take, as `parseArgs` reads it. */
 const OPTIONS = {
   db: { type: 'string' },
+  database: { type: 'string' },
   json: { type: 'boolean' },
   utc: { type: 'boolean' },
   out: { type: 'string' },
@@ -683,9 +721,9 @@ type OptionName = keyof typeof OPTIONS;
 const FILTER_OPTIONS: OptionName[] = ['since', 'until', 'success', 'tag', 'model', 'session', 'search', 'regex'];
 /** The options each command declares (with --help): any other is a usage error naming it, never silently ignored. */
 const COMMAND_OPTIONS: Record<string, OptionName[]> = {
-  import: ['db', 'json', 'utc', 'max-lines', 'max-mb'],
-  stats: ['db', 'json', ...FILTER_OPTIONS],
-  examples: ['db', 'json', 'limit', 'id', ...FILTER_OPTIONS],
+  import: ['db', 'database', 'json', 'utc', 'max-lines', 'max-mb'],
+  stats: ['db', 'database', 'json', ...FILTER_OPTIONS],
+  examples: ['db', 'database', 'json', 'limit', 'id', ...FILTER_OPTIONS],
   export: ['db', 'format', 'out', 'bom', ...FILTER_OPTIONS],
   analytics: ['db', 'json', 'compare', ...FILTER_OPTIONS],
   learn: ['db', 'json', 'depth'],
@@ -712,11 +750,17 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   const { values, positionals } = parsed;
+  const pgUrl = postgresTarget(values);
   if (command === '--help' || command === '-h' || command === 'help' || (command in HELP && values.help)) {
     process.stdout.write(`${HELP[command in HELP ? command : '']}\n`);
     return EXIT_OK;
   }
   try {
+    if (pgUrl && command in COMMAND_OPTIONS && COMMAND_OPTIONS[command]!.includes('db') && !POSTGRES_COMMANDS.has(command)) {
+      throw new UsageError(
+        `${command} runs on the embedded database (--db DIR) only for now; on PostgreSQL (${values.database !== undefined ? '--database' : 'DATABASE_URL'}): ${[...POSTGRES_COMMANDS].join(', ')}`,
+      );
+    }
     switch (command) {
       case 'import':
         return await runImport(positionals, values);
@@ -754,7 +798,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`learning-viewer: ${e.message}\n${HELP[command] ?? HELP['']}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`learning-viewer: ${(e as Error).message}\n`);
+    // A password in a URL never reaches a message.
+    process.stderr.write(`learning-viewer: ${redact((e as Error).message, pgUrl ?? undefined)}\n`);
     return EXIT_USAGE;
   }
 }

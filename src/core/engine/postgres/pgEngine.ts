@@ -1,0 +1,205 @@
+// The PostgreSQL engine: a team's database, many writers at once (importers,
+// `serve` processes, editors), no lock file and no journal (a commit is durable).
+import type { Pool, PoolClient } from 'pg';
+import type { BatchItem, InsertCounts, LearningEngine, RetentionState, SourceOffset } from '../contract';
+import type { Filters } from '../../../shared/filters';
+import { TASK_SOURCE_PREFIX } from '../../storage/learningStore';
+import { connectionProblem, describeUrl, isTransient, openPool, redact, type ConnectOptions } from './connect';
+import { migratePg, PARTITION_LOCK, partitionOf } from './schema';
+import { writeBatchPg } from './pgWrite';
+import { pgByModel, pgByTag, pgDaily, pgExampleById, pgExamples, pgSummary } from './pgFigures';
+
+export interface PgOpenOptions extends ConnectOptions {
+  /** Attempts to reach the server at start, with backoff (default 5: about 15 s in all). */
+  attempts?: number;
+  /** Told of each retry (the message names the place, never the password). */
+  onRetry?: (message: string, attempt: number, waitMs: number) => void;
+  /** The clock, for ingested_at. */
+  now?: () => number;
+}
+
+/** An error whose message is safe to show: it names the place and never the password. */
+export class DatabaseError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(message);
+    this.name = 'DatabaseError';
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `work`, again after a transient failure (server gone, deadlock), up to `attempts` times with backoff. */
+export async function withRetry<T>(url: string, work: () => Promise<T>, attempts: number, onRetry?: PgOpenOptions['onRetry']): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (e) {
+      if (e instanceof DatabaseError && !e.transient) throw e;
+      const transient = isTransient(e);
+      if (!transient || attempt >= attempts) throw new DatabaseError(connectionProblem(e, url), transient);
+      const wait = Math.min(8000, 250 * 2 ** (attempt - 1));
+      onRetry?.(`${connectionProblem(e, url)}; trying again in ${(wait / 1000).toFixed(1)} s`, attempt, wait);
+      await sleep(wait);
+    }
+  }
+}
+
+export class PgEngine implements LearningEngine {
+  readonly kind = 'postgresql' as const;
+  readonly place: string;
+  /** Sources that are learning tasks: their examples are practice, kept out of the rollups. */
+  private readonly taskSources = new Set<number>();
+  /** Month partitions known to exist. */
+  private readonly partitions = new Set<string>();
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly url: string,
+    private readonly options: PgOpenOptions,
+  ) {
+    this.place = describeUrl(url);
+  }
+
+  /** Connects (retrying while the server is unreachable) and migrates the schema under the advisory lock. */
+  static async open(url: string, options: PgOpenOptions = {}): Promise<PgEngine> {
+    const pool = openPool(url, options, (message) => options.onRetry?.(message, 0, 0));
+    const engine = new PgEngine(pool, url, options);
+    try {
+      await withRetry(url, () => migratePg(pool), options.attempts ?? 5, options.onRetry);
+      await engine.loadPartitions();
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw e instanceof DatabaseError ? e : new DatabaseError(connectionProblem(e, url), false);
+    }
+    return engine;
+  }
+
+  /** The pool, for the suites that look under the contract (recounts) and for the schema's own tests. */
+  get database(): Pool {
+    return this.pool;
+  }
+
+  private run<T>(work: () => Promise<T>): Promise<T> {
+    return withRetry(this.url, work, this.options.attempts ?? 5, this.options.onRetry);
+  }
+
+  private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.run(async () => {
+      const client = await this.pool.connect();
+      try {
+        return await work(client);
+      } finally {
+        client.release();
+      }
+    });
+  }
+
+  private async loadPartitions(): Promise<void> {
+    const { rows } = await this.pool.query<{ name: string }>(
+      "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'examples'::regclass",
+    );
+    for (const r of rows) this.partitions.add(r.name);
+  }
+
+  /** Creates the month partitions a batch needs, each once, one creator at a time. */
+  private async ensurePartitions(batch: readonly BatchItem[]): Promise<void> {
+    const needed = new Map<string, { from: number; to: number }>();
+    for (const { example } of batch) {
+      const part = partitionOf(example.ts);
+      if (part && !this.partitions.has(part.name)) needed.set(part.name, part);
+    }
+    if (needed.size === 0) return;
+    await this.withClient(async (client) => {
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK]);
+        for (const [name, { from, to }] of needed) {
+          await client.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF examples FOR VALUES FROM (${from}) TO (${to})`);
+        }
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
+    for (const name of needed.keys()) this.partitions.add(name);
+  }
+
+  // ── ingest ──
+
+  async sourceKey(path: string): Promise<number> {
+    const { rows } = await this.run(() =>
+      this.pool.query<{ id: number }>('INSERT INTO sources (path) VALUES ($1) ON CONFLICT (path) DO UPDATE SET path = excluded.path RETURNING source_id AS id', [path]),
+    );
+    const id = Number(rows[0]!.id);
+    if (path.startsWith(TASK_SOURCE_PREFIX)) this.taskSources.add(id);
+    return id;
+  }
+
+  async sourceOffset(path: string): Promise<SourceOffset | null> {
+    const { rows } = await this.run(() => this.pool.query('SELECT byte_offset, line, head FROM sources WHERE path = $1', [path]));
+    const r = rows[0];
+    // A source made by sourceKey and not yet written has offset 0: as if never read.
+    return r && (Number(r.byte_offset) > 0 || r.head !== null) ? { path, byteOffset: Number(r.byte_offset), line: Number(r.line), head: r.head } : null;
+  }
+
+  async writeBatch(batch: readonly BatchItem[], offset: SourceOffset | null): Promise<InsertCounts> {
+    await this.ensurePartitions(batch);
+    const cutoff = await this.retentionCutoff();
+    const now = (this.options.now ?? Date.now)();
+    // The whole batch again after a transient failure: it rolled back, and ids make it idempotent.
+    return this.withClient((client) => writeBatchPg(client, batch, offset, { taskSources: this.taskSources, cutoff, now }));
+  }
+
+  async retentionCutoff(): Promise<number | null> {
+    const { rows } = await this.run(() => this.pool.query("SELECT value FROM lv_meta WHERE key = 'pruned_before'"));
+    return rows[0] ? Number(rows[0].value) : null;
+  }
+
+  // ── figures ──
+
+  summary(filters: Filters, options: { now?: number } = {}) {
+    return this.run(() => pgSummary(this.pool, filters, options.now));
+  }
+  byTag(filters: Filters) {
+    return this.run(() => pgByTag(this.pool, filters));
+  }
+  byModel(filters: Filters) {
+    return this.run(() => pgByModel(this.pool, filters));
+  }
+  daily(filters: Filters) {
+    return this.run(() => pgDaily(this.pool, filters));
+  }
+  examples(filters: Filters) {
+    return pgExamples(this.pool, filters);
+  }
+  exampleById(id: string) {
+    return this.run(() => pgExampleById(this.pool, id));
+  }
+  async count(): Promise<number> {
+    const { rows } = await this.run(() => this.pool.query<{ n: string }>('SELECT count(*) AS n FROM example_ids'));
+    return Number(rows[0]!.n);
+  }
+  async retention(): Promise<RetentionState | null> {
+    const { rows } = await this.run(() => this.pool.query("SELECT key, value FROM lv_meta WHERE key IN ('pruned_before', 'pruned_examples')"));
+    const get = (key: string) => rows.find((r) => r.key === key)?.value as string | undefined;
+    const before = get('pruned_before');
+    return before === undefined ? null : { removedBefore: Number(before), removedExamples: Number(get('pruned_examples') ?? 0) };
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** A message about this database with any password taken out. */
+  redact(text: string): string {
+    return redact(text, this.url);
+  }
+}

@@ -1,0 +1,218 @@
+// The figures and the example list on PostgreSQL. The same definitions as the
+// embedded engine's queries (src/core/queries): the same rollup plan decides
+// when the per-day rollups answer, the same filters mean the same rows, the
+// same rows make the same StoredExample. The SQL is PostgreSQL's own: numbered
+// parameters, FILTER instead of summing booleans, trigram-indexed LIKE over
+// ASCII-lowered text for the text filter (SQLite's LIKE folds ASCII only), `~`
+// for a code regex (POSIX, close to but not JavaScript's), code in its own table.
+import type { Pool } from 'pg';
+import type { Filters } from '../../../shared/filters';
+import type { StoredExample } from '../../../shared/example';
+import type { Summary } from '../../../shared/workerProtocol';
+import type { DayRow, ModelRow, TagRow } from '../../../shared/rows';
+import { successRate } from '../../analytics/successRate';
+import { rollupPlan } from '../../queries/rollupPlan';
+import { endOfLocalDay } from '../../queries/summary';
+import { dayLabel } from '../../../shared/series';
+import { FLAG_TASK_EXAMPLE } from '../../storage/schema';
+
+/** Bound values, each a $n in the statement. */
+class Params {
+  readonly values: (string | number)[] = [];
+  add(v: string | number): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+/** A shared plan's SQL (with ? marks) in PostgreSQL's numbered form, its values added to `p`. */
+function numbered(sql: string, values: readonly (string | number)[], p: Params): string {
+  let i = 0;
+  const out = sql.replace(/\?/g, () => p.add(values[i++]!));
+  return out === '1' ? 'TRUE' : out;
+}
+
+/** LIKE's wildcards in a user's text taken literally. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The filters as a condition over `examples e`, values bound. */
+export function pgWhere(f: Filters, p: Params): string {
+  const parts: string[] = [];
+  if (f.taskExamples === 'only') parts.push(`(e.flags & ${FLAG_TASK_EXAMPLE}) <> 0`);
+  if (f.taskExamples === 'without') parts.push(`(e.flags & ${FLAG_TASK_EXAMPLE}) = 0`);
+  if (f.since !== null) parts.push(`e.ts >= ${p.add(f.since)}`);
+  if (f.until !== null) parts.push(`e.ts < ${p.add(f.until)}`);
+  if (f.success !== null) parts.push(`e.success = ${p.add(f.success ? 1 : 0)}`);
+  if (f.model !== null) parts.push(`e.model_id = (SELECT model_id FROM models WHERE name = ${p.add(f.model)})`);
+  if (f.session !== null) parts.push(`e.session_k = (SELECT session_k FROM sessions WHERE name = ${p.add(f.session)})`);
+  if (f.tags.length > 0) {
+    const tags = [...new Set(f.tags)];
+    const list = tags.map((t) => p.add(t)).join(', ');
+    const having = f.tagMode === 'all' && tags.length > 1 ? ` GROUP BY et.k HAVING count(*) = ${tags.length}` : '';
+    parts.push(`e.k IN (SELECT et.k FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE t.name IN (${list})${having})`);
+  }
+  if (f.andTag !== null) parts.push(`e.k IN (SELECT et.k FROM example_tags et WHERE et.tag_id = (SELECT tag_id FROM tags WHERE name = ${p.add(f.andTag)}))`);
+  if (f.search !== null && f.search.trim() !== '') {
+    // The trigram index finds the ILIKE candidates (case folded for every letter); the exact rule, ASCII folded only, checks them.
+    const text = f.search.trim();
+    const any = p.add(`%${likeLiteral(text)}%`);
+    const ascii = p.add(`%${likeLiteral(text.replace(/[A-Z]+/g, (s) => s.toLowerCase()))}%`);
+    const match = (col: string) => `(${col} ILIKE ${any} AND lv_ascii_lower(${col}) LIKE ${ascii})`;
+    parts.push(`(${match('e.task_description')} OR ${match('e.human_feedback')} OR e.k IN (SELECT c.k FROM example_code c WHERE ${match('c.code')}))`);
+  }
+  if (f.codeRegex !== null && f.codeRegex !== '') parts.push(`e.k IN (SELECT c.k FROM example_code c WHERE c.code ~ ${p.add(f.codeRegex)})`);
+  if (f.hasCommit !== null) parts.push(`e.k ${f.hasCommit ? '' : 'NOT '}IN (SELECT k FROM example_commits)`);
+  if (f.branch !== null) parts.push(`e.k IN (SELECT k FROM example_commits WHERE branch = ${p.add(f.branch)})`);
+  if (f.file !== null) parts.push(`FALSE /* file: git is not read into a PostgreSQL database yet */`);
+  return parts.length ? parts.join(' AND ') : 'TRUE';
+}
+
+const num = (v: unknown): number => Number(v ?? 0);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+async function totals(pool: Pool, f: Filters): Promise<Summary> {
+  const plan = rollupPlan(f);
+  const p = new Params();
+  if (plan) {
+    const where = numbered(plan.where, plan.params, p);
+    const { rows } = await pool.query(
+      `SELECT sum(r.n) AS n, sum(r.success * r.n) AS s, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n, sum(r.tokens) AS tokens,
+              sum(r.tokens_n) AS tokens_n, sum(r.success * r.tokens_n) AS token_s FROM ${plan.table} r WHERE ${where}`,
+      p.values,
+    );
+    const r = rows[0] ?? {};
+    return {
+      rate: successRate(num(r.s), num(r.n)),
+      avgExecutionTime: num(r.exec_n) > 0 ? num(r.exec_sum) / num(r.exec_n) : null,
+      tokens: { tokens: num(r.tokens), tokenExamples: num(r.tokens_n), tokenSuccesses: num(r.token_s) },
+      previous: null,
+    };
+  }
+  const where = pgWhere(f, p);
+  const { rows } = await pool.query(
+    `SELECT count(*) AS n, sum(e.success) AS s, avg(e.exec_time) AS exec, sum(e.tokens) AS tokens, count(e.tokens) AS tokens_n,
+            count(*) FILTER (WHERE e.success = 1 AND e.tokens IS NOT NULL) AS token_s FROM examples e WHERE ${where}`,
+    p.values,
+  );
+  const r = rows[0] ?? {};
+  return {
+    rate: successRate(num(r.s), num(r.n)),
+    avgExecutionTime: numOrNull(r.exec),
+    tokens: { tokens: num(r.tokens), tokenExamples: num(r.tokens_n), tokenSuccesses: num(r.token_s) },
+    previous: null,
+  };
+}
+
+/** As `summary` in src/core/queries/summary.ts: the figures, and with a start date the period of the same length before it. */
+export async function pgSummary(pool: Pool, filters: Filters, now = Date.now()): Promise<Summary> {
+  const current = await totals(pool, filters);
+  if (filters.since !== null) {
+    const until = filters.until ?? endOfLocalDay(now);
+    const length = until - filters.since;
+    if (length > 0) {
+      const before = await totals(pool, { ...filters, since: filters.since - length, until: filters.since });
+      current.previous = { rate: before.rate, avgExecutionTime: before.avgExecutionTime, tokens: before.tokens, since: filters.since - length, until: filters.since };
+    }
+  }
+  return current;
+}
+
+/** As `byTag`: examples and successes per tag, most used first. */
+export async function pgByTag(pool: Pool, filters: Filters): Promise<TagRow[]> {
+  const plan = rollupPlan(filters);
+  const p = new Params();
+  const inner =
+    plan && !plan.tagged
+      ? `SELECT r.tag_id, sum(r.n) AS total, sum(r.success * r.n) AS successes FROM rollup_tag_daily r WHERE ${numbered(plan.where, plan.params, p)} GROUP BY r.tag_id`
+      : `SELECT et.tag_id, count(*) AS total, sum(et.success) AS successes FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${pgWhere(filters, p)} GROUP BY et.tag_id`;
+  const { rows } = await pool.query(`SELECT t.name, c.total, c.successes FROM (${inner}) c JOIN tags t ON t.tag_id = c.tag_id ORDER BY c.total DESC, t.name COLLATE "C"`, p.values);
+  return rows.map((r) => ({ tag: r.name as string, total: num(r.total), successes: num(r.successes) }));
+}
+
+/** As `byModel`: examples, successes, tokens and time per model, most used first; examples without a model left out. */
+export async function pgByModel(pool: Pool, filters: Filters): Promise<ModelRow[]> {
+  const plan = rollupPlan(filters);
+  const p = new Params();
+  const inner = plan
+    ? `SELECT r.model_id, sum(r.n) AS total, sum(r.success * r.n) AS successes, sum(r.tokens) AS tokens, sum(r.tokens_n) AS tokens_n,
+              sum(r.success * r.tokens_n) AS token_successes, sum(r.exec_sum) / nullif(sum(r.exec_n), 0) AS exec
+       FROM ${plan.table} r WHERE r.model_id <> 0 AND ${numbered(plan.where, plan.params, p)} GROUP BY r.model_id`
+    : `SELECT e.model_id, count(*) AS total, sum(e.success) AS successes, sum(e.tokens) AS tokens, count(e.tokens) AS tokens_n,
+              count(*) FILTER (WHERE e.success = 1 AND e.tokens IS NOT NULL) AS token_successes, avg(e.exec_time) AS exec
+       FROM examples e WHERE e.model_id IS NOT NULL AND ${pgWhere(filters, p)} GROUP BY e.model_id`;
+  const { rows } = await pool.query(
+    `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec FROM (${inner}) c
+     JOIN models m ON m.model_id = c.model_id ORDER BY c.total DESC, m.name COLLATE "C"`,
+    p.values,
+  );
+  return rows.map((r) => ({
+    model: r.name as string,
+    total: num(r.total),
+    successes: num(r.successes),
+    tokens: { tokens: num(r.tokens), tokenExamples: num(r.tokens_n), tokenSuccesses: num(r.token_successes) },
+    avgExecutionTime: numOrNull(r.exec),
+  }));
+}
+
+/** As `daily`: examples and successes per local day, oldest first. */
+export async function pgDaily(pool: Pool, filters: Filters): Promise<DayRow[]> {
+  const plan = rollupPlan(filters);
+  const p = new Params();
+  const sql = plan
+    ? `SELECT r.day, sum(r.n) AS total, sum(r.success * r.n) AS successes FROM ${plan.table} r WHERE ${numbered(plan.where, plan.params, p)} GROUP BY r.day ORDER BY r.day`
+    : `SELECT e.day, count(*) AS total, sum(e.success) AS successes FROM examples e WHERE ${pgWhere(filters, p)} GROUP BY e.day ORDER BY e.day`;
+  const { rows } = await pool.query(sql, p.values);
+  return rows.map((r) => ({ day: dayLabel(Number(r.day)), total: num(r.total), successes: num(r.successes) }));
+}
+
+const SELECT_EXAMPLE = `SELECT e.k, e.id, e.ts, ss.name AS session, e.task_description, c.code, e.success, e.metrics, m.name AS model, e.tokens,
+    e.human_feedback, e.extra, s.path, e.source_line, e.flags,
+    (SELECT array_agg(t.name ORDER BY t.name COLLATE "C") FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE et.k = e.k) AS tags
+  FROM examples e
+  LEFT JOIN models m ON m.model_id = e.model_id
+  LEFT JOIN sessions ss ON ss.session_k = e.session_k
+  LEFT JOIN example_code c ON c.k = e.k
+  LEFT JOIN sources s ON s.source_id = e.source_id`;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toExample(r: any): StoredExample {
+  return {
+    id: r.id,
+    timestamp: new Date(Number(r.ts)).toISOString(),
+    sessionId: r.session ?? null,
+    taskDescription: r.task_description ?? null,
+    codeContext: r.code ?? null,
+    success: Number(r.success) === 1,
+    metrics: r.metrics ? (JSON.parse(r.metrics) as Record<string, unknown>) : {},
+    model: r.model ?? null,
+    tokens: numOrNull(r.tokens),
+    humanFeedback: r.human_feedback ?? null,
+    extra: r.extra ? (JSON.parse(r.extra) as Record<string, unknown>) : {},
+    source: r.path !== null && r.source_line !== null ? { file: r.path, line: Number(r.source_line) } : null,
+    futureTimestamp: (Number(r.flags) & 1) === 1,
+    tags: (r.tags as string[] | null) ?? [],
+  };
+}
+
+/** As `iterateExamples`: every example the filters select, newest first, in keyset-paged chunks. */
+export async function* pgExamples(pool: Pool, filters: Filters, chunk = 1000): AsyncGenerator<StoredExample> {
+  let after: [number, number] | null = null;
+  for (;;) {
+    const p = new Params();
+    const where = pgWhere(filters, p);
+    const keyset: string = after ? ` AND (e.ts, e.k) < (${p.add(after[0])}, ${p.add(after[1])})` : '';
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const { rows }: { rows: any[] } = await pool.query(`${SELECT_EXAMPLE} WHERE ${where}${keyset} ORDER BY e.ts DESC, e.k DESC LIMIT ${p.add(chunk)}`, p.values);
+    for (const row of rows) yield toExample(row);
+    if (rows.length < chunk) return;
+    const last: { ts: string; k: string } = rows[rows.length - 1];
+    after = [Number(last.ts), Number(last.k)];
+  }
+}
+
+export async function pgExampleById(pool: Pool, id: string): Promise<StoredExample | null> {
+  const { rows } = await pool.query(`${SELECT_EXAMPLE} WHERE e.k = (SELECT k FROM example_ids WHERE id = $1)`, [id]);
+  return rows[0] ? toExample(rows[0]) : null;
+}

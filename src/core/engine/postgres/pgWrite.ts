@@ -1,0 +1,222 @@
+// A batch into PostgreSQL: COPY into a session's staging table (in parallel
+// with other writers), then, under the write lock, one statement that keeps
+// the first of each id (ON CONFLICT DO NOTHING … RETURNING), and from exactly
+// the rows it inserted: the examples, their code, tags and commit, the per-day
+// rollups, and the source's offset, in the same transaction. A duplicate or a
+// concurrent writer never counts twice; a crash leaves the batch and its offset
+// both stored or both not.
+import { from as copyFrom } from 'pg-copy-streams';
+import type { PoolClient } from 'pg';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { BatchItem, InsertCounts, SourceOffset } from '../contract';
+import { FLAG_FUTURE_TIMESTAMP, FLAG_TASK_EXAMPLE } from '../../storage/schema';
+import { commitOf } from '../../git/commitRef';
+import { WRITE_LOCK } from './schema';
+
+const STAGE_COLUMNS = [
+  'ord integer',
+  'id text',
+  'ts bigint',
+  'day integer',
+  'success smallint',
+  'model text',
+  'session text',
+  'task_description text',
+  'tokens bigint',
+  'exec_time double precision',
+  'metrics text',
+  'human_feedback text',
+  'extra text',
+  'source_id integer',
+  'source_line integer',
+  'ingested_at bigint',
+  'flags integer',
+  'content_hash text',
+  'code text',
+  'tags text',
+  'commit_sha text',
+  'commit_repository text',
+  'commit_branch text',
+];
+
+const NEW_COLUMNS = STAGE_COLUMNS.map((c) => c.split(' ')[0]!);
+
+/** The session's staging tables, emptied at every commit. */
+const CREATE_STAGE = `
+  CREATE TEMP TABLE IF NOT EXISTS lv_stage (${STAGE_COLUMNS.join(', ')}) ON COMMIT DELETE ROWS;
+  CREATE TEMP TABLE IF NOT EXISTS lv_new (${STAGE_COLUMNS.join(', ')}, k bigint, model_id integer) ON COMMIT DELETE ROWS`;
+
+/** A CSV field: NULL unquoted and empty, everything else quoted. */
+function csv(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  return `"${value.replace(/"/g, '""')}"`;
+}
+
+/** The text fields of an example that PostgreSQL's text type must hold. */
+function nulCharacterIn(e: BatchItem['example']): string | null {
+  const fields: [string, string | null][] = [
+    ['id', e.id],
+    ['task_description', e.taskDescription],
+    ['code_context', e.codeContext],
+    ['human_feedback', e.humanFeedback],
+    ['model', e.model],
+    ['session_id', e.sessionId],
+    ...e.tags.map((t): [string, string] => ['tags', t]),
+  ];
+  for (const [name, value] of fields) if (value !== null && value.includes('\u0000')) return name;
+  return null;
+}
+
+/** The CSV lines of a batch, and what it refuses (text with a NUL character, which PostgreSQL's text cannot hold). */
+function stageRows(batch: readonly BatchItem[], taskSources: ReadonlySet<number>, now: number): { lines: string[]; refused: { index: number; reason: string }[] } {
+  const lines: string[] = [];
+  const refused: { index: number; reason: string }[] = [];
+  batch.forEach(({ example: e, sourceId, line }, index) => {
+    const nul = nulCharacterIn(e);
+    if (nul) {
+      refused.push({ index, reason: `${nul} holds a NUL character (\\u0000), which a PostgreSQL database cannot store` });
+      return;
+    }
+    const exec = typeof e.metrics.execution_time === 'number' ? e.metrics.execution_time : null;
+    const practice = sourceId !== undefined && taskSources.has(sourceId);
+    const commit = commitOf(e.extra);
+    const row = [
+      index,
+      e.id,
+      e.ts,
+      e.day,
+      e.success ? 1 : 0,
+      e.model,
+      e.sessionId,
+      e.taskDescription,
+      e.tokens,
+      exec,
+      JSON.stringify(e.metrics),
+      e.humanFeedback,
+      Object.keys(e.extra).length ? JSON.stringify(e.extra) : null,
+      sourceId ?? null,
+      line ?? null,
+      now,
+      (e.futureTimestamp ? FLAG_FUTURE_TIMESTAMP : 0) | (practice ? FLAG_TASK_EXAMPLE : 0),
+      e.contentHash,
+      e.codeContext,
+      JSON.stringify([...new Set(e.tags)]),
+      commit?.sha ?? null,
+      commit?.repository ?? null,
+      commit?.branch ?? null,
+    ];
+    lines.push(`${row.map(csv).join(',')}\n`);
+  });
+  return { lines, refused };
+}
+
+/** The lines joined into chunks of about 1 MB: one write per chunk, not per line. */
+function* chunks(lines: readonly string[]): Generator<string> {
+  let parts: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    parts.push(line);
+    size += line.length;
+    if (size >= 1 << 20) {
+      yield parts.join('');
+      parts = [];
+      size = 0;
+    }
+  }
+  if (parts.length) yield parts.join('');
+}
+
+const ROLLUP_SET = `n = r.n + excluded.n, tokens = r.tokens + excluded.tokens, tokens_n = r.tokens_n + excluded.tokens_n,
+  exec_sum = r.exec_sum + excluded.exec_sum, exec_n = r.exec_n + excluded.exec_n`;
+
+/** The statements that merge the staged batch, in order, after the write lock is taken. */
+const MERGE = [
+  // Names first (their keys are shared by every writer).
+  `INSERT INTO models (name) SELECT DISTINCT model FROM lv_stage WHERE model IS NOT NULL ORDER BY 1 ON CONFLICT (name) DO NOTHING`,
+  `INSERT INTO sessions (name) SELECT DISTINCT session FROM lv_stage WHERE session IS NOT NULL ORDER BY 1 ON CONFLICT (name) DO NOTHING`,
+  `INSERT INTO tags (name) SELECT DISTINCT t FROM lv_stage, jsonb_array_elements_text(tags::jsonb) AS t ORDER BY 1 ON CONFLICT (name) DO NOTHING`,
+  // The first of each id in the batch, kept only where no stored example has it: exactly the rows inserted.
+  `WITH firsts AS (SELECT DISTINCT ON (id) * FROM lv_stage ORDER BY id, ord),
+        ins AS (INSERT INTO example_ids (id, ts, content_hash) SELECT id, ts, content_hash FROM firsts ORDER BY ord ON CONFLICT (id) DO NOTHING RETURNING id, k)
+   INSERT INTO lv_new SELECT ${NEW_COLUMNS.map((c) => `f.${c}`).join(', ')}, ins.k, m.model_id
+   FROM firsts f JOIN ins ON ins.id = f.id LEFT JOIN models m ON m.name = f.model`,
+  `INSERT INTO examples (k, id, ts, day, success, model_id, session_k, task_description, tokens, exec_time, metrics, human_feedback, extra,
+                         source_id, source_line, ingested_at, flags)
+   SELECT n.k, n.id, n.ts, n.day, n.success, n.model_id, s.session_k, n.task_description, n.tokens, n.exec_time, n.metrics, n.human_feedback, n.extra,
+          n.source_id, n.source_line, n.ingested_at, n.flags
+   FROM lv_new n LEFT JOIN sessions s ON s.name = n.session ORDER BY n.ord`,
+  `INSERT INTO example_code (k, code) SELECT k, code FROM lv_new WHERE code IS NOT NULL`,
+  `INSERT INTO example_tags (tag_id, k, day, success)
+   SELECT t.tag_id, n.k, n.day, n.success FROM lv_new n, jsonb_array_elements_text(n.tags::jsonb) AS tg(name) JOIN tags t ON t.name = tg.name
+   ON CONFLICT DO NOTHING`,
+  `INSERT INTO example_commits (k, sha, repository, branch, via) SELECT k, commit_sha, commit_repository, commit_branch, 'example' FROM lv_new WHERE commit_sha IS NOT NULL`,
+  // The rollups count the agent's own examples; a learning task's practice is read from the rows when a filter asks for it.
+  `INSERT INTO rollup_daily AS r (day, model_id, success, n, tokens, tokens_n, exec_sum, exec_n)
+   SELECT day, coalesce(model_id, 0), success, count(*), coalesce(sum(tokens), 0), count(tokens), coalesce(sum(exec_time), 0), count(exec_time)
+   FROM lv_new WHERE (flags & ${FLAG_TASK_EXAMPLE}) = 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+   ON CONFLICT (day, model_id, success) DO UPDATE SET ${ROLLUP_SET}`,
+  `INSERT INTO rollup_tag_daily AS r (tag_id, day, model_id, success, n, tokens, tokens_n, exec_sum, exec_n)
+   SELECT t.tag_id, n.day, coalesce(n.model_id, 0), n.success, count(*), coalesce(sum(n.tokens), 0), count(n.tokens), coalesce(sum(n.exec_time), 0), count(n.exec_time)
+   FROM lv_new n, jsonb_array_elements_text(n.tags::jsonb) AS tg(name) JOIN tags t ON t.name = tg.name
+   WHERE (n.flags & ${FLAG_TASK_EXAMPLE}) = 0 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+   ON CONFLICT (tag_id, day, model_id, success) DO UPDATE SET ${ROLLUP_SET}`,
+];
+
+/** The staged rows not inserted: the same content as the stored one (a duplicate) or other content (a conflict). */
+const NOT_INSERTED = `SELECT s.ord, (i.content_hash = s.content_hash) AS same FROM lv_stage s JOIN example_ids i ON i.id = s.id
+  WHERE NOT EXISTS (SELECT 1 FROM lv_new n WHERE n.ord = s.ord) ORDER BY s.ord`;
+
+const SET_OFFSET = `INSERT INTO sources (path, byte_offset, line, head, updated_at) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (path) DO UPDATE SET byte_offset = excluded.byte_offset, line = excluded.line, head = excluded.head, updated_at = excluded.updated_at`;
+
+/**
+ * Writes one batch on `client` in one transaction (the caller has created the time partitions
+ * its examples need). Examples dated before `cutoff` are not stored (retention).
+ */
+export async function writeBatchPg(
+  client: PoolClient,
+  batch: readonly BatchItem[],
+  offset: SourceOffset | null,
+  context: { taskSources: ReadonlySet<number>; cutoff: number | null; now: number },
+): Promise<InsertCounts> {
+  const counts: InsertCounts = { added: 0, duplicates: 0, conflicts: 0, conflictIndexes: [], expiredIndexes: [] };
+  const kept: BatchItem[] = [];
+  const keptIndex: number[] = [];
+  batch.forEach((item, index) => {
+    if (context.cutoff !== null && item.example.ts < context.cutoff) counts.expiredIndexes.push(index);
+    else {
+      kept.push(item);
+      keptIndex.push(index);
+    }
+  });
+  const { lines, refused } = stageRows(kept, context.taskSources, context.now);
+  if (refused.length) counts.refused = refused.map((r) => ({ index: keptIndex[r.index]!, reason: r.reason }));
+  await client.query('BEGIN');
+  try {
+    if (lines.length) {
+      await client.query(CREATE_STAGE);
+      await pipeline(Readable.from(chunks(lines)), client.query(copyFrom(`COPY lv_stage (${NEW_COLUMNS.join(', ')}) FROM STDIN (FORMAT csv)`)));
+      // Merging is one writer at a time: the rollup rows of today are every writer's, so they would wait for each other there anyway,
+      // and in one order there is no deadlock to retry. Parsing and COPY above run side by side.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      for (const sql of MERGE) await client.query(sql);
+      counts.added = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM lv_new')).rows[0]!.n);
+      for (const row of (await client.query<{ ord: number; same: boolean }>(NOT_INSERTED)).rows) {
+        if (row.same) counts.duplicates++;
+        else {
+          counts.conflicts++;
+          counts.conflictIndexes.push(keptIndex[row.ord]!);
+        }
+      }
+    }
+    if (offset) await client.query(SET_OFFSET, [offset.path, offset.byteOffset, offset.line, offset.head, context.now]);
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+  counts.conflictIndexes.sort((a, b) => a - b);
+  return counts;
+}

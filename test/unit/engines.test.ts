@@ -1,0 +1,282 @@
+// One suite, two engines: the storage contract on the embedded engine (sql.js)
+// and on a real PostgreSQL. The same import, the same figures, the same rows;
+// then the same input on both gives the same numbers.
+import { strict as assert } from 'node:assert';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LearningEngine } from '../../src/core/engine/contract';
+import { EmbeddedEngine } from '../../src/core/engine/embeddedEngine';
+import { PgEngine } from '../../src/core/engine/postgres/pgEngine';
+import { importFile } from '../../src/core/ingest/importFile';
+import { generateKimiRecords, mulberry32, writeKimiLog } from '../../src/core/sample/generateExamples';
+import { LearningStore } from '../../src/core/storage/learningStore';
+import { filtersSchema, NO_FILTERS, type Filters } from '../../src/shared/filters';
+import { localDayStart } from '../../src/core/queries/rollupPlan';
+import { localDay } from '../../src/core/ingest/timestamp';
+import { DAY_MS } from '../../src/shared/series';
+import { testSqlJs } from '../helpers/sqlJs';
+import { freshDatabase, postgresUrl } from '../helpers/postgres';
+
+const NOW = Date.now();
+const opts = { assumeTimeZone: 'utc' as const, now: NOW };
+
+interface EngineUnderTest {
+  name: string;
+  /** Null: this engine cannot be tested here (said once). */
+  available(): boolean;
+  open(): Promise<LearningEngine>;
+  cleanup(): Promise<void>;
+}
+
+function embedded(): EngineUnderTest {
+  const dirs: string[] = [];
+  return {
+    name: 'the embedded engine (sql.js)',
+    available: () => true,
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'lv-engine-'));
+      dirs.push(dir);
+      return new EmbeddedEngine(LearningStore.open({ SQL: await testSqlJs(), dataDir: dir }), dir);
+    },
+    async cleanup() {
+      for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+function postgres(): EngineUnderTest {
+  const base = postgresUrl();
+  const drops: (() => Promise<void>)[] = [];
+  return {
+    name: 'PostgreSQL',
+    available: () => base !== null,
+    async open() {
+      const db = await freshDatabase(base!);
+      drops.push(db.drop);
+      return PgEngine.open(db.url, { attempts: 1 });
+    },
+    async cleanup() {
+      for (const drop of drops.splice(0)) await drop();
+    },
+  };
+}
+
+const filters = (f: Partial<Filters>): Filters => filtersSchema.parse({ ...NO_FILTERS, ...f });
+
+/** Every example the filters select, counted from the rows themselves (the definition the rollups must meet). */
+async function recount(engine: LearningEngine, f: Filters): Promise<{ total: number; successes: number; ids: string[] }> {
+  let total = 0;
+  let successes = 0;
+  const ids: string[] = [];
+  for await (const e of engine.examples(f)) {
+    total++;
+    if (e.success) successes++;
+    ids.push(e.id);
+  }
+  return { total, successes, ids };
+}
+
+/** Random filters the per-day rollups can answer: whole local days, outcome, model, at most one tag. */
+function randomRollupFilters(rand: () => number, models: string[], tags: string[]): Filters {
+  const today = localDay(NOW);
+  const since = rand() < 0.6 ? localDayStart(today - Math.floor(rand() * 40)) : null;
+  const until = rand() < 0.4 ? localDayStart(today - Math.floor(rand() * 20)) : null;
+  return filters({
+    since,
+    until,
+    success: rand() < 0.3 ? rand() < 0.5 : null,
+    model: rand() < 0.4 ? models[Math.floor(rand() * models.length)]! : null,
+    tags: rand() < 0.4 ? [tags[Math.floor(rand() * tags.length)]!] : [],
+  });
+}
+
+for (const target of [embedded(), postgres()]) {
+  describe(`the storage contract on ${target.name}`, function () {
+    this.timeout(60_000);
+    let dir: string;
+    let engine: LearningEngine;
+    before(function () {
+      if (!target.available()) this.skip();
+    });
+    beforeEach(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'lv-engine-log-'));
+      engine = await target.open();
+    });
+    afterEach(async () => {
+      await engine?.close();
+      await target.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('imports a log once: a second import adds nothing and counts every line a duplicate', async () => {
+      const log = join(dir, 'learning_logs.jsonl');
+      await writeKimiLog(log, 1500, { seed: 7, end: NOW, days: 30 });
+      const first = await importFile(engine, log, opts);
+      assert.deepEqual([first.added, first.duplicates, first.conflicts, first.rejected], [1500, 0, 0, 0]);
+      const again = await importFile(engine, log, opts);
+      assert.deepEqual([again.added, again.duplicates], [0, 1500]);
+      assert.equal(await engine.count(), 1500);
+    });
+
+    it('keeps the first of an id with other content and names the line of the conflict', async () => {
+      const log = join(dir, 'clash.jsonl');
+      const at = new Date(NOW - DAY_MS).toISOString();
+      writeFileSync(
+        log,
+        [
+          { id: 'a', timestamp: at, success: true, tags: ['auth'] },
+          { id: 'a', timestamp: at, success: true, tags: ['auth'] },
+          { id: 'a', timestamp: at, success: false, tags: ['auth'] },
+          { id: 'b', timestamp: at, success: false },
+        ]
+          .map((r) => JSON.stringify(r))
+          .join('\n') + '\n',
+      );
+      const report = await importFile(engine, log, opts);
+      assert.deepEqual([report.added, report.duplicates, report.conflicts], [2, 1, 1]);
+      assert.equal(report.problems[0]?.line, 3);
+      assert.match(report.problems[0]!.reason, /id a is already stored with other content/);
+      assert.equal((await engine.exampleById('a'))?.success, true);
+      const s = await engine.summary(NO_FILTERS);
+      assert.deepEqual([s.rate.total, s.rate.successes], [2, 1]);
+    });
+
+    it('follows a growing file from the offset its last batch stored, and never stores a line twice', async () => {
+      const log = join(dir, 'followed.jsonl');
+      const records = [...generateKimiRecords(30, { seed: 3, end: NOW, days: 5 })].map((r) => JSON.stringify(r));
+      writeFileSync(log, `${records.slice(0, 20).join('\n')}\n${records[20]!.slice(0, 15)}`);
+      const first = await importFile(engine, log, { ...opts, follow: true });
+      assert.equal(first.added, 20, 'the half-written last line waits');
+      const offset = await engine.sourceOffset(log);
+      assert.equal(offset?.line, 20);
+      appendFileSync(log, `${records[20]!.slice(15)}\n${records.slice(21).join('\n')}\n`);
+      const second = await importFile(engine, log, { ...opts, follow: true });
+      assert.deepEqual([second.added, second.duplicates, second.rejected], [10, 0, 0]);
+      assert.equal(await engine.count(), 30);
+    });
+
+    it('answers random filters from the rollups with exactly the counts of the rows themselves', async () => {
+      const log = join(dir, 'many.jsonl');
+      await writeKimiLog(log, 2000, { seed: 11, end: NOW, days: 45 });
+      await importFile(engine, log, opts);
+      const models = (await engine.byModel(NO_FILTERS)).map((m) => m.model);
+      const tags = (await engine.byTag(NO_FILTERS)).map((t) => t.tag);
+      assert.ok(models.length >= 2 && tags.length >= 3);
+      const rand = mulberry32(5);
+      for (let i = 0; i < 25; i++) {
+        const f = randomRollupFilters(rand, models, tags);
+        const rows = await recount(engine, f);
+        const s = await engine.summary(f);
+        assert.deepEqual([s.rate.total, s.rate.successes], [rows.total, rows.successes], `summary for ${JSON.stringify(f)}`);
+        const days = await engine.daily(f);
+        assert.equal(days.reduce((n, d) => n + d.total, 0), rows.total, `daily for ${JSON.stringify(f)}`);
+        const byModel = await engine.byModel({ ...f, model: null });
+        if (f.model !== null) assert.equal(byModel.find((m) => m.model === f.model)?.total ?? 0, (await recount(engine, { ...f })).total);
+      }
+    });
+
+    it('finds text in the description, the feedback or the code, ASCII case ignored, and a code regex', async () => {
+      const log = join(dir, 'text.jsonl');
+      const at = new Date(NOW - DAY_MS).toISOString();
+      writeFileSync(
+        log,
+        [
+          { id: 'd', timestamp: at, success: true, task_description: 'Fix the JSON Parser' },
+          { id: 'f', timestamp: at, success: true, human_feedback: 'the json parser broke' },
+          { id: 'c', timestamp: at, success: false, code_context: 'def json_parser(x): return 100%' },
+          { id: 'n', timestamp: at, success: false, task_description: 'Ünïcode ÉCOLE' },
+          { id: 'x', timestamp: at, success: false, task_description: 'unrelated' },
+        ]
+          .map((r) => JSON.stringify(r))
+          .join('\n') + '\n',
+      );
+      await importFile(engine, log, opts);
+      const ids = async (f: Partial<Filters>) => (await recount(engine, filters(f))).ids.sort();
+      assert.deepEqual(await ids({ search: 'JSON PARSER' }), ['d', 'f']);
+      assert.deepEqual(await ids({ search: 'json_parser' }), ['c'], 'an underscore is itself, not any character');
+      assert.deepEqual(await ids({ search: '100%' }), ['c']);
+      assert.deepEqual(await ids({ search: 'école' }), [], 'non-ASCII letters keep their case, as SQLite LIKE does');
+      assert.deepEqual(await ids({ search: 'ÉCOLE' }), ['n']);
+      assert.deepEqual(await ids({ codeRegex: 'def [a-z_]+\\(' }), ['c']);
+      const s = await engine.summary(filters({ search: 'parser' }));
+      assert.equal(s.rate.total, 3);
+    });
+  });
+}
+
+describe('the same input on both engines', function () {
+  this.timeout(120_000);
+  const pg = postgres();
+  const sqljs = embedded();
+  let dir: string;
+  before(function () {
+    if (!pg.available()) this.skip();
+    dir = mkdtempSync(join(tmpdir(), 'lv-engines-'));
+  });
+  after(async () => {
+    await pg.cleanup();
+    await sqljs.cleanup();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives the same figures, breakdowns, days and rows for the same filters', async () => {
+    const log = join(dir, 'same.jsonl');
+    await writeKimiLog(log, 3000, { seed: 23, end: NOW, days: 60, withoutIdShare: 0.1 });
+    // A few messy lines, the same for both.
+    appendFileSync(log, '{"oops"\n{"timestamp":"2026-01-01T00:00:00Z"}\n');
+    const a = await sqljs.open();
+    const b = await pg.open();
+    try {
+      const ra = await importFile(a, log, opts);
+      const rb = await importFile(b, log, opts);
+      assert.deepEqual(rb, ra, 'the same import report');
+      const models = (await a.byModel(NO_FILTERS)).map((m) => m.model);
+      const tags = (await a.byTag(NO_FILTERS)).map((t) => t.tag);
+      const rand = mulberry32(17);
+      const cases: Filters[] = [
+        NO_FILTERS,
+        filters({ tags: [tags[0]!, tags[1]!], tagMode: 'all' }),
+        filters({ search: 'parser' }),
+        filters({ session: (await a.examples(NO_FILTERS)[Symbol.asyncIterator]().next()).value?.sessionId ?? null }),
+        ...Array.from({ length: 12 }, () => randomRollupFilters(rand, models, tags)),
+      ];
+      const close = (x: number | null, y: number | null) => (x === null || y === null ? x === y : Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x)));
+      for (const f of cases) {
+        const [sa, sb] = [await a.summary(f, { now: NOW }), await b.summary(f, { now: NOW })];
+        assert.deepEqual(sb.rate, sa.rate, `rate for ${JSON.stringify(f)}`);
+        assert.deepEqual(sb.tokens, sa.tokens);
+        assert.ok(close(sa.avgExecutionTime, sb.avgExecutionTime), `mean time ${sa.avgExecutionTime} against ${sb.avgExecutionTime}`);
+        assert.deepEqual(await b.byTag(f), await a.byTag(f), `per tag for ${JSON.stringify(f)}`);
+        const [ma, mb] = [await a.byModel(f), await b.byModel(f)];
+        assert.deepEqual(mb.map(({ avgExecutionTime: _, ...m }) => m), ma.map(({ avgExecutionTime: _, ...m }) => m));
+        mb.forEach((m, i) => assert.ok(close(m.avgExecutionTime, ma[i]!.avgExecutionTime)));
+        assert.deepEqual(await b.daily(f), await a.daily(f));
+      }
+      const rowsA: unknown[] = [];
+      const rowsB: unknown[] = [];
+      for await (const e of a.examples(NO_FILTERS)) rowsA.push(e);
+      for await (const e of b.examples(NO_FILTERS)) rowsB.push(e);
+      assert.equal(rowsB.length, 3000);
+      assert.deepEqual(rowsB, rowsA, 'every example, field by field, in the same order');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('refuses, by line and reason, text PostgreSQL cannot hold, and stores the rest', async () => {
+    const log = join(dir, 'nul.jsonl');
+    const at = new Date(NOW - DAY_MS).toISOString();
+    writeFileSync(log, `${JSON.stringify({ id: 'ok', timestamp: at, success: true })}\n${JSON.stringify({ id: 'nul', timestamp: at, success: true, task_description: 'a\u0000b' })}\n`);
+    const b = await pg.open();
+    try {
+      const report = await importFile(b, log, opts);
+      assert.deepEqual([report.added, report.rejected], [1, 1]);
+      assert.deepEqual(report.problems.map((p) => [p.line, p.reason]), [[2, 'task_description holds a NUL character (\\u0000), which a PostgreSQL database cannot store']]);
+    } finally {
+      await b.close();
+    }
+    assert.ok(readFileSync(log, 'utf8').includes('\\u0000'));
+  });
+});
