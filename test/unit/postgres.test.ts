@@ -1,0 +1,187 @@
+// What only the PostgreSQL engine has: migrations under an advisory lock, many
+// writers at once, a server that refuses or is not there, and the command line
+// pointed at it. The contract's own suite (engines.test.ts) runs on both engines.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { PgEngine } from '../../src/core/engine/postgres/pgEngine';
+import { migratePg, PG_SCHEMA_VERSION } from '../../src/core/engine/postgres/schema';
+import { describeUrl, redact } from '../../src/core/engine/postgres/connect';
+import { importFile } from '../../src/core/ingest/importFile';
+import { generateKimiRecords } from '../../src/core/sample/generateExamples';
+import { freshDatabase, postgresUrl } from '../helpers/postgres';
+
+const NOW = Date.now();
+const opts = { assumeTimeZone: 'utc' as const, now: NOW };
+const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+describe('the PostgreSQL engine', function () {
+  this.timeout(120_000);
+  const base = postgresUrl();
+  let db: { url: string; drop: () => Promise<void> };
+  let dir: string;
+  before(function () {
+    if (base === null) this.skip();
+  });
+  beforeEach(async () => {
+    db = await freshDatabase(base!);
+    dir = mkdtempSync(join(tmpdir(), 'lv-pg-'));
+  });
+  afterEach(async () => {
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('migrates once when eight processes open a new database at the same moment', async () => {
+    const engines = await Promise.all(Array.from({ length: 8 }, () => PgEngine.open(db.url, { attempts: 1 })));
+    try {
+      const { rows } = await engines[0]!.database.query('SELECT version FROM lv_schema_migrations ORDER BY version');
+      assert.deepEqual(
+        rows.map((r) => r.version),
+        Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => i + 1),
+      );
+    } finally {
+      await Promise.all(engines.map((e) => e.close()));
+    }
+  });
+
+  it('migrates a database of every older version, keeping what it holds', async () => {
+    for (let from = 1; from < PG_SCHEMA_VERSION; from++) {
+      const target = await freshDatabase(base!);
+      const pool = new Pool({ connectionString: target.url });
+      try {
+        await migratePg(pool, from);
+        // An example as that version stored it.
+        await pool.query("INSERT INTO example_ids (id, ts, content_hash) VALUES ('old', $1, 'h')", [NOW]);
+        await pool.query('INSERT INTO examples (k, id, ts, day, success, ingested_at) SELECT k, id, ts, 1, 1, 0 FROM example_ids');
+        await pool.query('INSERT INTO rollup_daily VALUES (1, 0, 1, 1, 0, 0, 0, 0)');
+        await pool.end();
+        const engine = await PgEngine.open(target.url, { attempts: 1 });
+        try {
+          assert.equal(await engine.count(), 1, `from version ${from}`);
+          assert.equal((await engine.exampleById('old'))?.success, true);
+          const { rows } = await engine.database.query('SELECT max(version) AS v FROM lv_schema_migrations');
+          assert.equal(rows[0].v, PG_SCHEMA_VERSION);
+        } finally {
+          await engine.close();
+        }
+      } finally {
+        await pool.end().catch(() => undefined);
+        await target.drop();
+      }
+    }
+  });
+
+  it('refuses a database a newer version wrote, saying so', async () => {
+    const engine = await PgEngine.open(db.url, { attempts: 1 });
+    await engine.database.query('INSERT INTO lv_schema_migrations (version) VALUES (99)');
+    await engine.close();
+    await assert.rejects(PgEngine.open(db.url, { attempts: 1 }), /schema version 99, written by a newer Learning Viewer/);
+  });
+
+  it('counts every id once when four importers of overlapping files write at the same time', async () => {
+    // 4 files of 1,500 lines each, every one sharing half its lines with the next: 3,000 distinct ids in 6,000 lines.
+    const all = [...generateKimiRecords(3000, { seed: 9, end: NOW, days: 20 })].map((r) => JSON.stringify(r));
+    const files = [0, 1, 2, 3].map((i) => {
+      const file = join(dir, `part${i}.jsonl`);
+      const lines = Array.from({ length: 1500 }, (_, j) => all[(i * 750 + j) % 3000]!);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      return file;
+    });
+    const engines = await Promise.all(files.map(() => PgEngine.open(db.url, { attempts: 5 })));
+    try {
+      const reports = await Promise.all(files.map((file, i) => importFile(engines[i]!, file, { ...opts, batchSize: 200 })));
+      assert.equal(
+        reports.reduce((n, r) => n + r.added, 0),
+        3000,
+        'every id added once in all',
+      );
+      assert.equal(
+        reports.reduce((n, r) => n + r.duplicates, 0),
+        3000,
+        'and the rest counted as already present',
+      );
+      const pool = engines[0]!.database;
+      const one = async (sql: string) => Number((await pool.query(sql)).rows[0].n);
+      assert.equal(await one('SELECT count(*) AS n FROM examples'), 3000);
+      assert.equal(await one('SELECT count(DISTINCT id) AS n FROM examples'), 3000);
+      // Every rollup row equal to a recount from the rows.
+      const mismatch = await one(`SELECT count(*) AS n FROM (
+          SELECT day, coalesce(model_id, 0) AS model_id, success, count(*) AS n, coalesce(sum(tokens), 0) AS tokens FROM examples GROUP BY 1, 2, 3) c
+        FULL JOIN rollup_daily r USING (day, model_id, success) WHERE c.n IS DISTINCT FROM r.n OR c.tokens IS DISTINCT FROM r.tokens`);
+      assert.equal(mismatch, 0, 'per-day rollups equal a recount');
+      const tagMismatch = await one(`SELECT count(*) AS n FROM (
+          SELECT et.tag_id, e.day, coalesce(e.model_id, 0) AS model_id, e.success, count(*) AS n FROM example_tags et JOIN examples e ON e.k = et.k GROUP BY 1, 2, 3, 4) c
+        FULL JOIN rollup_tag_daily r USING (tag_id, day, model_id, success) WHERE c.n IS DISTINCT FROM r.n`);
+      assert.equal(tagMismatch, 0, 'per-tag rollups equal a recount');
+      const s = await engines[1]!.summary((await import('../../src/shared/filters')).NO_FILTERS);
+      assert.equal(s.rate.total, 3000);
+    } finally {
+      await Promise.all(engines.map((e) => e.close()));
+    }
+  });
+
+  it('says plainly when the server is not there or refuses the login, and never shows the password', async () => {
+    // A port nothing listens on.
+    const free = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const port = (s.address() as { port: number }).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const retries: string[] = [];
+    await assert.rejects(
+      PgEngine.open(`postgresql://someone:s3cret-pw@127.0.0.1:${free}/nowhere`, { attempts: 2, onRetry: (m) => retries.push(m) }),
+      (e: Error) => {
+        assert.match(e.message, new RegExp(`PostgreSQL at someone@127.0.0.1:${free}/nowhere refused the connection`));
+        assert.doesNotMatch(e.message, /s3cret/);
+        return true;
+      },
+    );
+    assert.equal(retries.length, 1, 'tried again once, saying so');
+    assert.match(retries[0]!, /trying again in 0\.3 s/);
+    const u = new URL(db.url);
+    u.password = 'wrong-password-x';
+    await assert.rejects(PgEngine.open(u.toString(), { attempts: 1 }), (e: Error) => {
+      assert.match(e.message, /refused the login/);
+      assert.doesNotMatch(e.message, /wrong-password-x/);
+      return true;
+    });
+    assert.equal(redact(`could not use postgresql://a:pw-1234@h/db`), 'could not use postgresql://a:***@h/db');
+    assert.equal(describeUrl('postgresql://a:pw@h:5433/team?sslmode=require'), 'a@h:5433/team');
+  });
+
+  it('runs import, stats and examples from the command line on the database DATABASE_URL names, with the same figures as on a folder', async function () {
+    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+    const log = join(dir, 'log.jsonl');
+    writeFileSync(log, `${[...generateKimiRecords(400, { seed: 4, end: NOW, days: 10 })].map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const env = { ...process.env, DATABASE_URL: db.url };
+    const run = (args: string[], withEnv = env) => spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: withEnv });
+    const imported = run(['import', log, '--utc']);
+    assert.equal(imported.stdout, 'added 400, already present 0, conflicts 0, rejected 0\n', imported.stderr);
+    assert.equal(run(['import', log, '--utc']).stdout, 'added 0, already present 400, conflicts 0, rejected 0\n');
+    const folder = run(['import', log, '--utc', '--db', join(dir, 'db')]);
+    assert.equal(folder.status, 0, folder.stderr);
+    const onPg = JSON.parse(run(['stats', '--json', '--tag', 'auth']).stdout);
+    const onFolder = JSON.parse(run(['stats', '--json', '--tag', 'auth', '--db', join(dir, 'db')]).stdout);
+    assert.ok(onPg.total > 0);
+    assert.deepEqual({ ...onPg, avgExecutionTime: null }, { ...onFolder, avgExecutionTime: null });
+    assert.ok(Math.abs(onPg.avgExecutionTime - onFolder.avgExecutionTime) < 1e-9);
+    const examples = run(['examples', '--limit', '3', '--database', db.url]).stdout.trim().split('\n');
+    assert.equal(examples.length, 3);
+    assert.deepEqual(examples, run(['examples', '--limit', '3', '--db', join(dir, 'db')]).stdout.trim().split('\n'));
+    // A command that needs the embedded folder says so instead of opening something else.
+    const analytics = run(['analytics']);
+    assert.equal(analytics.status, 2);
+    assert.match(analytics.stderr, /analytics runs on the embedded database \(--db DIR\) only for now; on PostgreSQL \(DATABASE_URL\): import, stats, examples/);
+    // Unreachable: a clear message, exit 2, no password.
+    const down = run(['stats'], { ...process.env, DATABASE_URL: 'postgresql://u:hidden-pw@127.0.0.1:1/x' });
+    assert.equal(down.status, 2);
+    assert.match(down.stderr, /PostgreSQL at u@127\.0\.0\.1:1\/x refused the connection/);
+    assert.doesNotMatch(down.stderr, /hidden-pw/);
+  });
+});
