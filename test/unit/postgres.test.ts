@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
@@ -122,6 +122,59 @@ describe('the PostgreSQL engine', function () {
       assert.equal(s.rate.total, 3000);
     } finally {
       await Promise.all(engines.map((e) => e.close()));
+    }
+  });
+
+  it('goes on after the connection is cut mid-import: resumes, loses nothing and counts nothing twice', async () => {
+    // A proxy between the engine and the server, whose connections are cut and which refuses new ones for a moment.
+    const target = new URL(db.url);
+    const sockets = new Set<Socket>();
+    let proxy: Server;
+    const listen = (port: number) =>
+      new Promise<number>((resolve) => {
+        proxy = createServer((client) => {
+          const upstream = createConnection(Number(target.port || 5432), target.hostname);
+          for (const s of [client, upstream]) {
+            sockets.add(s);
+            s.on('close', () => sockets.delete(s));
+            s.on('error', () => undefined);
+          }
+          client.pipe(upstream).pipe(client);
+        }).listen(port, '127.0.0.1', () => resolve((proxy.address() as { port: number }).port));
+      });
+    const port = await listen(0);
+    const via = new URL(db.url);
+    via.hostname = '127.0.0.1';
+    via.port = String(port);
+    const log = join(dir, 'long.jsonl');
+    writeFileSync(log, `${[...generateKimiRecords(6000, { seed: 2, end: NOW, days: 15 })].map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const retries: string[] = [];
+    const engine = await PgEngine.open(via.toString(), { attempts: 8, onRetry: (m) => retries.push(m) });
+    let batches = 0;
+    try {
+      const report = await importFile(engine, log, {
+        ...opts,
+        batchSize: 500,
+        follow: true,
+        afterBatch: async () => {
+          if (++batches !== 4) return;
+          // The server goes away for a moment: every connection cut, new ones refused.
+          proxy.close();
+          for (const s of sockets) s.destroy();
+          setTimeout(() => void listen(port), 600);
+        },
+      });
+      assert.ok(retries.length >= 1, 'the cut was met and retried');
+      assert.match(retries[0]!, /PostgreSQL at lv\w*@127\.0\.0\.1:\d+\/lv_test_\w+(: the connection was lost| refused the connection.*); trying again in \d/);
+      assert.equal(report.added + report.duplicates, 6000);
+      assert.equal(await engine.count(), 6000);
+      const { rows } = await engine.database.query('SELECT sum(n) AS n FROM rollup_daily');
+      assert.equal(Number(rows[0].n), 6000, 'each example counted once in the rollups');
+      assert.deepEqual(await engine.sourceOffset(log).then((o) => o?.line), 6000);
+    } finally {
+      await engine.close();
+      proxy!.close();
+      for (const s of sockets) s.destroy();
     }
   });
 

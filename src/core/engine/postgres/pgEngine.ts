@@ -89,10 +89,15 @@ export class PgEngine implements LearningEngine {
   private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     return this.run(async () => {
       const client = await this.pool.connect();
+      let broken = false;
       try {
         return await work(client);
+      } catch (e) {
+        // A client whose connection failed is not given back to the pool to be used again.
+        broken = isTransient(e);
+        throw e;
       } finally {
-        client.release();
+        client.release(broken);
       }
     });
   }
