@@ -63,6 +63,7 @@ if (args.has('--bench')) {
   builds.push({ ...nodeCommon, entryPoints: ['bench/apiClient.ts'], outfile: 'out/bench/apiClient.js' });
   builds.push({ ...nodeCommon, entryPoints: ['bench/retention.ts'], outfile: 'out/bench/retention.js' });
   builds.push({ ...nodeCommon, entryPoints: ['bench/git.ts'], outfile: 'out/bench/git.js' });
+  builds.push({ ...nodeCommon, entryPoints: ['bench/postgres.ts'], outfile: 'out/bench/postgres.js' });
 }
 
 function copyWasm() {

@@ -22,6 +22,9 @@ import { CODE_FILE, LearningStore, SNAPSHOT_FILE } from '../src/core/storage/lea
 import { loadSqlJs } from '../src/core/storage/loadSqlJs';
 import { filtersSchema } from '../src/shared/filters';
 import { NativeStore } from './nativeStore';
+import { timeMedian as timeRuns } from './timing';
+
+const timeMedian = (fn: () => unknown) => timeRuns(fn, RUNS);
 
 const root = join(__dirname, '..', '..');
 const dataRoot = join(root, 'bench', 'data');
@@ -29,22 +32,6 @@ const workerPath = join(root, 'dist', 'worker.js');
 const wasmPath = join(root, 'dist', 'sql-wasm.wasm');
 const RUNS = 5;
 const END = Date.UTC(2026, 10, 21);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-async function timeMedian(fn: () => unknown): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  return median(times);
-}
 
 const last30 = filtersSchema.parse({ since: END - 30 * 86_400_000, until: END + 86_400_000 });
 const search = filtersSchema.parse({ search: 'pagination' });

@@ -3,7 +3,7 @@
 // when the per-day rollups answer, the same filters mean the same rows, the
 // same rows make the same StoredExample. The SQL is PostgreSQL's own: numbered
 // parameters, FILTER instead of summing booleans, trigram-indexed LIKE over
-// ASCII-lowered text for the text filter (SQLite's LIKE folds ASCII only), `~`
+// text for the text filter, ASCII folded (SQLite's LIKE folds ASCII only), `~`
 // for a code regex (POSIX, close to but not JavaScript's), code in its own table.
 import type { Pool } from 'pg';
 import type { Filters } from '../../../shared/filters';
@@ -55,12 +55,15 @@ export function pgWhere(f: Filters, p: Params): string {
   }
   if (f.andTag !== null) parts.push(`e.k IN (SELECT et.k FROM example_tags et WHERE et.tag_id = (SELECT tag_id FROM tags WHERE name = ${p.add(f.andTag)}))`);
   if (f.search !== null && f.search.trim() !== '') {
-    // The trigram index finds the ILIKE candidates (case folded for every letter); the exact rule, ASCII folded only, checks them.
-    const text = f.search.trim();
-    const any = p.add(`%${likeLiteral(text)}%`);
-    const ascii = p.add(`%${likeLiteral(text.replace(/[A-Z]+/g, (s) => s.toLowerCase()))}%`);
-    const match = (col: string) => `(${col} ILIKE ${any} AND lv_ascii_lower(${col}) LIKE ${ascii})`;
-    parts.push(`(${match('e.task_description')} OR ${match('e.human_feedback')} OR e.k IN (SELECT c.k FROM example_code c WHERE ${match('c.code')}))`);
+    // The text search's rule is SQLite's LIKE: ASCII letters folded and no others. lower() under the "C" collation
+    // folds exactly those, and the trigram indexes are on that same expression, so they find the rows by the rule itself.
+    const ascii = p.add(`%${likeLiteral(f.search.trim().replace(/[A-Z]+/g, (s) => s.toLowerCase()))}%`);
+    const match = (col: string) => `lower(${col} COLLATE "C") LIKE ${ascii}`;
+    // One list of keys from three index scans (an OR of an IN would be asked again for every row).
+    parts.push(
+      `e.k IN (SELECT d.k FROM examples d WHERE ${match('d.task_description')} UNION SELECT d.k FROM examples d WHERE ${match('d.human_feedback')}
+        UNION SELECT c.k FROM example_code c WHERE ${match('c.code')})`,
+    );
   }
   if (f.codeRegex !== null && f.codeRegex !== '') parts.push(`e.k IN (SELECT c.k FROM example_code c WHERE c.code ~ ${p.add(f.codeRegex)})`);
   if (f.hasCommit !== null) parts.push(`e.k ${f.hasCommit ? '' : 'NOT '}IN (SELECT k FROM example_commits)`);
@@ -199,14 +202,17 @@ function toExample(r: any): StoredExample {
 /** As `iterateExamples`: every example the filters select, newest first, in keyset-paged chunks. */
 export async function* pgExamples(pool: Pool, filters: Filters, chunk = 1000): AsyncGenerator<StoredExample> {
   let after: [number, number] | null = null;
+  // A small first chunk: the first rows come soon (a page, `examples --limit 10`); the rest in full chunks.
+  let size = Math.min(100, chunk);
   for (;;) {
     const p = new Params();
     const where = pgWhere(filters, p);
     const keyset: string = after ? ` AND (e.ts, e.k) < (${p.add(after[0])}, ${p.add(after[1])})` : '';
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const { rows }: { rows: any[] } = await pool.query(`${SELECT_EXAMPLE} WHERE ${where}${keyset} ORDER BY e.ts DESC, e.k DESC LIMIT ${p.add(chunk)}`, p.values);
+    const { rows }: { rows: any[] } = await pool.query(`${SELECT_EXAMPLE} WHERE ${where}${keyset} ORDER BY e.ts DESC, e.k DESC LIMIT ${p.add(size)}`, p.values);
     for (const row of rows) yield toExample(row);
-    if (rows.length < chunk) return;
+    if (rows.length < size) return;
+    size = chunk;
     const last: { ts: string; k: string } = rows[rows.length - 1];
     after = [Number(last.ts), Number(last.k)];
   }
