@@ -15,6 +15,7 @@ import { filtersSchema } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
 import type { LearningEngine } from '../core/engine/contract';
 import { EmbeddedEngine } from '../core/engine/embeddedEngine';
+import { copyEngine } from '../core/engine/copyEngine';
 import { PgEngine } from '../core/engine/postgres/pgEngine';
 import { isPostgresUrl, redact } from '../core/engine/postgres/connect';
 import { compareModels, storeAnalyticsReport } from '../core/analytics/report';
@@ -48,6 +49,7 @@ commands:
   sample --out FILE [--count N]    write a sample KIMI log (for trying things out)
   serve --db DIR [--host H] [--port P] [--no-auth]   the HTTP API (KIMI posts examples, reads stats)
   token create|list|revoke --db DIR   API tokens with roles (ingest, read, admin)
+  copy --from DIR|URL --to DIR|URL [--json]   one database into another (a folder, or PostgreSQL)
   backup --db DIR | backups --db DIR | restore BACKUP --db DIR   back up, list, restore (the current state backed up first)
   prune --older-than 30d --db DIR [--dry-run]   retention: raw examples older than that go, their per-day figures stay
   alerts --db DIR [--check [--alerts FILE]] [--json]   the alert history; --check checks the rules now and delivers
@@ -165,6 +167,16 @@ their numbers; the examples table, search and exports no longer have them.
 Kept: examples with human feedback, and examples a learning task reported.
 An example dated before the cutoff is not imported again. --dry-run says what
 would go (examples, dates, code bytes) and removes nothing.`,
+  copy: `usage: learning-viewer copy --from DIR|URL --to DIR|URL [--json]
+
+Copies every example of one database into another, each a folder (the
+embedded database) or a PostgreSQL URL: the examples with their ids, feedback,
+source file and line, learning-task practice included, then the offsets of the
+files being followed, so following goes on where it was. Re-running it adds
+nothing. Moving a workspace into a team's database: --from .vscode/… (the
+extension's storage folder) --to postgresql://…; an offline copy of a team
+database: --from postgresql://… --to DIR. Tasks, knowledge entries and API
+tokens stay where they are: PostgreSQL does not keep them yet.`,
   sample: `usage: learning-viewer sample --out FILE [--count N] [--days D] [--seed S]
 
 Writes N (default 5000) generated KIMI learning examples spread over the last
@@ -229,6 +241,29 @@ async function openEngine(values: DatabaseValues, readOnly: boolean): Promise<Le
   }
   const folder = values.database ?? values.db;
   return new EmbeddedEngine(await openStore(folder, readOnly), folder!);
+}
+
+async function runCopy(values: { from?: string; to?: string; json?: boolean }): Promise<number> {
+  if (!values.from || !values.to) throw new UsageError('copy needs --from and --to, each a database folder or a postgresql:// URL');
+  if (values.from.trim() === values.to.trim()) throw new UsageError('--from and --to name the same database');
+  const from = await openEngine({ database: values.from }, true);
+  try {
+    const to = await openEngine({ database: values.to }, false);
+    try {
+      const report = await copyEngine(from, to, { onProgress: (n) => process.stderr.write(`\rcopied ${n.toLocaleString('en-US')} examples…`) });
+      process.stderr.write('\n');
+      if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+      else {
+        process.stdout.write(`copied into ${to.place}: added ${report.added}, already present ${report.duplicates}, conflicts ${report.conflicts}, not storable ${report.problems.length - report.conflicts}; offsets of ${report.offsets} followed files\n`);
+        for (const p of report.problems) process.stderr.write(`${p.reason}\n`);
+      }
+      return report.problems.length ? EXIT_REJECTED : EXIT_OK;
+    } finally {
+      await to.close();
+    }
+  } finally {
+    await from.close();
+  }
 }
 
 function positiveInt(text: string | undefined, flag: string): number | undefined {
@@ -678,6 +713,8 @@ async function runAlerts(values: { db?: string; check?: boolean; alerts?: string
 const OPTIONS = {
   db: { type: 'string' },
   database: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
   json: { type: 'boolean' },
   utc: { type: 'boolean' },
   out: { type: 'string' },
@@ -734,6 +771,7 @@ const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   backups: ['db', 'folder', 'json'],
   restore: ['db', 'folder'],
   prune: ['db', 'older-than', 'dry-run', 'json'],
+  copy: ['from', 'to', 'json'],
   alerts: ['db', 'json', 'limit', 'check', 'alerts'],
 };
 
@@ -764,6 +802,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'import':
         return await runImport(positionals, values);
+      case 'copy':
+        return await runCopy(values);
       case 'stats':
         return await runStats(values);
       case 'examples':

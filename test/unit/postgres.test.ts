@@ -178,6 +178,50 @@ describe('the PostgreSQL engine', function () {
     }
   });
 
+  it('copies a folder into PostgreSQL and back: every example, field by field, the feedback and the offsets; again adds nothing', async () => {
+    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+    const log = join(dir, 'log.jsonl');
+    const records = [...generateKimiRecords(1200, { seed: 8, end: NOW, days: 20 })].map((r) => JSON.stringify(r));
+    writeFileSync(log, `${records.join('\n')}\n`);
+    const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+    const folder = join(dir, 'db');
+    assert.equal(run(['import', log, '--utc', '--db', folder]).status, 0);
+    // A learning task's practice and edited feedback travel too.
+    const { LearningStore } = await import('../../src/core/storage/learningStore');
+    const { testSqlJs } = await import('../helpers/sqlJs');
+    const store = LearningStore.open({ SQL: await testSqlJs(), dataDir: folder });
+    const task = store.sourceId('learning-task:t1');
+    store.insert([{ example: (await import('../../src/core/engine/copyEngine')).toNormalized({ id: 'practice-1', timestamp: new Date(NOW - 3_600_000).toISOString(), sessionId: null, taskDescription: 'practice', codeContext: null, success: true, metrics: {}, tags: ['auth'], model: null, tokens: null, humanFeedback: null, extra: {}, source: null, futureTimestamp: false }), sourceId: task, line: 1 }]);
+    store.setFeedback(JSON.parse(records[5]!).id, 'edited by a person');
+    store.setSourceOffset({ path: log, byteOffset: 1234, line: 3, head: '1:x' });
+    await store.save();
+    store.close();
+    const there = run(['copy', '--from', folder, '--to', db.url]);
+    assert.equal(there.status, 0, there.stderr);
+    assert.match(there.stdout, /copied into lv\w*@[^ ]+\/lv_test_\w+: added 1201, already present 0, conflicts 0, not storable 0; offsets of 1 followed files/);
+    assert.doesNotMatch(there.stdout + there.stderr, new RegExp(new URL(db.url).password));
+    const again = run(['copy', '--from', folder, '--to', db.url]);
+    assert.match(again.stdout, /added 0, already present 1201, conflicts 0, not storable 0; offsets of 0 followed files/);
+    const back = join(dir, 'back');
+    assert.equal(run(['copy', '--from', db.url, '--to', back, '--json']).status, 0);
+    const rows = (d: string) => run(['examples', '--db', d]).stdout;
+    assert.equal(rows(back), rows(folder), 'every example, field by field, in the same order');
+    assert.equal(rows(folder).split('\n').length - 1, 1200);
+    assert.match(rows(back), /edited by a person/);
+    const stats = (d: string) => JSON.parse(run(['stats', '--json', '--db', d]).stdout);
+    assert.deepEqual({ ...stats(back), avgExecutionTime: 0 }, { ...stats(folder), avgExecutionTime: 0 });
+    const engine = await PgEngine.open(db.url, { attempts: 1 });
+    try {
+      assert.equal(await engine.count(), 1201, 'the practice example too');
+      const { NO_FILTERS, filtersSchema } = await import('../../src/shared/filters');
+      assert.equal((await engine.summary(NO_FILTERS)).rate.total, 1200, 'practice stays out of the figures');
+      assert.equal((await engine.summary(filtersSchema.parse({ taskExamples: 'only' }))).rate.total, 1);
+      assert.deepEqual(await engine.sourceOffset(log), { path: log, byteOffset: 1234, line: 3, head: '1:x' });
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('says plainly when the server is not there or refuses the login, and never shows the password', async () => {
     // A port nothing listens on.
     const free = await new Promise<number>((resolve) => {

@@ -46,6 +46,8 @@ export interface IngestTarget {
   writeBatch(batch: readonly BatchItem[], offset: SourceOffset | null): Promise<InsertCounts>;
   /** Examples dated before this (epoch ms) are not stored: retention removed their day's rows. Null: none removed. */
   retentionCutoff(): Promise<number | null>;
+  /** Every source read so far with the offset it reached (a copy takes them along). */
+  sourceOffsets(): Promise<SourceOffset[]>;
 }
 
 /** What retention removed, for the views that need raw rows to say so. */

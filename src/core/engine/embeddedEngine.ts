@@ -28,6 +28,9 @@ export class EmbeddedEngine implements LearningEngine {
   retentionCutoff(): Promise<number | null> {
     return this.store.retentionCutoff();
   }
+  sourceOffsets(): Promise<SourceOffset[]> {
+    return this.store.sourceOffsets();
+  }
 
   summary(filters: Filters, options: { now?: number } = {}) {
     return Promise.resolve(summary(this.store, filters, options));

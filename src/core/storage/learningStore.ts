@@ -778,6 +778,11 @@ export class LearningStore implements IngestTarget {
     return Promise.resolve(this.prunedBefore());
   }
 
+  sourceOffsets(): Promise<SourceOffset[]> {
+    const rows = this.rows<[string, number, number, string | null]>('SELECT path, byte_offset, line, head FROM sources WHERE byte_offset > 0 OR head IS NOT NULL ORDER BY source_id');
+    return Promise.resolve(rows.map(([path, byteOffset, line, head]) => ({ path, byteOffset, line, head })));
+  }
+
   getSourceOffset(path: string): SourceOffset | null {
     const row = this.rows<[number, number, string | null]>('SELECT byte_offset, line, head FROM sources WHERE path = ?', [path])[0];
     return row ? { path, byteOffset: row[0], line: row[1], head: row[2] } : null;

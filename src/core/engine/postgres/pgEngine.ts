@@ -159,6 +159,11 @@ export class PgEngine implements LearningEngine {
     return this.withClient((client) => writeBatchPg(client, batch, offset, { taskSources: this.taskSources, cutoff, now }));
   }
 
+  async sourceOffsets(): Promise<SourceOffset[]> {
+    const { rows } = await this.run(() => this.pool.query('SELECT path, byte_offset, line, head FROM sources WHERE byte_offset > 0 OR head IS NOT NULL ORDER BY source_id'));
+    return rows.map((r) => ({ path: r.path as string, byteOffset: Number(r.byte_offset), line: Number(r.line), head: r.head as string | null }));
+  }
+
   async retentionCutoff(): Promise<number | null> {
     const { rows } = await this.run(() => this.pool.query("SELECT value FROM lv_meta WHERE key = 'pruned_before'"));
     return rows[0] ? Number(rows[0].value) : null;
