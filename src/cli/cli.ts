@@ -27,7 +27,7 @@ import { readAlertsFile, SMTP_PASSWORD_ENV, WEBHOOK_SECRET_ENV } from '../core/a
 import { AlertMonitor } from '../core/alerts/alertMonitor';
 import { alertRuleSchema, DEFAULT_ALERT_RULES, type AlertRecord } from '../shared/alerts';
 import { createToken, readTokens, revokeToken, roleSchema } from '../http/tokens';
-import { prune, retentionCutoff } from '../core/storage/retention';
+import { retentionCutoff } from '../core/storage/retention';
 import { BACKUPS_FOLDER, createBackup, DEFAULT_ROTATION, installBackup, listBackups, rotateBackups, verifyBackup, type BackupInfo } from '../core/storage/backups';
 import { DAY_MS } from '../shared/series';
 
@@ -158,7 +158,7 @@ Lists the backups, newest first: when, kind, examples, size, folder.`,
 Puts the backup BACKUP (its folder, or its name as "backups" lists it) back in
 DIR, after checking it (its fingerprint, that SQLite opens it, its count) and
 backing up the current state. Nothing else may have DIR open.`,
-  prune: `usage: learning-viewer prune --older-than Nd --db DIR [--dry-run] [--json]
+  prune: `usage: learning-viewer prune --older-than Nd --db DIR|--database URL [--dry-run] [--json]
 
 Removes the raw examples dated before local midnight N-1 days ago (today is
 kept whole), after a backup (into DIR/backups). Their per-day rollups stay, so
@@ -166,7 +166,10 @@ rates, daily trends and per-tag and per-model figures of old periods keep
 their numbers; the examples table, search and exports no longer have them.
 Kept: examples with human feedback, and examples a learning task reported.
 An example dated before the cutoff is not imported again. --dry-run says what
-would go (examples, dates, code bytes) and removes nothing.`,
+would go (examples, dates, code bytes) and removes nothing. On PostgreSQL
+(--database URL or DATABASE_URL): the months wholly before the cutoff that keep
+nothing are dropped whole, the rest deleted a slice at a time while importers
+go on; back it up with pg_dump first (no backup is made there).`,
   copy: `usage: learning-viewer copy --from DIR|URL --to DIR|URL [--json]
 
 Copies every example of one database into another, each a folder (the
@@ -215,7 +218,7 @@ async function openStore(db: string | undefined, readOnly: boolean): Promise<Lea
 }
 
 /** Commands that run on a PostgreSQL database too; the others need the embedded one's folder for now. */
-const POSTGRES_COMMANDS = new Set(['import', 'stats', 'examples']);
+const POSTGRES_COMMANDS = new Set(['import', 'stats', 'examples', 'prune']);
 
 interface DatabaseValues {
   db?: string;
@@ -603,18 +606,22 @@ async function runRestore(positionals: string[], values: { db?: string; folder?:
   return EXIT_OK;
 }
 
-async function runPrune(values: { db?: string; 'older-than'?: string; 'dry-run'?: boolean; json?: boolean }): Promise<number> {
+async function runPrune(values: DatabaseValues & { 'older-than'?: string; 'dry-run'?: boolean; json?: boolean }): Promise<number> {
   const m = /^(\d+)d?$/.exec(values['older-than'] ?? '');
   const days = m ? Number(m[1]) : NaN;
   if (!Number.isInteger(days) || days < 1 || days > 36_500) throw new UsageError('--older-than takes a number of days, such as 30d');
-  const store = await openStore(values.db, false);
+  const engine = await openEngine(values, false);
   try {
     const cutoff = retentionCutoff(days);
     const dryRun = values['dry-run'] ?? false;
     let backup: BackupInfo | null = null;
-    if (!dryRun && store.hasPrunable(cutoff)) backup = await createBackup({ dataDir: values.db!, save: () => store.saveNow(), count: () => store.count() }, join(values.db!, BACKUPS_FOLDER), 'before-prune');
-    const report = await prune(store, cutoff, { dryRun });
-    await store.save();
+    // The embedded database is backed up first; a PostgreSQL one with its own tools (pg_dump), as the README says.
+    if (engine instanceof EmbeddedEngine && !dryRun && engine.store.hasPrunable(cutoff)) {
+      const store = engine.store;
+      backup = await createBackup({ dataDir: engine.place, save: () => store.saveNow(), count: () => store.count() }, join(engine.place, BACKUPS_FOLDER), 'before-prune');
+    }
+    const report = await engine.prune(cutoff, { dryRun });
+    await engine.flush();
     if (values.json) process.stdout.write(`${JSON.stringify({ ...report, backup: backup?.path ?? null })}\n`);
     else {
       const range = report.first === null ? '' : ` dated ${new Date(report.first).toISOString().slice(0, 10)} to ${new Date(report.last!).toISOString().slice(0, 10)}`;
@@ -625,7 +632,7 @@ async function runPrune(values: { db?: string; 'older-than'?: string; 'dry-run'?
       );
     }
   } finally {
-    store.close();
+    await engine.close();
   }
   return EXIT_OK;
 }
@@ -770,7 +777,7 @@ const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   backup: ['db', 'folder', 'json'],
   backups: ['db', 'folder', 'json'],
   restore: ['db', 'folder'],
-  prune: ['db', 'older-than', 'dry-run', 'json'],
+  prune: ['db', 'database', 'older-than', 'dry-run', 'json'],
   copy: ['from', 'to', 'json'],
   alerts: ['db', 'json', 'limit', 'check', 'alerts'],
 };

@@ -39,7 +39,19 @@ export async function freshDatabase(base: string): Promise<{ url: string; drop: 
       const c = new Client({ connectionString: base });
       await c.connect();
       try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        // An autovacuum worker (after a large delete) cannot be ended by this role: wait for it, a while at most.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            return;
+          } catch (e) {
+            if (attempt >= 25) {
+              console.warn(`    (could not drop the test database ${name}: ${(e as Error).message})`);
+              return;
+            }
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }
       } finally {
         await c.end();
       }

@@ -176,6 +176,36 @@ for (const target of [embedded(), postgres()]) {
       }
     });
 
+    it('prunes examples older than the cutoff but keeps feedback and practice, and the rollups keep every figure', async () => {
+      const log = join(dir, 'old.jsonl');
+      await writeKimiLog(log, 1500, { seed: 13, end: NOW, days: 120 });
+      const old = new Date(NOW - 100 * DAY_MS).toISOString();
+      appendFileSync(log, `${JSON.stringify({ id: 'kept-feedback', timestamp: old, success: false, human_feedback: 'a person wrote this' })}\n`);
+      await importFile(engine, log, opts);
+      const cutoff = localDayStart(localDay(NOW) - 45);
+      const models = (await engine.byModel(NO_FILTERS)).map((m) => m.model);
+      const tags = (await engine.byTag(NO_FILTERS)).map((t) => t.tag);
+      const rand = mulberry32(3);
+      const cases = [NO_FILTERS, ...Array.from({ length: 10 }, () => randomRollupFilters(rand, models, tags)), filters({ since: localDayStart(localDay(NOW) - 110), until: cutoff })];
+      // What the rollups answer: the summary and the days for every case, the per-tag list where no tag is chosen.
+      const figures = (f: Filters) => Promise.all([engine.summary(f, { now: NOW }), f.tags.length ? null : engine.byTag(f), engine.daily(f)]);
+      const before = await Promise.all(cases.map(figures));
+      const dry = await engine.prune(cutoff, { dryRun: true });
+      assert.ok(dry.examples > 500, `most of 120 days are before the cutoff (${dry.examples})`);
+      assert.equal(await engine.count(), 1501, 'a dry run removes nothing');
+      const report = await engine.prune(cutoff);
+      assert.equal(report.removed, dry.examples, 'the dry run said what would go');
+      assert.equal(await engine.count(), 1501 - dry.examples);
+      assert.equal((await engine.exampleById('kept-feedback'))?.humanFeedback, 'a person wrote this');
+      const after = await Promise.all(cases.map(figures));
+      assert.deepEqual(after, before, 'every figure the rollups answer, to the last digit');
+      assert.deepEqual((await engine.retention())?.removedBefore, cutoff);
+      const again = await importFile(engine, log, opts);
+      assert.equal(again.added, 0, 'nothing older than the cutoff comes back');
+      assert.equal(again.rejected, dry.examples);
+      assert.match(again.problems[0]!.reason, /older than the retention period keeps/);
+    });
+
     it('finds text in the description, the feedback or the code, ASCII case ignored, and a code regex', async () => {
       const log = join(dir, 'text.jsonl');
       const at = new Date(NOW - DAY_MS).toISOString();

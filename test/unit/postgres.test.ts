@@ -222,6 +222,32 @@ describe('the PostgreSQL engine', function () {
     }
   });
 
+  it('drops whole the month partitions retention empties, and deletes the rest of the old rows', async () => {
+    const log = join(dir, 'months.jsonl');
+    const records = [...generateKimiRecords(2000, { seed: 12, end: NOW, days: 150 })].map((r) => JSON.stringify({ ...r, human_feedback: null }));
+    writeFileSync(log, `${records.join('\n')}\n`);
+    const engine = await PgEngine.open(db.url, { attempts: 1 });
+    try {
+      await importFile(engine, log, opts);
+      const partitions = async () => Number((await engine.database.query("SELECT count(*) AS n FROM pg_inherits WHERE inhparent = 'examples'::regclass")).rows[0].n);
+      const before = await partitions();
+      const { retentionCutoff } = await import('../../src/core/storage/retention');
+      const cutoff = retentionCutoff(40, new Date(NOW));
+      const report = await engine.prune(cutoff);
+      // 150 days reach into 5 or 6 months; those that end before the cutoff go whole.
+      const whole = new Set(records.map((r) => Date.parse(JSON.parse(r).timestamp)).filter((ts) => Date.UTC(new Date(ts).getUTCFullYear(), new Date(ts).getUTCMonth() + 1, 1) <= cutoff).map((ts) => new Date(ts).toISOString().slice(0, 7)));
+      assert.ok(whole.size >= 2);
+      assert.equal(await partitions(), before - whole.size, `months ${[...whole].join(', ')} dropped`);
+      const { rows } = await engine.database.query('SELECT count(*) AS n, min(ts) AS first FROM examples');
+      assert.ok(Number(rows[0].first) >= cutoff, 'nothing older than the cutoff is left');
+      assert.equal(Number(rows[0].n), 2000 - report.removed);
+      const orphans = await engine.database.query('SELECT (SELECT count(*) FROM example_code c WHERE NOT EXISTS (SELECT 1 FROM examples e WHERE e.k = c.k)) + (SELECT count(*) FROM example_tags t WHERE NOT EXISTS (SELECT 1 FROM examples e WHERE e.k = t.k)) AS n');
+      assert.equal(Number(orphans.rows[0].n), 0, 'no code or tag row is left without its example');
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('says plainly when the server is not there or refuses the login, and never shows the password', async () => {
     // A port nothing listens on.
     const free = await new Promise<number>((resolve) => {

@@ -6,6 +6,7 @@ import type { Filters } from '../../shared/filters';
 import type { StoredExample } from '../../shared/example';
 import type { Summary } from '../../shared/workerProtocol';
 import type { ModelRow, TagRow, DayRow } from '../../shared/rows';
+import type { PruneReport } from '../storage/retention';
 
 export interface SourceOffset {
   path: string;
@@ -75,6 +76,11 @@ export interface LearningEngine extends IngestTarget, FigureSource {
   readonly kind: EngineKind;
   /** Where the data is, for messages: a folder, or host/database (never a password). */
   readonly place: string;
+  /**
+   * Retention: removes the raw examples dated before `before` (epoch ms) but those with a person's feedback and a
+   * learning task's practice; their per-day rollups stay. A dry run says what would go and removes nothing.
+   */
+  prune(before: number, options?: { dryRun?: boolean; onProgress?: (removed: number) => void }): Promise<PruneReport>;
   /** Makes what was written durable where the engine needs a step for it (the embedded snapshot); a no-op otherwise. */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -7,6 +7,7 @@ import type { StoredExample } from '../../shared/example';
 import { summary } from '../queries/summary';
 import { byModel, byTag, daily } from '../queries/breakdowns';
 import { exampleById, iterateExamples } from '../queries/examples';
+import { prune, type PruneReport } from '../storage/retention';
 
 export class EmbeddedEngine implements LearningEngine {
   readonly kind = 'embedded' as const;
@@ -56,6 +57,10 @@ export class EmbeddedEngine implements LearningEngine {
   retention(): Promise<RetentionState | null> {
     const before = this.store.prunedBefore();
     return Promise.resolve(before === null ? null : { removedBefore: before, removedExamples: this.store.prunedExamples() });
+  }
+
+  prune(before: number, options: { dryRun?: boolean; onProgress?: (removed: number) => void } = {}): Promise<PruneReport> {
+    return prune(this.store, before, options);
   }
 
   async flush(): Promise<void> {

@@ -7,6 +7,8 @@ import { TASK_SOURCE_PREFIX } from '../../storage/learningStore';
 import { connectionProblem, describeUrl, isTransient, openPool, redact, type ConnectOptions } from './connect';
 import { migratePg, PARTITION_LOCK, partitionOf } from './schema';
 import { writeBatchPg } from './pgWrite';
+import { prunePg } from './pgRetention';
+import type { PruneReport } from '../../storage/retention';
 import { pgByModel, pgByTag, pgDaily, pgExampleById, pgExamples, pgSummary } from './pgFigures';
 
 export interface PgOpenOptions extends ConnectOptions {
@@ -198,6 +200,14 @@ export class PgEngine implements LearningEngine {
     const get = (key: string) => rows.find((r) => r.key === key)?.value as string | undefined;
     const before = get('pruned_before');
     return before === undefined ? null : { removedBefore: Number(before), removedExamples: Number(get('pruned_examples') ?? 0) };
+  }
+
+  async prune(before: number, options: { dryRun?: boolean; onProgress?: (removed: number) => void } = {}): Promise<PruneReport> {
+    const report = await this.run(() => prunePg(this.pool, before, options));
+    // Dropped months are gone from the cache too (none is written to again: they are before the cutoff).
+    this.partitions.clear();
+    await this.loadPartitions();
+    return report;
   }
 
   flush(): Promise<void> {

@@ -38,6 +38,8 @@ const STAGE_COLUMNS = [
   'commit_sha text',
   'commit_repository text',
   'commit_branch text',
+  // Dated before the retention cutoff: not stored, unless the id is stored already (then a duplicate, as on the embedded engine).
+  'expired boolean',
 ];
 
 const NEW_COLUMNS = STAGE_COLUMNS.map((c) => c.split(' ')[0]!);
@@ -70,7 +72,7 @@ function nulCharacterIn(e: BatchItem['example']): string | null {
 }
 
 /** The CSV lines of a batch, and what it refuses (text with a NUL character, which PostgreSQL's text cannot hold). */
-function stageRows(batch: readonly BatchItem[], taskSources: ReadonlySet<number>, now: number): { lines: string[]; refused: { index: number; reason: string }[] } {
+function stageRows(batch: readonly BatchItem[], taskSources: ReadonlySet<number>, now: number, cutoff: number | null): { lines: string[]; refused: { index: number; reason: string }[] } {
   const lines: string[] = [];
   const refused: { index: number; reason: string }[] = [];
   batch.forEach(({ example: e, sourceId, line }, index) => {
@@ -106,6 +108,7 @@ function stageRows(batch: readonly BatchItem[], taskSources: ReadonlySet<number>
       commit?.sha ?? null,
       commit?.repository ?? null,
       commit?.branch ?? null,
+      cutoff !== null && e.ts < cutoff ? 'true' : 'false',
     ];
     lines.push(`${row.map(csv).join(',')}\n`);
   });
@@ -139,7 +142,7 @@ const MERGE = [
   `INSERT INTO tags (name) SELECT DISTINCT t FROM lv_stage, jsonb_array_elements_text(tags::jsonb) AS t ORDER BY 1 ON CONFLICT (name) DO NOTHING`,
   // The first of each id in the batch, kept only where no stored example has it: exactly the rows inserted.
   `WITH firsts AS (SELECT DISTINCT ON (id) * FROM lv_stage ORDER BY id, ord),
-        ins AS (INSERT INTO example_ids (id, ts, content_hash) SELECT id, ts, content_hash FROM firsts ORDER BY ord ON CONFLICT (id) DO NOTHING RETURNING id, k)
+        ins AS (INSERT INTO example_ids (id, ts, content_hash) SELECT id, ts, content_hash FROM firsts WHERE NOT expired ORDER BY ord ON CONFLICT (id) DO NOTHING RETURNING id, k)
    INSERT INTO lv_new SELECT ${NEW_COLUMNS.map((c) => `f.${c}`).join(', ')}, ins.k, m.model_id
    FROM firsts f JOIN ins ON ins.id = f.id LEFT JOIN models m ON m.name = f.model`,
   `INSERT INTO examples (k, id, ts, day, success, model_id, session_k, task_description, tokens, exec_time, metrics, human_feedback, extra,
@@ -164,8 +167,8 @@ const MERGE = [
    ON CONFLICT (tag_id, day, model_id, success) DO UPDATE SET ${ROLLUP_SET}`,
 ];
 
-/** The staged rows not inserted: the same content as the stored one (a duplicate) or other content (a conflict). */
-const NOT_INSERTED = `SELECT s.ord, (i.content_hash = s.content_hash) AS same FROM lv_stage s JOIN example_ids i ON i.id = s.id
+/** The staged rows not inserted: the same content as the stored one (a duplicate), other content (a conflict), or none stored and too old. */
+const NOT_INSERTED = `SELECT s.ord, s.expired, i.id IS NOT NULL AS stored, (i.content_hash = s.content_hash) AS same FROM lv_stage s LEFT JOIN example_ids i ON i.id = s.id
   WHERE NOT EXISTS (SELECT 1 FROM lv_new n WHERE n.ord = s.ord) ORDER BY s.ord`;
 
 const SET_OFFSET = `INSERT INTO sources (path, byte_offset, line, head, updated_at) VALUES ($1, $2, $3, $4, $5)
@@ -173,7 +176,7 @@ const SET_OFFSET = `INSERT INTO sources (path, byte_offset, line, head, updated_
 
 /**
  * Writes one batch on `client` in one transaction (the caller has created the time partitions
- * its examples need). Examples dated before `cutoff` are not stored (retention).
+ * its examples need). Examples dated before `cutoff` are not stored (retention), unless already there (a duplicate).
  */
 export async function writeBatchPg(
   client: PoolClient,
@@ -182,17 +185,8 @@ export async function writeBatchPg(
   context: { taskSources: ReadonlySet<number>; cutoff: number | null; now: number },
 ): Promise<InsertCounts> {
   const counts: InsertCounts = { added: 0, duplicates: 0, conflicts: 0, conflictIndexes: [], expiredIndexes: [] };
-  const kept: BatchItem[] = [];
-  const keptIndex: number[] = [];
-  batch.forEach((item, index) => {
-    if (context.cutoff !== null && item.example.ts < context.cutoff) counts.expiredIndexes.push(index);
-    else {
-      kept.push(item);
-      keptIndex.push(index);
-    }
-  });
-  const { lines, refused } = stageRows(kept, context.taskSources, context.now);
-  if (refused.length) counts.refused = refused.map((r) => ({ index: keptIndex[r.index]!, reason: r.reason }));
+  const { lines, refused } = stageRows(batch, context.taskSources, context.now, context.cutoff);
+  if (refused.length) counts.refused = refused;
   await client.query('BEGIN');
   try {
     if (lines.length) {
@@ -203,11 +197,12 @@ export async function writeBatchPg(
       await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
       for (const sql of MERGE) await client.query(sql);
       counts.added = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM lv_new')).rows[0]!.n);
-      for (const row of (await client.query<{ ord: number; same: boolean }>(NOT_INSERTED)).rows) {
-        if (row.same) counts.duplicates++;
+      for (const row of (await client.query<{ ord: number; expired: boolean; stored: boolean; same: boolean }>(NOT_INSERTED)).rows) {
+        if (!row.stored) counts.expiredIndexes.push(row.ord);
+        else if (row.same) counts.duplicates++;
         else {
           counts.conflicts++;
-          counts.conflictIndexes.push(keptIndex[row.ord]!);
+          counts.conflictIndexes.push(row.ord);
         }
       }
     }
@@ -217,6 +212,5 @@ export async function writeBatchPg(
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;
   }
-  counts.conflictIndexes.sort((a, b) => a - b);
   return counts;
 }
