@@ -22,7 +22,7 @@ import { compareModels, storeAnalyticsReport } from '../core/analytics/report';
 import { learnTechnology } from '../core/tasks/builtinLearner';
 import { depthSchema } from '../shared/analytics';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
-import { runServer, serveOptionsProblem, type ServeOptions } from './serve';
+import { runPgServer, runServer, serveOptionsProblem, type ServeOptions } from './serve';
 import { readAlertsFile, SMTP_PASSWORD_ENV, WEBHOOK_SECRET_ENV } from '../core/alerts/alertsFile';
 import { AlertMonitor } from '../core/alerts/alertMonitor';
 import { alertRuleSchema, DEFAULT_ALERT_RULES, type AlertRecord } from '../shared/alerts';
@@ -42,7 +42,7 @@ commands:
   import FILE… --db DIR [--json]   import KIMI logs (.jsonl, .ndjson, .json, .gz)
   stats --db DIR [--json] [FILTERS]   totals, success rate with its 95% interval, per tag, per model, per day
   examples --db DIR [--json] [--limit N] [FILTERS]   the examples, newest first
-    (these three also on a team's PostgreSQL: --database postgresql://user@host/db, or DATABASE_URL)
+    (these, export, prune and serve also on a team's PostgreSQL: --database postgresql://user@host/db, or DATABASE_URL)
   export --db DIR --format csv|json|jsonl --out FILE [FILTERS]
   analytics --db DIR [--json] [--compare A,B] [FILTERS]   trend, prediction, recommendations, insights; model A/B
   learn TECHNOLOGY --db DIR [--depth quick|standard|deep] [--json]   the built-in learner: a knowledge entry
@@ -84,7 +84,7 @@ FILTERS: --since DATE --until DATE (a date alone covers that whole day)
 Prints the examples the filters select, newest first: every KIMI field and the
 extra fields. --json prints one JSON array; otherwise one JSON object a line.
 --id ID prints that one example.`,
-  export: `usage: learning-viewer export --db DIR --format csv|json|jsonl --out FILE [--bom] [FILTERS]
+  export: `usage: learning-viewer export --db DIR|--database URL --format csv|json|jsonl --out FILE [--bom] [FILTERS]
 
 Writes the examples the filters select to FILE. CSV follows RFC 4180; a text
 cell that starts with = + - @, a tab or a carriage return gets a leading ' so
@@ -104,6 +104,7 @@ in DIR, as a learning task in the extension would: proficiency with its 95%
 interval, trend, the tags it fails with, related technologies, next steps.
 Depth sets the period: quick 7 days, standard 30 days (default), deep all.`,
   serve: `usage: learning-viewer serve --db DIR [--host 127.0.0.1] [--port 8000] [--no-auth]
+       learning-viewer serve --database postgresql://… [--tokens DIR | --no-auth] […]
        [--allowed-host NAME:PORT]… [--allowed-origin ORIGIN]… [--rate-limit N] [--utc]
        [--alerts FILE] [--learner PROGRAM [ARG…]]
 
@@ -119,6 +120,10 @@ learner, or with --learner the external one: PROGRAM and the rest of the line
 as its arguments, run without a shell in the current folder, \${technology},
 \${depth}, \${priority} and \${taskId} replaced (put -- before arguments that
 start with -). It reports progress and examples as JSON lines on stdout.
+On a team's PostgreSQL (--database URL, or DATABASE_URL with no --db): the
+examples, the statistics, search and feedback, from any number of servers on
+one database; the tokens are read from DIR/api-tokens.json (--tokens DIR);
+exports too; analytics, learning tasks and alerts need --db DIR for now (501).
 --alerts FILE checks the alert rules of FILE (see 'learning-viewer alerts
 --help') every checkMinutes, delivers what fires, and serves GET /api/alerts.`,
   alerts: `usage: learning-viewer alerts --db DIR [--json] [--limit N]
@@ -218,7 +223,7 @@ async function openStore(db: string | undefined, readOnly: boolean): Promise<Lea
 }
 
 /** Commands that run on a PostgreSQL database too; the others need the embedded one's folder for now. */
-const POSTGRES_COMMANDS = new Set(['import', 'stats', 'examples', 'prune']);
+const POSTGRES_COMMANDS = new Set(['import', 'stats', 'examples', 'export', 'prune', 'serve']);
 
 interface DatabaseValues {
   db?: string;
@@ -383,18 +388,20 @@ async function runExamples(values: FilterValues & DatabaseValues & { json?: bool
   }
 }
 
-async function runExport(values: FilterValues & { db?: string; format?: string; out?: string; bom?: boolean }): Promise<number> {
+async function runExport(values: FilterValues & DatabaseValues & { format?: string; out?: string; bom?: boolean }): Promise<number> {
   if (!values.out) throw new UsageError('--out FILE is required');
   if (values.format !== 'csv' && values.format !== 'json' && values.format !== 'jsonl') throw new UsageError('--format takes csv, json or jsonl');
   const filters = cliFilters(values);
-  const store = await openStore(values.db, true);
+  const engine = await openEngine(values, true);
   try {
-    const { written, codeProblems } = await exportExamples(store, values.out, { format: values.format as ExportFormat, filters, csvBom: values.bom });
+    // The embedded store directly (its code records checked as they are read); any other engine through the contract.
+    const source = engine instanceof EmbeddedEngine ? engine.store : engine;
+    const { written, codeProblems } = await exportExamples(source, values.out, { format: values.format as ExportFormat, filters, csvBom: values.bom });
     for (const p of codeProblems) process.stderr.write(`learning-viewer: ${p}; written without its code\n`);
     process.stderr.write(`wrote ${written} examples to ${values.out}\n`);
     return EXIT_OK;
   } finally {
-    store.close();
+    await engine.close();
   }
 }
 
@@ -516,6 +523,8 @@ async function runSample(values: { out?: string; count?: string; days?: string; 
 
 async function runServe(values: {
   db?: string;
+  database?: string;
+  tokens?: string;
   host?: string;
   port?: string;
   'no-auth'?: boolean;
@@ -543,6 +552,23 @@ async function runServe(values: {
   if (!values.learner && positionals.length > 0) throw new UsageError(`serve takes no arguments (${positionals[0]}); an external learner's command goes after --learner`);
   const problem = serveOptionsProblem(options);
   if (problem) throw new UsageError(problem);
+  const log = (line: string) => process.stderr.write(`learning-viewer serve: ${line}\n`);
+  if (postgresTarget(values)) {
+    if (options.learner) throw new UsageError('--learner: learning tasks run on the embedded database only for now (serve --db DIR)');
+    if (options.alerts) throw new UsageError('--alerts: alerts are checked on the embedded database only for now (serve --db DIR)');
+    const tokensDir = values.tokens ?? null;
+    if (options.auth && tokensDir === null) {
+      throw new UsageError('on PostgreSQL, name the folder that holds the API tokens with --tokens DIR (made by `learning-viewer token create --db DIR`), or serve on a loopback address with --no-auth');
+    }
+    const engine = (await openEngine(values, false)) as PgEngine;
+    try {
+      await runPgServer(engine, tokensDir, options, log);
+    } finally {
+      await engine.close();
+    }
+    return EXIT_OK;
+  }
+  if (values.tokens !== undefined) throw new UsageError('--tokens is for serving a PostgreSQL database; on --db DIR the tokens are in DIR');
   const store = await openStore(values.db, false);
   try {
     await runServer(store, values.db!, options, (line) => process.stderr.write(`learning-viewer serve: ${line}\n`));
@@ -721,6 +747,7 @@ const OPTIONS = {
   db: { type: 'string' },
   database: { type: 'string' },
   from: { type: 'string' },
+  tokens: { type: 'string' },
   to: { type: 'string' },
   json: { type: 'boolean' },
   utc: { type: 'boolean' },
@@ -768,11 +795,11 @@ const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   import: ['db', 'database', 'json', 'utc', 'max-lines', 'max-mb'],
   stats: ['db', 'database', 'json', ...FILTER_OPTIONS],
   examples: ['db', 'database', 'json', 'limit', 'id', ...FILTER_OPTIONS],
-  export: ['db', 'format', 'out', 'bom', ...FILTER_OPTIONS],
+  export: ['db', 'database', 'format', 'out', 'bom', ...FILTER_OPTIONS],
   analytics: ['db', 'json', 'compare', ...FILTER_OPTIONS],
   learn: ['db', 'json', 'depth'],
   sample: ['out', 'count', 'days', 'seed'],
-  serve: ['db', 'host', 'port', 'no-auth', 'allowed-host', 'allowed-origin', 'rate-limit', 'utc', 'learner', 'alerts'],
+  serve: ['db', 'database', 'tokens', 'host', 'port', 'no-auth', 'allowed-host', 'allowed-origin', 'rate-limit', 'utc', 'learner', 'alerts'],
   token: ['db', 'role', 'name', 'json'],
   backup: ['db', 'folder', 'json'],
   backups: ['db', 'folder', 'json'],

@@ -1,12 +1,13 @@
 // `learning-viewer serve`: the HTTP API over a database folder, for a machine
 // without an editor (a CI runner, a server). The same core and database
 // format as the extension.
-import { ApiServer, serverOptionsProblem } from '../http/apiServer';
+import { ApiServer, serverOptionsProblem, type ApiServerOptions } from '../http/apiServer';
 import type { LearningStore } from '../core/storage/learningStore';
 import { SaveScheduler } from '../worker/saveScheduler';
 import { version } from '../../package.json';
 import { AlertMonitor } from '../core/alerts/alertMonitor';
 import type { AlertsConfig } from '../shared/alerts';
+import type { PgEngine } from '../core/engine/postgres/pgEngine';
 
 export interface ServeOptions {
   host: string;
@@ -58,14 +59,7 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
     store,
     dataDir,
     {
-      host: o.host,
-      port: o.port,
-      auth: o.auth,
-      allowedHosts: o.allowedHosts,
-      allowedOrigins: o.allowedOrigins,
-      assumeTimeZone: o.utc ? 'utc' : 'local',
-      rateLimit: o.rateLimit,
-      version,
+      ...serverOptions(o),
       alerts,
       tasks: {
         maxConcurrent: o.maxConcurrentTasks ?? 2,
@@ -75,6 +69,28 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
     },
     { log: (_level, message) => log(message), afterWrite: () => scheduler.touch() },
   );
+  await untilStopped(server, log);
+  alerts.dispose();
+  scheduler.dispose();
+  await scheduler.flush();
+}
+
+/** The server's options from the command line's, but for its tasks and alerts. */
+function serverOptions(o: ServeOptions): Omit<ApiServerOptions, 'tasks' | 'alerts'> {
+  return {
+    host: o.host,
+    port: o.port,
+    auth: o.auth,
+    allowedHosts: o.allowedHosts,
+    allowedOrigins: o.allowedOrigins,
+    assumeTimeZone: o.utc ? 'utc' : 'local',
+    rateLimit: o.rateLimit,
+    version,
+  };
+}
+
+/** Serves until SIGINT or SIGTERM, then stops taking requests. */
+async function untilStopped(server: ApiServer, log: (line: string) => void): Promise<void> {
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log(`${signal}: stopping; accepted examples are stored, running tasks are marked interrupted`);
@@ -83,7 +99,18 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
-  alerts.dispose();
-  scheduler.dispose();
-  await scheduler.flush();
+}
+
+/**
+ * The API over a team's PostgreSQL until SIGINT or SIGTERM. Every acknowledged example is committed; nothing
+ * is held here, so several servers may serve one database. Learning tasks and alerts need the embedded database.
+ */
+export async function runPgServer(engine: PgEngine, tokensDir: string | null, o: ServeOptions, log: (line: string) => void): Promise<void> {
+  const server = await ApiServer.startPostgres(
+    engine,
+    tokensDir,
+    { ...serverOptions(o), tasks: { unavailable: "learning tasks run on the embedded database only for now; this server's is PostgreSQL" } },
+    { log: (_level, message) => log(message), afterWrite: () => undefined },
+  );
+  await untilStopped(server, log);
 }

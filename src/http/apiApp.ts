@@ -8,12 +8,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { normalizeRecord, type NormalizedExample } from '../core/ingest/parseKimiLine';
 import type { AssumeTimeZone } from '../core/ingest/timestamp';
 import { parseTimestamp } from '../core/ingest/timestamp';
-import { exampleById, examplesPage } from '../core/queries/examples';
-import { byModel, byTag, daily } from '../core/queries/breakdowns';
-import { summary } from '../core/queries/summary';
 import { regexProblem } from '../shared/filters';
 import { kimiRecordOfNew, toKimiRecord } from '../core/export/kimiRecord';
-import { exportPieces } from '../core/export/exportExamples';
+import { exportPieces, exportPiecesOf } from '../core/export/exportExamples';
 import { predictionFor, storeAnalyticsReport } from '../core/analytics/report';
 import { streamSSE } from 'hono/streaming';
 import type { Task } from '../shared/tasks';
@@ -21,6 +18,9 @@ import type { ApiTasks, LiveEvent } from './apiTasks';
 import type { LearningStore } from '../core/storage/learningStore';
 import { filtersSchema, lastDaysSince, type Filters } from '../shared/filters';
 import type { GroupCommit, Outcome } from './groupCommit';
+import { embeddedApiData, type ApiData } from './apiData';
+import type { FigureSource } from '../core/engine/contract';
+import { DatabaseError } from '../core/engine/postgres/pgEngine';
 import { fieldOf, problem, sendProblem, type Problem } from './problem';
 import { hostAllowed, originAllowed } from './requestGuards';
 import type { Role, TokenRecord, TokenRegistry } from './tokens';
@@ -36,8 +36,10 @@ export { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_EXAMPLE_BYTES } from './apiSchema
 
 
 export interface ApiDeps {
-  store: LearningStore;
-  commit: GroupCommit;
+  /** What the API reads and writes; without it, the embedded store and its group commit below. */
+  data?: ApiData;
+  store?: LearningStore;
+  commit?: GroupCommit;
   assumeTimeZone: AssumeTimeZone;
   version: string;
   startedAt: number;
@@ -159,17 +161,17 @@ function intParam(c: Context, name: string, fallback: number, min: number, max: 
 const rateOf = (successes: number, total: number) => (total > 0 ? successes / total : null);
 
 /** Per tag: `{tag: {examples, success}}`, success a 0–1 rate. */
-function kimiCategories(store: LearningStore, filters: Filters) {
-  return Object.fromEntries(byTag(store, filters).map((t) => [t.tag, { examples: t.total, success: rateOf(t.successes, t.total) }]));
+async function kimiCategories(store: FigureSource, filters: Filters) {
+  return Object.fromEntries((await store.byTag(filters)).map((t) => [t.tag, { examples: t.total, success: rateOf(t.successes, t.total) }]));
 }
 
 /** Per day: `[{date, examples, success_rate}]`. */
-function kimiTrends(store: LearningStore, filters: Filters) {
-  return daily(store, filters).map((d) => ({ date: d.day, examples: d.total, success_rate: rateOf(d.successes, d.total) }));
+async function kimiTrends(store: FigureSource, filters: Filters) {
+  return (await store.daily(filters)).map((d) => ({ date: d.day, examples: d.total, success_rate: rateOf(d.successes, d.total) }));
 }
 
-export function kimiStats(store: LearningStore, filters: Filters) {
-  const s = summary(store, filters);
+export async function kimiStats(store: FigureSource, filters: Filters, now: number) {
+  const s = await store.summary(filters, { now });
   const previous = s.previous?.rate;
   return {
     success_rate: s.rate.rate,
@@ -179,11 +181,11 @@ export function kimiStats(store: LearningStore, filters: Filters) {
     avg_execution_time: s.avgExecutionTime,
     total_tokens: totalTokens(s.tokens),
     change_vs_previous: previous && previous.rate !== null && s.rate.rate !== null ? s.rate.rate - previous.rate : null,
-    categories: kimiCategories(store, filters),
+    categories: await kimiCategories(store, filters),
     models: Object.fromEntries(
-      byModel(store, filters).map((m) => [m.model, { examples: m.total, success: rateOf(m.successes, m.total), tokens_per_success: tokensPerSuccess(m.tokens) }]),
+      (await store.byModel(filters)).map((m) => [m.model, { examples: m.total, success: rateOf(m.successes, m.total), tokens_per_success: tokensPerSuccess(m.tokens) }]),
     ),
-    trends: kimiTrends(store, filters),
+    trends: await kimiTrends(store, filters),
   };
 }
 
@@ -193,9 +195,14 @@ function invalid(reason: string, problems: readonly string[] = [reason]): Proble
   return problem(400, 'invalid-example', `${reason}${more}`, { errors: problems.map((r) => ({ field: fieldOf(r), reason: r })) });
 }
 
+/** Why an example cannot be stored in a PostgreSQL database (its text cannot hold it). */
+const UNSTORABLE = 'a text field holds a NUL character (\\u0000), which a PostgreSQL database cannot store';
+
 export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
   const app = new Hono<Env>();
-  const metrics = new ApiMetrics(deps.store);
+  if (!deps.data && !(deps.store && deps.commit)) throw new Error('the API needs its data: an ApiData, or a store and its group commit');
+  const data = deps.data ?? embeddedApiData(deps.store!, deps.commit!);
+  const metrics = new ApiMetrics(data);
   const limiter = new RateLimiter(options.rateLimit ?? 5000);
   /** Only these roles may use the route (admin may use every route). Checked after the token is known. */
   const allow = (...roles: Role[]) =>
@@ -208,11 +215,16 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     };
   const now = deps.now ?? Date.now;
   const parse = (raw: unknown) => normalizeRecord(raw, { assumeTimeZone: deps.assumeTimeZone, now: now() });
-  const expiredReason = () =>
-    `timestamp is before ${new Date(deps.store.prunedBefore() ?? 0).toISOString()}: older than the retention period keeps, so it is not stored (that day's figures count what was there)`;
-  const stored = (id: string) => {
-    const e = exampleById(deps.store, id);
+  const expiredReason = async () =>
+    `timestamp is before ${new Date((await data.retentionCutoff()) ?? 0).toISOString()}: older than the retention period keeps, so it is not stored (that day's figures count what was there)`;
+  const stored = async (id: string) => {
+    const e = await data.figures.exampleById(id);
     return e ? toKimiRecord(e) : null;
+  };
+  /** A route only the embedded database serves yet. */
+  const embeddedOnly = (what: string) => {
+    if (data.store) return data.store;
+    throw new ApiError(problem(501, 'not-on-postgresql', `${what} is served on the embedded database only for now; this server's is PostgreSQL`));
   };
 
   // Every answer is counted by its route template (never the raw path: ids would explode the label set).
@@ -263,17 +275,18 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
       metrics.ingested.inc({ outcome: 'rejected' });
       return sendProblem(c, invalid(result.reason, result.problems));
     }
-    const [outcome] = await deps.commit.submit([result.example]);
+    const [outcome] = await data.submit([result.example]);
     metrics.ingested.inc({ outcome: outcome! });
+    if (outcome === 'unstorable') return sendProblem(c, invalid(UNSTORABLE));
     if (outcome === 'expired') {
-      const reason = expiredReason();
+      const reason = await expiredReason();
       return sendProblem(c, problem(400, 'older-than-retention', reason, { errors: [{ field: 'timestamp', reason }] }));
     }
     if (outcome === 'conflict') {
       return sendProblem(c, problem(409, 'id-conflict', `an example with id ${result.example.id} is already stored with other content; the stored one was kept`, { id: result.example.id }));
     }
     // A new example reads back as it was parsed; a retry answers with what is stored (feedback may have been added since).
-    return c.json(outcome === 'created' ? kimiRecordOfNew(result.example) : stored(result.example.id), 201, { Location: `/api/examples/${encodeURIComponent(result.example.id)}` });
+    return c.json(outcome === 'created' ? kimiRecordOfNew(result.example) : await stored(result.example.id), 201, { Location: `/api/examples/${encodeURIComponent(result.example.id)}` });
   });
 
   app.post('/api/examples/batch', allow('ingest'), bodyLimit({ maxSize: MAX_BATCH_BYTES, onError: tooLarge(MAX_BATCH_BYTES) }), async (c) => {
@@ -284,14 +297,16 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     if (items.length > MAX_BATCH_ITEMS) return sendProblem(c, problem(413, 'batch-too-large', `a batch holds at most ${MAX_BATCH_ITEMS} examples, not ${items.length}`));
     const parsed = items.map((raw) => parse(raw));
     const valid = parsed.flatMap((p, index) => (p.ok ? [{ index, example: p.example }] : []));
-    const outcomes = valid.length > 0 ? await deps.commit.submit(valid.map((v) => v.example)) : [];
+    const outcomes = valid.length > 0 ? await data.submit(valid.map((v) => v.example)) : [];
+    const expired = outcomes.includes('expired') ? await expiredReason() : '';
     for (const outcome of outcomes) metrics.ingested.inc({ outcome });
     if (parsed.length > valid.length) metrics.ingested.inc({ outcome: 'rejected' }, parsed.length - valid.length);
     const byIndex = new Map<number, { example: NormalizedExample; outcome: Outcome }>(valid.map((v, i) => [v.index, { example: v.example, outcome: outcomes[i]! }]));
     const results = parsed.map((p, index) => {
       if (!p.ok) return { index, id: null, status: 400, reason: p.reason, field: fieldOf(p.reason), errors: (p.problems ?? [p.reason]).map((r) => ({ field: fieldOf(r), reason: r })) };
       const { example, outcome } = byIndex.get(index)!;
-      if (outcome === 'expired') return { index, id: example.id, status: 400, reason: expiredReason(), field: 'timestamp' };
+      if (outcome === 'expired') return { index, id: example.id, status: 400, reason: expired, field: 'timestamp' };
+      if (outcome === 'unstorable') return { index, id: example.id, status: 400, reason: UNSTORABLE, field: fieldOf(UNSTORABLE) };
       return outcome === 'conflict'
         ? { index, id: example.id, status: 409, reason: `already stored with other content; the stored one was kept` }
         : { index, id: example.id, status: 201, outcome };
@@ -303,18 +318,18 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     return c.json(body201, 207);
   });
 
-  app.get('/api/examples/:id', allow('read'), (c) => {
+  app.get('/api/examples/:id', allow('read'), async (c) => {
     const id = c.req.param('id') ?? '';
-    const record = stored(id);
+    const record = await stored(id);
     if (!record) return sendProblem(c, problem(404, 'example-not-found', `no example with id ${id} is stored`));
     return c.json(record);
   });
 
-  app.get('/api/examples', allow('read'), (c) => {
+  app.get('/api/examples', allow('read'), async (c) => {
     const filters = queryFilters(c, now());
     const skip = intParam(c, 'skip', 0, 0, Number.MAX_SAFE_INTEGER);
     const limit = intParam(c, 'limit', 100, 1, 1000);
-    const page = examplesPage(deps.store, { filters, offset: skip, limit });
+    const page = await data.page(filters, skip, limit);
     return c.json({ total: page.total, skip, limit, examples: page.rows.map(toKimiRecord) });
   });
 
@@ -326,24 +341,27 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
       const reason = 'send {"human_feedback": text or null} (at most 100,000 characters)';
       return sendProblem(c, problem(400, 'invalid-feedback', reason, { errors: [{ field: 'human_feedback', reason }] }));
     }
-    if (!deps.store.setFeedback(id, parsed.data.human_feedback)) return sendProblem(c, problem(404, 'example-not-found', `no example with id ${id} is stored`));
+    if (!(await data.setFeedback(id, parsed.data.human_feedback))) return sendProblem(c, problem(404, 'example-not-found', `no example with id ${id} is stored`));
     deps.onChange?.();
-    return c.json(stored(id));
+    return c.json(await stored(id));
   });
 
   // Exports, streamed: each piece (about 1 MB) is made when the client is ready for it, so memory stays flat.
   for (const format of ['json', 'jsonl', 'csv'] as const) {
     app.get(`/api/export/${format}`, allow('read'), (c) => {
-      const pieces = exportPieces(deps.store, { format, filters: queryFilters(c, now()) }, { written: 0, codeProblems: [] });
+      const options = { format, filters: queryFilters(c, now()) };
+      const tally = { written: 0, codeProblems: [] };
+      // The embedded store's pieces directly; any other engine's through the contract.
+      const pieces: Iterator<string> | AsyncIterator<string> = data.store ? exportPieces(data.store, options, tally) : exportPiecesOf(data.figures, options, tally);
       const encoder = new TextEncoder();
       const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
-          const next = pieces.next();
+        async pull(controller) {
+          const next = await pieces.next();
           if (next.done) controller.close();
           else controller.enqueue(encoder.encode(next.value));
         },
-        cancel() {
-          pieces.return(undefined);
+        async cancel() {
+          await pieces.return?.(undefined);
         },
       });
       const type = { json: 'application/json', jsonl: 'application/x-ndjson', csv: 'text/csv; charset=utf-8' }[format];
@@ -367,25 +385,30 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     const filters = filtersSchema.parse({ ...body.data.filters, search: text ?? null, codeRegex: regex ?? null });
     const offset = cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : 0;
     if (!Number.isInteger(offset) || offset < 0) return sendProblem(c, problem(400, 'invalid-cursor', 'the cursor is not one this server gave'));
-    const page = examplesPage(deps.store, { filters, offset, limit });
+    const page = await data.page(filters, offset, limit);
     const next = page.total !== null && offset + page.rows.length < page.total ? Buffer.from(String(offset + page.rows.length)).toString('base64url') : null;
     return c.json({ total: page.total, examples: page.rows.map(toKimiRecord), next_cursor: next });
   });
 
-  app.get('/api/stats', allow('ingest', 'read'), (c) => c.json(kimiStats(deps.store, queryFilters(c, now()))));
-  app.get('/api/stats/daily', allow('ingest', 'read'), (c) => c.json(kimiTrends(deps.store, queryFilters(c, now()))));
-  app.get('/api/stats/categories', allow('ingest', 'read'), (c) => c.json(kimiCategories(deps.store, queryFilters(c, now()))));
+  app.get('/api/stats', allow('ingest', 'read'), async (c) => c.json(await kimiStats(data.figures, queryFilters(c, now()), now())));
+  app.get('/api/stats/daily', allow('ingest', 'read'), async (c) => c.json(await kimiTrends(data.figures, queryFilters(c, now()))));
+  app.get('/api/stats/categories', allow('ingest', 'read'), async (c) => c.json(await kimiCategories(data.figures, queryFilters(c, now()))));
 
-  app.get('/api/health', (c) =>
-    c.json({
-      status: deps.store.state === 'ok' ? 'ok' : 'degraded',
-      version: deps.version,
-      uptime_seconds: Math.round((now() - deps.startedAt) / 1000),
-      database: { state: deps.store.state, reason: deps.store.reason },
-      examples: deps.store.count(),
-      commits: deps.commit.stats,
-    }),
-  );
+  app.get('/api/health', async (c) => {
+    const h = await data.health();
+    return c.json(
+      {
+        status: h.state === 'ok' ? 'ok' : 'degraded',
+        version: deps.version,
+        uptime_seconds: Math.round((now() - deps.startedAt) / 1000),
+        database: { engine: data.kind, state: h.state, reason: h.reason },
+        examples: h.examples,
+        commits: data.commits,
+      },
+      h.state === 'unreachable' ? 503 : 200,
+    );
+  });
+
 
   if (deps.tasks) {
     const tasks = deps.tasks;
@@ -426,7 +449,7 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     });
     app.get('/api/nasa/learn/:id', allow('read'), (c) => {
       const task = found(c);
-      return c.json({ ...view(task), messages: deps.store.taskEvents(task.id, 200).map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, message: e.message })) });
+      return c.json({ ...view(task), messages: embeddedOnly('a learning task').taskEvents(task.id, 200).map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, message: e.message })) });
     });
     app.get('/api/nasa/tasks', allow('read'), (c) => {
       const all = tasks.queue.list();
@@ -484,7 +507,7 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
   });
 
   // Analytics, as the panel computes them (one definition of every figure), under the same filters.
-  const report = (c: Context<Env>) => storeAnalyticsReport(deps.store, queryFilters(c, now()), { now: now() });
+  const report = (c: Context<Env>) => storeAnalyticsReport(embeddedOnly('analytics'), queryFilters(c, now()), { now: now() });
   app.get('/api/nasa/analytics/trends', allow('ingest', 'read'), (c) => {
     const r = report(c);
     return c.json({ overall: r.overall, trend: r.trend, proficiency: r.proficiency, heatmap: r.heatmap });
@@ -493,7 +516,7 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
   app.get('/api/nasa/analytics/insights', allow('ingest', 'read'), (c) => c.json(report(c).insights));
   app.get('/api/nasa/analytics/predictions', allow('ingest', 'read'), (c) => {
     const tag = c.req.query('tag') ?? null;
-    return c.json(predictionFor(deps.store, queryFilters(c, now()), tag && tag.trim() ? tag.trim() : null));
+    return c.json(predictionFor(embeddedOnly('a prediction'), queryFilters(c, now()), tag && tag.trim() ? tag.trim() : null));
   });
   /** What KIMI can do next, each with its reason: a learning task to start (technology, depth) for every recommendation. */
   app.get('/api/insights', allow('ingest', 'read'), (c) => {
@@ -528,6 +551,8 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
   app.notFound((c) => sendProblem(c, problem(404, 'not-found', `no route ${c.req.method} ${c.req.path}`)));
   app.onError((e, c) => {
     if (e instanceof ApiError) return sendProblem(c, e.problem);
+    // The database is away (restarting, unreachable): try again shortly; the message names it, never its password.
+    if (e instanceof DatabaseError && e.transient) return sendProblem(c, problem(503, 'database-unavailable', e.message), { 'Retry-After': '5' });
     // Never a stack trace: what happened, in words.
     return sendProblem(c, problem(500, 'internal-error', `the request could not be served: ${e.message}`));
   });

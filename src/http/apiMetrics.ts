@@ -1,7 +1,7 @@
 // The API's Prometheus metrics, in a registry of its own (no process-wide
 // state, so two servers in one process, or tests, never share counters).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { LearningStore } from '../core/storage/learningStore';
+import type { ApiData } from './apiData';
 
 export class ApiMetrics {
   readonly registry = new Registry();
@@ -25,23 +25,21 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
-  constructor(store: LearningStore) {
+  constructor(data: Pick<ApiData, 'count' | 'bytes'>) {
     new Gauge({
       name: 'learning_viewer_examples',
       help: 'Examples stored.',
       registers: [this.registry],
-      collect() {
-        this.set(store.count());
+      async collect() {
+        this.set(await data.count());
       },
     });
     new Gauge({
       name: 'learning_viewer_database_bytes',
-      help: 'Size of the database in memory (SQLite pages), in bytes.',
+      help: 'Size of the database: in memory (SQLite pages) for the embedded one, on disk for PostgreSQL, in bytes.',
       registers: [this.registry],
-      collect() {
-        const [pages] = store.rows<[number]>('PRAGMA page_count')[0]!;
-        const [size] = store.rows<[number]>('PRAGMA page_size')[0]!;
-        this.set(Number(pages) * Number(size));
+      async collect() {
+        this.set(await data.bytes());
       },
     });
   }

@@ -5,6 +5,8 @@
 import type { Server } from 'node:http';
 import { serve as listen, type ServerType } from '@hono/node-server';
 import { createApiApp } from './apiApp';
+import { embeddedApiData, pgApiData, type ApiData } from './apiData';
+import type { PgEngine } from '../core/engine/postgres/pgEngine';
 import { GroupCommit } from './groupCommit';
 import { defaultAllowedHosts, isLoopback } from './requestGuards';
 import { TokenRegistry } from './tokens';
@@ -90,20 +92,46 @@ export class ApiServer {
       tasks = new ApiTasks(store, { maxConcurrent: o.tasks.maxConcurrent, timeoutMs: o.tasks.timeoutMs, afterWrite: hooks.afterWrite, external });
       tasks.queue.onDidChangeState((t) => log(t.state === 'failed' ? 'warn' : 'info', `task ${t.id} (${t.technology}, ${t.learner}): ${t.state}${t.message ? ` (${t.message})` : ''}`));
     }
+    return ApiServer.listen(embeddedApiData(store, commit), { tokensDir: o.auth ? dataDir : null, place: dataDir, tasks, logs, log }, o, hooks);
+  }
+
+  /**
+   * The API over a team's PostgreSQL: the examples, the statistics and feedback; several servers may serve one
+   * database (they hold nothing that matters). Tokens are read from `tokensDir` (its api-tokens.json).
+   */
+  static async startPostgres(engine: PgEngine, tokensDir: string | null, o: ApiServerOptions, hooks: ApiServerHooks): Promise<ApiServer> {
+    const wrong = serverOptionsProblem(o);
+    if (wrong) throw new Error(wrong);
+    if (o.auth && tokensDir === null) throw new Error('with tokens required, name the folder that holds them (its api-tokens.json, made by `learning-viewer token create --db DIR`)');
+    const logs = new LogRing();
+    const log = (level: LogLevel, message: string) => {
+      logs.add(level, message);
+      hooks.log(level, message);
+    };
+    const data = pgApiData(engine, (added) => hooks.onExamples?.(added));
+    return ApiServer.listen(data, { tokensDir: o.auth ? tokensDir : null, place: engine.place, tasks: undefined, logs, log }, o, hooks);
+  }
+
+  private static async listen(
+    data: ApiData,
+    at: { tokensDir: string | null; place: string; tasks: ApiTasks | undefined; logs: LogRing; log: (level: LogLevel, message: string) => void },
+    o: ApiServerOptions,
+    hooks: ApiServerHooks,
+  ): Promise<ApiServer> {
+    const { tasks, logs, log } = at;
     // Filled in once the port is bound (it may be 0, any free port): until then every request is refused.
     const allowedHosts: string[] = [];
     const allowedOrigins = o.allowedOrigins.map((x) => x.toLowerCase());
-    const tokens = o.auth ? new TokenRegistry(dataDir) : null;
+    const tokens = at.tokensDir !== null ? new TokenRegistry(at.tokensDir) : null;
     const app = createApiApp(
       {
-        store,
-        commit,
+        data,
         assumeTimeZone: o.assumeTimeZone,
         version: o.version,
         startedAt: Date.now(),
         onChange: hooks.afterWrite,
         tasks,
-        tasksUnavailable: 'unavailable' in o.tasks ? o.tasks.unavailable : undefined,
+        tasksUnavailable: 'unavailable' in o.tasks ? o.tasks.unavailable : data.kind === 'postgresql' ? 'learning tasks run on the embedded database only for now; this server\'s is PostgreSQL' : undefined,
         externalLearner: 'maxConcurrent' in o.tasks && o.tasks.learner !== undefined,
         logs,
         alerts: o.alerts,
@@ -125,7 +153,7 @@ export class ApiServer {
     const sockets = tasks ? attachLiveSocket(http, { tasks, allowedHosts, allowedOrigins, tokens }) : { close: () => undefined };
     const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
     const api = new ApiServer(logs, server, sockets, tasks, url, port);
-    log('info', `listening on ${url} (${o.auth ? 'tokens required' : 'no authentication, loopback only'}), database ${dataDir}`);
+    log('info', `listening on ${url} (${at.tokensDir !== null ? 'tokens required' : 'no authentication, loopback only'}), database ${at.place}`);
     return api;
   }
 

@@ -6,8 +6,8 @@
 import type { NormalizedExample } from '../core/ingest/parseKimiLine';
 import type { LearningStore } from '../core/storage/learningStore';
 
-/** What became of one example: stored now, already stored with the same content (a retry), an id clash, or older than retention keeps. */
-export type Outcome = 'created' | 'duplicate' | 'conflict' | 'expired';
+/** What became of one example: stored now, already stored with the same content (a retry), an id clash, older than retention keeps, or text the engine cannot hold. */
+export type Outcome = 'created' | 'duplicate' | 'conflict' | 'expired' | 'unstorable';
 
 interface Waiting {
   examples: NormalizedExample[];

@@ -10,8 +10,13 @@ export interface ServeProcess {
 }
 
 /** Starts `serve` on a free port and resolves once it says where it listens. */
-export async function startServe(cli: string, db: string, extra: string[] = []): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [cli, 'serve', '--db', db, '--port', '0', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+export function startServe(cli: string, db: string, extra: string[] = []): Promise<ServeProcess> {
+  return startServeWith(cli, ['--db', db, ...extra]);
+}
+
+/** `serve` with these options (the database among them) on a free port. */
+export async function startServeWith(cli: string, options: string[], env: NodeJS.ProcessEnv = process.env): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', ...options], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => {

@@ -3,8 +3,8 @@
 // pointed at it. The contract's own suite (engines.test.ts) runs on both engines.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
@@ -14,6 +14,8 @@ import { describeUrl, redact } from '../../src/core/engine/postgres/connect';
 import { importFile } from '../../src/core/ingest/importFile';
 import { generateKimiRecords } from '../../src/core/sample/generateExamples';
 import { freshDatabase, postgresUrl } from '../helpers/postgres';
+import { startProxy } from '../helpers/tcpProxy';
+import { startServeWith, stopServe, type ServeProcess } from '../helpers/serveProcess';
 
 const NOW = Date.now();
 const opts = { assumeTimeZone: 'utc' as const, now: NOW };
@@ -127,29 +129,11 @@ describe('the PostgreSQL engine', function () {
 
   it('goes on after the connection is cut mid-import: resumes, loses nothing and counts nothing twice', async () => {
     // A proxy between the engine and the server, whose connections are cut and which refuses new ones for a moment.
-    const target = new URL(db.url);
-    const sockets = new Set<Socket>();
-    let proxy: Server;
-    const listen = (port: number) =>
-      new Promise<number>((resolve) => {
-        proxy = createServer((client) => {
-          const upstream = createConnection(Number(target.port || 5432), target.hostname);
-          for (const s of [client, upstream]) {
-            sockets.add(s);
-            s.on('close', () => sockets.delete(s));
-            s.on('error', () => undefined);
-          }
-          client.pipe(upstream).pipe(client);
-        }).listen(port, '127.0.0.1', () => resolve((proxy.address() as { port: number }).port));
-      });
-    const port = await listen(0);
-    const via = new URL(db.url);
-    via.hostname = '127.0.0.1';
-    via.port = String(port);
+    const proxy = await startProxy(db.url);
     const log = join(dir, 'long.jsonl');
     writeFileSync(log, `${[...generateKimiRecords(6000, { seed: 2, end: NOW, days: 15 })].map((r) => JSON.stringify(r)).join('\n')}\n`);
     const retries: string[] = [];
-    const engine = await PgEngine.open(via.toString(), { attempts: 8, onRetry: (m) => retries.push(m) });
+    const engine = await PgEngine.open(proxy.url, { attempts: 8, onRetry: (m) => retries.push(m) });
     let batches = 0;
     try {
       const report = await importFile(engine, log, {
@@ -159,9 +143,8 @@ describe('the PostgreSQL engine', function () {
         afterBatch: async () => {
           if (++batches !== 4) return;
           // The server goes away for a moment: every connection cut, new ones refused.
-          proxy.close();
-          for (const s of sockets) s.destroy();
-          setTimeout(() => void listen(port), 600);
+          proxy.cut();
+          setTimeout(() => void proxy.restore(), 600);
         },
       });
       assert.ok(retries.length >= 1, 'the cut was met and retried');
@@ -173,8 +156,7 @@ describe('the PostgreSQL engine', function () {
       assert.deepEqual(await engine.sourceOffset(log).then((o) => o?.line), 6000);
     } finally {
       await engine.close();
-      proxy!.close();
-      for (const s of sockets) s.destroy();
+      proxy.close();
     }
   });
 
@@ -248,6 +230,84 @@ describe('the PostgreSQL engine', function () {
     }
   });
 
+  it('serves one database from two servers at once: what is posted to either is read from both, every id once', async () => {
+    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+    const servers: ServeProcess[] = [];
+    try {
+      servers.push(await startServeWith(cli, ['--database', db.url, '--no-auth']), await startServeWith(cli, ['--database', db.url, '--no-auth']));
+      const [a, b] = servers as [ServeProcess, ServeProcess];
+      assert.notEqual(a.url, b.url);
+      const host = (url: string) => ({ host: new URL(url).host, 'content-type': 'application/json' });
+      const records = [...generateKimiRecords(800, { seed: 6, end: NOW, days: 10 })];
+      // 8 posters, four to each server, with batches that overlap their neighbours' by half.
+      const posted = await Promise.all(
+        Array.from({ length: 8 }, async (_, i) => {
+          const server = i % 2 ? b : a;
+          const statuses: number[] = [];
+          for (let j = 0; j < 4; j++) {
+            const batch = Array.from({ length: 50 }, (_, x) => records[(i * 100 + j * 50 + x) % 800]);
+            const r = await fetch(`${server.url}/api/examples/batch`, { method: 'POST', headers: host(server.url), body: JSON.stringify(batch) });
+            statuses.push(r.status);
+            await r.arrayBuffer();
+          }
+          return statuses;
+        }),
+      );
+      assert.ok(posted.flat().every((s) => s === 201), `every batch stored: ${posted.flat().join(',')}`);
+      const one = await fetch(`${a.url}/api/examples`, { method: 'POST', headers: host(a.url), body: JSON.stringify({ id: 'posted-to-a', timestamp: new Date(NOW).toISOString(), success: true, tags: ['auth'] }) });
+      assert.equal(one.status, 201);
+      const fromB = await fetch(`${b.url}/api/examples/posted-to-a`, { headers: host(b.url) });
+      assert.equal(fromB.status, 200, 'posted to one server, read from the other');
+      assert.equal(((await fromB.json()) as { success: boolean }).success, true);
+      const stats = async (s: ServeProcess) => (await (await fetch(`${s.url}/api/stats`, { headers: host(s.url) })).json()) as { total_examples: number };
+      const [sa, sb] = [await stats(a), await stats(b)];
+      assert.equal(sa.total_examples, 801);
+      assert.deepEqual(sb, sa, 'both servers give the same figures');
+      const engine = await PgEngine.open(db.url, { attempts: 1 });
+      try {
+        assert.equal(await engine.count(), 801);
+        const { rows } = await engine.database.query('SELECT sum(n) AS n FROM rollup_daily');
+        assert.equal(Number(rows[0].n), 801, 'each example counted once');
+      } finally {
+        await engine.close();
+      }
+      const exported = await fetch(`${b.url}/api/export/jsonl`, { headers: host(b.url) });
+      assert.equal(exported.status, 200);
+      assert.equal((await exported.text()).trim().split('\n').length, 801, 'an export streams every example');
+      const analytics = await fetch(`${a.url}/api/nasa/analytics/insights`, { headers: host(a.url) });
+      assert.equal(analytics.status, 501, 'what needs the embedded database says so');
+      assert.match(((await analytics.json()) as { detail: string }).detail, /embedded database only for now/);
+    } finally {
+      for (const s of servers) await stopServe(s);
+    }
+  });
+
+  it('answers 503 with Retry-After while the database is away, and goes on when it is back', async () => {
+    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+    const proxy = await startProxy(db.url);
+    const server = await startServeWith(cli, ['--no-auth'], { ...process.env, DATABASE_URL: proxy.url });
+    try {
+      const headers = { host: new URL(server.url).host, 'content-type': 'application/json' };
+      const post = (id: string) => fetch(`${server.url}/api/examples`, { method: 'POST', headers, body: JSON.stringify({ id, timestamp: new Date(NOW).toISOString(), success: true }) });
+      assert.equal((await post('before')).status, 201);
+      proxy.cut();
+      const away = await post('while-away');
+      assert.equal(away.status, 503);
+      assert.equal(away.headers.get('retry-after'), '5');
+      const body = (await away.json()) as { detail: string };
+      assert.match(body.detail, /PostgreSQL at .*127\.0\.0\.1/);
+      assert.doesNotMatch(JSON.stringify(body) + server.log(), new RegExp(new URL(db.url).password));
+      assert.equal((await fetch(`${server.url}/api/health`, { headers })).status, 503);
+      await proxy.restore();
+      assert.equal((await post('while-away')).status, 201, 'the client retries and it is stored');
+      const stats = (await (await fetch(`${server.url}/api/stats`, { headers })).json()) as { total_examples: number };
+      assert.equal(stats.total_examples, 2);
+    } finally {
+      await stopServe(server);
+      proxy.close();
+    }
+  });
+
   it('says plainly when the server is not there or refuses the login, and never shows the password', async () => {
     // A port nothing listens on.
     const free = await new Promise<number>((resolve) => {
@@ -297,6 +357,13 @@ describe('the PostgreSQL engine', function () {
     const examples = run(['examples', '--limit', '3', '--database', db.url]).stdout.trim().split('\n');
     assert.equal(examples.length, 3);
     assert.deepEqual(examples, run(['examples', '--limit', '3', '--db', join(dir, 'db')]).stdout.trim().split('\n'));
+    // An export from either is the same file.
+    for (const format of ['csv', 'jsonl']) {
+      const [fromPg, fromFolder] = [join(dir, `pg.${format}`), join(dir, `folder.${format}`)];
+      assert.equal(run(['export', '--format', format, '--out', fromPg, '--tag', 'auth']).status, 0);
+      assert.equal(run(['export', '--format', format, '--out', fromFolder, '--tag', 'auth', '--db', join(dir, 'db')]).status, 0);
+      assert.equal(readFileSync(fromPg, 'utf8'), readFileSync(fromFolder, 'utf8'), `the same ${format}`);
+    }
     // A command that needs the embedded folder says so instead of opening something else.
     const analytics = run(['analytics']);
     assert.equal(analytics.status, 2);

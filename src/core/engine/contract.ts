@@ -23,6 +23,8 @@ export interface InsertCounts {
   conflicts: number;
   /** Positions in the batch of the examples whose id clashed with other content (the first stored one is kept). */
   conflictIndexes: number[];
+  /** Positions of the examples already stored with the same content, where the engine tells them (PostgreSQL). */
+  duplicateIndexes?: number[];
   /** Examples this engine cannot store, by index, with the reason (PostgreSQL's text holds no NUL character). */
   refused?: { index: number; reason: string }[];
 }

@@ -5,6 +5,8 @@ import type { Filters } from '../../shared/filters';
 import { iterateExamples } from '../queries/examples';
 import type { LearningStore } from '../storage/learningStore';
 import type { RowSource } from '../queries/rowSource';
+import type { FigureSource } from '../engine/contract';
+import type { StoredExample } from '../../shared/example';
 import { csvHeader, csvRow } from './csv';
 import { toKimiRecord } from './kimiRecord';
 
@@ -26,36 +28,67 @@ export interface ExportTally {
   codeProblems: string[];
 }
 
+/** Examples into export text, gathered into pieces of about 1 MB. */
+class ExportText {
+  private buffer: string[] = [];
+  private buffered = 0;
+  constructor(
+    private readonly options: Pick<ExportOptions, 'format' | 'csvBom'>,
+    private readonly tally: ExportTally,
+  ) {
+    if (options.format === 'csv') this.push(`${options.csvBom ? '\uFEFF' : ''}${csvHeader()}`);
+    if (options.format === 'json') this.push('[\n');
+  }
+  private push(text: string): void {
+    this.buffer.push(text);
+    this.buffered += text.length;
+  }
+  private take(): string {
+    const piece = this.buffer.join('');
+    this.buffer = [];
+    this.buffered = 0;
+    return piece;
+  }
+  /** Adds one example; a piece when one is full. */
+  add(e: StoredExample): string | null {
+    if (e.codeProblem && this.tally.codeProblems.length < 1000) this.tally.codeProblems.push(`example ${e.id}: ${e.codeProblem}`);
+    if (this.options.format === 'csv') this.push(csvRow(e));
+    else if (this.options.format === 'jsonl') this.push(`${JSON.stringify(toKimiRecord(e))}\n`);
+    else this.push(`${this.tally.written > 0 ? ',\n' : ''}${JSON.stringify(toKimiRecord(e))}`);
+    this.tally.written++;
+    return this.buffered >= 1 << 20 ? this.take() : null;
+  }
+  /** The last piece, or null when nothing is left. */
+  end(): string | null {
+    if (this.options.format === 'json') this.push('\n]\n');
+    return this.buffered > 0 ? this.take() : null;
+  }
+}
+
 /**
  * The export's text in pieces of about 1 MB, newest example first: one write
  * per row costs more than the rows themselves. Pulled one piece at a time, so
  * the consumer's pace (a file, an HTTP response) bounds the memory.
  */
 export function* exportPieces(store: RowSource, options: Pick<ExportOptions, 'format' | 'filters' | 'csvBom'>, tally: ExportTally): Generator<string> {
-  let buffer: string[] = [];
-  let buffered = 0;
-  const take = () => {
-    const piece = buffer.join('');
-    buffer = [];
-    buffered = 0;
-    return piece;
-  };
-  const add = (text: string) => {
-    buffer.push(text);
-    buffered += text.length;
-  };
-  if (options.format === 'csv') add(`${options.csvBom ? '\uFEFF' : ''}${csvHeader()}`);
-  if (options.format === 'json') add('[\n');
+  const text = new ExportText(options, tally);
   for (const e of iterateExamples(store, { filters: options.filters })) {
-    if (e.codeProblem && tally.codeProblems.length < 1000) tally.codeProblems.push(`example ${e.id}: ${e.codeProblem}`);
-    if (options.format === 'csv') add(csvRow(e));
-    else if (options.format === 'jsonl') add(`${JSON.stringify(toKimiRecord(e))}\n`);
-    else add(`${tally.written > 0 ? ',\n' : ''}${JSON.stringify(toKimiRecord(e))}`);
-    tally.written++;
-    if (buffered >= 1 << 20) yield take();
+    const piece = text.add(e);
+    if (piece !== null) yield piece;
   }
-  if (options.format === 'json') add('\n]\n');
-  if (buffered > 0) yield take();
+  const last = text.end();
+  if (last !== null) yield last;
+}
+
+/** The same pieces from any engine's examples (a PostgreSQL database's among them). */
+export async function* exportPiecesOf(source: FigureSource, options: Pick<ExportOptions, 'format' | 'filters' | 'csvBom'>, tally: ExportTally): AsyncGenerator<string> {
+  const text = new ExportText(options, tally);
+  for await (const e of source.examples(options.filters)) {
+    const piece = text.add(e);
+    if (piece !== null) yield piece;
+  }
+  const last = text.end();
+  if (last !== null) yield last;
 }
 
 /**
@@ -63,13 +96,14 @@ export function* exportPieces(store: RowSource, options: Pick<ExportOptions, 'fo
  * file beside it and renamed at the end, so a cancelled or failed export never
  * leaves a half file under the chosen name.
  */
-export async function exportExamples(store: LearningStore, target: string, options: ExportOptions): Promise<{ written: number; cancelled: boolean; codeProblems: string[] }> {
+export async function exportExamples(store: LearningStore | FigureSource, target: string, options: ExportOptions): Promise<{ written: number; cancelled: boolean; codeProblems: string[] }> {
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
   const out = createWriteStream(temp, { highWaterMark: 4 * 1024 * 1024 });
   const tally: ExportTally = { written: 0, codeProblems: [] };
   let reported = 0;
   try {
-    for (const piece of exportPieces(store, options, tally)) {
+    const pieces = 'examples' in store ? exportPiecesOf(store, options, tally) : exportPieces(store, options, tally);
+    for await (const piece of pieces) {
       if (!out.write(piece)) await once(out, 'drain');
       if (tally.written - reported >= 1000) {
         reported = tally.written;

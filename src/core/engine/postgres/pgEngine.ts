@@ -9,7 +9,7 @@ import { migratePg, PARTITION_LOCK, partitionOf } from './schema';
 import { writeBatchPg } from './pgWrite';
 import { prunePg } from './pgRetention';
 import type { PruneReport } from '../../storage/retention';
-import { pgByModel, pgByTag, pgDaily, pgExampleById, pgExamples, pgSummary } from './pgFigures';
+import { pgByModel, pgByTag, pgDaily, pgExampleById, pgExamples, pgPage, pgSetFeedback, pgSummary } from './pgFigures';
 
 export interface PgOpenOptions extends ConnectOptions {
   /** Attempts to reach the server at start, with backoff (default 5: about 15 s in all). */
@@ -191,6 +191,18 @@ export class PgEngine implements LearningEngine {
   exampleById(id: string) {
     return this.run(() => pgExampleById(this.pool, id));
   }
+  page(filters: Filters, offset: number, limit: number) {
+    return this.run(() => pgPage(this.pool, filters, offset, limit));
+  }
+  setFeedback(id: string, feedback: string | null) {
+    return this.run(() => pgSetFeedback(this.pool, id, feedback));
+  }
+  /** The database's size on disk, in bytes. */
+  async bytes(): Promise<number> {
+    const { rows } = await this.run(() => this.pool.query('SELECT pg_database_size(current_database()) AS b'));
+    return Number(rows[0].b);
+  }
+
   async count(): Promise<number> {
     const { rows } = await this.run(() => this.pool.query<{ n: string }>('SELECT count(*) AS n FROM example_ids'));
     return Number(rows[0]!.n);

@@ -222,3 +222,24 @@ export async function pgExampleById(pool: Pool, id: string): Promise<StoredExamp
   const { rows } = await pool.query(`${SELECT_EXAMPLE} WHERE e.k = (SELECT k FROM example_ids WHERE id = $1)`, [id]);
   return rows[0] ? toExample(rows[0]) : null;
 }
+
+/** As `examplesPage` sorted by time, newest first: one page of the filtered examples (without their code) and the total. */
+export async function pgPage(pool: Pool, filters: Filters, offset: number, limit: number): Promise<{ rows: StoredExample[]; total: number }> {
+  const p = new Params();
+  const where = pgWhere(filters, p);
+  const whereValues = [...p.values];
+  const [count, keys] = await Promise.all([
+    pool.query(`SELECT count(*) AS n FROM examples e WHERE ${where}`, whereValues),
+    pool.query(`SELECT e.k FROM examples e WHERE ${where} ORDER BY e.ts DESC, e.k DESC LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, p.values),
+  ]);
+  const list = keys.rows.map((r) => String(r.k));
+  if (list.length === 0) return { rows: [], total: Number(count.rows[0].n) };
+  const { rows } = await pool.query(`${SELECT_EXAMPLE.replace('c.code', 'NULL AS code')} WHERE e.k = ANY($1::bigint[]) ORDER BY e.ts DESC, e.k DESC`, [list]);
+  return { rows: rows.map(toExample), total: Number(count.rows[0].n) };
+}
+
+/** Sets (or, with null, clears) an example's human feedback; false when no example has that id. */
+export async function pgSetFeedback(pool: Pool, id: string, feedback: string | null): Promise<boolean> {
+  const r = await pool.query('UPDATE examples SET human_feedback = $2 WHERE k = (SELECT k FROM example_ids WHERE id = $1)', [id, feedback]);
+  return (r.rowCount ?? 0) > 0;
+}

@@ -199,7 +199,10 @@ export async function writeBatchPg(
       counts.added = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM lv_new')).rows[0]!.n);
       for (const row of (await client.query<{ ord: number; expired: boolean; stored: boolean; same: boolean }>(NOT_INSERTED)).rows) {
         if (!row.stored) counts.expiredIndexes.push(row.ord);
-        else if (row.same) counts.duplicates++;
+        else if (row.same) {
+          counts.duplicates++;
+          (counts.duplicateIndexes ??= []).push(row.ord);
+        }
         else {
           counts.conflicts++;
           counts.conflictIndexes.push(row.ord);
