@@ -26,6 +26,8 @@ export const dashboardStateSchema = z.object({
   health: healthSchema,
   /** The shared filters the figures below are computed under. */
   filters: filtersSchema,
+  /** The number of the last setFilters from this panel the host applied (0: none yet): an edit waits for its own. */
+  filtersSeq: z.number().int().nonnegative().default(0),
   /** Totals under the filters, with the previous period when the range is bounded. */
   summary: summarySchema,
   /** Examples and successes per tag, most used first: the first PANEL_GROUPS. */
@@ -89,7 +91,7 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
   /** The panel has loaded and wants the whole state. */
   z.object({ type: z.literal('ready') }),
   /** Replace the shared filters (every view follows). */
-  z.object({ type: z.literal('setFilters'), filters: filtersSchema }),
+  z.object({ type: z.literal('setFilters'), filters: filtersSchema, seq: z.number().int().nonnegative().default(0) }),
   /** Run one of the extension's own commands (buttons in empty and error states). */
   z.object({
     type: z.literal('runCommand'),

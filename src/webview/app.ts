@@ -18,6 +18,7 @@ import './components/lvKnowledge';
 import type { LvLearning } from './components/lvLearning';
 import type { Task } from '../shared/tasks';
 import { timeZoneName } from '../shared/dates';
+import { nextFilterSeq } from './filterSeq';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -99,7 +100,7 @@ export class LvApp extends LitElement {
   }
 
   private setFilters(filters: Filters): void {
-    send({ type: 'setFilters', filters });
+    send({ type: 'setFilters', filters, seq: nextFilterSeq() });
   }
 
   override render() {
@@ -167,6 +168,7 @@ export class LvApp extends LitElement {
   private renderFilterBar(s: DashboardState) {
     return html`<lv-filter-bar
         .filters=${s.filters}
+        .filtersSeq=${s.filtersSeq}
         .tags=${s.byTag}
         .models=${s.byModel}
         .views=${s.savedViews}

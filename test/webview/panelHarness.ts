@@ -133,6 +133,7 @@ export function state(overrides: Partial<DashboardState> = {}, health: Partial<D
     version: 1,
     health: { state: 'ok', reason: null, examples: 1234, lastImport: '2026-11-20T10:00:00.000Z', followedFiles: 1, recoveredFrom: null, prunedBefore: null, prunedExamples: 0, ...health },
     filters: filtersSchema.parse({}),
+    filtersSeq: 0,
     summary: {
       rate: { total: 1234, successes: 987, rate: 987 / 1234, interval: [0.776, 0.821] },
       avgExecutionTime: 4.25,

@@ -31,8 +31,10 @@ describe('panel interactions in Chromium', () => {
     assert.equal(((await lastPosted(p, 'setFilters'))!.filters as { model: string }).model, 'Mistral 7B');
     await p.getByTestId('tags').getByRole('button', { name: 'auth' }).click();
     assert.deepEqual(((await lastPosted(p, 'setFilters'))!.filters as { tags: string[] }).tags, ['auth']);
-    // The host answers with the new state: chips show, and removing one sends the filters without it.
-    await fromHost(p, { type: 'didChangeState', state: state({ version: 2, filters: { ...state().filters, tags: ['auth'], success: false } }) });
+    // The host answers with the new state, echoing the number of the change it applied (its filters are then the truth:
+    // here without the model, as if another view had cleared it): chips show, and removing one sends the filters without it.
+    const applied = ((await lastPosted(p, 'setFilters'))! as { seq: number }).seq;
+    await fromHost(p, { type: 'didChangeState', state: state({ version: 2, filters: { ...state().filters, tags: ['auth'], success: false }, filtersSeq: applied }) });
     await p.getByTestId('chip').filter({ hasText: 'tag: auth' }).waitFor();
     await p.getByRole('button', { name: 'Remove filter tag: auth' }).click();
     assert.deepEqual((await lastPosted(p, 'setFilters'))!.filters, { ...state().filters, success: false });
@@ -85,6 +87,34 @@ describe('panel interactions in Chromium', () => {
     await fromHost(p, { type: 'didChangeState', state: { ...flat, version: 3 } });
     await p.getByTestId('card-success').getByTestId('detail').filter({ hasText: 'not significant' }).waitFor();
     assert.match((await p.getByTestId('card-success').getByTestId('detail').textContent())!, /up 1\.0 points, not significant \(p = 0\.6\d\)/);
+    await p.close();
+  });
+
+  it('an edit waits for the host to apply it: a state built before that (an older number) does not undo it', async () => {
+    const p = await harness.open();
+    await fromHost(p, { type: 'didChangeState', state: state() });
+    await p.getByLabel('Date range').selectOption('custom');
+    const range = (await lastPosted(p, 'setFilters'))! as { filters: { since: number }; seq: number };
+    // The host applies Custom's range and echoes its number.
+    await fromHost(p, { type: 'didChangeState', state: state({ version: 2, filters: { ...state().filters, since: range.filters.since }, filtersSeq: range.seq }) });
+    const day = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+    const now = new Date();
+    const from = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 20);
+    await p.getByLabel('From', { exact: true }).fill(day(from));
+    const fromSent = (await lastPosted(p, 'setFilters'))! as { seq: number };
+    assert.ok(fromSent.seq > range.seq, 'each change carries a larger number');
+    // A refresh the host built before it applied From arrives now: the range it holds is the old one.
+    await fromHost(p, { type: 'didChangeState', state: state({ version: 3, filters: { ...state().filters, since: range.filters.since }, filtersSeq: range.seq }) });
+    await p.getByLabel('To', { exact: true }).fill(day(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 5)));
+    const both = (await lastPosted(p, 'setFilters'))! as { filters: { since: number; until: number }; seq: number };
+    assert.equal(both.filters.since, from.getTime(), 'To keeps the From that was not applied yet');
+    assert.equal(both.filters.until, new Date(now.getFullYear(), now.getMonth(), now.getDate() - 4).getTime());
+    // Once the host's state echoes the last number, its filters are the truth again: a change from elsewhere is kept.
+    const elsewhere = { ...state().filters, since: from.getTime(), until: both.filters.until, model: 'Mistral 7B' };
+    await fromHost(p, { type: 'didChangeState', state: state({ version: 4, filters: elsewhere, filtersSeq: both.seq }) });
+    await p.getByLabel('Outcome').selectOption('failure');
+    const after = (await lastPosted(p, 'setFilters'))! as { filters: { model: string | null; success: boolean | null } };
+    assert.deepEqual([after.filters.model, after.filters.success], ['Mistral 7B', false]);
     await p.close();
   });
 

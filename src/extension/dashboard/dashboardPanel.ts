@@ -99,6 +99,9 @@ export class DashboardPanel implements vscode.Disposable {
     else this.pendingExample = id;
   }
 
+  /** The number of the last setFilters from the panel applied, echoed in every state. */
+  private appliedFilterSeq = 0;
+
   private async post(message: HostToWebview): Promise<void> {
     // Validate what we send too: the panel must never receive a shape it does not know.
     await this.panel.webview.postMessage(hostToWebviewSchema.parse(message));
@@ -114,6 +117,8 @@ export class DashboardPanel implements vscode.Disposable {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
+        // A new page (the panel reloaded): its numbers start again.
+        this.appliedFilterSeq = 0;
         this.timings.readyMs ??= performance.now() - this.timings.createdAt;
         await this.pushState();
         await this.pushTasks();
@@ -131,6 +136,8 @@ export class DashboardPanel implements vscode.Disposable {
         await vscode.commands.executeCommand('learningViewer.applySavedView', msg.name);
         return;
       case 'setFilters':
+        // Read with the filters by the next state built: the panel's edit waits for this number.
+        this.appliedFilterSeq = msg.seq;
         await this.container.filters.set(msg.filters);
         return;
       case 'runCommand':
@@ -177,8 +184,9 @@ export class DashboardPanel implements vscode.Disposable {
 
   async buildState(version: number): Promise<DashboardState> {
     const filters = this.container.filters.filters;
+    const filtersSeq = this.appliedFilterSeq;
     const saved = await this.container.savedViews.read();
-    const base = { version, filters, trusted: vscode.workspace.isTrusted, savedViews: saved.views.map((v) => v.name), savedViewsProblem: saved.problem };
+    const base = { version, filters, filtersSeq, trusted: vscode.workspace.isTrusted, savedViews: saved.views.map((v) => v.name), savedViewsProblem: saved.problem };
     try {
       const [health, summary, breakdowns, alerts, git] = await Promise.all([
         this.container.data.request('health', {}),

@@ -7,6 +7,7 @@ import { filterBarStyles } from './filterBar.css';
 import { linkButtonStyles } from './linkButton.css';
 import { showControls } from '../../shared/plainText';
 import { DAY_MS as DAY } from '../../shared/series';
+import { lastFilterSeq } from '../filterSeq';
 
 const PRESETS = [
   { id: 'all', label: 'All time', days: null },
@@ -39,6 +40,8 @@ export class LvFilterBar extends LitElement {
 
   /** The filters in force (from the host's state). */
   @property({ attribute: false }) filters: Filters = NO_FILTERS;
+  /** The number of the last of this panel's filter changes the host applied (its state's filtersSeq). */
+  @property({ attribute: false }) filtersSeq = 0;
   /** Tags with their counts, for the autocomplete list. */
   @property({ attribute: false }) tags: { tag: string; total: number }[] = [];
   /** Models with their counts. */
@@ -56,22 +59,23 @@ export class LvFilterBar extends LitElement {
   @state() private regexError: string | null = null;
 
   /**
-   * Filters sent and not yet answered by the host's state: a second edit before the first comes back
-   * (the To date right after the From date) builds on it instead of undoing it. The host's next
-   * filters replace it (they are the truth, the edit's echo or a change from elsewhere), and it
-   * lapses after PENDING_MS (a host that never answers).
+   * Filters sent and not yet applied by the host: a second edit before the first comes back (the To
+   * date right after the From date) builds on it instead of undoing it. It waits for the host's
+   * state to echo its number (filtersSeq): a state the host built before applying it (its own
+   * number smaller) does not end the wait. It lapses after PENDING_MS (a host that never answers).
    */
-  private pending: { filters: Filters; at: number } | null = null;
+  private pending: { filters: Filters; seq: number; at: number } | null = null;
 
   override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('filters')) this.pending = null;
+    if (changed.has('filtersSeq') && this.pending && this.filtersSeq >= this.pending.seq) this.pending = null;
   }
 
   private change(next: Partial<Filters>): void {
     const base = this.pending && performance.now() - this.pending.at < PENDING_MS ? this.pending.filters : this.filters;
     const detail = { ...base, ...next };
-    this.pending = { filters: detail, at: performance.now() };
     this.dispatchEvent(new CustomEvent<Filters>('lv-filters', { detail, bubbles: true, composed: true }));
+    // The panel sent it with the next number as the event went by (dispatching is synchronous).
+    this.pending = { filters: detail, seq: lastFilterSeq(), at: performance.now() };
   }
 
   /** Focuses the text search (the `/` key). */
