@@ -18,7 +18,6 @@ import { EmbeddedEngine } from '../core/engine/embeddedEngine';
 import { copyEngine } from '../core/engine/copyEngine';
 import { PgEngine } from '../core/engine/postgres/pgEngine';
 import { isPostgresUrl, redact } from '../core/engine/postgres/connect';
-import { compareModels, storeAnalyticsReport } from '../core/analytics/report';
 import { learnTechnology } from '../core/tasks/builtinLearner';
 import { depthSchema } from '../shared/analytics';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
@@ -42,7 +41,7 @@ commands:
   import FILE… --db DIR [--json]   import KIMI logs (.jsonl, .ndjson, .json, .gz)
   stats --db DIR [--json] [FILTERS]   totals, success rate with its 95% interval, per tag, per model, per day
   examples --db DIR [--json] [--limit N] [FILTERS]   the examples, newest first
-    (these, export, prune and serve also on a team's PostgreSQL: --database postgresql://user@host/db, or DATABASE_URL)
+    (these, export, analytics, prune and serve also on a team's PostgreSQL: --database postgresql://user@host/db, or DATABASE_URL)
   export --db DIR --format csv|json|jsonl --out FILE [FILTERS]
   analytics --db DIR [--json] [--compare A,B] [FILTERS]   trend, prediction, recommendations, insights; model A/B
   learn TECHNOLOGY --db DIR [--depth quick|standard|deep] [--json]   the built-in learner: a knowledge entry
@@ -90,7 +89,7 @@ Writes the examples the filters select to FILE. CSV follows RFC 4180; a text
 cell that starts with = + - @, a tab or a carriage return gets a leading ' so
 spreadsheets show it as text. --bom starts a CSV with a UTF-8 byte order mark.
 JSON and JSON Lines round-trip: importing them gives the same examples.`,
-  analytics: `usage: learning-viewer analytics --db DIR [--json] [--compare A,B] [FILTERS]
+  analytics: `usage: learning-viewer analytics --db DIR|--database URL [--json] [--compare A,B] [FILTERS]
 
 Prints what the panel's Analytics tab shows for the examples the filters
 select: the trend in words, the prediction (or why there is none),
@@ -123,7 +122,7 @@ start with -). It reports progress and examples as JSON lines on stdout.
 On a team's PostgreSQL (--database URL, or DATABASE_URL with no --db): the
 examples, the statistics, search and feedback, from any number of servers on
 one database; the tokens are read from DIR/api-tokens.json (--tokens DIR);
-exports too; analytics, learning tasks and alerts need --db DIR for now (501).
+exports and analytics too; learning tasks and alerts need --db DIR for now (501).
 --alerts FILE checks the alert rules of FILE (see 'learning-viewer alerts
 --help') every checkMinutes, delivers what fires, and serves GET /api/alerts.`,
   alerts: `usage: learning-viewer alerts --db DIR [--json] [--limit N]
@@ -223,7 +222,7 @@ async function openStore(db: string | undefined, readOnly: boolean): Promise<Lea
 }
 
 /** Commands that run on a PostgreSQL database too; the others need the embedded one's folder for now. */
-const POSTGRES_COMMANDS = new Set(['import', 'stats', 'examples', 'export', 'prune', 'serve']);
+const POSTGRES_COMMANDS = new Set(['import', 'stats', 'examples', 'export', 'analytics', 'prune', 'serve']);
 
 interface DatabaseValues {
   db?: string;
@@ -446,7 +445,7 @@ async function runStats(values: FilterValues & DatabaseValues & { json?: boolean
   }
 }
 
-async function runAnalytics(values: FilterValues & { db?: string; json?: boolean; compare?: string }): Promise<number> {
+async function runAnalytics(values: FilterValues & DatabaseValues & { json?: boolean; compare?: string }): Promise<number> {
   const filters = cliFilters(values);
   let pair: [string, string] | null = null;
   if (values.compare !== undefined) {
@@ -454,12 +453,12 @@ async function runAnalytics(values: FilterValues & { db?: string; json?: boolean
     if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UsageError('--compare takes two model names separated by a comma: --compare "Model A,Model B"');
     pair = [parts[0], parts[1]];
   }
-  const store = await openStore(values.db, true);
+  const store = await openEngine(values, true);
   try {
     // The same advice as the panel's, "go deeper" from the tasks this database holds included.
-    const report = storeAnalyticsReport(store, filters);
+    const report = await store.analytics(filters);
     const tag = filters.tags.length === 1 ? filters.tags[0]! : null;
-    const comparison = pair ? compareModels(store, { ...filters, tags: [] }, pair[0], pair[1], tag) : null;
+    const comparison = pair ? await store.compareModels({ ...filters, tags: [] }, pair[0], pair[1], tag) : null;
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ ...report, comparison })}\n`);
       return EXIT_OK;
@@ -474,7 +473,7 @@ async function runAnalytics(values: FilterValues & { db?: string; json?: boolean
     process.stdout.write(`${lines.join('\n')}\n`);
     return EXIT_OK;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -796,7 +795,7 @@ const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   stats: ['db', 'database', 'json', ...FILTER_OPTIONS],
   examples: ['db', 'database', 'json', 'limit', 'id', ...FILTER_OPTIONS],
   export: ['db', 'database', 'format', 'out', 'bom', ...FILTER_OPTIONS],
-  analytics: ['db', 'json', 'compare', ...FILTER_OPTIONS],
+  analytics: ['db', 'database', 'json', 'compare', ...FILTER_OPTIONS],
   learn: ['db', 'json', 'depth'],
   sample: ['out', 'count', 'days', 'seed'],
   serve: ['db', 'database', 'tokens', 'host', 'port', 'no-auth', 'allowed-host', 'allowed-origin', 'rate-limit', 'utc', 'learner', 'alerts'],

@@ -11,7 +11,6 @@ import { parseTimestamp } from '../core/ingest/timestamp';
 import { regexProblem } from '../shared/filters';
 import { kimiRecordOfNew, toKimiRecord } from '../core/export/kimiRecord';
 import { exportPieces, exportPiecesOf } from '../core/export/exportExamples';
-import { predictionFor, storeAnalyticsReport } from '../core/analytics/report';
 import { streamSSE } from 'hono/streaming';
 import type { Task } from '../shared/tasks';
 import type { ApiTasks, LiveEvent } from './apiTasks';
@@ -507,20 +506,20 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
   });
 
   // Analytics, as the panel computes them (one definition of every figure), under the same filters.
-  const report = (c: Context<Env>) => storeAnalyticsReport(embeddedOnly('analytics'), queryFilters(c, now()), { now: now() });
-  app.get('/api/nasa/analytics/trends', allow('ingest', 'read'), (c) => {
-    const r = report(c);
+  const report = (c: Context<Env>) => data.figures.analytics(queryFilters(c, now()), { now: now() });
+  app.get('/api/nasa/analytics/trends', allow('ingest', 'read'), async (c) => {
+    const r = await report(c);
     return c.json({ overall: r.overall, trend: r.trend, proficiency: r.proficiency, heatmap: r.heatmap });
   });
-  app.get('/api/nasa/analytics/recommendations', allow('ingest', 'read'), (c) => c.json(report(c).recommendations));
-  app.get('/api/nasa/analytics/insights', allow('ingest', 'read'), (c) => c.json(report(c).insights));
-  app.get('/api/nasa/analytics/predictions', allow('ingest', 'read'), (c) => {
+  app.get('/api/nasa/analytics/recommendations', allow('ingest', 'read'), async (c) => c.json((await report(c)).recommendations));
+  app.get('/api/nasa/analytics/insights', allow('ingest', 'read'), async (c) => c.json((await report(c)).insights));
+  app.get('/api/nasa/analytics/predictions', allow('ingest', 'read'), async (c) => {
     const tag = c.req.query('tag') ?? null;
-    return c.json(predictionFor(embeddedOnly('a prediction'), queryFilters(c, now()), tag && tag.trim() ? tag.trim() : null));
+    return c.json(await data.figures.prediction(queryFilters(c, now()), tag && tag.trim() ? tag.trim() : null));
   });
   /** What KIMI can do next, each with its reason: a learning task to start (technology, depth) for every recommendation. */
-  app.get('/api/insights', allow('ingest', 'read'), (c) => {
-    const r = report(c);
+  app.get('/api/insights', allow('ingest', 'read'), async (c) => {
+    const r = await report(c);
     return c.json({
       success_rate: r.overall.rate,
       success_rate_ci: r.overall.interval,

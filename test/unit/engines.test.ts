@@ -283,6 +283,16 @@ describe('the same input on both engines', function () {
         mb.forEach((m, i) => assert.ok(close(m.avgExecutionTime, ma[i]!.avgExecutionTime)));
         assert.deepEqual(await b.daily(f), await a.daily(f));
       }
+      // The analytics: the same report from the same aggregates (floating sums to 9 digits: their order differs).
+      const round = (x: unknown): unknown =>
+        typeof x === 'number' ? Number(x.toPrecision(9)) : Array.isArray(x) ? x.map(round) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, round(v)])) : x;
+      for (const f of [NO_FILTERS, cases[4]!, filters({ since: localDayStart(localDay(NOW) - 20) })]) {
+        const [ra, rb] = [await a.analytics(f, { now: NOW }), await b.analytics(f, { now: NOW })];
+        assert.ok(ra.proficiency.mostPractised.length > 0 || f !== NO_FILTERS);
+        assert.deepEqual(round({ ...rb, computeMs: 0 }), round({ ...ra, computeMs: 0 }), `analytics for ${JSON.stringify(f)}`);
+        assert.deepEqual(round(await b.prediction(f, tags[0]!)), round(await a.prediction(f, tags[0]!)));
+        assert.deepEqual(round(await b.compareModels(f, models[0]!, models[1]!, tags[0]!)), round(await a.compareModels(f, models[0]!, models[1]!, tags[0]!)));
+      }
       const rowsA: unknown[] = [];
       const rowsB: unknown[] = [];
       for await (const e of a.examples(NO_FILTERS)) rowsA.push(e);

@@ -274,9 +274,12 @@ describe('the PostgreSQL engine', function () {
       const exported = await fetch(`${b.url}/api/export/jsonl`, { headers: host(b.url) });
       assert.equal(exported.status, 200);
       assert.equal((await exported.text()).trim().split('\n').length, 801, 'an export streams every example');
-      const analytics = await fetch(`${a.url}/api/nasa/analytics/insights`, { headers: host(a.url) });
-      assert.equal(analytics.status, 501, 'what needs the embedded database says so');
-      assert.match(((await analytics.json()) as { detail: string }).detail, /embedded database only for now/);
+      const insights = await fetch(`${a.url}/api/insights`, { headers: host(a.url) });
+      assert.equal(insights.status, 200);
+      assert.equal(((await insights.json()) as { examples: number }).examples, 801, 'analytics over the same database');
+      const tasks = await fetch(`${a.url}/api/nasa/tasks`, { headers: host(a.url) });
+      assert.equal(tasks.status, 501, 'what needs the embedded database says so');
+      assert.match(((await tasks.json()) as { detail: string }).detail, /embedded database only for now/);
     } finally {
       for (const s of servers) await stopServe(s);
     }
@@ -364,10 +367,13 @@ describe('the PostgreSQL engine', function () {
       assert.equal(run(['export', '--format', format, '--out', fromFolder, '--tag', 'auth', '--db', join(dir, 'db')]).status, 0);
       assert.equal(readFileSync(fromPg, 'utf8'), readFileSync(fromFolder, 'utf8'), `the same ${format}`);
     }
+    const analytics = JSON.parse(run(['analytics', '--json', '--compare', 'Mistral 7B,Llama 3 8B']).stdout) as { overall: unknown; comparison: { verdict: string } };
+    const analyticsFolder = JSON.parse(run(['analytics', '--json', '--compare', 'Mistral 7B,Llama 3 8B', '--db', join(dir, 'db')]).stdout) as typeof analytics;
+    assert.deepEqual([analytics.overall, analytics.comparison.verdict], [analyticsFolder.overall, analyticsFolder.comparison.verdict]);
     // A command that needs the embedded folder says so instead of opening something else.
-    const analytics = run(['analytics']);
-    assert.equal(analytics.status, 2);
-    assert.match(analytics.stderr, /analytics runs on the embedded database \(--db DIR\) only for now; on PostgreSQL \(DATABASE_URL\): import, stats, examples/);
+    const learn = run(['learn', 'auth']);
+    assert.equal(learn.status, 2);
+    assert.match(learn.stderr, /learn runs on the embedded database \(--db DIR\) only for now; on PostgreSQL \(DATABASE_URL\): import, stats, examples, export, analytics, prune, serve/);
     // Unreachable: a clear message, exit 2, no password.
     const down = run(['stats'], { ...process.env, DATABASE_URL: 'postgresql://u:hidden-pw@127.0.0.1:1/x' });
     assert.equal(down.status, 2);

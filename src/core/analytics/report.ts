@@ -5,13 +5,13 @@ import type { AnalyticsReport, ModelComparison, Prediction, Technology } from '.
 import type { Filters } from '../../shared/filters';
 import { localDay } from '../ingest/timestamp';
 import { dailyCounts } from '../queries/breakdowns';
-import { coOccurrence, outcomeTotals, quarterCounts, tagDays } from '../queries/analyticsData';
+import { coOccurrence, outcomeTotals, quarterCounts, tagDays, type TagDay } from '../queries/analyticsData';
 import { localDayStart } from '../queries/rollupPlan';
 import type { RowSource } from '../queries/rowSource';
-import type { DoneWell, TagPeriods, Totals } from './advice';
+import type { CoOccurrence, DoneWell, TagPeriods, Totals } from './advice';
 import { doneWellFromTasks, insights, recommendations } from './advice';
 import type { Task } from '../../shared/tasks';
-import { heatmap } from './heatmap';
+import { heatmap, type QuarterCount } from './heatmap';
 import { compareProportions, formatP, SIGNIFICANCE_LEVEL } from './statistics';
 import { SMALL_SAMPLE, successRate } from './successRate';
 import type { DayCount } from './trends';
@@ -61,18 +61,40 @@ export function storeAnalyticsReport(store: RowSource & { tasks(): { tasks: Task
   return analyticsReport(store, filters, { ...options, doneWell: doneWellFromTasks(store.tasks().tasks) });
 }
 
-export function analyticsReport(store: RowSource, filters: Filters, options: AnalyticsOptions = {}): AnalyticsReport {
-  const started = performance.now();
-  const now = options.now ?? Date.now();
-  const days: DayCount[] = dailyCounts(store, filters);
-  const all = outcomeTotals(store, filters);
+/** The aggregates a report is computed from, whichever engine gives them. */
+export interface AnalyticsInputs {
+  /** Examples and successes per local day, under the filters. */
+  days: DayCount[];
+  /** Totals under the filters. */
+  all: Totals;
+  /** Per tag and day, reaching back over the previous period too. */
+  tagDays: TagDay[];
+  /** Which tags occur together, in a sample of the newest examples. */
+  co: CoOccurrence & { sampled: boolean };
+  /** Per quarter hour, over the heatmap's days. */
+  quarters: QuarterCount[];
+}
 
+/** The filters each aggregate of a report is read under. */
+export function analyticsQueries(filters: Filters, now: number): { tagDays: Filters; quarters: Filters; heatSince: number } {
+  const { previous } = periods(filters, now);
+  const heatSince = Math.max(filters.since ?? 0, localDayStart(localDay(now) - HEATMAP_DAYS + 1));
+  return {
+    tagDays: { ...filters, since: filters.since === null ? null : Math.min(filters.since, localDayStart(previous[0])) },
+    quarters: { ...filters, since: heatSince },
+    heatSince,
+  };
+}
+
+/** The report from its aggregates: the one computation, for every engine. */
+export function reportFrom(inputs: AnalyticsInputs, filters: Filters, options: AnalyticsOptions & { started?: number } = {}): AnalyticsReport {
+  const now = options.now ?? Date.now();
+  const { days, all, co } = inputs;
   const { current, previous } = periods(filters, now);
   // The tag figures reach back over the previous period too; the range's own figures are the days the filters keep.
   const inRange = (day: number) => (filters.since === null || day >= localDay(filters.since)) && (filters.until === null || day <= localDay(filters.until - 1));
-  const widened = { ...filters, since: filters.since === null ? null : Math.min(filters.since, localDayStart(previous[0])) };
   const perTag = new Map<string, TagPeriods & { days: DayCount[] }>();
-  for (const row of tagDays(store, widened)) {
+  for (const row of inputs.tagDays) {
     let t = perTag.get(row.tag);
     if (!t) perTag.set(row.tag, (t = { tag: row.tag, range: zero(), current: zero(), previous: zero(), days: [] }));
     if (inRange(row.day)) {
@@ -89,10 +111,7 @@ export function analyticsReport(store: RowSource, filters: Filters, options: Ana
     .map((t) => technology(t.tag, t.range))
     .sort((a, b) => b.rate.interval![0] - a.rate.interval![0])
     .slice(0, 5);
-
-  const co = coOccurrence(store, filters, options.coOccurrenceSample);
-  const heatSince = Math.max(filters.since ?? 0, localDayStart(localDay(now) - HEATMAP_DAYS + 1));
-  const heat = heatmap(quarterCounts(store, { ...filters, since: heatSince }), heatSince);
+  const heat = heatmap(inputs.quarters, analyticsQueries(filters, now).heatSince);
 
   return {
     overall: successRate(all.successes, all.total),
@@ -107,8 +126,22 @@ export function analyticsReport(store: RowSource, filters: Filters, options: Ana
     insights: insights(tags, all, days),
     heatmap: heat,
     relatedFrom: { examples: co.examples, sampled: co.sampled },
-    computeMs: performance.now() - started,
+    computeMs: performance.now() - (options.started ?? performance.now()),
   };
+}
+
+export function analyticsReport(store: RowSource, filters: Filters, options: AnalyticsOptions = {}): AnalyticsReport {
+  const started = performance.now();
+  const now = options.now ?? Date.now();
+  const q = analyticsQueries(filters, now);
+  const inputs: AnalyticsInputs = {
+    days: dailyCounts(store, filters),
+    all: outcomeTotals(store, filters),
+    tagDays: tagDays(store, q.tagDays),
+    co: coOccurrence(store, filters, options.coOccurrenceSample),
+    quarters: quarterCounts(store, q.quarters),
+  };
+  return reportFrom(inputs, filters, { ...options, now, started });
 }
 
 /** The prediction for one technology (or all examples when tag is null) under the filters. */
@@ -118,8 +151,19 @@ export function predictionFor(store: RowSource, filters: Filters, tag: string | 
 
 /** Model A against model B under the filters (and one tag if given): rates, the difference and its significance. */
 export function compareModels(store: RowSource, filters: Filters, a: string, b: string, tag: string | null): ModelComparison {
+  const [ta, tb] = comparedFilters(filters, a, b, tag).map((f) => outcomeTotals(store, f)) as [Totals, Totals];
+  return comparisonFrom(a, b, tag, ta, tb);
+}
+
+/** The filters of each side of a comparison of model A with model B (within one tag if given). */
+export function comparedFilters(filters: Filters, a: string, b: string, tag: string | null): [Filters, Filters] {
+  return [a, b].map((model) => ({ ...filters, model, andTag: tag ?? filters.andTag })) as [Filters, Filters];
+}
+
+/** The comparison from each side's totals: rates, the difference and its significance, in words. */
+export function comparisonFrom(a: string, b: string, tag: string | null, totalsA: Totals, totalsB: Totals): ModelComparison {
   const side = (model: string) => {
-    const all = outcomeTotals(store, { ...filters, model, andTag: tag ?? filters.andTag });
+    const all = model === a ? totalsA : totalsB;
     return {
       model,
       rate: successRate(all.successes, all.total),

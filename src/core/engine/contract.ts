@@ -7,6 +7,7 @@ import type { StoredExample } from '../../shared/example';
 import type { Summary } from '../../shared/workerProtocol';
 import type { ModelRow, TagRow, DayRow } from '../../shared/rows';
 import type { PruneReport } from '../storage/retention';
+import type { AnalyticsReport, ModelComparison, Prediction } from '../../shared/analytics';
 
 export interface SourceOffset {
   path: string;
@@ -70,6 +71,12 @@ export interface FigureSource {
   exampleById(id: string): Promise<StoredExample | null>;
   count(): Promise<number>;
   retention(): Promise<RetentionState | null>;
+  /** What the Analytics tab shows under the filters: trend, prediction, proficiency, recommendations, insights, heatmap. */
+  analytics(filters: Filters, options?: { now?: number }): Promise<AnalyticsReport>;
+  /** The prediction for one technology (null: all examples). */
+  prediction(filters: Filters, tag: string | null): Promise<Prediction>;
+  /** Model A against model B (within one tag if given): rates, the difference and its significance. */
+  compareModels(filters: Filters, a: string, b: string, tag: string | null): Promise<ModelComparison>;
 }
 
 export type EngineKind = 'embedded' | 'postgresql';

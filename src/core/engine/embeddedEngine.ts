@@ -8,6 +8,7 @@ import { summary } from '../queries/summary';
 import { byModel, byTag, daily } from '../queries/breakdowns';
 import { exampleById, iterateExamples } from '../queries/examples';
 import { prune, type PruneReport } from '../storage/retention';
+import { compareModels, predictionFor, storeAnalyticsReport } from '../analytics/report';
 
 export class EmbeddedEngine implements LearningEngine {
   readonly kind = 'embedded' as const;
@@ -53,6 +54,16 @@ export class EmbeddedEngine implements LearningEngine {
   }
   count() {
     return Promise.resolve(this.store.count());
+  }
+  analytics(filters: Filters, options: { now?: number } = {}) {
+    // "Go deeper" advice builds on the learning tasks this store keeps.
+    return Promise.resolve(storeAnalyticsReport(this.store, filters, options));
+  }
+  prediction(filters: Filters, tag: string | null) {
+    return Promise.resolve(predictionFor(this.store, filters, tag));
+  }
+  compareModels(filters: Filters, a: string, b: string, tag: string | null) {
+    return Promise.resolve(compareModels(this.store, filters, a, b, tag));
   }
   retention(): Promise<RetentionState | null> {
     const before = this.store.prunedBefore();

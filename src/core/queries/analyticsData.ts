@@ -94,6 +94,19 @@ export function coOccurrence(store: RowSource, filters: Filters, limit = 20_000)
   const examples = store.rows<[number]>(`SELECT count(*) FROM (SELECT 1 FROM examples e WHERE ${where.sql} LIMIT ?)`, [...where.params, limit + 1])[0]![0];
   // The sample's (example, tag) rows, counted here: one pass, linear in the rows.
   const rows = store.rows<[number, number]>(`SELECT et.k, et.tag_id FROM (${sample}) s JOIN example_tags et ON et.k = s.k ORDER BY et.k`, [...where.params, limit]);
+  return coOccurrenceOf(examples, rows, () => new Map(store.rows<[number, string]>('SELECT tag_id, name FROM tags')), limit);
+}
+
+/**
+ * The counting of `coOccurrence`, for any engine: `examples` matched (up to limit + 1), the sample's
+ * (example key, tag key) rows ordered by example, and the tags' names by key.
+ */
+export function coOccurrenceOf(
+  examples: number,
+  rows: readonly (readonly [number, number])[],
+  tagNames: () => Map<number, string>,
+  limit: number,
+): CoOccurrence & { sampled: boolean } {
   const single = new Map<number, number>();
   for (const [, tag] of rows) single.set(tag, (single.get(tag) ?? 0) + 1);
   const top = new Set([...single].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, PAIR_TAGS).map(([tag]) => tag));
@@ -120,7 +133,7 @@ export function coOccurrence(store: RowSource, filters: Filters, limit = 20_000)
     tags.push(tag);
   }
   countExample(tags);
-  const names = new Map(store.rows<[number, string]>('SELECT tag_id, name FROM tags').filter(([id]) => single.has(id)));
+  const names = new Map([...tagNames()].filter(([id]) => single.has(id)));
   const counts = new Map<string, number>([...single].map(([tag, n]) => [names.get(tag)!, n]));
   const pairs = new Map<string, number>();
   for (const [x, row] of pairCounts) {

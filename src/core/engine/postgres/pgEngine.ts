@@ -8,6 +8,7 @@ import { connectionProblem, describeUrl, isTransient, openPool, redact, type Con
 import { migratePg, PARTITION_LOCK, partitionOf } from './schema';
 import { writeBatchPg } from './pgWrite';
 import { prunePg } from './pgRetention';
+import { pgAnalytics, pgCompareModels, pgPrediction } from './pgAnalytics';
 import type { PruneReport } from '../../storage/retention';
 import { pgByModel, pgByTag, pgDaily, pgExampleById, pgExamples, pgPage, pgSetFeedback, pgSummary } from './pgFigures';
 
@@ -191,6 +192,17 @@ export class PgEngine implements LearningEngine {
   exampleById(id: string) {
     return this.run(() => pgExampleById(this.pool, id));
   }
+  analytics(filters: Filters, options: { now?: number } = {}) {
+    // Learning tasks are not kept here yet, so no "go deeper" advice builds on one.
+    return this.run(() => pgAnalytics(this.pool, filters, options));
+  }
+  prediction(filters: Filters, tag: string | null) {
+    return this.run(() => pgPrediction(this.pool, filters, tag));
+  }
+  compareModels(filters: Filters, a: string, b: string, tag: string | null) {
+    return this.run(() => pgCompareModels(this.pool, filters, a, b, tag));
+  }
+
   page(filters: Filters, offset: number, limit: number) {
     return this.run(() => pgPage(this.pool, filters, offset, limit));
   }

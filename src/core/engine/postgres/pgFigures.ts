@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import type { Filters } from '../../../shared/filters';
 import type { StoredExample } from '../../../shared/example';
 import type { Summary } from '../../../shared/workerProtocol';
-import type { DayRow, ModelRow, TagRow } from '../../../shared/rows';
+import type { CountRow, DayRow, ModelRow, TagRow } from '../../../shared/rows';
 import { successRate } from '../../analytics/successRate';
 import { rollupPlan } from '../../queries/rollupPlan';
 import { endOfLocalDay } from '../../queries/summary';
@@ -17,7 +17,7 @@ import { dayLabel } from '../../../shared/series';
 import { FLAG_TASK_EXAMPLE } from '../../storage/schema';
 
 /** Bound values, each a $n in the statement. */
-class Params {
+export class Params {
   readonly values: (string | number)[] = [];
   add(v: string | number): string {
     this.values.push(v);
@@ -26,7 +26,7 @@ class Params {
 }
 
 /** A shared plan's SQL (with ? marks) in PostgreSQL's numbered form, its values added to `p`. */
-function numbered(sql: string, values: readonly (string | number)[], p: Params): string {
+export function numbered(sql: string, values: readonly (string | number)[], p: Params): string {
   let i = 0;
   const out = sql.replace(/\?/g, () => p.add(values[i++]!));
   return out === '1' ? 'TRUE' : out;
@@ -159,15 +159,20 @@ export async function pgByModel(pool: Pool, filters: Filters): Promise<ModelRow[
   }));
 }
 
-/** As `daily`: examples and successes per local day, oldest first. */
-export async function pgDaily(pool: Pool, filters: Filters): Promise<DayRow[]> {
+/** As `dailyCounts`: examples and successes per local day (its number), oldest first. */
+export async function pgDailyCounts(pool: Pool, filters: Filters): Promise<(CountRow & { day: number })[]> {
   const plan = rollupPlan(filters);
   const p = new Params();
   const sql = plan
     ? `SELECT r.day, sum(r.n) AS total, sum(r.success * r.n) AS successes FROM ${plan.table} r WHERE ${numbered(plan.where, plan.params, p)} GROUP BY r.day ORDER BY r.day`
     : `SELECT e.day, count(*) AS total, sum(e.success) AS successes FROM examples e WHERE ${pgWhere(filters, p)} GROUP BY e.day ORDER BY e.day`;
   const { rows } = await pool.query(sql, p.values);
-  return rows.map((r) => ({ day: dayLabel(Number(r.day)), total: num(r.total), successes: num(r.successes) }));
+  return rows.map((r) => ({ day: Number(r.day), total: num(r.total), successes: num(r.successes) }));
+}
+
+/** As `daily`: examples and successes per local day, oldest first, as YYYY-MM-DD. */
+export async function pgDaily(pool: Pool, filters: Filters): Promise<DayRow[]> {
+  return (await pgDailyCounts(pool, filters)).map(({ day, total, successes }) => ({ day: dayLabel(day), total, successes }));
 }
 
 const SELECT_EXAMPLE = `SELECT e.k, e.id, e.ts, ss.name AS session, e.task_description, c.code, e.success, e.metrics, m.name AS model, e.tokens,
