@@ -103,9 +103,9 @@ in DIR, as a learning task in the extension would: proficiency with its 95%
 interval, trend, the tags it fails with, related technologies, next steps.
 Depth sets the period: quick 7 days, standard 30 days (default), deep all.`,
   serve: `usage: learning-viewer serve --db DIR [--host 127.0.0.1] [--port 8000] [--no-auth]
-       learning-viewer serve --database postgresql://… [--tokens DIR | --no-auth] […]
        [--allowed-host NAME:PORT]… [--allowed-origin ORIGIN]… [--rate-limit N] [--utc]
-       [--alerts FILE] [--learner PROGRAM [ARG…]]
+       [--alerts FILE] [--retention-days N] [--learner PROGRAM [ARG…]]
+       learning-viewer serve --database postgresql://… [--tokens DIR | --no-auth] [the same]
 
 Serves the HTTP API over the database folder DIR until Ctrl-C or SIGTERM.
 POST /api/examples answers 201 once the example is durable. Tokens are
@@ -123,6 +123,9 @@ On a team's PostgreSQL (--database URL, or DATABASE_URL with no --db): the
 examples, the statistics, search and feedback, from any number of servers on
 one database; the tokens are read from DIR/api-tokens.json (--tokens DIR);
 exports and analytics too; learning tasks and alerts need --db DIR for now (501).
+--retention-days N removes the raw examples older than N days at start and
+then once a day, as prune does (their per-day figures stay; on the embedded
+database a backup is made first).
 --alerts FILE checks the alert rules of FILE (see 'learning-viewer alerts
 --help') every checkMinutes, delivers what fires, and serves GET /api/alerts.`,
   alerts: `usage: learning-viewer alerts --db DIR [--json] [--limit N]
@@ -524,6 +527,7 @@ async function runServe(values: {
   db?: string;
   database?: string;
   tokens?: string;
+  'retention-days'?: string;
   host?: string;
   port?: string;
   'no-auth'?: boolean;
@@ -547,6 +551,7 @@ async function runServe(values: {
     // The learner's program, then the rest of the command line as its arguments.
     learner: values.learner ? [values.learner, ...positionals] : undefined,
     alerts: alertsConfig(values.alerts),
+    retentionDays: positiveInt(values['retention-days'], '--retention-days'),
   };
   if (!values.learner && positionals.length > 0) throw new UsageError(`serve takes no arguments (${positionals[0]}); an external learner's command goes after --learner`);
   const problem = serveOptionsProblem(options);
@@ -747,6 +752,7 @@ const OPTIONS = {
   database: { type: 'string' },
   from: { type: 'string' },
   tokens: { type: 'string' },
+  'retention-days': { type: 'string' },
   to: { type: 'string' },
   json: { type: 'boolean' },
   utc: { type: 'boolean' },
@@ -798,7 +804,7 @@ const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   analytics: ['db', 'database', 'json', 'compare', ...FILTER_OPTIONS],
   learn: ['db', 'json', 'depth'],
   sample: ['out', 'count', 'days', 'seed'],
-  serve: ['db', 'database', 'tokens', 'host', 'port', 'no-auth', 'allowed-host', 'allowed-origin', 'rate-limit', 'utc', 'learner', 'alerts'],
+  serve: ['db', 'database', 'tokens', 'retention-days', 'host', 'port', 'no-auth', 'allowed-host', 'allowed-origin', 'rate-limit', 'utc', 'learner', 'alerts'],
   token: ['db', 'role', 'name', 'json'],
   backup: ['db', 'folder', 'json'],
   backups: ['db', 'folder', 'json'],

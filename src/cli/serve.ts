@@ -8,6 +8,9 @@ import { version } from '../../package.json';
 import { AlertMonitor } from '../core/alerts/alertMonitor';
 import type { AlertsConfig } from '../shared/alerts';
 import type { PgEngine } from '../core/engine/postgres/pgEngine';
+import { prune, retentionCutoff, type PruneReport } from '../core/storage/retention';
+import { BACKUPS_FOLDER, createBackup } from '../core/storage/backups';
+import { join } from 'node:path';
 
 export interface ServeOptions {
   host: string;
@@ -24,6 +27,40 @@ export interface ServeOptions {
   learnerCwd?: string;
   /** The alert rules and where they go (--alerts FILE); none checked without it. */
   alerts?: AlertsConfig;
+  /** Retention: raw examples older than this many days go, at start and then once a day (0 or absent: kept). */
+  retentionDays?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Retention while serving: at start and then once a day, one prune at a time, said in the log. `prune` does
+ * the engine's part (a backup first on the embedded one). Returns a function that stops it.
+ */
+export function scheduleRetention(days: number | undefined, prune: (cutoff: number) => Promise<PruneReport>, log: (line: string) => void): () => void {
+  if (!days || days <= 0) return () => undefined;
+  let running = false;
+  const run = async () => {
+    if (running) return;
+    running = true;
+    const cutoff = retentionCutoff(days, new Date(Date.now()));
+    try {
+      const report = await prune(cutoff);
+      log(
+        report.removed > 0
+          ? `retention removed ${report.removed} examples dated before ${new Date(cutoff).toISOString()} in ${report.slices} slices (longest ${report.longestSliceMs.toFixed(0)} ms); their per-day figures stay`
+          : `retention: nothing dated before ${new Date(cutoff).toISOString()} to remove`,
+      );
+    } catch (e) {
+      log(`retention could not remove old examples: ${(e as Error).message}`);
+    } finally {
+      running = false;
+    }
+  };
+  void run();
+  const timer = setInterval(() => void run(), DAY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Why these options may not start a server, or null. */
@@ -69,7 +106,18 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
     },
     { log: (_level, message) => log(message), afterWrite: () => scheduler.touch() },
   );
+  const stopRetention = scheduleRetention(
+    o.retentionDays,
+    async (cutoff) => {
+      if (store.hasPrunable(cutoff)) await createBackup({ dataDir, save: () => store.saveNow(), count: () => store.count() }, join(dataDir, BACKUPS_FOLDER), 'before-prune');
+      const report = await prune(store, cutoff);
+      if (report.removed > 0) scheduler.touch();
+      return report;
+    },
+    log,
+  );
   await untilStopped(server, log);
+  stopRetention();
   alerts.dispose();
   scheduler.dispose();
   await scheduler.flush();
@@ -112,5 +160,7 @@ export async function runPgServer(engine: PgEngine, tokensDir: string | null, o:
     { ...serverOptions(o), tasks: { unavailable: "learning tasks run on the embedded database only for now; this server's is PostgreSQL" } },
     { log: (_level, message) => log(message), afterWrite: () => undefined },
   );
+  const stopRetention = scheduleRetention(o.retentionDays, (cutoff) => engine.prune(cutoff), log);
   await untilStopped(server, log);
+  stopRetention();
 }
