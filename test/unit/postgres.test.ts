@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { PgEngine } from '../../src/core/engine/postgres/pgEngine';
 import { migratePg, PG_SCHEMA_VERSION } from '../../src/core/engine/postgres/schema';
-import { describeUrl, redact } from '../../src/core/engine/postgres/connect';
+import { connectionProblem, describeUrl, redact } from '../../src/core/engine/postgres/connect';
 import { importFile } from '../../src/core/ingest/importFile';
 import { generateKimiRecords } from '../../src/core/sample/generateExamples';
 import { freshDatabase, postgresUrl } from '../helpers/postgres';
@@ -338,6 +338,9 @@ describe('the PostgreSQL engine', function () {
       return true;
     });
     assert.equal(redact(`could not use postgresql://a:pw-1234@h/db`), 'could not use postgresql://a:***@h/db');
+    // A user who may not make tables, and a server whose certificate no known authority signed: what to do, said.
+    assert.match(connectionProblem({ code: '42501', message: 'permission denied for schema public' }, 'postgresql://u:p4ss@h/team'), /^PostgreSQL at u@h\/team: permission denied for schema public \(the user needs to own the database/);
+    assert.match(connectionProblem({ code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' }, 'postgresql://u:p4ss@h/team?sslmode=verify-full'), /sslrootcert=\/path\/to\/ca\.pem/);
     assert.equal(describeUrl('postgresql://a:pw@h:5433/team?sslmode=require'), 'a@h:5433/team');
   });
 

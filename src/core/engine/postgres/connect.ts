@@ -61,6 +61,7 @@ export function connectionProblem(error: unknown, url: string): string {
   if (code === '28P01' || code === '28000') return `PostgreSQL at ${place} refused the login (${redact(e.message ?? '', url)}): check the user and the password (PGPASSWORD or the URL)`;
   if (code === '3D000') return `PostgreSQL at ${place}: ${redact(e.message ?? '', url)} (create it, or name another in the URL)`;
   if (/Connection terminated/i.test(e?.message ?? '') || code === 'ECONNRESET' || code === 'EPIPE') return `PostgreSQL at ${place}: the connection was lost`;
+  if (code === '42501') return `PostgreSQL at ${place}: ${redact(e.message ?? '', url)} (the user needs to own the database, or to have CREATE on its schema, to make Learning Viewer's tables)`;
   if (code === '57P03') return `PostgreSQL at ${place} is starting up; try again in a moment`;
   return `PostgreSQL at ${place}: ${redact(e?.message ?? String(error), url)}`;
 }

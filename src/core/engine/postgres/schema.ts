@@ -137,7 +137,12 @@ export async function migratePg(pool: Pool, to = PG_SCHEMA_VERSION): Promise<{ f
           await client.query('COMMIT');
         } catch (e) {
           await client.query('ROLLBACK');
-          throw new Error(`migrating the database from version ${v} to ${v + 1} failed: ${(e as Error).message}`);
+          const message = (e as Error).message;
+          // The trigram extension is in Debian's postgresql-contrib; a database's owner may create it (it is trusted).
+          const hint = /pg_trgm|gin_trgm_ops/.test(message)
+            ? ' (text search needs the pg_trgm extension: install postgresql-contrib on the server, and let the database\'s owner run it, or run CREATE EXTENSION pg_trgm as a superuser)'
+            : '';
+          throw new Error(`migrating the database from version ${v} to ${v + 1} failed: ${message}${hint}`);
         }
       }
       return { from, to: Math.max(from, to) };
