@@ -25,7 +25,8 @@ import { runPgServer, runServer, serveOptionsProblem, type ServeOptions } from '
 import { readAlertsFile, SMTP_PASSWORD_ENV, WEBHOOK_SECRET_ENV } from '../core/alerts/alertsFile';
 import { AlertMonitor } from '../core/alerts/alertMonitor';
 import { alertRuleSchema, DEFAULT_ALERT_RULES, type AlertRecord } from '../shared/alerts';
-import { createToken, readTokens, revokeToken, roleSchema } from '../http/tokens';
+import { createToken, readTokens, revokeToken, roleSchema, type Role } from '../http/tokens';
+import { pgCreateToken, pgRevokeToken, pgTokens } from '../core/engine/postgres/pgTokens';
 import { retentionCutoff } from '../core/storage/retention';
 import { BACKUPS_FOLDER, createBackup, DEFAULT_ROTATION, installBackup, listBackups, rotateBackups, verifyBackup, type BackupInfo } from '../core/storage/backups';
 import { DAY_MS } from '../shared/series';
@@ -41,7 +42,7 @@ commands:
   import FILE… --db DIR [--json]   import KIMI logs (.jsonl, .ndjson, .json, .gz)
   stats --db DIR [--json] [FILTERS]   totals, success rate with its 95% interval, per tag, per model, per day
   examples --db DIR [--json] [--limit N] [FILTERS]   the examples, newest first
-    (these, export, analytics, prune and serve also on a team's PostgreSQL: --database postgresql://user@host/db, or DATABASE_URL)
+    (these, export, analytics, prune, serve and token also on a team's PostgreSQL: --database postgresql://user@host/db, or DATABASE_URL)
   export --db DIR --format csv|json|jsonl --out FILE [FILTERS]
   analytics --db DIR [--json] [--compare A,B] [FILTERS]   trend, prediction, recommendations, insights; model A/B
   learn TECHNOLOGY --db DIR [--depth quick|standard|deep] [--json]   the built-in learner: a knowledge entry
@@ -105,7 +106,7 @@ Depth sets the period: quick 7 days, standard 30 days (default), deep all.`,
   serve: `usage: learning-viewer serve --db DIR [--host 127.0.0.1] [--port 8000] [--no-auth]
        [--allowed-host NAME:PORT]… [--allowed-origin ORIGIN]… [--rate-limit N] [--utc]
        [--alerts FILE] [--retention-days N] [--learner PROGRAM [ARG…]]
-       learning-viewer serve --database postgresql://… [--tokens DIR | --no-auth] [the same]
+       learning-viewer serve --database postgresql://… [the same]
 
 Serves the HTTP API over the database folder DIR until Ctrl-C or SIGTERM.
 POST /api/examples answers 201 once the example is durable. Tokens are
@@ -121,7 +122,7 @@ as its arguments, run without a shell in the current folder, \${technology},
 start with -). It reports progress and examples as JSON lines on stdout.
 On a team's PostgreSQL (--database URL, or DATABASE_URL with no --db): the
 examples, the statistics, search and feedback, from any number of servers on
-one database; the tokens are read from DIR/api-tokens.json (--tokens DIR);
+one database, the tokens the database's own (token create --database URL);
 exports and analytics too; learning tasks and alerts need --db DIR for now (501).
 --retention-days N removes the raw examples older than N days at start and
 then once a day, as prune does (their per-day figures stay; on the embedded
@@ -145,11 +146,13 @@ significant success-rate drop overall, per tag and per model (last 7 days
 against the 28 before), tokens per success up 50%, no examples for 24 hours,
 a failed learning task. Secrets never go in the file: the webhook's signing
 key comes from ${WEBHOOK_SECRET_ENV}, the SMTP password from ${SMTP_PASSWORD_ENV}.`,
-  token: `usage: learning-viewer token create --role ingest|read|admin [--name N] --db DIR
+  token: `usage: learning-viewer token create --role ingest|read|admin [--name N] --db DIR|--database URL
        learning-viewer token list --db DIR [--json]
        learning-viewer token revoke ID_OR_NAME --db DIR
 
-create prints the token once; only its SHA-256 is kept (in DIR/api-tokens.json).
+create prints the token once; only its SHA-256 is kept (in DIR/api-tokens.json,
+or with --database URL in the team's PostgreSQL, where every server on it
+knows the token within 2 seconds, and a revoked one stops working as soon).
 ingest: post examples, read stats; read: everything that reads; admin: all.`,
   backup: `usage: learning-viewer backup --db DIR [--folder FOLDER] [--json]
 
@@ -225,7 +228,7 @@ async function openStore(db: string | undefined, readOnly: boolean): Promise<Lea
 }
 
 /** Commands that run on a PostgreSQL database too; the others need the embedded one's folder for now. */
-const POSTGRES_COMMANDS = new Set(['import', 'stats', 'examples', 'export', 'analytics', 'prune', 'serve']);
+const POSTGRES_COMMANDS = new Set(['import', 'stats', 'examples', 'export', 'analytics', 'prune', 'serve', 'token']);
 
 interface DatabaseValues {
   db?: string;
@@ -526,7 +529,6 @@ async function runSample(values: { out?: string; count?: string; days?: string; 
 async function runServe(values: {
   db?: string;
   database?: string;
-  tokens?: string;
   'retention-days'?: string;
   host?: string;
   port?: string;
@@ -560,19 +562,14 @@ async function runServe(values: {
   if (postgresTarget(values)) {
     if (options.learner) throw new UsageError('--learner: learning tasks run on the embedded database only for now (serve --db DIR)');
     if (options.alerts) throw new UsageError('--alerts: alerts are checked on the embedded database only for now (serve --db DIR)');
-    const tokensDir = values.tokens ?? null;
-    if (options.auth && tokensDir === null) {
-      throw new UsageError('on PostgreSQL, name the folder that holds the API tokens with --tokens DIR (made by `learning-viewer token create --db DIR`), or serve on a loopback address with --no-auth');
-    }
     const engine = (await openEngine(values, false)) as PgEngine;
     try {
-      await runPgServer(engine, tokensDir, options, log);
+      await runPgServer(engine, options, log);
     } finally {
       await engine.close();
     }
     return EXIT_OK;
   }
-  if (values.tokens !== undefined) throw new UsageError('--tokens is for serving a PostgreSQL database; on --db DIR the tokens are in DIR');
   const store = await openStore(values.db, false);
   try {
     await runServer(store, values.db!, options, (line) => process.stderr.write(`learning-viewer serve: ${line}\n`));
@@ -667,36 +664,50 @@ async function runPrune(values: DatabaseValues & { 'older-than'?: string; 'dry-r
   return EXIT_OK;
 }
 
-async function runToken(positionals: string[], values: { db?: string; role?: string; name?: string; json?: boolean }): Promise<number> {
+async function runToken(positionals: string[], values: DatabaseValues & { role?: string; name?: string; json?: boolean }): Promise<number> {
   const [action, target] = positionals;
-  if (!values.db) throw new UsageError('--db DIR is required: the folder that holds the learning database');
-  mkdirSync(values.db, { recursive: true });
-  switch (action) {
-    case 'create': {
-      const role = roleSchema.safeParse(values.role);
-      if (!role.success) throw new UsageError('--role takes ingest, read or admin');
-      const { record, token } = await createToken(values.db, role.data, values.name ?? `${role.data}-${new Date().toISOString().slice(0, 10)}`);
-      process.stderr.write(`created ${record.role} token "${record.name}" (id ${record.id}); it is shown this once:\n`);
-      process.stdout.write(`${token}\n`);
-      return EXIT_OK;
-    }
-    case 'list': {
-      const tokens = readTokens(values.db).map(({ sha256: _hash, ...t }) => t);
-      if (values.json) process.stdout.write(`${JSON.stringify(tokens)}\n`);
-      else for (const t of tokens) process.stdout.write(`${t.id}  ${t.role.padEnd(6)}  ${t.name}  created ${t.createdAt}${t.revokedAt ? `  revoked ${t.revokedAt}` : ''}\n`);
-      return EXIT_OK;
-    }
-    case 'revoke': {
-      if (!target) throw new UsageError('name the token to revoke, by id or name');
-      if (!(await revokeToken(values.db, target))) {
-        process.stderr.write(`learning-viewer: no valid token with id or name ${target}\n`);
-        return EXIT_REJECTED;
+  // A team's tokens are in its PostgreSQL database (every server there knows them); a folder's in its api-tokens.json.
+  const url = postgresTarget(values);
+  const engine = url ? ((await openEngine(values, false)) as PgEngine) : null;
+  if (!engine) {
+    if (!values.db) throw new UsageError('--db DIR is required: the folder that holds the learning database (or --database URL)');
+    mkdirSync(values.db, { recursive: true });
+  }
+  const tokens = {
+    create: (role: Role, name: string) => (engine ? pgCreateToken(engine.database, role, name) : createToken(values.db!, role, name)),
+    list: async () => (engine ? pgTokens(engine.database) : readTokens(values.db!)),
+    revoke: (idOrName: string) => (engine ? pgRevokeToken(engine.database, idOrName) : revokeToken(values.db!, idOrName)),
+  };
+  try {
+    switch (action) {
+      case 'create': {
+        const role = roleSchema.safeParse(values.role);
+        if (!role.success) throw new UsageError('--role takes ingest, read or admin');
+        const { record, token } = await tokens.create(role.data, values.name ?? `${role.data}-${new Date().toISOString().slice(0, 10)}`);
+        process.stderr.write(`created ${record.role} token "${record.name}" (id ${record.id}); it is shown this once:\n`);
+        process.stdout.write(`${token}\n`);
+        return EXIT_OK;
       }
-      process.stderr.write(`revoked ${target}\n`);
-      return EXIT_OK;
+      case 'list': {
+        const list = (await tokens.list()).map(({ sha256: _hash, ...t }) => t);
+        if (values.json) process.stdout.write(`${JSON.stringify(list)}\n`);
+        else for (const t of list) process.stdout.write(`${t.id}  ${t.role.padEnd(6)}  ${t.name}  created ${t.createdAt}${t.revokedAt ? `  revoked ${t.revokedAt}` : ''}\n`);
+        return EXIT_OK;
+      }
+      case 'revoke': {
+        if (!target) throw new UsageError('name the token to revoke, by id or name');
+        if (!(await tokens.revoke(target))) {
+          process.stderr.write(`learning-viewer: no valid token with id or name ${target}\n`);
+          return EXIT_REJECTED;
+        }
+        process.stderr.write(`revoked ${target}\n`);
+        return EXIT_OK;
+      }
+      default:
+        throw new UsageError(action ? `unknown token action "${action}"` : 'say create, list or revoke');
     }
-    default:
-      throw new UsageError(action ? `unknown token action "${action}"` : 'say create, list or revoke');
+  } finally {
+    await engine?.close();
   }
 }
 
@@ -751,7 +762,6 @@ const OPTIONS = {
   db: { type: 'string' },
   database: { type: 'string' },
   from: { type: 'string' },
-  tokens: { type: 'string' },
   'retention-days': { type: 'string' },
   to: { type: 'string' },
   json: { type: 'boolean' },
@@ -804,8 +814,8 @@ const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   analytics: ['db', 'database', 'json', 'compare', ...FILTER_OPTIONS],
   learn: ['db', 'json', 'depth'],
   sample: ['out', 'count', 'days', 'seed'],
-  serve: ['db', 'database', 'tokens', 'retention-days', 'host', 'port', 'no-auth', 'allowed-host', 'allowed-origin', 'rate-limit', 'utc', 'learner', 'alerts'],
-  token: ['db', 'role', 'name', 'json'],
+  serve: ['db', 'database', 'retention-days', 'host', 'port', 'no-auth', 'allowed-host', 'allowed-origin', 'rate-limit', 'utc', 'learner', 'alerts'],
+  token: ['db', 'database', 'role', 'name', 'json'],
   backup: ['db', 'folder', 'json'],
   backups: ['db', 'folder', 'json'],
   restore: ['db', 'folder'],

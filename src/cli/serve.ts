@@ -153,10 +153,9 @@ async function untilStopped(server: ApiServer, log: (line: string) => void): Pro
  * The API over a team's PostgreSQL until SIGINT or SIGTERM. Every acknowledged example is committed; nothing
  * is held here, so several servers may serve one database. Learning tasks and alerts need the embedded database.
  */
-export async function runPgServer(engine: PgEngine, tokensDir: string | null, o: ServeOptions, log: (line: string) => void): Promise<void> {
+export async function runPgServer(engine: PgEngine, o: ServeOptions, log: (line: string) => void): Promise<void> {
   const server = await ApiServer.startPostgres(
     engine,
-    tokensDir,
     { ...serverOptions(o), tasks: { unavailable: "learning tasks run on the embedded database only for now; this server's is PostgreSQL" } },
     { log: (_level, message) => log(message), afterWrite: () => undefined },
   );

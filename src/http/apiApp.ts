@@ -22,7 +22,7 @@ import type { FigureSource } from '../core/engine/contract';
 import { DatabaseError } from '../core/engine/postgres/pgEngine';
 import { fieldOf, problem, sendProblem, type Problem } from './problem';
 import { hostAllowed, originAllowed } from './requestGuards';
-import type { Role, TokenRecord, TokenRegistry } from './tokens';
+import type { Role, TokenChecker, TokenRecord } from './tokens';
 import { RateLimiter } from './rateLimiter';
 import { ApiMetrics } from './apiMetrics';
 import type { LogRing } from './logRing';
@@ -68,7 +68,7 @@ export interface ApiOptions {
   /** Origins a browser may call from; none by default, and never a wildcard. */
   allowedOrigins: readonly string[];
   /** The tokens to check, or null when authentication is off (allowed on a loopback address only). */
-  tokens: TokenRegistry | null;
+  tokens: TokenChecker | null;
   /** Requests a second per token (or per client without authentication); beyond, 429 with Retry-After. */
   rateLimit?: number;
 }

@@ -9,7 +9,8 @@ import { embeddedApiData, pgApiData, type ApiData } from './apiData';
 import type { PgEngine } from '../core/engine/postgres/pgEngine';
 import { GroupCommit } from './groupCommit';
 import { defaultAllowedHosts, isLoopback } from './requestGuards';
-import { TokenRegistry } from './tokens';
+import { TokenRegistry, type TokenChecker } from './tokens';
+import { PgTokenRegistry } from '../core/engine/postgres/pgTokens';
 import { ApiTasks } from './apiTasks';
 import { attachLiveSocket } from './liveSocket';
 import { LogRing, type LogLevel } from './logRing';
@@ -92,29 +93,31 @@ export class ApiServer {
       tasks = new ApiTasks(store, { maxConcurrent: o.tasks.maxConcurrent, timeoutMs: o.tasks.timeoutMs, afterWrite: hooks.afterWrite, external });
       tasks.queue.onDidChangeState((t) => log(t.state === 'failed' ? 'warn' : 'info', `task ${t.id} (${t.technology}, ${t.learner}): ${t.state}${t.message ? ` (${t.message})` : ''}`));
     }
-    return ApiServer.listen(embeddedApiData(store, commit), { tokensDir: o.auth ? dataDir : null, place: dataDir, tasks, logs, log }, o, hooks);
+    return ApiServer.listen(embeddedApiData(store, commit), { tokens: o.auth ? new TokenRegistry(dataDir) : null, place: dataDir, tasks, logs, log }, o, hooks);
   }
 
   /**
    * The API over a team's PostgreSQL: the examples, the statistics and feedback; several servers may serve one
-   * database (they hold nothing that matters). Tokens are read from `tokensDir` (its api-tokens.json).
+   * database (they hold nothing that matters). The tokens are the database's (`learning-viewer token … --database`).
    */
-  static async startPostgres(engine: PgEngine, tokensDir: string | null, o: ApiServerOptions, hooks: ApiServerHooks): Promise<ApiServer> {
+  static async startPostgres(engine: PgEngine, o: ApiServerOptions, hooks: ApiServerHooks): Promise<ApiServer> {
     const wrong = serverOptionsProblem(o);
     if (wrong) throw new Error(wrong);
-    if (o.auth && tokensDir === null) throw new Error('with tokens required, name the folder that holds them (its api-tokens.json, made by `learning-viewer token create --db DIR`)');
     const logs = new LogRing();
     const log = (level: LogLevel, message: string) => {
       logs.add(level, message);
       hooks.log(level, message);
     };
     const data = pgApiData(engine, (added) => hooks.onExamples?.(added));
-    return ApiServer.listen(data, { tokensDir: o.auth ? tokensDir : null, place: engine.place, tasks: undefined, logs, log }, o, hooks);
+    const tokens = o.auth ? await PgTokenRegistry.open(engine.database, (message) => log('warn', message)) : null;
+    const server = await ApiServer.listen(data, { tokens, place: engine.place, tasks: undefined, logs, log }, o, hooks);
+    server.onStop = () => tokens?.dispose();
+    return server;
   }
 
   private static async listen(
     data: ApiData,
-    at: { tokensDir: string | null; place: string; tasks: ApiTasks | undefined; logs: LogRing; log: (level: LogLevel, message: string) => void },
+    at: { tokens: TokenChecker | null; place: string; tasks: ApiTasks | undefined; logs: LogRing; log: (level: LogLevel, message: string) => void },
     o: ApiServerOptions,
     hooks: ApiServerHooks,
   ): Promise<ApiServer> {
@@ -122,7 +125,7 @@ export class ApiServer {
     // Filled in once the port is bound (it may be 0, any free port): until then every request is refused.
     const allowedHosts: string[] = [];
     const allowedOrigins = o.allowedOrigins.map((x) => x.toLowerCase());
-    const tokens = at.tokensDir !== null ? new TokenRegistry(at.tokensDir) : null;
+    const tokens = at.tokens;
     const app = createApiApp(
       {
         data,
@@ -153,12 +156,16 @@ export class ApiServer {
     const sockets = tasks ? attachLiveSocket(http, { tasks, allowedHosts, allowedOrigins, tokens }) : { close: () => undefined };
     const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
     const api = new ApiServer(logs, server, sockets, tasks, url, port);
-    log('info', `listening on ${url} (${at.tokensDir !== null ? 'tokens required' : 'no authentication, loopback only'}), database ${at.place}`);
+    log('info', `listening on ${url} (${tokens !== null ? 'tokens required' : 'no authentication, loopback only'}), database ${at.place}`);
     return api;
   }
 
   /** Stops taking requests: running tasks are marked interrupted, their live streams end, open connections close (a client that will not let go is cut after 5 s). */
+  /** Run when the server stops (what it started beside it). */
+  onStop: (() => void) | undefined;
+
   async stop(): Promise<void> {
+    this.onStop?.();
     await this.tasks?.dispose();
     this.sockets.close();
     const http = this.server as Server;

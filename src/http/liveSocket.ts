@@ -7,13 +7,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiTasks } from './apiTasks';
 import { hostAllowed, originAllowed } from './requestGuards';
-import type { TokenRegistry } from './tokens';
+import type { TokenChecker } from './tokens';
 
 export interface LiveSocketOptions {
   tasks: ApiTasks;
   allowedHosts: readonly string[];
   allowedOrigins: readonly string[];
-  tokens: TokenRegistry | null;
+  tokens: TokenChecker | null;
   heartbeatMs?: number;
 }
 

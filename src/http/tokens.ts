@@ -25,7 +25,7 @@ const tokenRecordSchema = z.object({
 export type TokenRecord = z.infer<typeof tokenRecordSchema>;
 const tokensFileSchema = z.object({ tokens: z.array(tokenRecordSchema) });
 
-function hash(token: string): string {
+export function hash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
@@ -52,14 +52,22 @@ async function writeTokens(dataDir: string, tokens: TokenRecord[]): Promise<void
   await writeFileAtomic(path(dataDir), Buffer.from(`${JSON.stringify({ tokens }, null, 2)}\n`));
 }
 
+/** A new token of this role: its record (only the hash of the secret) and the secret, shown once. */
+export function newToken(role: Role, name: string, now = new Date()): { record: TokenRecord; token: string } {
+  const token = `lv_${role}_${randomBytes(24).toString('base64url')}`;
+  return { record: { id: randomBytes(6).toString('hex'), name, role, sha256: hash(token), createdAt: now.toISOString(), revokedAt: null }, token };
+}
+
+/** Why a token of this name cannot be made. */
+export const nameTaken = (name: string) => `a token named "${name}" exists already; revoke it first or choose another name`;
+
 /** Makes a token; the secret is returned once and never stored. */
 export async function createToken(dataDir: string, role: Role, name: string, now = new Date()): Promise<{ record: TokenRecord; token: string }> {
   const tokens = readTokens(dataDir);
-  if (tokens.some((t) => t.name === name && t.revokedAt === null)) throw new Error(`a token named "${name}" exists already; revoke it first or choose another name`);
-  const token = `lv_${role}_${randomBytes(24).toString('base64url')}`;
-  const record: TokenRecord = { id: randomBytes(6).toString('hex'), name, role, sha256: hash(token), createdAt: now.toISOString(), revokedAt: null };
-  await writeTokens(dataDir, [...tokens, record]);
-  return { record, token };
+  if (tokens.some((t) => t.name === name && t.revokedAt === null)) throw new Error(nameTaken(name));
+  const made = newToken(role, name, now);
+  await writeTokens(dataDir, [...tokens, made.record]);
+  return made;
 }
 
 /** Revokes the token with this id or name; false when there is none still valid. */
@@ -72,8 +80,23 @@ export async function revokeToken(dataDir: string, idOrName: string, now = new D
   return true;
 }
 
+/** What the API checks a bearer token with. */
+export interface TokenChecker {
+  /** The valid token record for `token`, or null. */
+  check(token: string): TokenRecord | null;
+}
+
+/** The valid record among `tokens` whose hash is the token's, compared in constant time; or null. */
+export function matchToken(tokens: readonly TokenRecord[], token: string): TokenRecord | null {
+  const digest = Buffer.from(hash(token), 'hex');
+  for (const t of tokens) {
+    if (t.revokedAt === null && timingSafeEqual(Buffer.from(t.sha256, 'hex'), digest)) return t;
+  }
+  return null;
+}
+
 /** Checks bearer tokens against the file, read again whenever it changes. */
-export class TokenRegistry {
+export class TokenRegistry implements TokenChecker {
   private mtime = -1;
   private tokens: TokenRecord[] = [];
 
@@ -90,11 +113,7 @@ export class TokenRegistry {
   /** The valid token record for `token`, or null. Compared in constant time. */
   check(token: string): TokenRecord | null {
     this.refresh();
-    const digest = Buffer.from(hash(token), 'hex');
-    for (const t of this.tokens) {
-      if (t.revokedAt === null && timingSafeEqual(Buffer.from(t.sha256, 'hex'), digest)) return t;
-    }
-    return null;
+    return matchToken(this.tokens, token);
   }
 
   get count(): number {

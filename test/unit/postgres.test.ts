@@ -285,6 +285,46 @@ describe('the PostgreSQL engine', function () {
     }
   });
 
+  it('keeps the API tokens in the database: one made on the command line is known to every server there, and a revoked one to none', async () => {
+    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+    const env = { ...process.env, DATABASE_URL: db.url };
+    const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env });
+    const made = run(['token', 'create', '--role', 'ingest', '--name', 'kimi-runner']);
+    assert.equal(made.status, 0, made.stderr);
+    const token = made.stdout.trim();
+    assert.match(token, /^lv_ingest_/);
+    assert.equal(run(['token', 'create', '--role', 'read', '--name', 'kimi-runner']).status, 2, 'one valid token per name');
+    const servers = [await startServeWith(cli, [], env), await startServeWith(cli, [], env)];
+    try {
+      const post = (s: ServeProcess, bearer: string | null, id: string) =>
+        fetch(`${s.url}/api/examples`, {
+          method: 'POST',
+          headers: { host: new URL(s.url).host, 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+          body: JSON.stringify({ id, timestamp: new Date(NOW).toISOString(), success: true }),
+        });
+      assert.equal((await post(servers[0]!, null, 'no-token')).status, 401);
+      assert.equal((await post(servers[0]!, token, 'via-a')).status, 201);
+      assert.equal((await post(servers[1]!, token, 'via-b')).status, 201, 'the other server knows it too');
+      const listed = JSON.parse(run(['token', 'list', '--json']).stdout) as { name: string; role: string; sha256?: string }[];
+      assert.deepEqual(listed.map((t) => [t.name, t.role, t.sha256]), [['kimi-runner', 'ingest', undefined]], 'never the hash');
+      assert.equal(run(['token', 'revoke', 'kimi-runner']).status, 0);
+      // Each server reads the tokens again every 2 s: the next requests after that are refused.
+      for (const s of servers) {
+        const refused = await new Promise<number>((resolve) => {
+          const again = async () => {
+            const status = (await post(s, token, `after-revoke-${Date.now()}`)).status;
+            if (status === 401) resolve(status);
+            else setTimeout(() => void again(), 250);
+          };
+          void again();
+        });
+        assert.equal(refused, 401);
+      }
+    } finally {
+      for (const s of servers) await stopServe(s);
+    }
+  });
+
   it('answers 503 with Retry-After while the database is away, and goes on when it is back', async () => {
     if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
     const proxy = await startProxy(db.url);

@@ -105,6 +105,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE TABLE knowledge (id text PRIMARY KEY, technology text NOT NULL, created_at bigint NOT NULL, task_id text, data text NOT NULL);
   CREATE INDEX knowledge_technology ON knowledge (technology, created_at);
   `,
+  // 2 → 3: API tokens, shared by every server on the database; only a token's SHA-256 is kept, one valid token per name.
+  `
+  CREATE TABLE api_tokens (id text PRIMARY KEY, name text NOT NULL, role text NOT NULL, sha256 text NOT NULL UNIQUE, created_at text NOT NULL, revoked_at text);
+  CREATE UNIQUE INDEX api_tokens_valid_name ON api_tokens (name) WHERE revoked_at IS NULL;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
