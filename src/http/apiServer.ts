@@ -63,14 +63,22 @@ export class ApiServer {
     readonly port: number,
   ) {}
 
-  static async start(store: LearningStore, dataDir: string, o: ApiServerOptions, hooks: ApiServerHooks): Promise<ApiServer> {
+  /** Refuses options that may not start a server; the server's log, kept for `GET /api/logs/tail` and passed on. */
+  private static prepare(o: ApiServerOptions, hooks: ApiServerHooks): { logs: LogRing; log: (level: LogLevel, message: string) => void } {
     const wrong = serverOptionsProblem(o);
     if (wrong) throw new Error(wrong);
     const logs = new LogRing();
-    const log = (level: LogLevel, message: string) => {
-      logs.add(level, message);
-      hooks.log(level, message);
+    return {
+      logs,
+      log: (level, message) => {
+        logs.add(level, message);
+        hooks.log(level, message);
+      },
     };
+  }
+
+  static async start(store: LearningStore, dataDir: string, o: ApiServerOptions, hooks: ApiServerHooks): Promise<ApiServer> {
+    const { logs, log } = ApiServer.prepare(o, hooks);
     const commit = new GroupCommit(store, 'api', (added) => {
       hooks.afterWrite();
       hooks.onExamples?.(added);
@@ -101,13 +109,7 @@ export class ApiServer {
    * database (they hold nothing that matters). The tokens are the database's (`learning-viewer token … --database`).
    */
   static async startPostgres(engine: PgEngine, o: ApiServerOptions, hooks: ApiServerHooks): Promise<ApiServer> {
-    const wrong = serverOptionsProblem(o);
-    if (wrong) throw new Error(wrong);
-    const logs = new LogRing();
-    const log = (level: LogLevel, message: string) => {
-      logs.add(level, message);
-      hooks.log(level, message);
-    };
+    const { logs, log } = ApiServer.prepare(o, hooks);
     const data = pgApiData(engine, (added) => hooks.onExamples?.(added));
     const tokens = o.auth ? await PgTokenRegistry.open(engine.database, (message) => log('warn', message)) : null;
     const server = await ApiServer.listen(data, { tokens, place: engine.place, tasks: undefined, logs, log }, o, hooks);

@@ -20,16 +20,6 @@ export function describeUrl(url: string): string {
   }
 }
 
-/** Host and database, the short place a status line names ("host/db"). */
-export function shortPlace(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname || 'localhost'}/${decodeURIComponent(u.pathname.replace(/^\//, ''))}`;
-  } catch {
-    return 'PostgreSQL';
-  }
-}
-
 /** Removes any password a text may carry (a URL with user:password@), for logs and errors. */
 export function redact(text: string, url?: string): string {
   let out = text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@');

@@ -4,7 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { BatchItem, InsertCounts, LearningEngine, RetentionState, SourceOffset } from '../contract';
 import type { Filters } from '../../../shared/filters';
 import { TASK_SOURCE_PREFIX } from '../../storage/learningStore';
-import { connectionProblem, describeUrl, isTransient, openPool, redact, type ConnectOptions } from './connect';
+import { connectionProblem, describeUrl, isTransient, openPool, type ConnectOptions } from './connect';
 import { migratePg, PARTITION_LOCK, partitionOf } from './schema';
 import { writeBatchPg } from './pgWrite';
 import { prunePg } from './pgRetention';
@@ -240,10 +240,5 @@ export class PgEngine implements LearningEngine {
 
   async close(): Promise<void> {
     await this.pool.end();
-  }
-
-  /** A message about this database with any password taken out. */
-  redact(text: string): string {
-    return redact(text, this.url);
   }
 }
