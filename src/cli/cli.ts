@@ -45,7 +45,7 @@ commands:
     (these, export, analytics, prune, serve and token also on a team's PostgreSQL: --database postgresql://user@host/db, or DATABASE_URL)
   export --db DIR --format csv|json|jsonl --out FILE [FILTERS]
   analytics --db DIR [--json] [--compare A,B] [FILTERS]   trend, prediction, recommendations, insights; model A/B
-  learn TECHNOLOGY --db DIR [--depth quick|standard|deep] [--json]   the built-in learner: a knowledge entry
+  learn TECHNOLOGY --db DIR|--database URL [--depth quick|standard|deep] [--json]   the built-in learner: a knowledge entry
   sample --out FILE [--count N]    write a sample KIMI log (for trying things out)
   serve --db DIR [--host H] [--port P] [--no-auth]   the HTTP API (KIMI posts examples, reads stats)
   token create|list|revoke --db DIR   API tokens with roles (ingest, read, admin)
@@ -98,9 +98,10 @@ recommendations and insights, each with its reason. --json prints the whole
 report as one JSON object. --compare A,B adds model A against model B (with
 --tag, within that tag): rates, the difference and its significance.`,
   learn: `usage: learning-viewer learn TECHNOLOGY --db DIR [--depth quick|standard|deep] [--json]
+       learning-viewer learn TECHNOLOGY --database postgresql://… [the same]
 
 Runs the built-in learner on TECHNOLOGY (a tag) and stores the knowledge entry
-in DIR, as a learning task in the extension would: proficiency with its 95%
+in DIR (or the PostgreSQL database), as a learning task in the extension would: proficiency with its 95%
 interval, trend, the tags it fails with, related technologies, next steps.
 Depth sets the period: quick 7 days, standard 30 days (default), deep all.`,
   serve: `usage: learning-viewer serve --db DIR [--host 127.0.0.1] [--port 8000] [--no-auth]
@@ -123,7 +124,8 @@ start with -). It reports progress and examples as JSON lines on stdout.
 On a team's PostgreSQL (--database URL, or DATABASE_URL with no --db): the
 examples, the statistics, search and feedback, from any number of servers on
 one database, the tokens the database's own (token create --database URL);
-exports and analytics too; learning tasks and alerts need --db DIR for now (501).
+exports, analytics and learning tasks too (each server runs the tasks posted
+to it and restores its own after a restart); alerts need --db DIR for now.
 --retention-days N removes the raw examples older than N days at start and
 then once a day, as prune does (their per-day figures stay; on the embedded
 database a backup is made first).
@@ -228,7 +230,7 @@ async function openStore(db: string | undefined, readOnly: boolean): Promise<Lea
 }
 
 /** Commands that run on a PostgreSQL database too; the others need the embedded one's folder for now. */
-const POSTGRES_COMMANDS = new Set(['import', 'stats', 'examples', 'export', 'analytics', 'prune', 'serve', 'token']);
+const POSTGRES_COMMANDS = new Set(['import', 'stats', 'examples', 'export', 'analytics', 'learn', 'prune', 'serve', 'token']);
 
 interface DatabaseValues {
   db?: string;
@@ -267,7 +269,7 @@ async function runCopy(values: { from?: string; to?: string; json?: boolean }): 
       process.stderr.write('\n');
       if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
       else {
-        process.stdout.write(`copied into ${to.place}: added ${report.added}, already present ${report.duplicates}, conflicts ${report.conflicts}, not storable ${report.problems.length - report.conflicts}; offsets of ${report.offsets} followed files\n`);
+        process.stdout.write(`copied into ${to.place}: added ${report.added}, already present ${report.duplicates}, conflicts ${report.conflicts}, not storable ${report.problems.length - report.conflicts}; offsets of ${report.offsets} followed files; ${report.tasks} learning tasks, ${report.knowledge} knowledge entries\n`);
         for (const p of report.problems) process.stderr.write(`${p.reason}\n`);
       }
       return report.problems.length ? EXIT_REJECTED : EXIT_OK;
@@ -483,16 +485,16 @@ async function runAnalytics(values: FilterValues & DatabaseValues & { json?: boo
   }
 }
 
-async function runLearn(positionals: string[], values: { db?: string; json?: boolean; depth?: string }): Promise<number> {
+async function runLearn(positionals: string[], values: DatabaseValues & { json?: boolean; depth?: string }): Promise<number> {
   const technology = positionals[0]?.trim();
   if (!technology || positionals.length > 1) throw new UsageError('name one technology (a tag), for example: learning-viewer learn auth --db DIR');
   const depth = depthSchema.safeParse(values.depth ?? 'standard');
   if (!depth.success) throw new UsageError('--depth takes quick, standard or deep');
-  const store = await openStore(values.db, false);
+  const engine = await openEngine(values, false);
   try {
-    const entry = await learnTechnology(store, { technology, depth: depth.data, taskId: null });
-    store.addKnowledge(entry);
-    await store.save();
+    const entry = await learnTechnology(engine, { technology, depth: depth.data, taskId: null });
+    await engine.addKnowledge(entry);
+    await engine.flush();
     if (values.json) process.stdout.write(`${JSON.stringify(entry)}\n`);
     else {
       const r = entry.proficiency;
@@ -509,7 +511,7 @@ async function runLearn(positionals: string[], values: { db?: string; json?: boo
     }
     return EXIT_OK;
   } finally {
-    store.close();
+    await engine.close();
   }
 }
 
@@ -560,7 +562,6 @@ async function runServe(values: {
   if (problem) throw new UsageError(problem);
   const log = (line: string) => process.stderr.write(`learning-viewer serve: ${line}\n`);
   if (postgresTarget(values)) {
-    if (options.learner) throw new UsageError('--learner: learning tasks run on the embedded database only for now (serve --db DIR)');
     if (options.alerts) throw new UsageError('--alerts: alerts are checked on the embedded database only for now (serve --db DIR)');
     const engine = (await openEngine(values, false)) as PgEngine;
     try {
@@ -812,7 +813,7 @@ const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   examples: ['db', 'database', 'json', 'limit', 'id', ...FILTER_OPTIONS],
   export: ['db', 'database', 'format', 'out', 'bom', ...FILTER_OPTIONS],
   analytics: ['db', 'database', 'json', 'compare', ...FILTER_OPTIONS],
-  learn: ['db', 'json', 'depth'],
+  learn: ['db', 'database', 'json', 'depth'],
   sample: ['out', 'count', 'days', 'seed'],
   serve: ['db', 'database', 'retention-days', 'host', 'port', 'no-auth', 'allowed-host', 'allowed-origin', 'rate-limit', 'utc', 'learner', 'alerts'],
   token: ['db', 'database', 'role', 'name', 'json'],

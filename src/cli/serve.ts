@@ -11,6 +11,7 @@ import type { PgEngine } from '../core/engine/postgres/pgEngine';
 import { prune, retentionCutoff, type PruneReport } from '../core/storage/retention';
 import { BACKUPS_FOLDER, createBackup } from '../core/storage/backups';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 
 export interface ServeOptions {
   host: string;
@@ -156,7 +157,17 @@ async function untilStopped(server: ApiServer, log: (line: string) => void): Pro
 export async function runPgServer(engine: PgEngine, o: ServeOptions, log: (line: string) => void): Promise<void> {
   const server = await ApiServer.startPostgres(
     engine,
-    { ...serverOptions(o), tasks: { unavailable: "learning tasks run on the embedded database only for now; this server's is PostgreSQL" } },
+    {
+      ...serverOptions(o),
+      tasks: {
+        maxConcurrent: o.maxConcurrentTasks ?? 2,
+        timeoutMs: 30 * 60_000,
+        learner: o.learner && o.learner.length > 0 ? { command: o.learner, cwd: o.learnerCwd ?? process.cwd() } : undefined,
+        // Several servers may share the database: each restores the tasks it ran, named by its host and port
+        // (a server on any free port, --port 0, by its process: its tasks are not taken up by the next one).
+        owner: `serve ${hostname()}:${o.port === 0 ? `pid ${process.pid}` : o.port}`,
+      },
+    },
     { log: (_level, message) => log(message), afterWrite: () => undefined },
   );
   const stopRetention = scheduleRetention(o.retentionDays, (cutoff) => engine.prune(cutoff), log);

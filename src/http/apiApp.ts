@@ -220,11 +220,6 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     const e = await data.figures.exampleById(id);
     return e ? toKimiRecord(e) : null;
   };
-  /** A route only the embedded database serves yet. */
-  const embeddedOnly = (what: string) => {
-    if (data.store) return data.store;
-    throw new ApiError(problem(501, 'not-on-postgresql', `${what} is served on the embedded database only for now; this server's is PostgreSQL`));
-  };
 
   // Every answer is counted by its route template (never the raw path: ids would explode the label set).
   app.use('*', async (c, next) => {
@@ -446,9 +441,9 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
       const task = tasks.queue.enqueue({ ...request, learner: chosen });
       return c.json({ task_id: task.id, status: task.state }, 202, { Location: `/api/nasa/learn/${task.id}` });
     });
-    app.get('/api/nasa/learn/:id', allow('read'), (c) => {
+    app.get('/api/nasa/learn/:id', allow('read'), async (c) => {
       const task = found(c);
-      return c.json({ ...view(task), messages: embeddedOnly('a learning task').taskEvents(task.id, 200).map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, message: e.message })) });
+      return c.json({ ...view(task), messages: (await tasks.log(task.id, 200)).map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, message: e.message })) });
     });
     app.get('/api/nasa/tasks', allow('read'), (c) => {
       const all = tasks.queue.list();

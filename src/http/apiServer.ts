@@ -19,6 +19,8 @@ import type { AssumeTimeZone } from '../core/ingest/timestamp';
 import { createTaskRunner } from '../core/tasks/taskRunner';
 import { storeRunnerData } from '../core/tasks/storeLearning';
 import type { AlertMonitor } from '../core/alerts/alertMonitor';
+import { EmbeddedEngine } from '../core/engine/embeddedEngine';
+import type { LearnerSource, TaskStore } from '../core/engine/contract';
 
 export interface ApiServerOptions {
   host: string;
@@ -33,7 +35,15 @@ export interface ApiServerOptions {
   /** The alerts this server checks, for `GET /api/alerts`. */
   alerts?: AlertMonitor;
   /** The learning-task queue this server runs, or why it runs none (in VS Code they run in the Tasks view). */
-  tasks: { maxConcurrent: number; timeoutMs: number; learner?: { command: string[]; cwd: string } } | { unavailable: string };
+  tasks:
+    | {
+        maxConcurrent: number;
+        timeoutMs: number;
+        learner?: { command: string[]; cwd: string };
+        /** Who runs these tasks, on a database several servers share: each restores only its own. */
+        owner?: string;
+      }
+    | { unavailable: string };
 }
 
 export interface ApiServerHooks {
@@ -77,30 +87,41 @@ export class ApiServer {
     };
   }
 
+  /** The learning tasks this server runs on `data` (either engine), or none when it runs none. */
+  private static async tasks(data: TaskStore & LearnerSource, o: ApiServerOptions, hooks: ApiServerHooks, log: (level: LogLevel, message: string) => void): Promise<ApiTasks | undefined> {
+    if (!('maxConcurrent' in o.tasks)) return undefined;
+    const learner = o.tasks.learner;
+    const external = learner
+      ? createTaskRunner({
+          data: storeRunnerData(data, {
+            assumeTimeZone: o.assumeTimeZone,
+            afterWrite: (added) => {
+              hooks.afterWrite();
+              if (added > 0) hooks.onExamples?.(added);
+            },
+          }),
+          externalLearner: () => learner,
+        })
+      : undefined;
+    const tasks = await ApiTasks.open(data, {
+      owner: o.tasks.owner,
+      maxConcurrent: o.tasks.maxConcurrent,
+      timeoutMs: o.tasks.timeoutMs,
+      afterWrite: hooks.afterWrite,
+      external,
+      onError: (message) => log('error', message),
+    });
+    tasks.queue.onDidChangeState((t) => log(t.state === 'failed' ? 'warn' : 'info', `task ${t.id} (${t.technology}, ${t.learner}): ${t.state}${t.message ? ` (${t.message})` : ''}`));
+    return tasks;
+  }
+
   static async start(store: LearningStore, dataDir: string, o: ApiServerOptions, hooks: ApiServerHooks): Promise<ApiServer> {
     const { logs, log } = ApiServer.prepare(o, hooks);
     const commit = new GroupCommit(store, 'api', (added) => {
       hooks.afterWrite();
       hooks.onExamples?.(added);
     });
-    let tasks: ApiTasks | undefined;
-    if ('maxConcurrent' in o.tasks) {
-      const learner = o.tasks.learner;
-      const external = learner
-        ? createTaskRunner({
-            data: storeRunnerData(store, {
-              assumeTimeZone: o.assumeTimeZone,
-              afterWrite: (added) => {
-                hooks.afterWrite();
-                if (added > 0) hooks.onExamples?.(added);
-              },
-            }),
-            externalLearner: () => learner,
-          })
-        : undefined;
-      tasks = new ApiTasks(store, { maxConcurrent: o.tasks.maxConcurrent, timeoutMs: o.tasks.timeoutMs, afterWrite: hooks.afterWrite, external });
-      tasks.queue.onDidChangeState((t) => log(t.state === 'failed' ? 'warn' : 'info', `task ${t.id} (${t.technology}, ${t.learner}): ${t.state}${t.message ? ` (${t.message})` : ''}`));
-    }
+    const tasks = await ApiServer.tasks(new EmbeddedEngine(store, dataDir), o, hooks, log);
     return ApiServer.listen(embeddedApiData(store, commit), { tokens: o.auth ? new TokenRegistry(dataDir) : null, place: dataDir, tasks, logs, log }, o, hooks);
   }
 
@@ -112,7 +133,8 @@ export class ApiServer {
     const { logs, log } = ApiServer.prepare(o, hooks);
     const data = pgApiData(engine, (added) => hooks.onExamples?.(added));
     const tokens = o.auth ? await PgTokenRegistry.open(engine.database, (message) => log('warn', message)) : null;
-    const server = await ApiServer.listen(data, { tokens, place: engine.place, tasks: undefined, logs, log }, o, hooks);
+    const tasks = await ApiServer.tasks(engine, o, hooks, log);
+    const server = await ApiServer.listen(data, { tokens, place: engine.place, tasks, logs, log }, o, hooks);
     server.onStop = () => tokens?.dispose();
     return server;
   }
@@ -136,7 +158,7 @@ export class ApiServer {
         startedAt: Date.now(),
         onChange: hooks.afterWrite,
         tasks,
-        tasksUnavailable: 'unavailable' in o.tasks ? o.tasks.unavailable : data.kind === 'postgresql' ? 'learning tasks run on the embedded database only for now; this server\'s is PostgreSQL' : undefined,
+        tasksUnavailable: 'unavailable' in o.tasks ? o.tasks.unavailable : undefined,
         externalLearner: 'maxConcurrent' in o.tasks && o.tasks.learner !== undefined,
         logs,
         alerts: o.alerts,

@@ -1,11 +1,12 @@
 // Learning tasks for `serve`: the core's queue with the built-in learner,
-// every state change journalled (as in the extension), and for each task a
+// every state change stored (journalled in a folder, committed in PostgreSQL),
+// on whichever engine the server has; and for each task a
 // numbered stream of events (started, progress, completed, error) that a
 // client follows live and resumes from the last number it saw.
 import { knowledgeSummary, learnTechnology } from '../core/tasks/builtinLearner';
 import { TaskQueue, type TaskOutcome, type TaskRunner } from '../core/tasks/taskQueue';
-import type { LearningStore } from '../core/storage/learningStore';
-import { FINISHED, type Task } from '../shared/tasks';
+import type { LearnerSource, TaskStore } from '../core/engine/contract';
+import { FINISHED, type LoggedTaskEvent, type Task } from '../shared/tasks';
 
 export type LiveEventKind = 'queued' | 'started' | 'progress' | 'completed' | 'error';
 
@@ -27,10 +28,20 @@ export class ApiTasks {
   /** The last number given per task: it only grows, so a retry's events come after every number a client has seen. */
   private readonly numbered = new Map<string, number>();
 
-  constructor(
-    store: LearningStore,
-    options: { maxConcurrent: number; timeoutMs: number; afterWrite: () => void; external?: TaskRunner },
+  /** Writes to the store, one after another in the order of the changes, so a task's last state is the one stored. */
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly store: TaskStore & LearnerSource,
+    owner: string,
+    options: { maxConcurrent: number; timeoutMs: number; afterWrite: () => void; external?: TaskRunner; onError?: (message: string) => void },
   ) {
+    const write = (what: string, work: () => Promise<unknown>) => {
+      this.writing = this.writing.then(work).then(
+        () => options.afterWrite(),
+        (e: Error) => options.onError?.(`storing ${what} failed: ${e.message}`),
+      );
+    };
     this.queue = new TaskQueue({
       maxConcurrent: options.maxConcurrent,
       timeoutMs: options.timeoutMs,
@@ -40,23 +51,37 @@ export class ApiTasks {
           return options.external(task, ctx);
         }
         const entry = await learnTechnology(store, { technology: task.technology, depth: task.depth, taskId: task.id, signal: ctx.signal, onProgress: (p, m) => ctx.progress(p, m) });
-        store.addKnowledge(entry);
+        await store.addKnowledge(entry);
         options.afterWrite();
         return { proficiency: entry.proficiency.rate, summary: knowledgeSummary(entry), knowledgeId: entry.id, examplesAdded: 0 };
       },
     });
-    // Every state change is journalled (progress ticks are not): a task survives a restart of the server.
-    this.queue.onDidChangeState((task) => {
-      store.saveTask(task);
-      options.afterWrite();
-    });
+    // Every state change is stored (progress ticks are not): a task survives a restart of the server.
+    this.queue.onDidChangeState((task) => write(`task ${task.id}`, () => store.saveTask(task, owner)));
     this.queue.onDidChange((task) => this.record(task));
-    this.queue.onEvent((taskId, event) => {
-      store.appendTaskEvents(taskId, [event]);
-    });
-    const { tasks } = store.tasks();
-    this.queue.restore(tasks);
-    for (const t of this.queue.list()) this.record(t);
+    this.queue.onEvent((taskId, event) => write(`the log of task ${taskId}`, () => store.appendTaskEvents(taskId, [event])));
+  }
+
+  /**
+   * The queue of `owner` (this server) on `store`: its stored tasks restored (a running one is marked
+   * interrupted, a pending one queued again); on a shared database other owners' tasks stay theirs.
+   */
+  static async open(
+    store: TaskStore & LearnerSource,
+    options: { owner?: string; maxConcurrent: number; timeoutMs: number; afterWrite: () => void; external?: TaskRunner; onError?: (message: string) => void },
+  ): Promise<ApiTasks> {
+    const owner = options.owner ?? '';
+    const { tasks } = await store.tasks(owner);
+    const api = new ApiTasks(store, owner, options);
+    api.queue.restore(tasks);
+    for (const t of api.queue.list()) api.record(t);
+    return api;
+  }
+
+  /** The last `limit` lines of a task's log, as stored. */
+  async log(taskId: string, limit: number): Promise<LoggedTaskEvent[]> {
+    await this.writing;
+    return this.store.taskEvents(taskId, limit);
   }
 
   /** Turns a task's change into the live event it means, if it means one. */
@@ -102,5 +127,6 @@ export class ApiTasks {
 
   async dispose(): Promise<void> {
     await this.queue.dispose();
+    await this.writing;
   }
 }

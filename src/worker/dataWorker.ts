@@ -18,6 +18,7 @@ import { learnAndStore, storeLearnerRecords } from '../core/tasks/storeLearning'
 import type { Filters } from '../shared/filters';
 import { NO_FILTERS } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
+import { EmbeddedEngine } from '../core/engine/embeddedEngine';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 import type { Health } from '../shared/example';
 import type { WorkerMethod, WorkerParsedParams, WorkerResult, WorkerToHost } from '../shared/workerProtocol';
@@ -278,7 +279,7 @@ const handlers: Handlers = {
     const controller = new AbortController();
     cancellable.set(p.taskId, controller);
     try {
-      const entry = await learnAndStore(store, {
+      const entry = await learnAndStore(new EmbeddedEngine(store, init.dataDir), {
         ...p,
         signal: controller.signal,
         onProgress: (progress, message) => post({ kind: 'taskProgress', taskId: p.taskId, progress, message }),
@@ -289,8 +290,8 @@ const handlers: Handlers = {
       cancellable.delete(p.taskId);
     }
   },
-  addLearnerExamples: (store, p) => {
-    const result = storeLearnerRecords(store, p.taskId, p.records, init.assumeTimeZone);
+  addLearnerExamples: async (store, p) => {
+    const result = await storeLearnerRecords(new EmbeddedEngine(store, init.dataDir), p.taskId, p.records, init.assumeTimeZone);
     if (result.added > 0) {
       scheduler?.touch();
       post({ kind: 'changed', examples: store.count() });

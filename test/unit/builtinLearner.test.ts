@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { learnTechnology } from '../../src/core/tasks/builtinLearner';
+import { learnTechnology, rowLearnerSource } from '../../src/core/tasks/builtinLearner';
 import { wilsonInterval } from '../../src/core/analytics/successRate';
 import { rmSync } from 'node:fs';
 import { LearningStore, LOCK_FILE } from '../../src/core/storage/learningStore';
@@ -36,7 +36,7 @@ describe('built-in learner', () => {
     const store = await storeWith(tmp.path, dataset());
     const progress: number[] = [];
     try {
-      const e = await learnTechnology(store, { technology: 'auth', depth: 'quick', taskId: 't1', now: NOW, onProgress: (p) => progress.push(p) });
+      const e = await learnTechnology(rowLearnerSource(store), { technology: 'auth', depth: 'quick', taskId: 't1', now: NOW, onProgress: (p) => progress.push(p) });
       assert.equal(e.examplesAnalysed, 40);
       assert.equal(e.proficiency.successes, 30);
       assert.deepEqual(e.proficiency.interval, wilsonInterval(30, 40));
@@ -77,10 +77,10 @@ describe('built-in learner', () => {
     for (let i = 0; i < 170; i++) r.push(kimi({ id: `h${i}`, timestamp: ago(i % 6), success: i >= 35, tags: ['html'] }));
     const store = await storeWith(tmp.path, r);
     try {
-      const css = await learnTechnology(store, { technology: 'css', depth: 'quick', taskId: 'c', now: NOW });
+      const css = await learnTechnology(rowLearnerSource(store), { technology: 'css', depth: 'quick', taskId: 'c', now: NOW });
       assert.ok(css.failsWith.some((f) => f.tag === 'flex'), 'the table still lists it');
       assert.ok(!css.nextSteps.some((s) => s.step.startsWith('Practise')), JSON.stringify(css.nextSteps));
-      const html = await learnTechnology(store, { technology: 'html', depth: 'quick', taskId: 'h', now: NOW });
+      const html = await learnTechnology(rowLearnerSource(store), { technology: 'html', depth: 'quick', taskId: 'h', now: NOW });
       const step = html.nextSteps.find((s) => s.step === 'Practise html together with grid');
       assert.ok(step, JSON.stringify(html.nextSteps));
       assert.match(step.reason, /25 of the 30 examples with both failed \(83%\), against 21% of the other examples of html \(p < 0\.001\)/);
@@ -92,7 +92,7 @@ describe('built-in learner', () => {
   it('depth sets the period: a standard task sees the older examples too', async () => {
     const store = await storeWith(tmp.path, dataset());
     try {
-      const e = await learnTechnology(store, { technology: 'auth', depth: 'standard', taskId: 't2', now: NOW });
+      const e = await learnTechnology(rowLearnerSource(store), { technology: 'auth', depth: 'standard', taskId: 't2', now: NOW });
       assert.equal(e.examplesAnalysed, 60);
       assert.equal(e.proficiency.successes, 50);
     } finally {
@@ -103,9 +103,9 @@ describe('built-in learner', () => {
   it('fails with a reason when there is nothing to learn from, and stops when cancelled', async () => {
     const store = await storeWith(tmp.path, dataset());
     try {
-      await assert.rejects(learnTechnology(store, { technology: 'rust', depth: 'quick', taskId: 't3', now: NOW }), /No examples tagged “rust” in the last 7 days/);
+      await assert.rejects(learnTechnology(rowLearnerSource(store), { technology: 'rust', depth: 'quick', taskId: 't3', now: NOW }), /No examples tagged “rust” in the last 7 days/);
       const controller = new AbortController();
-      const run = learnTechnology(store, { technology: 'auth', depth: 'deep', taskId: 't4', now: NOW, signal: controller.signal, onProgress: () => controller.abort() });
+      const run = learnTechnology(rowLearnerSource(store), { technology: 'auth', depth: 'deep', taskId: 't4', now: NOW, signal: controller.signal, onProgress: () => controller.abort() });
       await assert.rejects(run, /cancelled/);
     } finally {
       store.close();
@@ -140,7 +140,7 @@ describe('built-in learner', () => {
     const own = normalizeRecord(kimi({ id: 'from-the-agent', tags: ['auth'] }), { assumeTimeZone: 'utc', now: NOW });
     assert.ok(own.ok);
     first.insert([{ example: own.example }]);
-    const entry = await learnTechnology(first, { technology: 'auth', depth: 'deep', taskId: 'task-1', now: NOW });
+    const entry = await learnTechnology(rowLearnerSource(first), { technology: 'auth', depth: 'deep', taskId: 'task-1', now: NOW });
     assert.equal(entry.examplesAnalysed, 1, 'the task’s own example is not counted as the agent’s');
     first.addKnowledge(entry);
     // A crash: no snapshot written, and the dead process's lock left behind (a stale lock is taken over).

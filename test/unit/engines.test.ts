@@ -16,6 +16,10 @@ import { localDayStart } from '../../src/core/queries/rollupPlan';
 import { localDay } from '../../src/core/ingest/timestamp';
 import { DAY_MS } from '../../src/shared/series';
 import { testSqlJs } from '../helpers/sqlJs';
+import { learnTechnology } from '../../src/core/tasks/builtinLearner';
+import { copyEngine } from '../../src/core/engine/copyEngine';
+import { normalizeRecord } from '../../src/core/ingest/parseKimiLine';
+import type { Task } from '../../src/shared/tasks';
 import { freshDatabase, postgresUrl } from '../helpers/postgres';
 
 const NOW = Date.now();
@@ -232,6 +236,49 @@ for (const target of [embedded(), postgres()]) {
       const s = await engine.summary(filters({ search: 'parser' }));
       assert.equal(s.rate.total, 3);
     });
+
+    it('keeps learning tasks with their numbered logs, the knowledge they produce and a learner\'s practice apart from the figures', async () => {
+      const log = join(dir, 'learning_logs.jsonl');
+      await writeKimiLog(log, 1200, { seed: 5, end: NOW, days: 30 });
+      await importFile(engine, log, opts);
+      const task: Task = {
+        id: 'task-1', technology: 'auth', depth: 'deep', priority: 'normal', learner: 'builtin', seq: 1, state: 'pending', progress: 0, message: '',
+        createdAt: NOW, startedAt: null, endedAt: null, attempts: 0, result: null,
+      };
+      await engine.saveTask(task, 'serve-a');
+      await engine.saveTask({ ...task, state: 'running', startedAt: NOW, attempts: 1 }, 'serve-a');
+      await engine.saveTask({ ...task, id: 'task-2', seq: 2, technology: 'api' }, 'serve-b');
+      const all = await engine.tasks();
+      assert.deepEqual(all.tasks.map((t) => [t.id, t.state]), [['task-1', 'running'], ['task-2', 'pending']], 'each task once, as it last stood');
+      if (engine.kind === 'postgresql') assert.deepEqual((await engine.tasks('serve-b')).tasks.map((t) => t.id), ['task-2'], 'an owner restores only its own');
+      assert.equal(await engine.appendTaskEvents('task-1', [{ at: NOW, kind: 'started', message: 'Started', progress: 0 }]), 1);
+      assert.equal(await engine.appendTaskEvents('task-1', [{ at: NOW, kind: 'progress', message: 'half', progress: 50 }, { at: NOW, kind: 'log', message: 'a line', progress: null }]), 2);
+      assert.deepEqual((await engine.taskEvents('task-1', 2)).map((e) => [e.seq, e.kind, e.message]), [[2, 'progress', 'half'], [3, 'log', 'a line']], 'the last two, oldest first');
+
+      const entry = await learnTechnology(engine, { technology: 'auth', depth: 'deep', taskId: 'task-1', now: NOW });
+      const authTotal = (await engine.summary(filters({ andTag: 'auth' }), { now: NOW })).rate.total;
+      assert.equal(entry.examplesAnalysed, authTotal, 'the learner reads every auth example');
+      await engine.addKnowledge(entry);
+      assert.deepEqual(await engine.knowledge({ technology: 'auth' }), [entry]);
+      assert.deepEqual((await engine.knowledge({ search: 'AUTH' })).map((k) => k.id), [entry.id], 'ASCII case ignored');
+      assert.deepEqual(await engine.knowledge({ technology: 'rust' }), []);
+
+      const before = await engine.summary(NO_FILTERS, { now: NOW });
+      const practice = [0, 1, 2].map((i) => {
+        const r = normalizeRecord({ id: `practice-${i}`, timestamp: new Date(NOW - i * 60_000).toISOString(), success: i !== 1, tags: ['auth'] }, { assumeTimeZone: 'utc', now: NOW });
+        assert.ok(r.ok);
+        return r.example;
+      });
+      assert.equal(await engine.addLearnerExamples('task-1', practice), 3);
+      assert.equal(await engine.addLearnerExamples('task-1', practice), 0, 'reported again: nothing added');
+      assert.deepEqual((await engine.summary(NO_FILTERS, { now: NOW })).rate, before.rate, 'practice is kept out of the figures');
+      const only = await recount(engine, filters({ taskExamples: 'only' }));
+      assert.deepEqual(only.ids.sort(), ['practice-0', 'practice-1', 'practice-2']);
+
+      await engine.forgetTask('task-1');
+      assert.deepEqual((await engine.tasks()).tasks.map((t) => t.id), ['task-2']);
+      assert.deepEqual(await engine.taskEvents('task-1'), [], 'its log went with it');
+    });
   });
 }
 
@@ -299,6 +346,46 @@ describe('the same input on both engines', function () {
       for await (const e of b.examples(NO_FILTERS)) rowsB.push(e);
       assert.equal(rowsB.length, 3000);
       assert.deepEqual(rowsB, rowsA, 'every example, field by field, in the same order');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('gives the same knowledge entry from the built-in learner, and a copy takes the tasks, their logs and the knowledge along once', async () => {
+    const log = join(dir, 'learn.jsonl');
+    await writeKimiLog(log, 2500, { seed: 31, end: NOW, days: 40 });
+    const a = await sqljs.open();
+    const b = await pg.open();
+    try {
+      await importFile(a, log, opts);
+      await importFile(b, log, opts);
+      for (const [technology, depth] of [['auth', 'deep'], ['database', 'standard'], ['testing', 'quick']] as const) {
+        const [ea, eb] = [
+          await learnTechnology(a, { technology, depth, taskId: null, now: NOW }),
+          await learnTechnology(b, { technology, depth, taskId: null, now: NOW }),
+        ];
+        assert.ok(ea.examplesAnalysed > 0);
+        const same = (e: typeof ea) => JSON.parse(JSON.stringify({ ...e, id: '', metrics: { ...e.metrics, avgExecutionTime: e.metrics.avgExecutionTime?.toPrecision(9) } })) as unknown;
+        assert.deepEqual(same(eb), same(ea), `the entry for ${technology} (${depth})`);
+      }
+      const task: Task = {
+        id: 'copied', technology: 'auth', depth: 'quick', priority: 'high', learner: 'builtin', seq: 4, state: 'completed', progress: 100, message: 'done',
+        createdAt: NOW, startedAt: NOW, endedAt: NOW, attempts: 1, result: { proficiency: 0.5, summary: 's', knowledgeId: 'k', examplesAdded: 0 },
+      };
+      await a.saveTask(task);
+      await a.appendTaskEvents('copied', [{ at: NOW, kind: 'started', message: 'Started', progress: 0 }, { at: NOW, kind: 'completed', message: 'done', progress: 100 }]);
+      await a.addKnowledge({ ...(await learnTechnology(a, { technology: 'auth', depth: 'quick', taskId: 'copied', now: NOW })), id: 'k' });
+      for (const round of [1, 2]) {
+        const report = await copyEngine(a, b);
+        assert.deepEqual([report.added, report.tasks, report.knowledge], [0, 1, 1], `copy ${round}`);
+      }
+      assert.deepEqual((await b.tasks()).tasks, [task]);
+      assert.deepEqual((await b.taskEvents('copied')).map((e) => [e.seq, e.kind]), [[1, 'started'], [2, 'completed']], 'the log once, after two copies');
+      assert.deepEqual(await b.knowledge(), await a.knowledge());
+      // "Go deeper" advice builds on the completed task on both.
+      const [ra, rb] = [await a.analytics(NO_FILTERS, { now: NOW }), await b.analytics(NO_FILTERS, { now: NOW })];
+      assert.deepEqual(rb.recommendations, ra.recommendations);
     } finally {
       await a.close();
       await b.close();

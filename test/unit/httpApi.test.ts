@@ -11,6 +11,7 @@ import { defaultAllowedHosts, isLoopback } from '../../src/http/requestGuards';
 import { createToken, readTokens, revokeToken, TokenRegistry, TOKENS_FILE } from '../../src/http/tokens';
 import { importFile } from '../../src/core/ingest/importFile';
 import { LearningStore } from '../../src/core/storage/learningStore';
+import { EmbeddedEngine } from '../../src/core/engine/embeddedEngine';
 import { testSqlJs } from '../helpers/sqlJs';
 import { useTempDir } from '../helpers/tempDir';
 import { daysAgo } from '../helpers/clock';
@@ -389,7 +390,7 @@ describe('learning tasks through the HTTP API', () => {
 
   it('POST /api/nasa/learn is 202 with the task id; its status, the task list, its live events to the end, and a resume after the last one seen', async () => {
     const store = LearningStore.open({ SQL: await testSqlJs(), dataDir: join(tmp.path, 'db') });
-    const tasks = new ApiTasks(store, { maxConcurrent: 2, timeoutMs: 60_000, afterWrite: () => undefined });
+    const tasks = await ApiTasks.open(new EmbeddedEngine(store, tmp.path), { maxConcurrent: 2, timeoutMs: 60_000, afterWrite: () => undefined });
     try {
       const commit = new GroupCommit(store, 'api', () => undefined);
       const app = createApiApp({ store, commit, assumeTimeZone: 'utc', version: '0.1.0', startedAt: Date.now(), tasks }, { allowedHosts: [HOST], allowedOrigins: [], tokens: null });
@@ -448,7 +449,7 @@ describe('the OpenAPI document', () => {
   const tmp = useTempDir();
   it('lists exactly the routes the app serves, and docs/openapi.json is the document the code makes (npm run openapi)', async () => {
     const store = LearningStore.open({ SQL: await testSqlJs(), dataDir: join(tmp.path, 'db') });
-    const tasks = new ApiTasks(store, { maxConcurrent: 1, timeoutMs: 0, afterWrite: () => undefined });
+    const tasks = await ApiTasks.open(new EmbeddedEngine(store, tmp.path), { maxConcurrent: 1, timeoutMs: 0, afterWrite: () => undefined });
     try {
       const app = createApiApp(
         { store, commit: new GroupCommit(store, 'api', () => undefined), assumeTimeZone: 'utc', version: '0.1.0', startedAt: 0, tasks },

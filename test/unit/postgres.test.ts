@@ -16,6 +16,7 @@ import { generateKimiRecords } from '../../src/core/sample/generateExamples';
 import { freshDatabase, postgresUrl } from '../helpers/postgres';
 import { startProxy } from '../helpers/tcpProxy';
 import { startServeWith, stopServe, type ServeProcess } from '../helpers/serveProcess';
+import { filtersSchema } from '../../src/shared/filters';
 
 const NOW = Date.now();
 const opts = { assumeTimeZone: 'utc' as const, now: NOW };
@@ -195,7 +196,7 @@ describe('the PostgreSQL engine', function () {
     const engine = await PgEngine.open(db.url, { attempts: 1 });
     try {
       assert.equal(await engine.count(), 1201, 'the practice example too');
-      const { NO_FILTERS, filtersSchema } = await import('../../src/shared/filters');
+      const { NO_FILTERS } = await import('../../src/shared/filters');
       assert.equal((await engine.summary(NO_FILTERS)).rate.total, 1200, 'practice stays out of the figures');
       assert.equal((await engine.summary(filtersSchema.parse({ taskExamples: 'only' }))).rate.total, 1);
       assert.deepEqual(await engine.sourceOffset(log), { path: log, byteOffset: 1234, line: 3, head: '1:x' });
@@ -277,9 +278,26 @@ describe('the PostgreSQL engine', function () {
       const insights = await fetch(`${a.url}/api/insights`, { headers: host(a.url) });
       assert.equal(insights.status, 200);
       assert.equal(((await insights.json()) as { examples: number }).examples, 801, 'analytics over the same database');
-      const tasks = await fetch(`${a.url}/api/nasa/tasks`, { headers: host(a.url) });
-      assert.equal(tasks.status, 501, 'what needs the embedded database says so');
-      assert.match(((await tasks.json()) as { detail: string }).detail, /embedded database only for now/);
+      // A learning task runs on the server it was posted to; its task, log and knowledge entry are the database's.
+      const learn = await fetch(`${a.url}/api/nasa/learn`, { method: 'POST', headers: host(a.url), body: JSON.stringify({ technology: 'auth', depth: 'deep' }) });
+      assert.equal(learn.status, 202);
+      const { task_id: taskId } = (await learn.json()) as { task_id: string };
+      const events = await (await fetch(`${a.url}/api/nasa/learn/${taskId}/events`, { headers: host(a.url) })).text();
+      assert.match(events, /event: completed/, events);
+      const done = (await (await fetch(`${a.url}/api/nasa/learn/${taskId}`, { headers: host(a.url) })).json()) as { status: string; messages: { kind: string }[] };
+      assert.equal(done.status, 'completed');
+      assert.deepEqual(done.messages.map((m) => m.kind).filter((k) => k !== 'progress'), ['queued', 'started', 'completed'], 'its log, as stored');
+      const listB = (await (await fetch(`${b.url}/api/nasa/tasks`, { headers: host(b.url) })).json()) as { tasks: unknown[] };
+      assert.deepEqual(listB.tasks, [], 'the other server runs its own tasks only');
+      const check = await PgEngine.open(db.url, { attempts: 1 });
+      try {
+        assert.deepEqual((await check.tasks()).tasks.map((t) => [t.id, t.state]), [[taskId, 'completed']]);
+        const [entry] = await check.knowledge({ technology: 'auth' });
+        assert.equal(entry?.taskId, taskId);
+        assert.equal(entry?.examplesAnalysed, (await check.summary(filtersSchema.parse({ andTag: 'auth' }))).rate.total, 'learnt from every auth example');
+      } finally {
+        await check.close();
+      }
     } finally {
       for (const s of servers) await stopServe(s);
     }
@@ -413,10 +431,23 @@ describe('the PostgreSQL engine', function () {
     const analytics = JSON.parse(run(['analytics', '--json', '--compare', 'Mistral 7B,Llama 3 8B']).stdout) as { overall: unknown; comparison: { verdict: string } };
     const analyticsFolder = JSON.parse(run(['analytics', '--json', '--compare', 'Mistral 7B,Llama 3 8B', '--db', join(dir, 'db')]).stdout) as typeof analytics;
     assert.deepEqual([analytics.overall, analytics.comparison.verdict], [analyticsFolder.overall, analyticsFolder.comparison.verdict]);
+    // The built-in learner gives the same entry on both, and stores it where it read.
+    const learnt = (args: string[]) => {
+      const r = run(['learn', 'auth', '--depth', 'deep', '--json', ...args]);
+      assert.equal(r.status, 0, r.stderr);
+      const entry = JSON.parse(r.stdout) as { id?: string; createdAt?: number; until?: number; metrics: Record<string, number | null> };
+      // Made now, each with its own id: the rest is what the examples say.
+      delete entry.id;
+      delete entry.createdAt;
+      delete entry.until;
+      const metrics = entry.metrics;
+      return { ...entry, metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, v === null ? v : Number(v.toPrecision(9))])) };
+    };
+    assert.deepEqual(learnt([]), learnt(['--db', join(dir, 'db')]));
     // A command that needs the embedded folder says so instead of opening something else.
-    const learn = run(['learn', 'auth']);
-    assert.equal(learn.status, 2);
-    assert.match(learn.stderr, /learn runs on the embedded database \(--db DIR\) only for now; on PostgreSQL \(DATABASE_URL\): import, stats, examples, export, analytics, prune, serve/);
+    const alerts = run(['alerts']);
+    assert.equal(alerts.status, 2);
+    assert.match(alerts.stderr, /alerts runs on the embedded database \(--db DIR\) only for now; on PostgreSQL \(DATABASE_URL\): import, stats, examples, export, analytics, learn, prune, serve/);
     // Unreachable: a clear message, exit 2, no password.
     const down = run(['stats'], { ...process.env, DATABASE_URL: 'postgresql://u:hidden-pw@127.0.0.1:1/x' });
     assert.equal(down.status, 2);

@@ -8,6 +8,9 @@ import type { Summary } from '../../shared/workerProtocol';
 import type { ModelRow, TagRow, DayRow } from '../../shared/rows';
 import type { PruneReport } from '../storage/retention';
 import type { AnalyticsReport, ModelComparison, Prediction } from '../../shared/analytics';
+import type { CountRow } from '../../shared/rows';
+import type { KnowledgeEntry, LoggedTaskEvent, Task, TaskEvent } from '../../shared/tasks';
+import type { CoOccurrence, Totals } from '../analytics/advice';
 
 export interface SourceOffset {
   path: string;
@@ -79,9 +82,48 @@ export interface FigureSource {
   compareModels(filters: Filters, a: string, b: string, tag: string | null): Promise<ModelComparison>;
 }
 
+/** A tag that comes with another in its examples, and how many of those failed. */
+export interface FailingWith {
+  tag: string;
+  failures: number;
+  total: number;
+  failureRate: number;
+}
+
+/** What the built-in learner reads of one technology, whichever engine answers. */
+export interface LearnerSource {
+  outcomeTotals(filters: Filters): Promise<Totals>;
+  dailyCounts(filters: Filters): Promise<(CountRow & { day: number })[]>;
+  /** The five tags whose examples with `tag` (since `sinceDay`, a local day) failed most. */
+  failingWith(tag: string, sinceDay: number | null): Promise<FailingWith[]>;
+  coOccurrence(filters: Filters, sample: number): Promise<CoOccurrence>;
+  byModel(filters: Filters): Promise<ModelRow[]>;
+}
+
+/**
+ * Learning tasks, their logs, the knowledge they produce and the practice examples a learner reports.
+ * `owner` names who runs a task (a `serve` process, an editor): on a shared database each restores
+ * only its own; the embedded database has one owner and ignores it.
+ */
+export interface TaskStore {
+  saveTask(task: Task, owner?: string): Promise<void>;
+  forgetTask(id: string): Promise<void>;
+  /** The stored tasks (of `owner`, when given, claiming those no one owns); rows that no longer validate are counted. */
+  tasks(owner?: string): Promise<{ tasks: Task[]; unreadable: number }>;
+  /** Appends to a task's log; the place (`seq`) of the first event appended. */
+  appendTaskEvents(taskId: string, events: readonly TaskEvent[]): Promise<number>;
+  /** The last `limit` events of a task's log, oldest first. */
+  taskEvents(taskId: string, limit?: number): Promise<LoggedTaskEvent[]>;
+  addKnowledge(entry: KnowledgeEntry): Promise<void>;
+  /** Knowledge entries, newest first, optionally of one technology or matching a text (ASCII case ignored). */
+  knowledge(options?: { technology?: string | null; search?: string | null; limit?: number }): Promise<KnowledgeEntry[]>;
+  /** Stores the examples a learner reported, as the task's practice; how many were new. */
+  addLearnerExamples(taskId: string, examples: readonly NormalizedExample[]): Promise<number>;
+}
+
 export type EngineKind = 'embedded' | 'postgresql';
 
-export interface LearningEngine extends IngestTarget, FigureSource {
+export interface LearningEngine extends IngestTarget, FigureSource, LearnerSource, TaskStore {
   readonly kind: EngineKind;
   /** Where the data is, for messages: a folder, or host/database (never a password). */
   readonly place: string;

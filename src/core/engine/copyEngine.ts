@@ -1,7 +1,8 @@
 // One database into another, whichever the engines: every example (its
 // feedback with it), keeping its id, its source file and line; then the
 // offsets of the files that were being read, so following goes on where it
-// was. Re-running adds nothing: ids already there are counted as present.
+// was; then the learning tasks with their logs and the knowledge entries.
+// Re-running adds nothing: ids already there are counted as present.
 import type { BatchItem, LearningEngine } from './contract';
 import type { StoredExample } from '../../shared/example';
 import type { NormalizedExample } from '../ingest/parseKimiLine';
@@ -18,6 +19,9 @@ export interface CopyReport {
   problems: ImportProblem[];
   /** Offsets of followed files taken along (those the target had not read yet). */
   offsets: number;
+  /** Learning tasks copied (each with its log, when the target had none for it), and knowledge entries. */
+  tasks: number;
+  knowledge: number;
   cancelled: boolean;
 }
 
@@ -36,7 +40,7 @@ export async function copyEngine(
   to: LearningEngine,
   options: { batchSize?: number; signal?: AbortSignal; onProgress?: (copied: number) => void } = {},
 ): Promise<CopyReport> {
-  const report: CopyReport = { added: 0, duplicates: 0, conflicts: 0, problems: [], offsets: 0, cancelled: false };
+  const report: CopyReport = { added: 0, duplicates: 0, conflicts: 0, problems: [], offsets: 0, tasks: 0, knowledge: 0, cancelled: false };
   const sourceKeys = new Map<string, number>();
   let batch: BatchItem[] = [];
   let copied = 0;
@@ -72,6 +76,22 @@ export async function copyEngine(
     await to.writeBatch([], offset);
     report.offsets++;
   }
+  // The learning tasks (as they stand: a task is one row, so copying it again changes nothing), each log once.
+  for (const task of (await from.tasks()).tasks) {
+    await to.saveTask(task);
+    if ((await to.taskEvents(task.id, 1)).length === 0) {
+      const events = await from.taskEvents(task.id, EVERY_EVENT);
+      if (events.length > 0) await to.appendTaskEvents(task.id, events.map(({ seq: _seq, ...event }) => event));
+    }
+    report.tasks++;
+  }
+  for (const entry of await from.knowledge({ limit: EVERY_EVENT })) {
+    await to.addKnowledge(entry);
+    report.knowledge++;
+  }
   await to.flush();
   return report;
 }
+
+/** A limit no task's log or knowledge list reaches. */
+const EVERY_EVENT = 1_000_000_000;

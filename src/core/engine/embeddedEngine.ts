@@ -9,6 +9,11 @@ import { byModel, byTag, daily } from '../queries/breakdowns';
 import { exampleById, iterateExamples } from '../queries/examples';
 import { prune, type PruneReport } from '../storage/retention';
 import { compareModels, predictionFor, storeAnalyticsReport } from '../analytics/report';
+import { outcomeTotals, coOccurrence } from '../queries/analyticsData';
+import { dailyCounts } from '../queries/breakdowns';
+import { failingWith } from '../tasks/builtinLearner';
+import type { KnowledgeEntry, Task, TaskEvent } from '../../shared/tasks';
+import type { NormalizedExample } from '../ingest/parseKimiLine';
 
 export class EmbeddedEngine implements LearningEngine {
   readonly kind = 'embedded' as const;
@@ -68,6 +73,45 @@ export class EmbeddedEngine implements LearningEngine {
   retention(): Promise<RetentionState | null> {
     const before = this.store.prunedBefore();
     return Promise.resolve(before === null ? null : { removedBefore: before, removedExamples: this.store.prunedExamples() });
+  }
+
+  outcomeTotals(filters: Filters) {
+    return Promise.resolve(outcomeTotals(this.store, filters));
+  }
+  dailyCounts(filters: Filters) {
+    return Promise.resolve(dailyCounts(this.store, filters));
+  }
+  failingWith(tag: string, sinceDay: number | null) {
+    return Promise.resolve(failingWith(this.store, tag, sinceDay));
+  }
+  coOccurrence(filters: Filters, sample: number) {
+    return Promise.resolve(coOccurrence(this.store, filters, sample));
+  }
+
+  // One process holds the folder's lock, so every task here is its own: the owner is not kept.
+  async saveTask(task: Task): Promise<void> {
+    this.store.saveTask(task);
+  }
+  async forgetTask(id: string): Promise<void> {
+    this.store.forgetTask(id);
+  }
+  async tasks() {
+    return this.store.tasks();
+  }
+  async appendTaskEvents(taskId: string, events: readonly TaskEvent[]) {
+    return this.store.appendTaskEvents(taskId, events);
+  }
+  async taskEvents(taskId: string, limit?: number) {
+    return this.store.taskEvents(taskId, limit);
+  }
+  async addKnowledge(entry: KnowledgeEntry): Promise<void> {
+    this.store.addKnowledge(entry);
+  }
+  async knowledge(options?: { technology?: string | null; search?: string | null; limit?: number }) {
+    return this.store.knowledge(options);
+  }
+  async addLearnerExamples(taskId: string, examples: readonly NormalizedExample[]) {
+    return this.store.addLearnerExamples(taskId, examples);
   }
 
   prune(before: number, options: { dryRun?: boolean; onProgress?: (removed: number) => void } = {}): Promise<PruneReport> {

@@ -14,6 +14,7 @@ import { coOccurrence, outcomeTotals } from '../queries/analyticsData';
 import { byModel, dailyCounts } from '../queries/breakdowns';
 import { localDayStart } from '../queries/rollupPlan';
 import type { RowSource } from '../queries/rowSource';
+import type { FailingWith, LearnerSource } from '../engine/contract';
 import { filtersSchema } from '../../shared/filters';
 
 /** How far back each depth looks (days; null is everything) and how many examples its co-occurrence reads. */
@@ -37,17 +38,28 @@ export interface LearnOptions {
 const pct = (r: number) => `${Math.round(r * 100)}%`;
 
 /** Tags that occur with `tag` in its examples since `sinceDay`, with how many of those examples failed. */
-export function failingWith(store: RowSource, tag: string, sinceDay: number | null): { tag: string; failures: number; total: number; failureRate: number }[] {
+export function failingWith(store: RowSource, tag: string, sinceDay: number | null): FailingWith[] {
   return store
     .rows<[string, number, number]>(
       `SELECT t.name, count(*), sum(1 - b.success) FROM example_tags a
          JOIN example_tags b ON b.k = a.k AND b.tag_id != a.tag_id
          JOIN tags t ON t.tag_id = b.tag_id
        WHERE a.tag_id = (SELECT tag_id FROM tags WHERE name = ?) AND a.day >= ?
-       GROUP BY b.tag_id HAVING sum(1 - b.success) > 0 ORDER BY 3 DESC, 2 DESC LIMIT 5`,
+       GROUP BY b.tag_id HAVING sum(1 - b.success) > 0 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 5`,
       [tag, sinceDay ?? -1e9],
     )
     .map(([name, total, failures]) => ({ tag: name, failures, total, failureRate: failures / total }));
+}
+
+/** The learner's questions answered by the embedded engine's SQL on `store`. */
+export function rowLearnerSource(store: RowSource): LearnerSource {
+  return {
+    outcomeTotals: async (f) => outcomeTotals(store, f),
+    dailyCounts: async (f) => dailyCounts(store, f),
+    failingWith: async (tag, sinceDay) => failingWith(store, tag, sinceDay),
+    coOccurrence: async (f, sample) => coOccurrence(store, f, sample),
+    byModel: async (f) => byModel(store, f),
+  };
 }
 
 async function step(options: LearnOptions, progress: number, message: string): Promise<void> {
@@ -57,7 +69,7 @@ async function step(options: LearnOptions, progress: number, message: string): P
   options.onProgress?.(progress, message);
 }
 
-export async function learnTechnology(store: RowSource, options: LearnOptions): Promise<KnowledgeEntry> {
+export async function learnTechnology(source: LearnerSource, options: LearnOptions): Promise<KnowledgeEntry> {
   const now = options.now ?? Date.now();
   const { technology, depth } = options;
   const { days, sample } = DEPTHS[depth];
@@ -67,24 +79,24 @@ export async function learnTechnology(store: RowSource, options: LearnOptions): 
   const filters = filtersSchema.parse({ since, andTag: technology });
 
   await step(options, 5, `Reading the examples of ${technology} from ${period}`);
-  const all = outcomeTotals(store, filters);
+  const all = await source.outcomeTotals(filters);
   if (all.total === 0 && !options.external) {
     throw new Error(`No examples tagged “${technology}” in ${period}: there is nothing to learn from. Import logs, or choose a deeper task.`);
   }
   const proficiency = successRate(all.successes, all.total);
 
   await step(options, 25, 'Measuring the trend');
-  const t = trend(dailyCounts(store, filters));
+  const t = trend(await source.dailyCounts(filters));
 
   await step(options, 45, 'Finding the tags it fails with');
-  const failsWith = failingWith(store, technology, sinceDay);
+  const failsWith = await source.failingWith(technology, sinceDay);
 
   await step(options, 60, 'Finding related technologies');
-  const co = coOccurrence(store, filtersSchema.parse({ since }), sample);
+  const co = await source.coOccurrence(filtersSchema.parse({ since }), sample);
   const related = relatedTags(technology, co).slice(0, 8);
 
   await step(options, 75, 'Comparing models');
-  const models = byModel(store, filters)
+  const models = (await source.byModel(filters))
     .map((m) => ({ model: m.model, rate: successRate(m.successes, m.total) }))
     .slice(0, 20);
 

@@ -1,16 +1,22 @@
-// What a learning task writes, done on the store: the examples a learner
+// What a learning task writes, done on either engine: the examples a learner
 // reported and the knowledge entry. The data worker serves these to the
 // extension's tasks; `serve` runs its tasks on them directly.
 import { normalizeRecord, type NormalizedExample } from '../ingest/parseKimiLine';
 import type { AssumeTimeZone } from '../ingest/timestamp';
-import type { LearningStore } from '../storage/learningStore';
+import type { LearnerSource, TaskStore } from '../engine/contract';
 import type { KnowledgeEntry } from '../../shared/tasks';
 import type { WorkerParsedParams, WorkerResult } from '../../shared/workerProtocol';
 import { learnTechnology } from './builtinLearner';
 import type { RunnerData } from './taskRunner';
 
 /** Validates the records a learner reported like log lines and stores the valid ones, linked to the task. */
-export function storeLearnerRecords(store: LearningStore, taskId: string, records: readonly unknown[], assumeTimeZone: AssumeTimeZone, now = Date.now()): WorkerResult<'addLearnerExamples'> {
+export async function storeLearnerRecords(
+  store: TaskStore,
+  taskId: string,
+  records: readonly unknown[],
+  assumeTimeZone: AssumeTimeZone,
+  now = Date.now(),
+): Promise<WorkerResult<'addLearnerExamples'>> {
   const valid: NormalizedExample[] = [];
   const rejected: string[] = [];
   for (const [i, record] of records.entries()) {
@@ -18,18 +24,18 @@ export function storeLearnerRecords(store: LearningStore, taskId: string, record
     if (parsed.ok) valid.push(parsed.example);
     else rejected.push(`example ${i + 1}: ${parsed.reason}`);
   }
-  const added = store.addLearnerExamples(taskId, valid);
+  const added = await store.addLearnerExamples(taskId, valid);
   // An id already stored keeps its first version, whether or not the content matches.
   return { added, alreadyPresent: valid.length - added, rejected };
 }
 
 /** Runs the built-in learner (with an external learner's result, when there is one) and stores its knowledge entry. */
 export async function learnAndStore(
-  store: LearningStore,
+  store: TaskStore & LearnerSource,
   p: Omit<WorkerParsedParams<'learn'>, 'external'> & { external?: WorkerParsedParams<'learn'>['external']; signal: AbortSignal; onProgress: (progress: number, message: string) => void },
 ): Promise<KnowledgeEntry> {
   const entry = await learnTechnology(store, { ...p, external: p.external ?? null });
-  store.addKnowledge(entry);
+  await store.addKnowledge(entry);
   return entry;
 }
 
@@ -37,7 +43,7 @@ export async function learnAndStore(
  * The data side of an external learner's task, on the store in this thread
  * (for `serve`): the same writes the data worker makes for the extension.
  */
-export function storeRunnerData(store: LearningStore, options: { assumeTimeZone: AssumeTimeZone; afterWrite: (examplesAdded: number) => void }): RunnerData {
+export function storeRunnerData(store: TaskStore & LearnerSource, options: { assumeTimeZone: AssumeTimeZone; afterWrite: (examplesAdded: number) => void }): RunnerData {
   const running = new Map<string, AbortController>();
   const listeners = new Set<Parameters<RunnerData['on']>[1]>();
   const handle = {
@@ -56,8 +62,8 @@ export function storeRunnerData(store: LearningStore, options: { assumeTimeZone:
         running.delete(p.taskId);
       }
     },
-    addLearnerExamples: (p: WorkerParsedParams<'addLearnerExamples'>) => {
-      const result = storeLearnerRecords(store, p.taskId, p.records, options.assumeTimeZone);
+    addLearnerExamples: async (p: WorkerParsedParams<'addLearnerExamples'>) => {
+      const result = await storeLearnerRecords(store, p.taskId, p.records, options.assumeTimeZone);
       options.afterWrite(result.added);
       return result;
     },

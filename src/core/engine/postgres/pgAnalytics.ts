@@ -3,6 +3,7 @@
 // filters allow, the examples otherwise), so the one computation
 // (reportFrom, comparisonFrom, predict) gives the same report on both engines.
 import type { Pool } from 'pg';
+import type { FailingWith } from '../contract';
 import type { Filters } from '../../../shared/filters';
 import type { AnalyticsReport, ModelComparison, Prediction } from '../../../shared/analytics';
 import type { CoOccurrence, Totals } from '../../analytics/advice';
@@ -114,4 +115,17 @@ export async function pgCompareModels(pool: Pool, filters: Filters, a: string, b
   const [fa, fb] = comparedFilters(filters, a, b, tag);
   const [ta, tb] = await Promise.all([pgOutcomeTotals(pool, fa), pgOutcomeTotals(pool, fb)]);
   return comparisonFrom(a, b, tag, ta, tb);
+}
+
+/** The built-in learner's "fails with": as failingWith on the embedded engine. */
+export async function pgFailingWith(pool: Pool, tag: string, sinceDay: number | null): Promise<FailingWith[]> {
+  const { rows } = await pool.query(
+    `SELECT t.name, count(*) AS total, sum(1 - b.success) AS failures FROM example_tags a
+       JOIN example_tags b ON b.k = a.k AND b.tag_id <> a.tag_id
+       JOIN tags t ON t.tag_id = b.tag_id
+     WHERE a.tag_id = (SELECT tag_id FROM tags WHERE name = $1) AND a.day >= $2
+     GROUP BY t.name HAVING sum(1 - b.success) > 0 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 5`,
+    [tag, sinceDay ?? -1e9],
+  );
+  return rows.map((r) => ({ tag: r.name as string, failures: num(r.failures), total: num(r.total), failureRate: num(r.failures) / num(r.total) }));
 }

@@ -8,9 +8,13 @@ import { connectionProblem, describeUrl, isTransient, openPool, type ConnectOpti
 import { migratePg, PARTITION_LOCK, partitionOf } from './schema';
 import { writeBatchPg } from './pgWrite';
 import { prunePg } from './pgRetention';
-import { pgAnalytics, pgCompareModels, pgPrediction } from './pgAnalytics';
+import { pgAnalytics, pgCompareModels, pgCoOccurrence, pgFailingWith, pgOutcomeTotals, pgPrediction } from './pgAnalytics';
+import { pgAddKnowledge, pgAppendTaskEvents, pgForgetTask, pgKnowledge, pgSaveTask, pgTaskEvents, pgTasks } from './pgTasks';
+import type { KnowledgeEntry, Task, TaskEvent } from '../../../shared/tasks';
+import type { NormalizedExample } from '../../ingest/parseKimiLine';
+import { doneWellFromTasks } from '../../analytics/advice';
 import type { PruneReport } from '../../storage/retention';
-import { pgByModel, pgByTag, pgDaily, pgExampleById, pgExamples, pgPage, pgSetFeedback, pgSummary } from './pgFigures';
+import { pgByModel, pgByTag, pgDaily, pgDailyCounts, pgExampleById, pgExamples, pgPage, pgSetFeedback, pgSummary } from './pgFigures';
 
 export interface PgOpenOptions extends ConnectOptions {
   /** Attempts to reach the server at start, with backoff (default 5: about 15 s in all). */
@@ -192,15 +196,69 @@ export class PgEngine implements LearningEngine {
   exampleById(id: string) {
     return this.run(() => pgExampleById(this.pool, id));
   }
-  analytics(filters: Filters, options: { now?: number } = {}) {
-    // Learning tasks are not kept here yet, so no "go deeper" advice builds on one.
-    return this.run(() => pgAnalytics(this.pool, filters, options));
+  async analytics(filters: Filters, options: { now?: number } = {}) {
+    // "Go deeper" advice builds on the team's learning tasks, whoever ran them.
+    const { tasks } = await this.tasks();
+    return this.run(() => pgAnalytics(this.pool, filters, { ...options, doneWell: doneWellFromTasks(tasks) }));
   }
   prediction(filters: Filters, tag: string | null) {
     return this.run(() => pgPrediction(this.pool, filters, tag));
   }
   compareModels(filters: Filters, a: string, b: string, tag: string | null) {
     return this.run(() => pgCompareModels(this.pool, filters, a, b, tag));
+  }
+
+  // ── what the built-in learner reads ──
+
+  outcomeTotals(filters: Filters) {
+    return this.run(() => pgOutcomeTotals(this.pool, filters));
+  }
+  dailyCounts(filters: Filters) {
+    return this.run(() => pgDailyCounts(this.pool, filters));
+  }
+  failingWith(tag: string, sinceDay: number | null) {
+    return this.run(() => pgFailingWith(this.pool, tag, sinceDay));
+  }
+  coOccurrence(filters: Filters, sample: number) {
+    return this.run(() => pgCoOccurrence(this.pool, filters, sample));
+  }
+
+  // ── learning tasks ──
+
+  saveTask(task: Task, owner = '') {
+    return this.run(() => pgSaveTask(this.pool, task, owner));
+  }
+  forgetTask(id: string) {
+    return this.run(() => pgForgetTask(this.pool, id));
+  }
+  tasks(owner?: string) {
+    return this.run(() => pgTasks(this.pool, owner));
+  }
+  appendTaskEvents(taskId: string, events: readonly TaskEvent[]) {
+    return this.run(() => pgAppendTaskEvents(this.pool, taskId, events));
+  }
+  taskEvents(taskId: string, limit?: number) {
+    return this.run(() => pgTaskEvents(this.pool, taskId, limit));
+  }
+  addKnowledge(entry: KnowledgeEntry) {
+    return this.run(() => pgAddKnowledge(this.pool, entry));
+  }
+  knowledge(options?: { technology?: string | null; search?: string | null; limit?: number }) {
+    return this.run(() => pgKnowledge(this.pool, options));
+  }
+
+  /** The examples a learner reported, stored as the task's practice (kept out of the rollups), numbered on after the task's earlier ones. */
+  async addLearnerExamples(taskId: string, examples: readonly NormalizedExample[]): Promise<number> {
+    if (examples.length === 0) return 0;
+    const path = `${TASK_SOURCE_PREFIX}${taskId}`;
+    const sourceId = await this.sourceKey(path);
+    const { rows } = await this.run(() => this.pool.query('SELECT line FROM sources WHERE source_id = $1', [sourceId]));
+    const base = Number(rows[0]?.line ?? 0);
+    const counts = await this.writeBatch(
+      examples.map((example, i) => ({ example, sourceId, line: base + i + 1 })),
+      { path, byteOffset: 0, line: base + examples.length, head: null },
+    );
+    return counts.added;
   }
 
   page(filters: Filters, offset: number, limit: number) {

@@ -32,6 +32,11 @@ export function numbered(sql: string, values: readonly (string | number)[], p: P
   return out === '1' ? 'TRUE' : out;
 }
 
+/** A LIKE pattern finding `text` anywhere with SQLite LIKE's rule: ASCII letters folded (compare with lower(col COLLATE "C")), no others. */
+export function likePattern(text: string): string {
+  return `%${likeLiteral(text.replace(/[A-Z]+/g, (s) => s.toLowerCase()))}%`;
+}
+
 /** LIKE's wildcards in a user's text taken literally. */
 function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -57,7 +62,7 @@ export function pgWhere(f: Filters, p: Params): string {
   if (f.search !== null && f.search.trim() !== '') {
     // The text search's rule is SQLite's LIKE: ASCII letters folded and no others. lower() under the "C" collation
     // folds exactly those, and the trigram indexes are on that same expression, so they find the rows by the rule itself.
-    const ascii = p.add(`%${likeLiteral(f.search.trim().replace(/[A-Z]+/g, (s) => s.toLowerCase()))}%`);
+    const ascii = p.add(likePattern(f.search.trim()));
     const match = (col: string) => `lower(${col} COLLATE "C") LIKE ${ascii}`;
     // One list of keys from three index scans (an OR of an IN would be asked again for every row).
     parts.push(

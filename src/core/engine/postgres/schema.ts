@@ -110,6 +110,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE TABLE api_tokens (id text PRIMARY KEY, name text NOT NULL, role text NOT NULL, sha256 text NOT NULL UNIQUE, created_at text NOT NULL, revoked_at text);
   CREATE UNIQUE INDEX api_tokens_valid_name ON api_tokens (name) WHERE revoked_at IS NULL;
   `,
+  // 3 → 4: who runs each learning task (a serve process, an editor): on a shared database each restores only its own.
+  `
+  ALTER TABLE tasks ADD COLUMN owner text NOT NULL DEFAULT '';
+  CREATE INDEX tasks_owner ON tasks (owner, seq);
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
