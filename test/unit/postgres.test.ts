@@ -15,6 +15,7 @@ import { importFile } from '../../src/core/ingest/importFile';
 import { generateKimiRecords } from '../../src/core/sample/generateExamples';
 import { freshDatabase, postgresUrl } from '../helpers/postgres';
 import { startProxy } from '../helpers/tcpProxy';
+import { startTlsProxy } from '../helpers/tlsProxy';
 import { startServeWith, stopServe, type ServeProcess } from '../helpers/serveProcess';
 import { filtersSchema } from '../../src/shared/filters';
 
@@ -400,6 +401,40 @@ describe('the PostgreSQL engine', function () {
     assert.match(connectionProblem({ code: '42501', message: 'permission denied for schema public' }, 'postgresql://u:p4ss@h/team'), /^PostgreSQL at u@h\/team: permission denied for schema public \(the user needs to own the database/);
     assert.match(connectionProblem({ code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' }, 'postgresql://u:p4ss@h/team?sslmode=verify-full'), /sslrootcert=\/path\/to\/ca\.pem/);
     assert.equal(describeUrl('postgresql://a:pw@h:5433/team?sslmode=require'), 'a@h:5433/team');
+  });
+
+  it('speaks TLS as sslmode says: verifies the server against the CA file given, refuses an unknown authority saying what to do, encrypts unchecked only when asked', async () => {
+    const proxy = await startTlsProxy(db.url);
+    const at = (query: string) => `${proxy.url}${proxy.url.includes('?') ? '&' : '?'}${query}`;
+    try {
+      const verified = await PgEngine.open(at(`sslmode=verify-full&sslrootcert=${encodeURIComponent(proxy.caFile)}`), { attempts: 1 });
+      try {
+        const log = join(dir, 'tls.jsonl');
+        writeFileSync(log, `${JSON.stringify({ id: 'over-tls', timestamp: new Date(NOW).toISOString(), success: true, tags: ['auth'] })}\n`);
+        assert.equal((await importFile(verified, log, opts)).added, 1);
+        assert.equal(await verified.count(), 1);
+      } finally {
+        await verified.close();
+      }
+      assert.ok(proxy.tlsSessions > 0, 'every connection went through TLS');
+      const password = new URL(db.url).password;
+      await assert.rejects(PgEngine.open(at('sslmode=verify-full'), { attempts: 1 }), (e: Error) => {
+        assert.match(e.message, /presented a certificate that no known authority signed \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\): give its CA with sslrootcert=/);
+        if (password) assert.ok(!e.message.includes(password), 'no password in the message');
+        return true;
+      });
+      const unchecked = await PgEngine.open(at('sslmode=require&uselibpqcompat=true'), { attempts: 1 });
+      try {
+        assert.equal(await unchecked.count(), 1, 'encrypted, the certificate not checked, as libpq\'s require');
+      } finally {
+        await unchecked.close();
+      }
+      // A server that takes only TLS refuses a client that asks none.
+      await assert.rejects(PgEngine.open(at('sslmode=disable'), { attempts: 1 }));
+      assert.ok(proxy.refusedPlain > 0);
+    } finally {
+      proxy.close();
+    }
   });
 
   it('runs import, stats and examples from the command line on the database DATABASE_URL names, with the same figures as on a folder', async function () {
