@@ -18,6 +18,7 @@ import { DAY_MS } from '../../src/shared/series';
 import { testSqlJs } from '../helpers/sqlJs';
 import { learnTechnology } from '../../src/core/tasks/builtinLearner';
 import { copyEngine } from '../../src/core/engine/copyEngine';
+import { exportExamples } from '../../src/core/export/exportExamples';
 import { normalizeRecord } from '../../src/core/ingest/parseKimiLine';
 import type { Task } from '../../src/shared/tasks';
 import { freshDatabase, postgresUrl } from '../helpers/postgres';
@@ -279,6 +280,67 @@ for (const target of [embedded(), postgres()]) {
       assert.deepEqual((await engine.tasks()).tasks.map((t) => t.id), ['task-2']);
       assert.deepEqual(await engine.taskEvents('task-1'), [], 'its log went with it');
     });
+
+    it('stores every good line of a messy file and reports each bad one with its line and reason', async () => {
+      // The bad-line corpus, with its own clock: the lines are dated the day before it.
+      const now = Date.UTC(2026, 10, 21);
+      const line = (id: string, success = true) => JSON.stringify({ id, timestamp: '2026-11-20T10:00:00Z', success, tags: ['auth'] });
+      const file = join(dir, 'messy.jsonl');
+      const parts: Buffer[] = [
+        Buffer.from('\uFEFF' + line('a') + '\r\n'), // 1: BOM and CRLF
+        Buffer.from('\n'), // 2: blank
+        Buffer.from('{"timestamp": oops}\n'), // 3: invalid JSON
+        Buffer.from('[1,2]\n'), // 4: not an object
+        Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","success":true}\n')]), // 5: invalid UTF-8
+        Buffer.from(line('b', false) + '\n'), // 6
+        Buffer.from(`{"id":"big","code_context":"${'x'.repeat(10_000)}"}\n`), // 7: over the line limit
+        Buffer.from(line('a') + '\n'), // 8: same id, same content
+        Buffer.from(line('b', true) + '\n'), // 9: same id, other content
+        Buffer.from(JSON.stringify({ id: 'f', timestamp: '2031-01-01T00:00:00Z', success: true }) + '\n'), // 10: future
+        Buffer.from(JSON.stringify({ timestamp: '2026-11-20T10:00:00Z' }) + '\n'), // 11: no success
+        Buffer.from(line('c')), // 12: no newline at the end
+      ];
+      writeFileSync(file, Buffer.concat(parts));
+      const report = await importFile(engine, file, { assumeTimeZone: 'utc', now, maxLineBytes: 4096 });
+      assert.deepEqual(
+        { added: report.added, duplicates: report.duplicates, conflicts: report.conflicts, rejected: report.rejected },
+        { added: 4, duplicates: 1, conflicts: 1, rejected: 5 },
+      );
+      const byLine = new Map(report.problems.map((p) => [p.line, p.reason]));
+      assert.match(byLine.get(3)!, /invalid JSON/);
+      assert.match(byLine.get(4)!, /must be a JSON object, not an array/);
+      assert.match(byLine.get(5)!, /not valid UTF-8/);
+      assert.match(byLine.get(7)!, /over the 4\.0 KB limit/);
+      assert.match(byLine.get(9)!, /id b is already stored with other content; the first one was kept/);
+      assert.match(byLine.get(11)!, /success is missing/);
+      assert.ok(report.problems.every((p) => p.file === file));
+      const s = await engine.summary(NO_FILTERS, { now });
+      assert.equal(s.rate.total, 4);
+      assert.equal(s.rate.successes, 3, 'b stayed a failure: the first one is kept');
+      assert.equal((await engine.exampleById('f'))?.futureTimestamp, true, 'future timestamp flagged');
+    });
+
+    for (const format of ['json', 'jsonl'] as const) {
+      it(`exports ${format} that imports into an empty database with every field and extra field`, async () => {
+        const records = [
+          { id: 'x1', timestamp: new Date(NOW - DAY_MS).toISOString(), success: true, tags: ['auth', 'api'], model_used: 'M', tokens_consumed: 10, metrics: { execution_time: 1.5, tests_passed: 3, note: 'n' }, code_context: 'a\nb,"c"', human_feedback: '=1+1', workflow_id: { deep: [1, { two: 2 }] } },
+          { id: 'x2', timestamp: new Date(NOW - 2 * DAY_MS + 123).toISOString(), success: false, session_id: 's', task_description: 'Ünïcödé, "quoted"\nline', tags: [], kimi_version: '1.0' },
+        ];
+        const log = join(dir, 'two.jsonl');
+        writeFileSync(log, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+        assert.equal((await importFile(engine, log, opts)).added, 2);
+        const file = join(dir, `out.${format}`);
+        assert.equal((await exportExamples(engine, file, { format, filters: NO_FILTERS })).written, 2);
+        const other = await target.open();
+        try {
+          const report = await importFile(other, file, opts);
+          assert.deepEqual([report.added, report.rejected], [2, 0]);
+          for (const id of ['x1', 'x2']) assert.deepEqual({ ...(await other.exampleById(id))!, source: null }, { ...(await engine.exampleById(id))!, source: null });
+        } finally {
+          await other.close();
+        }
+      });
+    }
   });
 }
 

@@ -23,42 +23,6 @@ describe('importing a KIMI log', () => {
   });
   afterEach(() => store.close());
 
-  it('stores every good line of a messy file and reports each bad one with its line and reason', async () => {
-    const file = join(tmp.path, 'messy.jsonl');
-    const parts: Buffer[] = [
-      Buffer.from('\uFEFF' + line('a') + '\r\n'), // 1: BOM and CRLF
-      Buffer.from('\n'), // 2: blank
-      Buffer.from('{"timestamp": oops}\n'), // 3: invalid JSON
-      Buffer.from('[1,2]\n'), // 4: not an object
-      Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","success":true}\n')]), // 5: invalid UTF-8
-      Buffer.from(line('b', false) + '\n'), // 6
-      Buffer.from(`{"id":"big","code_context":"${'x'.repeat(10_000)}"}\n`), // 7: over the line limit
-      Buffer.from(line('a') + '\n'), // 8: same id, same content
-      Buffer.from(line('b', true) + '\n'), // 9: same id, other content
-      Buffer.from(JSON.stringify({ id: 'f', timestamp: '2031-01-01T00:00:00Z', success: true }) + '\n'), // 10: future
-      Buffer.from(JSON.stringify({ timestamp: '2026-11-20T10:00:00Z' }) + '\n'), // 11: no success
-      Buffer.from(line('c')), // 12: no newline at the end
-    ];
-    writeFileSync(file, Buffer.concat(parts));
-    const report = await importFile(store, file, opts);
-    assert.deepEqual(
-      { added: report.added, duplicates: report.duplicates, conflicts: report.conflicts, rejected: report.rejected },
-      { added: 4, duplicates: 1, conflicts: 1, rejected: 5 },
-    );
-    const byLine = new Map(report.problems.map((p) => [p.line, p.reason]));
-    assert.match(byLine.get(3)!, /invalid JSON/);
-    assert.match(byLine.get(4)!, /must be a JSON object, not an array/);
-    assert.match(byLine.get(5)!, /not valid UTF-8/);
-    assert.match(byLine.get(7)!, /over the 4\.0 KB limit/);
-    assert.match(byLine.get(9)!, /id b is already stored with other content; the first one was kept/);
-    assert.match(byLine.get(11)!, /success is missing/);
-    assert.ok(report.problems.every((p) => p.file === file));
-    const s = summary(store);
-    assert.equal(s.rate.total, 4);
-    assert.equal(s.rate.successes, 3, 'b stayed a failure: the first one is kept');
-    assert.equal(store.rows<[number]>("SELECT flags FROM examples WHERE id = 'f'")[0]![0], 1, 'future timestamp flagged');
-  });
-
   it('counts a second import of the same file as already present', async () => {
     const file = join(tmp.path, 'log.jsonl');
     writeFileSync(file, [line('a'), line('b'), JSON.stringify({ timestamp: '2026-11-20T10:00:00Z', success: true })].join('\n') + '\n');
