@@ -91,6 +91,11 @@ describe('the command line (dist/cli.js)', () => {
     assert.equal(foreign.code, 2);
     assert.match(foreign.err, /sample takes no --tag/);
     assert.match(foreign.err, /usage: learning-viewer sample/);
+    // …and a word where none is taken (a file given to stats instead of import) is refused too.
+    const stray = run(['stats', 'learning_logs.jsonl', '--db', 'db'], tmp.path);
+    assert.equal(stray.code, 2);
+    assert.match(stray.err, /stats takes no arguments \(learning_logs\.jsonl\)/);
+    assert.match(stray.err, /usage: learning-viewer stats/);
     const missing = run(['import', 'nope.jsonl', '--db', 'db'], tmp.path);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /cannot read nope\.jsonl/);
