@@ -59,6 +59,11 @@ export const healthSchema = z.object({
 });
 export type Health = z.infer<typeof healthSchema>;
 
+/** The health of a store that cannot be read, with the reason in words for a person. */
+export function unavailableHealth(reason: string): Health {
+  return { state: 'unavailable', reason, examples: 0, lastImport: null, followedFiles: 0, recoveredFrom: null, prunedBefore: null, prunedExamples: 0 };
+}
+
 /** The log Load Sample Data writes (in the extension's global storage): its examples carry it as their source, so they are known as sample data. */
 export const SAMPLE_FILE_NAME = 'sample_learning_logs.jsonl';
 

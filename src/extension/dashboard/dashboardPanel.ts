@@ -7,6 +7,7 @@ import { hostToWebviewSchema, webviewToHostSchema } from '../../shared/dashboard
 import { openExampleCode, openExampleSource } from '../examples/openExampleCode';
 import { dashboardHtml } from './dashboardHtml';
 import { capForPanel } from '../../shared/panelLists';
+import { unavailableHealth } from '../../shared/example';
 
 export const DASHBOARD_VIEW_TYPE = 'learningViewer.dashboard';
 /** Bursts of changes (a followed file growing line by line) become one refresh. */
@@ -197,16 +198,7 @@ export class DashboardPanel implements vscode.Disposable {
       ]);
       return { ...base, health, summary, ...capForPanel(breakdowns), alerts, git: git.overall.examples > 0 ? git : null, error: null };
     } catch (e) {
-      const health = await this.container.data.request('health', {}).catch(() => ({
-        state: 'unavailable' as const,
-        reason: 'The data worker is not answering.',
-        examples: 0,
-        lastImport: null,
-        followedFiles: 0,
-        recoveredFrom: null,
-        prunedBefore: null,
-        prunedExamples: 0,
-      }));
+      const health = await this.container.data.request('health', {}).catch(() => unavailableHealth('The data worker is not answering.'));
       const empty = { total: 0, successes: 0, rate: null, interval: null };
       return {
         ...base,
