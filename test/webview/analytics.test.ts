@@ -105,7 +105,8 @@ describe('the Analytics tab in Chromium', () => {
         verdict: 'B is better by 20.0 points, p < 0.001 (two-proportion z test).',
       });
       await p.getByTestId('ab-verdict').getByText('B is better by 20.0 points, p < 0.001 (two-proportion z test).').waitFor();
-      const draws = await p.$$eval('lv-analytics', (els) => Array.from(els[0]!.shadowRoot!.querySelectorAll('lv-chart')).map((c) => (c as unknown as { lastDrawMs: number }).lastDrawMs));
+      // Playwright's locators pierce the sections' shadow roots.
+      const draws = await p.locator('lv-chart').evaluateAll((els) => els.map((c) => (c as unknown as { lastDrawMs: number }).lastDrawMs));
       console.log(`      analytics charts drew in ${draws.map((d) => d.toFixed(1)).join(', ')} ms`);
       await p.screenshot({ path: join(shots, `analytics-${theme}.png`), fullPage: true });
       await p.getByRole('button', { name: 'Start Learning Task (deep)' }).click();
