@@ -2,14 +2,14 @@
 // the same query code as the sql.js store, on better-sqlite3 (a dev
 // dependency used only here).
 import Database from 'better-sqlite3';
-import type { NormalizedExample } from '../src/core/ingest/parseKimiLine';
-import type { RowSource } from '../src/core/queries/rowSource';
+import type { NormalizedExample } from '../src/core/model/example';
+import type { RowSource } from '../src/core/storage/rowSource';
 import { exampleRowParams, FIND_BY_ID_KEY_SQL, INSERT_EXAMPLE_SQL } from '../src/core/storage/learningStore';
 import { contentKey, stringKey } from '../src/core/storage/keys';
 import { RollupBatch } from '../src/core/storage/rollups';
 import { MIGRATIONS } from '../src/core/storage/schema';
 import { CodeFile } from '../src/core/storage/codeFile';
-import { TextSearch, type SearchRow } from '../src/core/search/textSearch';
+import { TextSearch, type SearchRow } from '../src/core/storage/textSearch';
 
 export class NativeStore implements RowSource {
   readonly db: Database.Database;

@@ -5,7 +5,8 @@
 import { tokensPerSuccess, totalTokens } from '../shared/figures';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { normalizeRecord, type NormalizedExample } from '../core/ingest/parseKimiLine';
+import { normalizeRecord } from '../core/ingest/parseKimiLine';
+import { type NormalizedExample } from '../core/model/example';
 import type { AssumeTimeZone } from '../core/ingest/timestamp';
 import { parseTimestamp } from '../core/ingest/timestamp';
 import { regexProblem } from '../shared/filters';

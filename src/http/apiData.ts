@@ -1,7 +1,7 @@
 // What the HTTP API reads and writes, whichever engine is below: the embedded
 // store (its journal's group commit: 201 once fsynced) or a team's PostgreSQL
 // (201 once committed). The handlers never ask which.
-import type { NormalizedExample } from '../core/ingest/parseKimiLine';
+import type { NormalizedExample } from '../core/model/example';
 import type { FigureSource, EngineKind } from '../core/engine/contract';
 import type { StoredExample } from '../shared/example';
 import type { Filters } from '../shared/filters';

@@ -3,7 +3,7 @@
 // write; the fsync runs off the event loop, and every write made while one
 // runs shares the next (group commit), so requests keep being read and
 // stored while the disk works.
-import type { NormalizedExample } from '../core/ingest/parseKimiLine';
+import type { NormalizedExample } from '../core/model/example';
 import type { LearningStore } from '../core/storage/learningStore';
 
 /** What became of one example: stored now, already stored with the same content (a retry), an id clash, older than retention keeps, or text the engine cannot hold. */

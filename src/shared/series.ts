@@ -45,3 +45,12 @@ export function fillDays<T extends { day: string }>(points: readonly T[], max: n
 export function fillWeeks<T extends { week: string }>(points: readonly T[], max: number, empty: (week: string) => T): T[] {
   return fill(points, (p) => p.week, 7, max, empty);
 }
+
+/** Days since 1970-01-01 in this machine's local time: the bucket for daily series. */
+export function localDay(epochMs: number): number {
+  const d = new Date(epochMs);
+  const utc = new Date(0);
+  utc.setUTCFullYear(d.getFullYear(), d.getMonth(), d.getDate());
+  return Math.floor(utc.getTime() / DAY_MS);
+}
+

@@ -3,7 +3,7 @@
 // in-process without a worker thread or a bundle. The worker file only passes
 // messages to it. Its state (the store, the save scheduler, the API server,
 // the operations a cancel can stop) lives in this closure, one per service.
-import { countSelected, deleteMatching } from '../core/storage/deleteMatching';
+import { countSelected, deleteMatching } from '../core/queries/deleteMatching';
 import { join } from 'node:path';
 import { importFiles } from '../core/ingest/importFiles';
 import { summary } from '../core/queries/summary';
@@ -14,7 +14,7 @@ import { exampleById, examplesPage } from '../core/queries/examples';
 import { regexProblem } from '../shared/filters';
 import { exampleCommit, fileRates, gitRates, refreshGit } from '../core/git/gitLinks';
 import { PatchIdCache } from '../core/git/gitJudge';
-import { compareModels, predictionFor, storeAnalyticsReport } from '../core/analytics/report';
+import { compareModels, predictionFor, storeAnalyticsReport } from '../core/queries/analyticsReport';
 import { learnAndStore, storeLearnerRecords } from '../core/tasks/storeLearning';
 import type { Filters } from '../shared/filters';
 import { NO_FILTERS } from '../shared/filters';

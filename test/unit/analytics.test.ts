@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { mulberry32 } from '../../src/core/sample/generateExamples';
 import { heatmap, localWeekdayHour, QUARTER_HOUR_MS } from '../../src/core/analytics/heatmap';
-import { analyticsReport, compareModels, predictionFor } from '../../src/core/analytics/report';
+import { analyticsReport, compareModels, predictionFor } from '../../src/core/queries/analyticsReport';
 import type { DayCount } from '../../src/core/analytics/trends';
 import { movingAverage, predict, trend, weekOf, weekStart } from '../../src/core/analytics/trends';
 import { dayLabel } from '../../src/shared/series';
-import { localDay } from '../../src/core/ingest/timestamp';
+import { localDay } from '../../src/shared/series';
 import { filtersSchema } from '../../src/shared/filters';
 import { capForPanel } from '../../src/shared/panelLists';
 import { relatedTags, type CoOccurrence } from '../../src/core/analytics/advice';

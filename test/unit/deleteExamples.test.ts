@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { countSelected, deleteMatching } from '../../src/core/storage/deleteMatching';
+import { countSelected, deleteMatching } from '../../src/core/queries/deleteMatching';
 import { LearningStore, LOCK_FILE } from '../../src/core/storage/learningStore';
 import { byModel, byTag, daily } from '../../src/core/queries/breakdowns';
 import { summary } from '../../src/core/queries/summary';

@@ -13,7 +13,7 @@ import { generateKimiRecords, mulberry32, writeKimiLog } from '../../src/core/sa
 import { LearningStore } from '../../src/core/storage/learningStore';
 import { filtersSchema, NO_FILTERS, type Filters } from '../../src/shared/filters';
 import { localDayStart } from '../../src/core/queries/rollupPlan';
-import { localDay } from '../../src/core/ingest/timestamp';
+import { localDay } from '../../src/shared/series';
 import { DAY_MS } from '../../src/shared/series';
 import { testSqlJs } from '../helpers/sqlJs';
 import { learnTechnology } from '../../src/core/tasks/builtinLearner';

@@ -6,7 +6,7 @@ import { byModel, byTag, daily } from '../../src/core/queries/breakdowns';
 import { examplesPage } from '../../src/core/queries/examples';
 import { localDayStart, rollupPlan } from '../../src/core/queries/rollupPlan';
 import { summary } from '../../src/core/queries/summary';
-import { localDay } from '../../src/core/ingest/timestamp';
+import { localDay } from '../../src/shared/series';
 import { importFile } from '../../src/core/ingest/importFile';
 import { normalizeRecord } from '../../src/core/ingest/parseKimiLine';
 import { generateKimiRecords, mulberry32 } from '../../src/core/sample/generateExamples';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { byModel, byTag, daily } from '../../src/core/queries/breakdowns';
 import { localDayStart, rollupPlan } from '../../src/core/queries/rollupPlan';
 import { summary } from '../../src/core/queries/summary';
-import { localDay } from '../../src/core/ingest/timestamp';
+import { localDay } from '../../src/shared/series';
 import { normalizeRecord } from '../../src/core/ingest/parseKimiLine';
 import { generateKimiRecords, mulberry32 } from '../../src/core/sample/generateExamples';
 import type { LearningStore } from '../../src/core/storage/learningStore';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { normalizeRecord } from '../../src/core/ingest/parseKimiLine';
 import { examplesPage } from '../../src/core/queries/examples';
 import { summary } from '../../src/core/queries/summary';
-import { asciiLower } from '../../src/core/search/textSearch';
+import { asciiLower } from '../../src/core/storage/textSearch';
 import { filtersSchema } from '../../src/shared/filters';
 import { kimi, storeWith } from '../helpers/storeWith';
 import { useTempDir } from '../helpers/tempDir';

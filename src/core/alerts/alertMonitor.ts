@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { AlertRecord, AlertsConfig, AlertsOverview } from '../../shared/alerts';
 import type { Task } from '../../shared/tasks';
 import { writeFileAtomic } from '../storage/atomicWrite';
-import type { RowSource } from '../queries/rowSource';
+import type { RowSource } from '../storage/rowSource';
 import { activeSubjects, advance, alertStateSchema, emptyAlertState, overviewOf, setMuted, snooze, type AlertState } from './alertState';
 import { evaluateRules, type Observation } from './evaluateRules';
 import { postWebhook, type AlertEvent, type DeliveryResult, type WebhookOptions } from './webhook';

@@ -9,7 +9,7 @@ import { lastDaysSince, NO_FILTERS, type Filters } from '../../shared/filters';
 import { wilsonInterval } from '../analytics/successRate';
 import { compareProportions, formatP } from '../analytics/statistics';
 import { byModel, byTag } from '../queries/breakdowns';
-import type { RowSource } from '../queries/rowSource';
+import type { RowSource } from '../storage/rowSource';
 import { summary } from '../queries/summary';
 
 export type ObservationStatus = 'breach' | 'clear' | 'hold';

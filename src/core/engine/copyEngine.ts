@@ -3,11 +3,12 @@
 // offsets of the files that were being read, so following goes on where it
 // was; then the learning tasks with their logs and the knowledge entries.
 // Re-running adds nothing: ids already there are counted as present.
-import type { BatchItem, LearningEngine } from './contract';
+import type { BatchItem } from '../model/batch';
+import type { LearningEngine } from './contract';
 import type { StoredExample } from '../../shared/example';
-import type { NormalizedExample } from '../ingest/parseKimiLine';
-import { contentHash } from '../ingest/parseKimiLine';
-import { localDay } from '../ingest/timestamp';
+import type { NormalizedExample } from '../model/example';
+import { contentHash } from '../model/example';
+import { localDay } from '../../shared/series';
 import { filtersSchema } from '../../shared/filters';
 import type { ImportProblem } from '../../shared/importReport';
 

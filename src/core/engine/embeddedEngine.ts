@@ -1,19 +1,20 @@
 // The embedded engine (sql.js in memory, saved as an atomic snapshot) behind the
 // storage contract: the store and the queries it has always had, answered at once.
 import type { LearningStore } from '../storage/learningStore';
-import type { BatchItem, InsertCounts, LearningEngine, RetentionState, SourceOffset } from './contract';
+import type { BatchItem, InsertCounts, SourceOffset } from '../model/batch';
+import type { LearningEngine, RetentionState } from './contract';
 import type { Filters } from '../../shared/filters';
 import type { StoredExample } from '../../shared/example';
 import { summary } from '../queries/summary';
 import { byModel, byTag, daily } from '../queries/breakdowns';
 import { exampleById, iterateExamples } from '../queries/examples';
 import { prune, type PruneReport } from '../storage/retention';
-import { compareModels, predictionFor, storeAnalyticsReport } from '../analytics/report';
+import { compareModels, predictionFor, storeAnalyticsReport } from '../queries/analyticsReport';
 import { outcomeTotals, coOccurrence } from '../queries/analyticsData';
 import { dailyCounts } from '../queries/breakdowns';
-import { failingWith } from '../tasks/builtinLearner';
+import { failingWith } from '../queries/analyticsData';
 import type { KnowledgeEntry, Task, TaskEvent } from '../../shared/tasks';
-import type { NormalizedExample } from '../ingest/parseKimiLine';
+import type { NormalizedExample } from '../model/example';
 
 export class EmbeddedEngine implements LearningEngine {
   readonly kind = 'embedded' as const;

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Filters } from '../../shared/filters';
 import { iterateExamples } from '../queries/examples';
 import type { LearningStore } from '../storage/learningStore';
-import type { RowSource } from '../queries/rowSource';
+import type { RowSource } from '../storage/rowSource';
 import type { FigureSource } from '../engine/contract';
 import type { StoredExample } from '../../shared/example';
 import { csvHeader, csvRow } from './csv';

@@ -1,5 +1,5 @@
 import type { StoredExample } from '../../shared/example';
-import type { NormalizedExample } from '../ingest/parseKimiLine';
+import type { NormalizedExample } from '../model/example';
 
 /** An example back in KIMI's own shape, extra fields included: exporting then importing gives the same example. */
 export function toKimiRecord(e: StoredExample): Record<string, unknown> {

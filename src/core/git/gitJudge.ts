@@ -4,7 +4,7 @@
 // opinion at the time; this is the repository's. Every git call runs in a
 // child process, so the thread that asks keeps serving.
 import type { GitVerdict } from '../../shared/git';
-import { EXAMPLE_TRAILER } from './commitRef';
+import { EXAMPLE_TRAILER } from '../model/commitRef';
 import { cpus } from 'node:os';
 import { git, gitOk, gitPipe } from './gitCommand';
 import { DAY_MS as DAY } from '../../shared/series';

@@ -6,7 +6,7 @@ import { gitSuccess, gitVerdictSchema, type ExampleCommit, type GitRates, type G
 import type { Filters } from '../../shared/filters';
 import { successRate } from '../analytics/successRate';
 import type { LearningStore } from '../storage/learningStore';
-import type { RowSource } from '../queries/rowSource';
+import type { RowSource } from '../storage/rowSource';
 import { whereOf } from '../queries/filterSql';
 import { stringKey } from '../storage/keys';
 import { judgeCommits, moveVerdicts, PatchIdCache, resolveMainRef, trailerLinks } from './gitJudge';

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
-import type { IngestTarget } from '../engine/contract';
-import type { NormalizedExample, ParseOptions } from './parseKimiLine';
+import type { IngestTarget } from '../model/batch';
+import type { NormalizedExample } from '../model/example';
+import type { ParseOptions } from './parseKimiLine';
 import { normalizeRecord } from './parseKimiLine';
 import { parseBatches, parseBatchesInWorker, type ParseBatchesOptions } from './parseBatches';
 import type { ImportProblem, ImportReport } from '../../shared/importReport';
-import type { SourceOffset } from '../engine/contract';
+import type { SourceOffset } from '../model/batch';
 
 export type { ImportProblem, ImportReport };
 

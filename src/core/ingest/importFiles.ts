@@ -1,7 +1,7 @@
 // One import loop for every caller (the extension's worker, the command line, `serve`): the files
 // one after the other into one report. A file that cannot be read is said in the report, named,
 // and the others are still read; a followed file that is gone is dropped quietly.
-import type { IngestTarget } from '../engine/contract';
+import type { IngestTarget } from '../model/batch';
 import type { ImportReport } from '../../shared/importReport';
 import { emptyReport, importFile, mergeReports, type ImportOptions } from './importFile';
 

@@ -3,7 +3,8 @@
 // and validates batch n + 1 while the data worker stores batch n. Both paths
 // yield the same batches; only where the parsing runs differs.
 import { Worker } from 'node:worker_threads';
-import type { NormalizedExample, ParseOptions } from './parseKimiLine';
+import type { NormalizedExample } from '../model/example';
+import type { ParseOptions } from './parseKimiLine';
 import { parseKimiLine } from './parseKimiLine';
 import { readLines, type ReadLinesOptions } from './readLines';
 

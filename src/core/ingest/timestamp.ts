@@ -1,4 +1,3 @@
-import { DAY_MS } from '../../shared/series';
 export type AssumeTimeZone = 'local' | 'utc';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
@@ -62,14 +61,6 @@ export function parseTimestamp(value: unknown, assume: AssumeTimeZone): number |
   }
   if (!Number.isFinite(epoch)) return `timestamp "${clip(value)}" is out of range`;
   return epoch;
-}
-
-/** Days since 1970-01-01 in this machine's local time: the bucket for daily series. */
-export function localDay(epochMs: number): number {
-  const d = new Date(epochMs);
-  const utc = new Date(0);
-  utc.setUTCFullYear(d.getFullYear(), d.getMonth(), d.getDate());
-  return Math.floor(utc.getTime() / DAY_MS);
 }
 
 export function clip(text: string, max = 60): string {

@@ -6,7 +6,7 @@ import type { QuarterCount } from '../analytics/heatmap';
 import { QUARTER_HOUR_MS } from '../analytics/heatmap';
 import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
-import type { RowSource } from './rowSource';
+import type { RowSource } from '../storage/rowSource';
 
 export interface TagDay extends Totals {
   tag: string;
@@ -153,3 +153,26 @@ export function quarterCounts(store: RowSource, filters: Filters): QuarterCount[
     .rows<[number, number, number]>(`SELECT e.ts / ${QUARTER_HOUR_MS} AS q, count(*), sum(e.success) FROM examples e WHERE ${where.sql} GROUP BY q`, where.params)
     .map(([quarter, total, successes]) => ({ quarter, total, successes }));
 }
+
+/** A tag that comes with another in its examples, and how many of those failed. */
+export interface FailingWith {
+  tag: string;
+  failures: number;
+  total: number;
+  failureRate: number;
+}
+
+/** Tags that occur with `tag` in its examples since `sinceDay`, with how many of those examples failed. */
+export function failingWith(store: RowSource, tag: string, sinceDay: number | null): FailingWith[] {
+  return store
+    .rows<[string, number, number]>(
+      `SELECT t.name, count(*), sum(1 - b.success) FROM example_tags a
+         JOIN example_tags b ON b.k = a.k AND b.tag_id != a.tag_id
+         JOIN tags t ON t.tag_id = b.tag_id
+       WHERE a.tag_id = (SELECT tag_id FROM tags WHERE name = ?) AND a.day >= ?
+       GROUP BY b.tag_id HAVING sum(1 - b.success) > 0 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 5`,
+      [tag, sinceDay ?? -1e9],
+    )
+    .map(([name, total, failures]) => ({ tag: name, failures, total, failureRate: failures / total }));
+}
+

@@ -1,7 +1,7 @@
 import type { Filters } from '../../shared/filters';
 import type { CountRow, DayRow, ModelRow, TagRow } from '../../shared/rows';
 import { NO_FILTERS } from '../../shared/filters';
-import type { RowSource } from './rowSource';
+import type { RowSource } from '../storage/rowSource';
 import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
 import type { QueryOptions } from './summary';

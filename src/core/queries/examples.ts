@@ -1,7 +1,7 @@
 import type { StoredExample } from '../../shared/example';
 import type { Filters, PageRequest, SortColumn } from '../../shared/filters';
 import { NO_FILTERS, pageRequestSchema } from '../../shared/filters';
-import type { RowSource } from './rowSource';
+import type { RowSource } from '../storage/rowSource';
 import { whereOf } from './filterSql';
 import { stringKey } from '../storage/keys';
 

@@ -1,6 +1,6 @@
 import type { Filters } from '../../shared/filters';
 import { FLAG_TASK_EXAMPLE } from '../storage/schema';
-import type { RowSource } from './rowSource';
+import type { RowSource } from '../storage/rowSource';
 
 export interface SqlWhere {
   /** A WHERE clause over `examples e` (without the keyword), or '1' for none. */

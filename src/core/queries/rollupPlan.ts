@@ -1,5 +1,5 @@
 import type { Filters } from '../../shared/filters';
-import { localDay } from '../ingest/timestamp';
+import { localDay } from '../../shared/series';
 import { DAY_MS } from '../../shared/series';
 
 /** Filters the per-day rollups can answer: whole local days, outcome, model, at most one tag. */

@@ -2,7 +2,7 @@ import type { Filters } from '../../shared/filters';
 import { NO_FILTERS } from '../../shared/filters';
 import type { Summary } from '../../shared/workerProtocol';
 import { successRate } from '../analytics/successRate';
-import type { RowSource } from './rowSource';
+import type { RowSource } from '../storage/rowSource';
 import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
 

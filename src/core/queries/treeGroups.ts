@@ -5,7 +5,7 @@ import type { GroupField } from '../../shared/workerProtocol';
 import { outcomeTotals } from './analyticsData';
 import { byModel, byTag, daily, sessions } from './breakdowns';
 import { whereOf } from './filterSql';
-import type { RowSource } from './rowSource';
+import type { RowSource } from '../storage/rowSource';
 
 /**
  * One page of the Examples tree's groups under the filters: days newest first; tags, models,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import type { DatabaseState } from '../../shared/example';
 import { knowledgeEntrySchema, taskEventSchema, taskSchema, type KnowledgeEntry, type LoggedTaskEvent, type Task, type TaskEvent } from '../../shared/tasks';
-import { contentHash, type NormalizedExample } from '../ingest/parseKimiLine';
+import { contentHash, type NormalizedExample } from '../model/example';
 import { writeFileAtomic } from './atomicWrite';
 import { FLAG_FUTURE_TIMESTAMP, FLAG_TASK_EXAMPLE, migrate, SCHEMA_VERSION } from './schema';
 import { acquireLock, processAlive, releaseLock, stillHeld } from './storeLock';
@@ -12,9 +12,9 @@ import { DELETE_SLICE, Journal, type JournalEntry, type JournalOp } from './jour
 import { RollupBatch } from './rollups';
 import { CodeFile } from './codeFile';
 import { contentKey, stringKey } from './keys';
-import { commitOf } from '../git/commitRef';
-import { TextSearch, type SearchRow } from '../search/textSearch';
-import type { BatchItem, IngestTarget, InsertCounts, SourceOffset } from '../engine/contract';
+import { commitOf } from '../model/commitRef';
+import { TextSearch, type SearchRow } from './textSearch';
+import type { BatchItem, IngestTarget, InsertCounts, SourceOffset } from '../model/batch';
 
 export const SNAPSHOT_FILE = 'learning.sqlite';
 export const BACKUP_FILE = 'learning.sqlite.bak';

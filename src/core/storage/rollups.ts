@@ -1,4 +1,4 @@
-import type { NormalizedExample } from '../ingest/parseKimiLine';
+import type { NormalizedExample } from '../model/example';
 
 interface Sums {
   n: number;

@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { commitOf } from '../git/commitRef';
+import { commitOf } from '../model/commitRef';
 import { registerKeyFunctions } from './keys';
 
 /**

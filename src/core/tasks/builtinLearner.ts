@@ -9,12 +9,12 @@ import { relatedTags } from '../analytics/advice';
 import { compareProportions, formatP, SIGNIFICANCE_LEVEL } from '../analytics/statistics';
 import { SMALL_SAMPLE, successRate } from '../analytics/successRate';
 import { trend } from '../analytics/trends';
-import { localDay } from '../ingest/timestamp';
-import { coOccurrence, outcomeTotals } from '../queries/analyticsData';
+import { localDay } from '../../shared/series';
+import { coOccurrence, failingWith, outcomeTotals } from '../queries/analyticsData';
 import { byModel, dailyCounts } from '../queries/breakdowns';
 import { localDayStart } from '../queries/rollupPlan';
-import type { RowSource } from '../queries/rowSource';
-import type { FailingWith, LearnerSource } from '../engine/contract';
+import type { RowSource } from '../storage/rowSource';
+import type { LearnerSource } from '../engine/contract';
 import { filtersSchema } from '../../shared/filters';
 
 /** How far back each depth looks (days; null is everything) and how many examples its co-occurrence reads. */
@@ -36,20 +36,6 @@ export interface LearnOptions {
 }
 
 const pct = (r: number) => `${Math.round(r * 100)}%`;
-
-/** Tags that occur with `tag` in its examples since `sinceDay`, with how many of those examples failed. */
-export function failingWith(store: RowSource, tag: string, sinceDay: number | null): FailingWith[] {
-  return store
-    .rows<[string, number, number]>(
-      `SELECT t.name, count(*), sum(1 - b.success) FROM example_tags a
-         JOIN example_tags b ON b.k = a.k AND b.tag_id != a.tag_id
-         JOIN tags t ON t.tag_id = b.tag_id
-       WHERE a.tag_id = (SELECT tag_id FROM tags WHERE name = ?) AND a.day >= ?
-       GROUP BY b.tag_id HAVING sum(1 - b.success) > 0 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 5`,
-      [tag, sinceDay ?? -1e9],
-    )
-    .map(([name, total, failures]) => ({ tag: name, failures, total, failureRate: failures / total }));
-}
 
 /** The learner's questions answered by the embedded engine's SQL on `store`. */
 export function rowLearnerSource(store: RowSource): LearnerSource {

@@ -1,7 +1,8 @@
 // What a learning task writes, done on either engine: the examples a learner
 // reported and the knowledge entry. The data worker serves these to the
 // extension's tasks; `serve` runs its tasks on them directly.
-import { normalizeRecord, type NormalizedExample } from '../ingest/parseKimiLine';
+import { normalizeRecord } from '../ingest/parseKimiLine';
+import { type NormalizedExample } from '../model/example';
 import type { AssumeTimeZone } from '../ingest/timestamp';
 import type { LearnerSource, TaskStore } from '../engine/contract';
 import type { KnowledgeEntry } from '../../shared/tasks';

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { LearningViewerApi } from '../../../src/extension/extension';
 import type { Node } from '../../../src/extension/examples/examplesTree';
 import { generateKimiRecords } from '../../../src/core/sample/generateExamples';
-import { localDay } from '../../../src/core/ingest/timestamp';
+import { localDay } from '../../../src/shared/series';
 import { localDayStart } from '../../../src/core/queries/rollupPlan';
 import { screenshot, workbenchShows } from './bridge';
 

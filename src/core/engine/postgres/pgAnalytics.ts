@@ -3,7 +3,7 @@
 // filters allow, the examples otherwise), so the one computation
 // (reportFrom, comparisonFrom, predict) gives the same report on both engines.
 import type { Pool } from 'pg';
-import type { FailingWith } from '../contract';
+import type { FailingWith } from '../../queries/analyticsData';
 import type { Filters } from '../../../shared/filters';
 import type { AnalyticsReport, ModelComparison, Prediction } from '../../../shared/analytics';
 import type { CoOccurrence, Totals } from '../../analytics/advice';
@@ -12,7 +12,7 @@ import { QUARTER_HOUR_MS } from '../../analytics/heatmap';
 import type { TagDay } from '../../queries/analyticsData';
 import { coOccurrenceOf } from '../../queries/analyticsData';
 import { rollupPlan } from '../../queries/rollupPlan';
-import { analyticsQueries, comparedFilters, comparisonFrom, reportFrom, type AnalyticsOptions } from '../../analytics/report';
+import { analyticsQueries, comparedFilters, comparisonFrom, reportFrom, type AnalyticsOptions } from '../../queries/analyticsReport';
 import { predict } from '../../analytics/trends';
 import { numbered, Params, pgDailyCounts, pgWhere } from './pgFigures';
 

@@ -1,7 +1,8 @@
 // The PostgreSQL engine: a team's database, many writers at once (importers,
 // `serve` processes, editors), no lock file and no journal (a commit is durable).
 import type { Pool, PoolClient } from 'pg';
-import type { BatchItem, InsertCounts, LearningEngine, RetentionState, SourceOffset } from '../contract';
+import type { BatchItem, InsertCounts, SourceOffset } from '../../model/batch';
+import type { LearningEngine, RetentionState } from '../contract';
 import type { Filters } from '../../../shared/filters';
 import { TASK_SOURCE_PREFIX } from '../../storage/learningStore';
 import { connectionProblem, describeUrl, isTransient, openPool, type ConnectOptions } from './connect';
@@ -11,7 +12,7 @@ import { prunePg } from './pgRetention';
 import { pgAnalytics, pgCompareModels, pgCoOccurrence, pgFailingWith, pgOutcomeTotals, pgPrediction } from './pgAnalytics';
 import { pgAddKnowledge, pgAppendTaskEvents, pgForgetTask, pgKnowledge, pgSaveTask, pgTaskEvents, pgTasks } from './pgTasks';
 import type { KnowledgeEntry, Task, TaskEvent } from '../../../shared/tasks';
-import type { NormalizedExample } from '../../ingest/parseKimiLine';
+import type { NormalizedExample } from '../../model/example';
 import { doneWellFromTasks } from '../../analytics/advice';
 import type { PruneReport } from '../../storage/retention';
 import { pgByModel, pgByTag, pgDaily, pgDailyCounts, pgExampleById, pgExamples, pgPage, pgSetFeedback, pgSummary } from './pgFigures';

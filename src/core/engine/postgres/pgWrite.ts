@@ -9,9 +9,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type { BatchItem, InsertCounts, SourceOffset } from '../contract';
+import type { BatchItem, InsertCounts, SourceOffset } from '../../model/batch';
 import { FLAG_FUTURE_TIMESTAMP, FLAG_TASK_EXAMPLE } from '../../storage/schema';
-import { commitOf } from '../../git/commitRef';
+import { commitOf } from '../../model/commitRef';
 import { WRITE_LOCK } from './schema';
 
 const STAGE_COLUMNS = [

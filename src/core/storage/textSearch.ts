@@ -4,8 +4,8 @@
 // array (`search_keys(?)` in filterSql). Descriptions and feedback are kept in
 // one in-memory buffer, ASCII-lowered as SQLite's LIKE folds case, and
 // searched with Buffer.indexOf; codes are searched in their side file.
-import type { RowSource } from '../queries/rowSource';
-import type { CodeFile } from '../storage/codeFile';
+import type { RowSource } from './rowSource';
+import type { CodeFile } from './codeFile';
 
 /** One example's searchable text as it is stored. */
 export interface SearchRow {

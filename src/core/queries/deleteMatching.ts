@@ -2,9 +2,9 @@
 // sample data, its source) selects, deleted a slice at a time: each slice one
 // journal entry and one transaction, the event loop served between slices.
 import type { Filters } from '../../shared/filters';
-import { whereOf } from '../queries/filterSql';
-import { DELETE_SLICE } from './journal';
-import type { LearningStore } from './learningStore';
+import { whereOf } from './filterSql';
+import { DELETE_SLICE } from '../storage/journal';
+import type { LearningStore } from '../storage/learningStore';
 
 export interface DeleteSelection {
   filters: Filters;

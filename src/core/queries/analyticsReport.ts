@@ -3,19 +3,19 @@
 import { tokensPerSuccess } from '../../shared/figures';
 import type { AnalyticsReport, ModelComparison, Prediction, Technology } from '../../shared/analytics';
 import type { Filters } from '../../shared/filters';
-import { localDay } from '../ingest/timestamp';
-import { dailyCounts } from '../queries/breakdowns';
-import { coOccurrence, outcomeTotals, quarterCounts, tagDays, type TagDay } from '../queries/analyticsData';
-import { localDayStart } from '../queries/rollupPlan';
-import type { RowSource } from '../queries/rowSource';
-import type { CoOccurrence, DoneWell, TagPeriods, Totals } from './advice';
-import { doneWellFromTasks, insights, recommendations } from './advice';
+import { localDay } from '../../shared/series';
+import { dailyCounts } from './breakdowns';
+import { coOccurrence, outcomeTotals, quarterCounts, tagDays, type TagDay } from './analyticsData';
+import { localDayStart } from './rollupPlan';
+import type { RowSource } from '../storage/rowSource';
+import type { CoOccurrence, DoneWell, TagPeriods, Totals } from '../analytics/advice';
+import { doneWellFromTasks, insights, recommendations } from '../analytics/advice';
 import type { Task } from '../../shared/tasks';
-import { heatmap, type QuarterCount } from './heatmap';
-import { compareProportions, formatP, SIGNIFICANCE_LEVEL } from './statistics';
-import { SMALL_SAMPLE, successRate } from './successRate';
-import type { DayCount } from './trends';
-import { predict, toWeeks, trend, weekPoints } from './trends';
+import { heatmap, type QuarterCount } from '../analytics/heatmap';
+import { compareProportions, formatP, SIGNIFICANCE_LEVEL } from '../analytics/statistics';
+import { SMALL_SAMPLE, successRate } from '../analytics/successRate';
+import type { DayCount } from '../analytics/trends';
+import { predict, toWeeks, trend, weekPoints } from '../analytics/trends';
 import { MAX_WEEK_POINTS } from '../../shared/analytics';
 
 /** With an open range, changes compare the last this many days with the same before. */
