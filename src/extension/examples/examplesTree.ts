@@ -1,47 +1,15 @@
 import * as vscode from 'vscode';
 import { markdownText, showControls } from '../../shared/plainText';
 import type { Container } from '../container';
-import { localDayStart } from '../../core/queries/rollupPlan';
 import type { StoredExample } from '../../shared/example';
-import type { Filters } from '../../shared/filters';
 import type { GroupField } from '../../shared/workerProtocol';
 import { groupFieldSchema } from '../../shared/workerProtocol';
 import { formatDay, formatWhen, timeZoneName } from '../../shared/dates';
-import { dayNumber } from '../../shared/series';
+import { ExamplePages, groupId, type Node } from './examplePages';
 
-export const PAGE_SIZE = 200;
 const GROUP_KEY = 'learningViewer.groupBy';
 
-export type Node =
-  | { kind: 'group'; field: GroupField; key: string; total: number; successes: number }
-  | { kind: 'example'; example: StoredExample; groupId: string }
-  | { kind: 'more'; parentId: string | null; loaded: number; total: number | null };
-
 export const GROUP_LABELS: Record<GroupField, string> = { day: 'Day', tag: 'Tag', model: 'Model', session: 'Session', outcome: 'Outcome', branch: 'Branch' };
-
-export function groupId(g: { field: GroupField; key: string }): string {
-  return `group:${g.field}:${g.key}`;
-}
-
-/** The filters that select a group's examples, on top of the shared ones. */
-export function groupFilters(base: Filters, g: { field: GroupField; key: string }): Filters {
-  switch (g.field) {
-    case 'day': {
-      const day = dayNumber(g.key);
-      return { ...base, since: Math.max(base.since ?? -Infinity, localDayStart(day)), until: Math.min(base.until ?? Infinity, localDayStart(day + 1)) };
-    }
-    case 'tag':
-      return { ...base, andTag: g.key };
-    case 'model':
-      return { ...base, model: g.key };
-    case 'session':
-      return { ...base, session: g.key };
-    case 'outcome':
-      return { ...base, success: g.key === 'success' };
-    case 'branch':
-      return { ...base, branch: g.key };
-  }
-}
 
 /**
  * The Examples view: examples grouped by day, tag, model, session or outcome,
@@ -53,12 +21,11 @@ export class ExamplesTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   readonly onDidChangeTreeData = this.emitter.event;
   readonly view: vscode.TreeView<Node>;
   private readonly disposables: vscode.Disposable[] = [];
-  /** Examples loaded so far per group, and groups loaded so far at the root. */
-  private readonly loaded = new Map<string, StoredExample[]>();
-  private rootGroups: Extract<Node, { kind: 'group' }>[] = [];
-  private groupNodes = new Map<string, Extract<Node, { kind: 'group' }>>();
+  /** The groups and examples loaded so far, a page at a time. */
+  private readonly pages: ExamplePages;
 
   constructor(private readonly container: Container) {
+    this.pages = new ExamplePages(container.data, () => container.filters.filters, () => this.groupBy);
     this.view = vscode.window.createTreeView('learningViewer.examples', { treeDataProvider: this, showCollapseAll: true });
     void vscode.commands.executeCommand('setContext', 'learningViewer.empty', true);
     this.disposables.push(
@@ -94,87 +61,37 @@ export class ExamplesTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   }
 
   getParent(node: Node): Node | undefined {
-    if (node.kind === 'example') return this.groupNodes.get(node.groupId);
-    if (node.kind === 'more' && node.parentId) return this.groupNodes.get(node.parentId);
+    if (node.kind === 'example') return this.pages.group(node.groupId);
+    if (node.kind === 'more' && node.parentId) return this.pages.group(node.parentId);
     return undefined;
   }
 
   async getChildren(element?: Node): Promise<Node[]> {
     if (!element) return this.roots();
-    if (element.kind === 'group') return this.examplesOf(element);
+    if (element.kind === 'group') return this.pages.examplesOf(element);
     return [];
   }
 
   private async roots(): Promise<Node[]> {
-    const field = this.groupBy;
-    const filters = this.container.filters.filters;
-    const want = Math.max(PAGE_SIZE, this.rootGroups.length);
-    const groups: Extract<Node, { kind: 'group' }>[] = [];
-    let more = false;
-    for (let offset = 0; offset < want; offset += PAGE_SIZE) {
-      const page = await this.container.data.request('groups', { field, filters, offset, limit: PAGE_SIZE });
-      groups.push(...page.groups.map((g) => ({ kind: 'group' as const, field, ...g })));
-      more = page.more;
-      if (!page.more) break;
-    }
-    this.rootGroups = groups;
-    this.groupNodes = new Map(groups.map((g) => [groupId(g), g]));
+    const nodes = await this.pages.roots();
+    const shown = nodes.filter((n) => n.kind === 'group').length;
     const health = await this.container.data.request('health', {});
     await vscode.commands.executeCommand('setContext', 'learningViewer.empty', health.examples === 0);
     const messages = [
-      health.examples > 0 && groups.length === 0 ? 'No examples match the current filters. Use "Clear Filters" in the title bar to see them all.' : null,
+      health.examples > 0 && shown === 0 ? 'No examples match the current filters. Use "Clear Filters" in the title bar to see them all.' : null,
       // Groups by day, tag and model count from the per-day figures, which keep what retention removed.
       health.prunedBefore
         ? `Retention removed ${health.prunedExamples.toLocaleString()} examples dated before ${formatWhen(health.prunedBefore)}: groups still count them, their examples are gone.`
         : null,
     ].filter((m): m is string => m !== null);
     this.view.message = messages.length ? messages.join(' ') : undefined;
-    return more ? [...groups, { kind: 'more', parentId: null, loaded: groups.length, total: null }] : groups;
-  }
-
-  private async examplesOf(group: Extract<Node, { kind: 'group' }>): Promise<Node[]> {
-    const id = groupId(group);
-    const filters = groupFilters(this.container.filters.filters, group);
-    const want = Math.max(PAGE_SIZE, this.loaded.get(id)?.length ?? 0);
-    const rows: StoredExample[] = [];
-    for (let offset = 0; offset < want; offset += PAGE_SIZE) {
-      const page = await this.container.data.request('examplesPage', { filters, offset, limit: PAGE_SIZE, sort: 'timestamp', direction: 'desc', countTotal: false });
-      rows.push(...page.rows);
-      if (page.rows.length < PAGE_SIZE) break;
-    }
-    this.loaded.set(id, rows);
-    const nodes: Node[] = rows.map((example) => ({ kind: 'example', example, groupId: id }));
-    if (rows.length < group.total) nodes.push({ kind: 'more', parentId: id, loaded: rows.length, total: group.total });
     return nodes;
   }
 
   /** "Load more…": the next page of a group's examples (or of the groups). */
   async loadMore(node: Extract<Node, { kind: 'more' }>): Promise<void> {
-    if (node.parentId === null) {
-      const page = await this.container.data.request('groups', {
-        field: this.groupBy,
-        filters: this.container.filters.filters,
-        offset: this.rootGroups.length,
-        limit: PAGE_SIZE,
-      });
-      this.rootGroups.push(...page.groups.map((g) => ({ kind: 'group' as const, field: this.groupBy, ...g })));
-      this.emitter.fire(undefined);
-      return;
-    }
-    const group = this.groupNodes.get(node.parentId);
-    if (!group) return;
-    const rows = this.loaded.get(node.parentId) ?? [];
-    const page = await this.container.data.request('examplesPage', {
-      filters: groupFilters(this.container.filters.filters, group),
-      offset: rows.length,
-      limit: PAGE_SIZE,
-      sort: 'timestamp',
-      direction: 'desc',
-      countTotal: false,
-    });
-    // The next refresh of this group fetches as many as are loaded now.
-    this.loaded.set(node.parentId, [...rows, ...page.rows]);
-    this.emitter.fire(group);
+    const changed = await this.pages.loadMore(node);
+    if (changed !== undefined) this.emitter.fire(changed ?? undefined);
   }
 
   getTreeItem(node: Node): vscode.TreeItem {

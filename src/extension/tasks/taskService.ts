@@ -7,8 +7,7 @@ import { FINISHED } from '../../shared/tasks';
 import type { Container } from '../container';
 import { readTaskSettings } from '../settings';
 import { createTaskRunner, type LearnerConfig } from '../../core/tasks/taskRunner';
-
-const EVENT_FLUSH_MS = 250;
+import { TaskEventBatcher } from './taskEventBatcher';
 
 export const UNTRUSTED_MESSAGE =
   'The external learner does not run in an untrusted workspace: its command comes from the workspace settings. Trust the workspace (Workspaces: Manage Workspace Trust) or use the built-in learner.';
@@ -25,11 +24,8 @@ export class TaskService implements vscode.Disposable {
   private readonly eventEmitter = new vscode.EventEmitter<{ taskId: string; events: LoggedTaskEvent[] }>();
   /** New log events of a task, batched, once stored: each with its place in the log. */
   readonly onDidAppendEvents = this.eventEmitter.event;
-  private buffered = new Map<string, TaskEvent[]>();
-  /** The last place given in each task's log: where a window that cannot write numbers on from. */
-  private readonly lastSeq = new Map<string, number>();
-  private flushTimer: NodeJS.Timeout | undefined;
-  private saving: Promise<unknown> = Promise.resolve();
+  /** Log events, stored in batches, in one line with the tasks' states. */
+  private readonly writes: TaskEventBatcher;
   private readonly notifications = new Map<string, (task: Task) => void>();
   private readonly disposables: vscode.Disposable[] = [];
   /** Resolves once the stored tasks are back in the queue. */
@@ -39,6 +35,11 @@ export class TaskService implements vscode.Disposable {
 
   constructor(private readonly container: Container) {
     const settings = readTaskSettings();
+    this.writes = new TaskEventBatcher({
+      store: (taskId, events) => container.data.request('appendTaskEvents', { taskId, events }),
+      stored: (taskId, events) => this.eventEmitter.fire({ taskId, events }),
+      failed: (message) => container.log.error(message),
+    });
     this.queue = new TaskQueue({
       maxConcurrent: settings.maxConcurrent,
       timeoutMs: settings.timeoutMinutes * 60_000,
@@ -46,7 +47,12 @@ export class TaskService implements vscode.Disposable {
     });
     this.queue.onDidChange((task) => this.changeEmitter.fire(task));
     this.queue.onDidChangeState((task) => {
-      this.saving = this.saving.then(() => container.data.request('saveTask', { task })).catch((e: Error) => container.log.error(`saving task ${task.id}: ${e.message}`));
+      void this.writes.inOrder(() =>
+        container.data.request('saveTask', { task }).then(
+          () => undefined,
+          (e: Error) => container.log.error(`saving task ${task.id}: ${e.message}`),
+        ),
+      );
       if (task.state === 'completed' && task.result?.examplesAdded) container.notifyChanged();
       if (FINISHED.has(task.state)) this.changeEmitter.fire(undefined);
     });
@@ -137,7 +143,7 @@ export class TaskService implements vscode.Disposable {
    * whole up to now; what comes after reaches the panel as numbered events, and it keeps each once.
    */
   async events(taskId: string): Promise<LoggedTaskEvent[]> {
-    await this.flush();
+    await this.writes.flush();
     return this.container.data.request('taskEvents', { taskId, limit: 2000 });
   }
 
@@ -180,39 +186,13 @@ export class TaskService implements vscode.Disposable {
     if (event.kind === 'log' || event.kind === 'progress' || event.kind === 'example') this.container.log.trace(`task ${label}: ${event.message}`);
     else if (event.kind === 'failed') this.container.log.error(`task ${label}: ${event.kind}: ${event.message}`);
     else this.container.log.info(`task ${label}: ${event.kind}: ${event.message}`);
-    const list = this.buffered.get(taskId) ?? [];
-    list.push(event);
-    this.buffered.set(taskId, list);
-    this.flushTimer ??= setTimeout(() => this.flush(), EVENT_FLUSH_MS);
-  }
-
-  /** Writes the buffered events to the store and tells the panel. */
-  private flush(): Promise<unknown> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const batches = this.buffered;
-    this.buffered = new Map();
-    for (const [taskId, events] of batches) {
-      // Stored, then told with the places the store gave (a window that cannot write numbers on itself).
-      // A batch that fails is said in the log and does not stop the next ones.
-      this.saving = this.saving
-        .then(() => this.container.data.request('appendTaskEvents', { taskId, events }))
-        .then(
-          ({ first }) => {
-            const start = first ?? (this.lastSeq.get(taskId) ?? 0) + 1;
-            this.lastSeq.set(taskId, start + events.length - 1);
-            this.eventEmitter.fire({ taskId, events: events.map((e, i) => ({ ...e, seq: start + i })) });
-          },
-          (e: Error) => this.container.log.error(`task ${taskId}: ${events.length} log events could not be stored: ${e.message}`),
-        );
-    }
-    return this.saving;
+    this.writes.add(taskId, event);
   }
 
   /** Stops running tasks (their processes end), stores them as interrupted, and writes the last events. */
   async shutdown(): Promise<void> {
     await this.queue.dispose();
-    await this.flush();
+    await this.writes.flush();
   }
 
   dispose(): void {

@@ -3,7 +3,7 @@
 // the views showing them as they arrive.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { Node } from '../../../src/extension/examples/examplesTree';
+import type { Node } from '../../../src/extension/examples/examplePages';
 import { formatCount } from '../../../src/webview/format';
 import { daysAgo } from '../../helpers/clock';
 import { webviewText } from './bridge';

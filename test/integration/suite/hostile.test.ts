@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Node } from '../../../src/extension/examples/examplesTree';
+import type { Node } from '../../../src/extension/examples/examplePages';
 import type { TaskNode } from '../../../src/extension/tasks/tasksTree';
 import { daysAgo } from '../../helpers/clock';
 import { notificationLinks, notificationShows, screenshot, webviewClick, webviewText, workbenchShows } from './bridge';

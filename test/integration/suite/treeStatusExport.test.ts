@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LearningViewerApi } from '../../../src/extension/extension';
-import type { Node } from '../../../src/extension/examples/examplesTree';
+import type { Node } from '../../../src/extension/examples/examplePages';
 import { generateKimiRecords } from '../../../src/core/sample/generateExamples';
 import { localDay } from '../../../src/shared/series';
 import { localDayStart } from '../../../src/core/queries/rollupPlan';

@@ -1,5 +1,6 @@
 import type { Container } from '../../container';
-import { GROUP_LABELS, groupFilters } from '../../examples/examplesTree';
+import { GROUP_LABELS } from '../../examples/examplesTree';
+import { groupFilters } from '../../examples/examplePages';
 import { describeFilters } from '../../../shared/filters';
 import { exportData } from '../exportData';
 import { groupArg } from './commandArgs';

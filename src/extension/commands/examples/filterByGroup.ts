@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Container } from '../../container';
-import { groupFilters } from '../../examples/examplesTree';
+import { groupFilters } from '../../examples/examplePages';
 import { filtersSchema } from '../../../shared/filters';
 import { groupArg } from './commandArgs';
 
