@@ -2,6 +2,7 @@
 // without an editor (a CI runner, a server). The same core and database
 // format as the extension.
 import { ApiServer, serverOptionsProblem, type ApiServerOptions } from '../http/apiServer';
+import { DAY_MS } from '../shared/series';
 import type { LearningStore } from '../core/storage/learningStore';
 import { SaveScheduler } from '../worker/saveScheduler';
 import { version } from '../../package.json';
@@ -31,8 +32,6 @@ export interface ServeOptions {
   /** Retention: raw examples older than this many days go, at start and then once a day (0 or absent: kept). */
   retentionDays?: number;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * Retention while serving: at start and then once a day, one prune at a time, said in the log. `prune` does
