@@ -64,6 +64,7 @@ if (args.has('--bench')) {
   builds.push({ ...nodeCommon, entryPoints: ['bench/retention.ts'], outfile: 'out/bench/retention.js' });
   builds.push({ ...nodeCommon, entryPoints: ['bench/git.ts'], outfile: 'out/bench/git.js' });
   builds.push({ ...nodeCommon, entryPoints: ['bench/postgres.ts'], outfile: 'out/bench/postgres.js' });
+  builds.push({ ...nodeCommon, entryPoints: ['bench/pgProfile.ts'], outfile: 'out/bench/pgProfile.js' });
 }
 
 function copyWasm() {
