@@ -47,7 +47,7 @@ commands:
   import FILE… --db DIR [--json]   import KIMI logs (.jsonl, .ndjson, .json, .gz)
   stats --db DIR [--json] [FILTERS]   totals, success rate with its 95% interval, per tag, per model, per day
   examples --db DIR [--json] [--limit N] [FILTERS]   the examples, newest first
-    (these, export, analytics, learn, prune, serve and token also on a team's PostgreSQL: --database postgresql://user@host/db, or DATABASE_URL)
+    (these, export, analytics, learn, prune, serve, token and alerts also on a team's PostgreSQL: --database postgresql://user@host/db, or DATABASE_URL)
   export --db DIR --format csv|json|jsonl --out FILE [FILTERS]
   analytics --db DIR [--json] [--compare A,B] [FILTERS]   trend, prediction, recommendations, insights; model A/B
   learn TECHNOLOGY --db DIR|--database URL [--depth quick|standard|deep] [--json]   the built-in learner: a knowledge entry

@@ -6,7 +6,7 @@ import { DAY_MS } from '../shared/series';
 import type { LearningStore } from '../core/storage/learningStore';
 import { SaveScheduler } from '../worker/saveScheduler';
 import { version } from '../../package.json';
-import { AlertMonitor } from '../core/alerts/alertMonitor';
+import { AlertMonitor, engineAlertSource, storeAlertSource } from '../core/alerts/alertMonitor';
 import type { AlertsConfig } from '../shared/alerts';
 import type { PgEngine } from '../core/engine/postgres/pgEngine';
 import { prune, retentionCutoff, type PruneReport } from '../core/storage/retention';
@@ -87,10 +87,10 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
     2000,
     30_000,
   );
-  const alerts = await AlertMonitor.open(dataDir, () => store, { log: (_level, message) => log(`alerts: ${message}`) });
+  const alerts = await AlertMonitor.open(dataDir, () => storeAlertSource(store), { log: (_level, message) => log(`alerts: ${message}`) });
   if (o.alerts) {
     alerts.configure(o.alerts);
-    log(`alerts: ${o.alerts.rules.filter((r) => r.enabled).length} rules checked every ${o.alerts.checkMinutes} minutes${o.alerts.webhook ? ', to the webhook' : ''}${o.alerts.email ? `, mailed to ${o.alerts.email.to.length} address(es)` : ''}`);
+    log(describeAlerting(o.alerts));
   }
   const server = await ApiServer.start(
     store,
@@ -154,10 +154,17 @@ async function untilStopped(server: ApiServer, log: (line: string) => void): Pro
  * is held here, so several servers may serve one database. Learning tasks and alerts need the embedded database.
  */
 export async function runPgServer(engine: PgEngine, o: ServeOptions, log: (line: string) => void): Promise<void> {
+  // The alert state is the database's: every server on it shows the same alerts, and one at a time checks them.
+  const alerts = await AlertMonitor.open(engine.alertState(), () => engineAlertSource(engine), { log: (_level, message) => log(`alerts: ${message}`) });
+  if (o.alerts) {
+    alerts.configure(o.alerts);
+    log(describeAlerting(o.alerts));
+  }
   const server = await ApiServer.startPostgres(
     engine,
     {
       ...serverOptions(o),
+      alerts,
       tasks: {
         maxConcurrent: o.maxConcurrentTasks ?? 2,
         timeoutMs: 30 * 60_000,
@@ -172,4 +179,10 @@ export async function runPgServer(engine: PgEngine, o: ServeOptions, log: (line:
   const stopRetention = scheduleRetention(o.retentionDays, (cutoff) => engine.prune(cutoff), log);
   await untilStopped(server, log);
   stopRetention();
+  alerts.dispose();
+}
+
+/** What the server's log says of the alert rules it checks. */
+function describeAlerting(alerts: AlertsConfig): string {
+  return `alerts: ${alerts.rules.filter((r) => r.enabled).length} rules checked every ${alerts.checkMinutes} minutes${alerts.webhook ? ', to the webhook' : ''}${alerts.email ? `, mailed to ${alerts.email.to.length} address(es)` : ''}`;
 }

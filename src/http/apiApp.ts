@@ -533,10 +533,11 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
     });
   });
 
-  app.get('/api/alerts', allow('read'), (c) => {
+  app.get('/api/alerts', allow('read'), async (c) => {
     const limit = intParam(c, 'limit', 50, 1, 200);
     const checking = deps.alerts?.configured?.enabled === true;
-    const overview = deps.alerts?.overview(limit) ?? { active: [], history: [], muted: [], lastCheck: null };
+    // As stored now: on a shared database another server may have checked since this one did.
+    const overview = (await deps.alerts?.overviewNow(limit)) ?? { active: [], history: [], muted: [], lastCheck: null };
     return c.json({ checking, ...overview });
   });
   app.get('/api/metrics', allow('read'), async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));

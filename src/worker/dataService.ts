@@ -29,7 +29,7 @@ import { SaveScheduler } from './saveScheduler';
 import { prune, retentionCutoff, type PruneReport } from '../core/storage/retention';
 import { ApiServer } from '../http/apiServer';
 import { createToken } from '../http/tokens';
-import { AlertMonitor } from '../core/alerts/alertMonitor';
+import { AlertMonitor, storeAlertSource } from '../core/alerts/alertMonitor';
 import { BACKUPS_FOLDER, createBackup, dailyBackupDue, installBackup, listBackups, rotateBackups, verifyBackup, type BackupInfo, type BackupKind } from '../core/storage/backups';
 
 
@@ -123,7 +123,7 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
   }
 
   /** The alert rules, checked on a timer in this thread; a read-only store (another window writes) checks nothing. */
-  const alerts = AlertMonitor.open(init.dataDir, () => ready, {
+  const alerts = AlertMonitor.open(init.dataDir, () => ready.then(storeAlertSource), {
     log: (level, message) => post({ kind: 'log', level, message: `alerts: ${message}` }),
     onAlert: (event, alert) => post({ kind: 'alert', event, alert }),
   });

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { evaluateRules, type Observation } from '../../src/core/alerts/evaluateRules';
 import { advance, emptyAlertState, snooze, type AlertState } from '../../src/core/alerts/alertState';
-import { AlertMonitor, ALERTS_FILE } from '../../src/core/alerts/alertMonitor';
+import { AlertMonitor, ALERTS_FILE, storeAlertSource } from '../../src/core/alerts/alertMonitor';
+import { EmbeddedEngine } from '../../src/core/engine/embeddedEngine';
 import { postWebhook, signBody, SIGNATURE_HEADER } from '../../src/core/alerts/webhook';
 import { sendAlertEmail } from '../../src/core/alerts/email';
 import { normalizeRecord } from '../../src/core/ingest/parseKimiLine';
@@ -72,8 +73,8 @@ function window(n: number, successes: number, extra: Partial<Spec> = {}): Spec[]
 
 const rules = (...r: AlertRuleInput[]) => r.map((x) => alertRuleSchema.parse(x));
 
-function check(store: LearningStore, state: AlertState, ruleList: ReturnType<typeof rules>, at: number, tasks: Task[] = []) {
-  const observations = evaluateRules(store, ruleList, { now: at, minExamples: 20 });
+async function check(store: LearningStore, state: AlertState, ruleList: ReturnType<typeof rules>, at: number, tasks: Task[] = []) {
+  const observations = await evaluateRules(new EmbeddedEngine(store, 'test'), ruleList, { now: at, minExamples: 20 });
   return { ...advance(state, observations, tasks, ruleList, at), observations };
 }
 
@@ -118,15 +119,15 @@ describe('alerts', () => {
   afterEach(() => store.close());
 
   describe('rules on synthetic series', () => {
-    it('a real drop fires once, after two checks in a row, saying how much, on how many examples and the p-value', () => {
+    it('a real drop fires once, after two checks in a row, saying how much, on how many examples and the p-value', async () => {
       add(store, records([...baseline(0.8), ...window(60, 24)]));
       const drop = rules({ id: 'drop', kind: 'successDrop' });
       let state = emptyAlertState(NOW);
-      const first = check(store, state, drop, NOW);
+      const first = await check(store, state, drop, NOW);
       assert.equal(first.observations[0]!.status, 'breach');
       assert.equal(first.fired.length, 0, 'one check is not enough');
       state = first.state;
-      const second = check(store, state, drop, NOW + 15 * MIN);
+      const second = await check(store, state, drop, NOW + 15 * MIN);
       assert.equal(second.fired.length, 1);
       const alert = second.fired[0]!;
       assert.match(alert.title, /all examples down 40 points: 80% → 40% on 60 examples/);
@@ -135,7 +136,7 @@ describe('alerts', () => {
       assert.equal(alert.filters.since !== null && alert.filters.since <= Date.parse(daysAgo(5, 0, 0, NOW)), true, 'the link shows the window');
       state = second.state;
       for (let i = 2; i < 10; i++) {
-        const again = check(store, state, drop, NOW + i * 15 * MIN);
+        const again = await check(store, state, drop, NOW + i * 15 * MIN);
         assert.equal(again.fired.length, 0, 'it does not fire again while it holds');
         state = again.state;
       }
@@ -143,29 +144,29 @@ describe('alerts', () => {
       assert.equal(state.history[0]!.resolvedAt, null);
     });
 
-    it('noise of 5 examples never fires, however bad', () => {
+    it('noise of 5 examples never fires, however bad', async () => {
       add(store, records([...baseline(0.9), ...window(5, 0)]));
       const drop = rules({ id: 'drop', kind: 'successDrop' }, { id: 'drop-test', kind: 'successDrop', method: 'test' });
       let state = emptyAlertState(NOW);
       for (let i = 0; i < 10; i++) {
-        const r = check(store, state, drop, NOW + i * 15 * MIN);
+        const r = await check(store, state, drop, NOW + i * 15 * MIN);
         assert.deepEqual(r.fired, []);
         assert.ok(r.observations.every((o) => o.status === 'hold' && /too few examples/.test(o.reason)));
         state = r.state;
       }
     });
 
-    it('a difference within noise does not fire: 75% against 80% on 60 examples', () => {
+    it('a difference within noise does not fire: 75% against 80% on 60 examples', async () => {
       add(store, records([...baseline(0.8), ...window(60, 45)]));
-      const r = check(store, emptyAlertState(NOW), rules({ id: 'drop', kind: 'successDrop' }, { id: 't', kind: 'successDrop', method: 'test' }), NOW);
+      const r = await check(store, emptyAlertState(NOW), rules({ id: 'drop', kind: 'successDrop' }, { id: 't', kind: 'successDrop', method: 'test' }), NOW);
       assert.ok(r.observations.every((o) => o.status !== 'breach'));
     });
 
-    it('per tag: only the tag that dropped fires', () => {
+    it('per tag: only the tag that dropped fires', async () => {
       add(store, records([...baseline(0.85, { tag: 'auth' }), ...window(60, 20, { tag: 'auth' }), ...baseline(0.85, { tag: 'css' }), ...window(60, 51, { tag: 'css' })]));
       const byTag = rules({ id: 'drop-tag', kind: 'successDrop', scope: 'tag' });
-      const s1 = check(store, emptyAlertState(NOW), byTag, NOW).state;
-      const r = check(store, s1, byTag, NOW + 15 * MIN);
+      const s1 = (await check(store, emptyAlertState(NOW), byTag, NOW)).state;
+      const r = await check(store, s1, byTag, NOW + 15 * MIN);
       assert.deepEqual(
         r.fired.map((a) => a.subject),
         ['auth'],
@@ -173,31 +174,31 @@ describe('alerts', () => {
       assert.deepEqual(r.fired[0]!.filters.tags, ['auth']);
     });
 
-    it('hysteresis: no longer significant is not resolved; back inside the baseline interval is', () => {
+    it('hysteresis: no longer significant is not resolved; back inside the baseline interval is', async () => {
       add(store, records([...baseline(0.8), ...window(60, 24)]));
       const drop = rules({ id: 'drop', kind: 'successDrop' });
-      let state = check(store, emptyAlertState(NOW), drop, NOW).state;
-      state = check(store, state, drop, NOW + 15 * MIN).state;
+      let state = (await check(store, emptyAlertState(NOW), drop, NOW)).state;
+      state = (await check(store, state, drop, NOW + 15 * MIN)).state;
       assert.equal(state.history[0]!.resolvedAt, null);
       // 60 more in the window, 58 of them successful: 82 of 120 (68%, interval 60–76%), no longer wholly below the baseline's (74–85%), yet under it.
       add(store, records(window(60, 58)));
-      const between = check(store, state, drop, NOW + 30 * MIN);
+      const between = await check(store, state, drop, NOW + 30 * MIN);
       assert.equal(between.observations[0]!.status, 'hold');
       assert.equal(between.resolved.length, 0);
       state = between.state;
       // Many successes: back to the baseline.
       add(store, records(window(300, 290)));
-      const back = check(store, state, drop, NOW + 45 * MIN);
+      const back = await check(store, state, drop, NOW + 45 * MIN);
       assert.equal(back.observations[0]!.status, 'clear');
       assert.equal(back.resolved.length, 1);
       assert.equal(back.state.history[0]!.resolvedAt, NOW + 45 * MIN);
       assert.match(back.state.history[0]!.detail, /Resolved:/);
     });
 
-    it('tokens per success: +100% fires, +20% does not', () => {
+    it('tokens per success: +100% fires, +20% does not', async () => {
       add(store, records([...baseline(0.8, { tokens: 1000, tag: 'a' }), ...window(60, 50, { tokens: 2000, tag: 'a' }), ...baseline(0.8, { tokens: 1000, tag: 'b' }), ...window(60, 50, { tokens: 1200, tag: 'b' })]));
       const r = rules({ id: 'tok', kind: 'tokensPerSuccessUp', scope: 'tag', percent: 50, consecutive: 1 });
-      const out = check(store, emptyAlertState(NOW), r, NOW);
+      const out = await check(store, emptyAlertState(NOW), r, NOW);
       assert.deepEqual(
         out.fired.map((a) => a.subject),
         ['a'],
@@ -207,19 +208,19 @@ describe('alerts', () => {
       assert.equal(out.observations.find((o) => o.subject === 'b')!.status, 'clear');
     });
 
-    it('no examples for N hours fires after two checks and resolves when one arrives', () => {
+    it('no examples for N hours fires after two checks and resolves when one arrives', async () => {
       add(store, [{ id: 'old', timestamp: new Date(NOW - 30 * HOUR).toISOString(), success: true }]);
       const quiet = rules({ id: 'quiet', kind: 'noExamples', hours: 24 });
-      let state = check(store, emptyAlertState(NOW), quiet, NOW).state;
-      const r = check(store, state, quiet, NOW + 15 * MIN);
+      let state = (await check(store, emptyAlertState(NOW), quiet, NOW)).state;
+      const r = await check(store, state, quiet, NOW + 15 * MIN);
       assert.equal(r.fired.length, 1);
       assert.match(r.fired[0]!.title, /No examples for 30 hours/);
       state = r.state;
       add(store, [{ id: 'new', timestamp: new Date(NOW).toISOString(), success: true }]);
-      assert.equal(check(store, state, quiet, NOW + 30 * MIN).resolved.length, 1);
+      assert.equal((await check(store, state, quiet, NOW + 30 * MIN)).resolved.length, 1);
     });
 
-    it('a failed learning task raises one event; tasks that failed before alerts began do not', () => {
+    it('a failed learning task raises one event; tasks that failed before alerts began do not', async () => {
       const task = (id: string, endedAt: number, state: Task['state'] = 'failed'): Task => ({
         id,
         technology: 'auth',
@@ -238,13 +239,13 @@ describe('alerts', () => {
       });
       const r = rules({ id: 'task', kind: 'taskFailed' });
       const tasks = [task('before', NOW - HOUR), task('done', NOW + MIN, 'completed'), task('after', NOW + 2 * MIN)];
-      const first = check(store, emptyAlertState(NOW), r, NOW + 5 * MIN, tasks);
+      const first = await check(store, emptyAlertState(NOW), r, NOW + 5 * MIN, tasks);
       assert.deepEqual(
         first.fired.map((a) => a.title),
         ['Learning task auth (standard) failed: the learner exited with code 3'],
       );
       assert.equal(first.fired[0]!.resolvedAt, NOW + 5 * MIN);
-      assert.equal(check(store, first.state, r, NOW + 20 * MIN, tasks).fired.length, 0, 'reported once');
+      assert.equal((await check(store, first.state, r, NOW + 20 * MIN, tasks)).fired.length, 0, 'reported once');
     });
   });
 
@@ -294,7 +295,7 @@ describe('alerts', () => {
       assert.deepEqual(series(['breach', 'breach', 'breach'], muted).events, []);
     });
 
-    it('the default rules parse, and every setting is checked', () => {
+    it('the default rules parse, and every setting is checked', async () => {
       assert.equal(DEFAULT_ALERT_RULES.map((x) => alertRuleSchema.parse(x)).length, 6);
       assert.throws(() => alertRuleSchema.parse({ id: 'x', kind: 'successDrop', level: 2 }));
       assert.throws(() => alertRuleSchema.parse({ id: 'has space', kind: 'noExamples' }));
@@ -401,7 +402,7 @@ describe('alerts', () => {
           webhook: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, format: 'json', secret: 'k' },
           email: { host: '127.0.0.1', port: (smtp.server.address() as AddressInfo).port, security: 'none', from: 'viewer@example.test', to: ['team@example.test'], user: 'kimi', password: 'pw-from-secret-storage' },
         });
-        const monitor = await AlertMonitor.open(dir, () => store, { log: () => undefined, onAlert: (e, a) => seen.push(`${e}: ${a.title}`) }, () => clock);
+        const monitor = await AlertMonitor.open(dir, () => storeAlertSource(store), { log: () => undefined, onAlert: (e, a) => seen.push(`${e}: ${a.title}`) }, () => clock);
         monitor.configure(config, 3_600_000);
         await monitor.check();
         clock += 15 * MIN;
@@ -417,7 +418,7 @@ describe('alerts', () => {
         assert.equal(mails.length, 1);
         assert.match(mails[0]!.data, /Subject: =\?UTF-8\?Q\?=5Balert=5D_Success_rate_of_tag_auth_dow/);
         // Reopened: the alert is still active, and does not fire a second time.
-        const again = await AlertMonitor.open(dir, () => store, { log: () => undefined }, () => clock + 15 * MIN);
+        const again = await AlertMonitor.open(dir, () => storeAlertSource(store), { log: () => undefined }, () => clock + 15 * MIN);
         again.configure(config, 3_600_000);
         assert.equal(again.overview().active.length, 1);
         assert.equal((await again.check()).fired.length, 0);
@@ -425,7 +426,7 @@ describe('alerts', () => {
         // A damaged file: set aside, named in the log, and alerts start afresh.
         writeFileSync(join(dir, ALERTS_FILE), '{"version":1,"subjects":');
         const logs: string[] = [];
-        const fresh = await AlertMonitor.open(dir, () => store, { log: (_l, m) => logs.push(m) });
+        const fresh = await AlertMonitor.open(dir, () => storeAlertSource(store), { log: (_l, m) => logs.push(m) });
         assert.equal(fresh.overview().history.length, 0);
         assert.match(logs[0]!, /could not be read .* moved to .*alerts\.json\.damaged-/);
         assert.equal(readdirSync(dir).filter((f) => f.startsWith('alerts.json.damaged-')).length, 1);

@@ -5,8 +5,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { signBody, SIGNATURE_HEADER } from '../../src/core/alerts/webhook';
-import { daysAgo } from '../helpers/clock';
-import { startServe, stopServe } from '../helpers/serveProcess';
+import { writeDropLog } from '../helpers/alertLog';
+import { startServe, startServeWith, stopServe } from '../helpers/serveProcess';
+import { freshDatabase, postgresUrl } from '../helpers/postgres';
 import { useTempDir } from '../helpers/tempDir';
 
 const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -18,17 +19,6 @@ function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out, err });
     });
   });
-}
-
-/** auth: 80% over the 28 days before the last week, 30% in it; css: steady. Dates relative to now. */
-function writeLog(file: string): void {
-  const lines: string[] = [];
-  let n = 0;
-  const add = (day: number, tag: string, success: boolean) => lines.push(JSON.stringify({ id: `e${n++}`, timestamp: daysAgo(day, 10, n % 60), success, tags: [tag], model_used: 'M', tokens_consumed: 900 }));
-  for (let day = 8; day <= 29; day++) for (let i = 0; i < 10; i++) add(day, 'auth', i < 8);
-  for (let day = 1; day <= 5; day++) for (let i = 0; i < 10; i++) add(day, 'auth', i < 3);
-  for (let day = 1; day <= 29; day++) for (let i = 0; i < 4; i++) add(day, 'css', i < 3);
-  writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
 describe('alerts on the command line and in serve (dist/cli.js)', () => {
@@ -52,51 +42,68 @@ describe('alerts on the command line and in serve (dist/cli.js)', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   });
-  afterEach(() => receiver.close());
-
-  it('alerts --check fires on the second check in a row, posts a signed webhook, exits 3 while it fires; serve --alerts shows it at GET /api/alerts', async () => {
-    writeLog(join(tmp.path, 'log.jsonl'));
-    assert.equal((await run(['import', 'log.jsonl', '--db', 'db'], tmp.path)).code, 0);
-    writeFileSync(join(tmp.path, 'alerts.json'), JSON.stringify({ rules: [{ id: 'drop-tag', kind: 'successDrop', scope: 'tag' }], webhook: { url: hookUrl, format: 'json' } }));
-    const env = { LEARNING_VIEWER_WEBHOOK_SECRET: 'whsec-test' };
-
-    const first = await run(['alerts', '--check', '--db', 'db', '--alerts', 'alerts.json'], tmp.path, env);
-    assert.equal(first.code, 0, first.err);
-    assert.match(first.out, /0 fired, 0 resolved/);
-    assert.match(first.out, /drop-tag \(auth\): breach, the drop is significant/);
-    assert.equal(hooks.length, 0);
-
-    const second = await run(['alerts', '--check', '--db', 'db', '--alerts', 'alerts.json'], tmp.path, env);
-    assert.equal(second.code, 3, second.err);
-    assert.match(second.out, /1 fired/);
-    assert.match(second.out, /FIRING\s+Success rate of tag auth down 50 points: 80% → 30% on 50 examples/);
-    assert.equal(hooks.length, 1, 'one webhook for one alert; css never fires');
-    assert.equal(hooks[0]!.signature, signBody('whsec-test', hooks[0]!.body));
-    const posted = JSON.parse(hooks[0]!.body) as { event: string; alert: { subject: string; measure: { windowCount: number; pValue: number } } };
-    assert.equal(posted.event, 'alert.fired');
-    assert.equal(posted.alert.subject, 'auth');
-    assert.equal(posted.alert.measure.windowCount, 50);
-    assert.ok(posted.alert.measure.pValue < 0.001);
-
-    const third = await run(['alerts', '--check', '--db', 'db', '--alerts', 'alerts.json', '--json'], tmp.path, env);
-    assert.equal(third.code, 3);
-    assert.equal((JSON.parse(third.out) as { fired: unknown[] }).fired.length, 0, 'it does not fire twice');
-    assert.equal(hooks.length, 1);
-
-    const server = await startServe(cli, join(tmp.path, 'db'), ['--no-auth', '--alerts', join(tmp.path, 'alerts.json')]);
-    try {
-      assert.match(server.log(), /alerts: 1 rules checked every 15 minutes, to the webhook/);
-      const res = await fetch(`${server.url}/api/alerts`);
-      assert.equal(res.status, 200);
-      const body = (await res.json()) as { checking: boolean; active: { title: string }[]; history: unknown[] };
-      assert.equal(body.checking, true);
-      assert.equal(body.active.length, 1);
-      assert.match(body.active[0]!.title, /tag auth down 50 points/);
-      assert.equal((await fetch(`${server.url}/api/alerts?limit=0`)).status, 400);
-    } finally {
-      await stopServe(server);
-    }
+  /** PostgreSQL databases made by a test, dropped after it. */
+  const dropAfter: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    receiver.close();
+    for (const drop of dropAfter.splice(0)) await drop();
   });
+
+  for (const engine of ['embedded', 'postgresql'] as const) {
+    it(`alerts --check fires on the second check in a row, posts a signed webhook, exits 3 while it fires; serve --alerts shows it at GET /api/alerts (${engine})`, async function () {
+      let where = ['--db', 'db'];
+      let serveWith = (extra: string[]) => startServe(cli, join(tmp.path, 'db'), extra);
+      if (engine === 'postgresql') {
+        const base = postgresUrl();
+        if (base === null) return this.skip();
+        const db = await freshDatabase(base);
+        dropAfter.push(db.drop);
+        where = ['--database', db.url];
+        serveWith = (extra) => startServeWith(cli, ['--database', db.url, ...extra]);
+      }
+      writeDropLog(join(tmp.path, 'log.jsonl'));
+      assert.equal((await run(['import', 'log.jsonl', ...where], tmp.path)).code, 0);
+      writeFileSync(join(tmp.path, 'alerts.json'), JSON.stringify({ rules: [{ id: 'drop-tag', kind: 'successDrop', scope: 'tag' }], webhook: { url: hookUrl, format: 'json' } }));
+      const env = { LEARNING_VIEWER_WEBHOOK_SECRET: 'whsec-test' };
+
+      const first = await run(['alerts', '--check', ...where, '--alerts', 'alerts.json'], tmp.path, env);
+      assert.equal(first.code, 0, first.err);
+      assert.match(first.out, /0 fired, 0 resolved/);
+      assert.match(first.out, /drop-tag \(auth\): breach, the drop is significant/);
+      assert.equal(hooks.length, 0);
+
+      const second = await run(['alerts', '--check', ...where, '--alerts', 'alerts.json'], tmp.path, env);
+      assert.equal(second.code, 3, second.err);
+      assert.match(second.out, /1 fired/);
+      assert.match(second.out, /FIRING\s+Success rate of tag auth down 50 points: 80% → 30% on 50 examples/);
+      assert.equal(hooks.length, 1, 'one webhook for one alert; css never fires');
+      assert.equal(hooks[0]!.signature, signBody('whsec-test', hooks[0]!.body));
+      const posted = JSON.parse(hooks[0]!.body) as { event: string; alert: { subject: string; measure: { windowCount: number; pValue: number } } };
+      assert.equal(posted.event, 'alert.fired');
+      assert.equal(posted.alert.subject, 'auth');
+      assert.equal(posted.alert.measure.windowCount, 50);
+      assert.ok(posted.alert.measure.pValue < 0.001);
+
+      const third = await run(['alerts', '--check', ...where, '--alerts', 'alerts.json', '--json'], tmp.path, env);
+      assert.equal(third.code, 3);
+      assert.equal((JSON.parse(third.out) as { fired: unknown[] }).fired.length, 0, 'it does not fire twice');
+      assert.equal(hooks.length, 1);
+
+      const server = await serveWith(['--no-auth', '--alerts', join(tmp.path, 'alerts.json')]);
+      try {
+        assert.match(server.log(), /alerts: 1 rules checked every 15 minutes, to the webhook/);
+        const res = await fetch(`${server.url}/api/alerts`);
+        assert.equal(res.status, 200);
+        const body = (await res.json()) as { checking: boolean; active: { title: string }[]; history: unknown[] };
+        assert.equal(body.checking, true);
+        assert.equal(body.active.length, 1);
+        assert.match(body.active[0]!.title, /tag auth down 50 points/);
+        assert.equal((await fetch(`${server.url}/api/alerts?limit=0`)).status, 400);
+      } finally {
+        await stopServe(server);
+      }
+    });
+  }
 
   it('an alerts file with a secret in it, or a wrong rule, is refused naming the file and the field', async () => {
     writeFileSync(join(tmp.path, 'secret.json'), JSON.stringify({ webhook: { url: hookUrl, secret: 'oops' } }));

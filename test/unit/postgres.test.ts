@@ -18,6 +18,9 @@ import { startProxy } from '../helpers/tcpProxy';
 import { startTlsProxy } from '../helpers/tlsProxy';
 import { startServeWith, stopServe, type ServeProcess } from '../helpers/serveProcess';
 import { filtersSchema } from '../../src/shared/filters';
+import { AlertMonitor, engineAlertSource } from '../../src/core/alerts/alertMonitor';
+import { alertRuleSchema } from '../../src/shared/alerts';
+import { writeDropLog } from '../helpers/alertLog';
 
 const NOW = Date.now();
 const opts = { assumeTimeZone: 'utc' as const, now: NOW };
@@ -344,6 +347,44 @@ describe('the PostgreSQL engine', function () {
     }
   });
 
+  it('alerts on a shared database: two servers checking at once fire and deliver an alert once, and both show it', async () => {
+    const log = join(dir, 'drop.jsonl');
+    writeDropLog(log);
+    const engines = [await PgEngine.open(db.url), await PgEngine.open(db.url)];
+    try {
+      assert.equal((await importFile(engines[0]!, log, opts)).added, readFileSync(log, 'utf8').trim().split('\n').length);
+      let clock = NOW;
+      const heard: string[] = [];
+      const config = { enabled: true, rules: [alertRuleSchema.parse({ id: 'drop-tag', kind: 'successDrop', scope: 'tag' })], checkMinutes: 15, minExamples: 20, webhook: null, email: null };
+      const monitors = await Promise.all(
+        engines.map((e, i) => AlertMonitor.open(e.alertState(), () => engineAlertSource(e), { log: () => undefined, onAlert: (event, a) => heard.push(`server ${i}: ${event} ${a.subject}`) }, () => clock)),
+      );
+      for (const m of monitors) m.configure(config, 3_600_000);
+      // Each round both servers' timers come at once: one checks, the other finds it checking or just checked.
+      const round = async () => (await Promise.all(monitors.map((m) => m.check({ onTimer: true })))).filter((r) => r.observations.length > 0).length;
+      assert.equal(await round(), 1, 'one server checked the first round');
+      assert.deepEqual(heard, [], 'one breach is not yet an alert');
+      clock += 15 * 60_000;
+      assert.equal(await round(), 1, 'one server checked the second round');
+      assert.equal(heard.length, 1, `fired once, by one server: ${heard.join('; ')}`);
+      assert.match(heard[0]!, /fired auth$/);
+      // Both servers show it, as the database holds it; a third process (the command line) too.
+      for (const m of monitors) assert.deepEqual((await m.overviewNow()).active.map((a) => a.subject), ['auth']);
+      const third = await AlertMonitor.open(engines[1]!.alertState(), () => engineAlertSource(engines[1]!), { log: () => undefined }, () => clock);
+      assert.equal(third.overview().active.length, 1);
+      // A later round does not fire it again, whichever server checks.
+      clock += 15 * 60_000;
+      await round();
+      assert.equal(heard.length, 1);
+      // A snooze from one server holds for the other.
+      assert.ok(await monitors[1]!.snooze((await monitors[1]!.overviewNow()).active[0]!.id));
+      const { rows } = await engines[0]!.database.query<{ state: string }>("SELECT state FROM alert_state WHERE name = 'current'");
+      assert.equal(Object.values((JSON.parse(rows[0]!.state) as { subjects: Record<string, { snoozedUntil: number | null }> }).subjects).filter((x) => x.snoozedUntil !== null).length, 1);
+    } finally {
+      for (const e of engines) await e.close();
+    }
+  });
+
   it('answers 503 with Retry-After while the database is away, and goes on when it is back', async () => {
     if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
     const proxy = await startProxy(db.url);
@@ -480,9 +521,13 @@ describe('the PostgreSQL engine', function () {
     };
     assert.deepEqual(learnt([]), learnt(['--db', join(dir, 'db')]));
     // A command that needs the embedded folder says so instead of opening something else.
+    const backups = run(['backups']);
+    assert.equal(backups.status, 2);
+    assert.match(backups.stderr, /backups runs on the embedded database \(--db DIR\) only for now; on PostgreSQL \(DATABASE_URL\): import, stats, examples, export, analytics, learn, prune, serve.*, alerts/);
+    // Alerts run there too, their state the database's.
     const alerts = run(['alerts']);
-    assert.equal(alerts.status, 2);
-    assert.match(alerts.stderr, /alerts runs on the embedded database \(--db DIR\) only for now; on PostgreSQL \(DATABASE_URL\): import, stats, examples, export, analytics, learn, prune, serve/);
+    assert.equal(alerts.status, 0, alerts.stderr);
+    assert.match(alerts.stdout, /no alerts yet/);
     // Unreachable: a clear message, exit 2, no password.
     const down = run(['stats'], { ...process.env, DATABASE_URL: 'postgresql://u:hidden-pw@127.0.0.1:1/x' });
     assert.equal(down.status, 2);

@@ -1,15 +1,16 @@
 // learning-viewer alerts: its options, its help and what it does.
 import { SMTP_PASSWORD_ENV, WEBHOOK_SECRET_ENV } from '../../core/alerts/alertsFile';
-import { AlertMonitor } from '../../core/alerts/alertMonitor';
+import { AlertMonitor, engineAlertSource } from '../../core/alerts/alertMonitor';
 import { alertRuleSchema, DEFAULT_ALERT_RULES, type AlertRecord } from '../../shared/alerts';
-import { EXIT_OK, EXIT_REJECTED, UsageError, openStore, positiveInt, alertsConfig, type Command } from '../common';
+import { EXIT_OK, EXIT_REJECTED, UsageError, openEngine, positiveInt, alertsConfig, type Command } from '../common';
 
 export const alertsCommand: Command = {
   name: 'alerts',
-  help: `usage: learning-viewer alerts --db DIR [--json] [--limit N]
-       learning-viewer alerts --check --db DIR [--alerts FILE] [--json]
+  help: `usage: learning-viewer alerts (--db DIR | --database URL) [--json] [--limit N]
+       learning-viewer alerts --check (--db DIR | --database URL) [--alerts FILE] [--json]
 
-Prints the alerts of the database folder DIR: those firing now, then the
+Prints the alerts of the database folder DIR, or of a team's PostgreSQL
+(--database URL, or DATABASE_URL with no --db): those firing now, then the
 history (fired, resolved). --check evaluates the rules now, as serve does every
 checkMinutes (run it from cron: a rule must hold for two checks in a row to
 fire), and delivers what fires to the webhook and by mail. Exit code 3 when an
@@ -23,9 +24,9 @@ significant success-rate drop overall, per tag and per model (last 7 days
 against the 28 before), tokens per success up 50%, no examples for 24 hours,
 a failed learning task. Secrets never go in the file: the webhook's signing
 key comes from ${WEBHOOK_SECRET_ENV}, the SMTP password from ${SMTP_PASSWORD_ENV}.`,
-  options: ['db', 'json', 'limit', 'check', 'alerts'],
+  options: ['db', 'database', 'json', 'limit', 'check', 'alerts'],
   positionals: false,
-  postgres: false,
+  postgres: true,
   run: (_positionals, values) => runAlerts(values),
 };
 
@@ -35,13 +36,15 @@ function describeAlert(a: AlertRecord): string {
   return `${when(a.firedAt)}  ${state.padEnd(22)}  ${a.title}`;
 }
 
-async function runAlerts(values: { db?: string; check?: boolean; alerts?: string; json?: boolean; limit?: string }): Promise<number> {
+async function runAlerts(values: { db?: string; database?: string; check?: boolean; alerts?: string; json?: boolean; limit?: string }): Promise<number> {
   const limit = positiveInt(values.limit, '--limit') ?? 50;
   const config = values.check ? (alertsConfig(values.alerts) ?? { enabled: true, rules: DEFAULT_ALERT_RULES.map((r) => alertRuleSchema.parse(r)), checkMinutes: 15, minExamples: 20, webhook: null, email: null }) : undefined;
   if (!values.check && values.alerts) throw new UsageError('--alerts goes with --check');
-  const store = await openStore(values.db, !values.check);
+  const log = (level: string, m: string) => level !== 'info' && process.stderr.write(`learning-viewer alerts: ${m}\n`);
+  const engine = await openEngine(values, !values.check);
   try {
-    const monitor = await AlertMonitor.open(values.db!, () => store, { log: (level, m) => level !== 'info' && process.stderr.write(`learning-viewer alerts: ${m}\n`) });
+    // On PostgreSQL the state is the database's (every server and this command see one); beside the folder otherwise.
+    const monitor = await AlertMonitor.open(engine.alertState(), () => engineAlertSource(engine), { log });
     let checked = null;
     if (config) {
       monitor.configure({ ...config, enabled: true }, 3_600_000);
@@ -61,6 +64,6 @@ async function runAlerts(values: { db?: string; check?: boolean; alerts?: string
     if (checked?.failures.length) return EXIT_REJECTED;
     return overview.active.length > 0 ? 3 : EXIT_OK;
   } finally {
-    store.close();
+    await engine.close();
   }
 }

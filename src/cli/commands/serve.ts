@@ -26,7 +26,8 @@ On a team's PostgreSQL (--database URL, or DATABASE_URL with no --db): the
 examples, the statistics, search and feedback, from any number of servers on
 one database, the tokens the database's own (token create --database URL);
 exports, analytics and learning tasks too (each server runs the tasks posted
-to it and restores its own after a restart); alerts need --db DIR for now.
+to it and restores its own after a restart), and alerts: their state is the
+database's, every server shows the same, and one at a time checks the rules.
 --retention-days N removes the raw examples older than N days at start and
 then once a day, as prune does (their per-day figures stay; on the embedded
 database a backup is made first).
@@ -72,7 +73,6 @@ async function runServe(values: {
   if (problem) throw new UsageError(problem);
   const log = (line: string) => process.stderr.write(`learning-viewer serve: ${line}\n`);
   if (postgresTarget(values)) {
-    if (options.alerts) throw new UsageError('--alerts: alerts are checked on the embedded database only for now (serve --db DIR)');
     const engine = (await openEngine(values, false)) as PgEngine;
     try {
       await runPgServer(engine, options, log);

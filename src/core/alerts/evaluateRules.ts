@@ -8,9 +8,10 @@ import type { AlertMeasure, AlertRule } from '../../shared/alerts';
 import { lastDaysSince, NO_FILTERS, type Filters } from '../../shared/filters';
 import { wilsonInterval } from '../analytics/successRate';
 import { compareProportions, formatP } from '../analytics/statistics';
-import { byModel, byTag } from '../queries/breakdowns';
-import type { RowSource } from '../storage/rowSource';
-import { summary } from '../queries/summary';
+import type { FigureSource } from '../engine/contract';
+
+/** What the rules read: the figures every view shows, and the newest example's time, on either engine. */
+export type AlertFigures = Pick<FigureSource, 'summary' | 'byTag' | 'byModel' | 'lastExampleAt'>;
 
 export type ObservationStatus = 'breach' | 'clear' | 'hold';
 
@@ -57,19 +58,19 @@ function subjectName(scope: 'overall' | 'tag' | 'model', subject: string | null)
 type PeriodRule = Extract<AlertRule, { kind: 'successDrop' | 'tokensPerSuccessUp' }>;
 
 /** The subjects a rule looks at now: one, or every tag or model with enough examples in the window, plus those still alerting. */
-function subjectsOf(store: RowSource, rule: PeriodRule, windowFilters: Filters, min: number, active: readonly (string | null)[]): (string | null)[] {
+async function subjectsOf(figures: AlertFigures, rule: PeriodRule, windowFilters: Filters, min: number, active: readonly (string | null)[]): Promise<(string | null)[]> {
   if (rule.scope === 'overall') return [null];
   if (rule.subject !== null) return [rule.subject];
-  const rows = rule.scope === 'tag' ? byTag(store, windowFilters).map((r) => ({ key: r.tag, total: r.total })) : byModel(store, windowFilters).map((r) => ({ key: r.model, total: r.total }));
+  const rows = rule.scope === 'tag' ? (await figures.byTag(windowFilters)).map((r) => ({ key: r.tag, total: r.total })) : (await figures.byModel(windowFilters)).map((r) => ({ key: r.model, total: r.total }));
   const keys = rows.filter((r) => r.total >= min).map((r) => r.key);
   for (const a of active) if (a !== null && !keys.includes(a)) keys.push(a);
   return keys;
 }
 
-function successDrop(store: RowSource, rule: Extract<AlertRule, { kind: 'successDrop' }>, subject: string | null, window: Filters, baseline: Filters, min: number): Observation {
+async function successDrop(figures: AlertFigures, rule: Extract<AlertRule, { kind: 'successDrop' }>, subject: string | null, window: Filters, baseline: Filters, min: number): Promise<Observation> {
   const base = { ruleId: rule.id, kind: rule.kind, subject, filters: window } as const;
-  const w = summary(store, window).rate;
-  const b = summary(store, baseline).rate;
+  const w = (await figures.summary(window)).rate;
+  const b = (await figures.summary(baseline)).rate;
   const z = probit(1 - rule.level / 2);
   const wi = wilsonInterval(w.successes, w.total, z);
   const bi = wilsonInterval(b.successes, b.total, z);
@@ -104,11 +105,11 @@ function successDrop(store: RowSource, rule: Extract<AlertRule, { kind: 'success
   return { ...base, status, reason, title, detail, measure };
 }
 
-function tokensUp(store: RowSource, rule: Extract<AlertRule, { kind: 'tokensPerSuccessUp' }>, subject: string | null, window: Filters, baseline: Filters, min: number): Observation {
+async function tokensUp(figures: AlertFigures, rule: Extract<AlertRule, { kind: 'tokensPerSuccessUp' }>, subject: string | null, window: Filters, baseline: Filters, min: number): Promise<Observation> {
   const base = { ruleId: rule.id, kind: rule.kind, subject, filters: window } as const;
   // Tokens per success as every view defines it (src/shared/figures.ts): what one success costs, failures included.
-  const w = summary(store, window);
-  const b = summary(store, baseline);
+  const w = await figures.summary(window);
+  const b = await figures.summary(baseline);
   const [wv, bv] = [tokensPerSuccess(w.tokens), tokensPerSuccess(b.tokens)];
   const [wn, bn] = [w.tokens.tokenSuccesses, b.tokens.tokenSuccesses];
   const measure: AlertMeasure = { ...EMPTY_MEASURE, windowCount: wn, baselineCount: bn, windowValue: wv, baselineValue: bv };
@@ -125,8 +126,8 @@ function tokensUp(store: RowSource, rule: Extract<AlertRule, { kind: 'tokensPerS
   return { ...base, status, reason: `${up.toFixed(0)}% against a threshold of ${rule.percent}%`, title, detail, measure };
 }
 
-function noExamples(store: RowSource, rule: Extract<AlertRule, { kind: 'noExamples' }>, now: number): Observation {
-  const [last = null] = store.rows<[number | null]>('SELECT max(ts) FROM examples')[0] ?? [];
+async function noExamples(figures: AlertFigures, rule: Extract<AlertRule, { kind: 'noExamples' }>, now: number): Promise<Observation> {
+  const last = await figures.lastExampleAt();
   const base = { ruleId: rule.id, kind: rule.kind, subject: null, filters: NO_FILTERS } as const;
   if (last === null) {
     return { ...base, status: 'hold', reason: 'nothing stored yet', title: 'No examples stored yet', detail: 'No examples stored yet.', measure: EMPTY_MEASURE };
@@ -139,24 +140,24 @@ function noExamples(store: RowSource, rule: Extract<AlertRule, { kind: 'noExampl
 }
 
 /** Every enabled rule's observations now (learning tasks are watched by the state machine, not here). */
-export function evaluateRules(store: RowSource, rules: readonly AlertRule[], o: EvaluateOptions): Observation[] {
+export async function evaluateRules(figures: AlertFigures, rules: readonly AlertRule[], o: EvaluateOptions): Promise<Observation[]> {
   const out: Observation[] = [];
   const now = new Date(o.now);
   for (const rule of rules) {
     if (!rule.enabled || rule.kind === 'taskFailed') continue;
     if (rule.kind === 'noExamples') {
-      out.push(noExamples(store, rule, o.now));
+      out.push(await noExamples(figures, rule, o.now));
       continue;
     }
     const min = rule.minExamples ?? o.minExamples;
     const windowStart = lastDaysSince(rule.windowDays, now);
     const baselineStart = lastDaysSince(rule.windowDays + rule.baselineDays, now);
     const windowAll: Filters = { ...NO_FILTERS, since: windowStart };
-    for (const subject of subjectsOf(store, rule, windowAll, min, o.activeSubjects?.get(rule.id) ?? [])) {
+    for (const subject of await subjectsOf(figures, rule, windowAll, min, o.activeSubjects?.get(rule.id) ?? [])) {
       const only = subjectFilters(rule.scope, subject);
       const window: Filters = { ...windowAll, ...only };
       const baseline: Filters = { ...NO_FILTERS, since: baselineStart, until: windowStart, ...only };
-      out.push(rule.kind === 'successDrop' ? successDrop(store, rule, subject, window, baseline, min) : tokensUp(store, rule, subject, window, baseline, min));
+      out.push(rule.kind === 'successDrop' ? await successDrop(figures, rule, subject, window, baseline, min) : await tokensUp(figures, rule, subject, window, baseline, min));
     }
   }
   return out;

@@ -3,6 +3,7 @@
 // engine (PostgreSQL) is across a socket; the embedded one (sql.js) answers at once.
 import type { NormalizedExample } from '../model/example';
 import type { IngestTarget } from '../model/batch';
+import type { AlertStateStore } from '../model/alertStateStore';
 import type { FailingWith } from '../queries/analyticsData';
 import type { Filters } from '../../shared/filters';
 import type { StoredExample } from '../../shared/example';
@@ -30,6 +31,8 @@ export interface FigureSource {
   examples(filters: Filters): AsyncIterable<StoredExample>;
   exampleById(id: string): Promise<StoredExample | null>;
   count(): Promise<number>;
+  /** The newest stored example's time (epoch ms), null when none is stored. */
+  lastExampleAt(): Promise<number | null>;
   retention(): Promise<RetentionState | null>;
   /** What the Analytics tab shows under the filters: trend, prediction, proficiency, recommendations, insights, heatmap. */
   analytics(filters: Filters, options?: { now?: number }): Promise<AnalyticsReport>;
@@ -84,4 +87,6 @@ export interface LearningEngine extends IngestTarget, FigureSource, LearnerSourc
   /** Makes what was written durable where the engine needs a step for it (the embedded snapshot); a no-op otherwise. */
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** Where the alert monitor keeps its state, and its lock. */
+  alertState(): AlertStateStore;
 }

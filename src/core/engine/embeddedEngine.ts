@@ -1,8 +1,10 @@
 // The embedded engine (sql.js in memory, saved as an atomic snapshot) behind the
 // storage contract: the store and the queries it has always had, answered at once.
 import type { LearningStore } from '../storage/learningStore';
+import { FileAlertState } from '../storage/alertStateFile';
 import type { BatchItem, InsertCounts, SourceOffset } from '../model/batch';
 import type { LearningEngine, RetentionState } from './contract';
+import type { AlertStateStore } from '../model/alertStateStore';
 import type { Filters } from '../../shared/filters';
 import type { StoredExample } from '../../shared/example';
 import { summary } from '../queries/summary';
@@ -60,6 +62,10 @@ export class EmbeddedEngine implements LearningEngine {
   }
   count() {
     return Promise.resolve(this.store.count());
+  }
+  lastExampleAt() {
+    const [last = null] = this.store.rows<[number | null]>('SELECT max(ts) FROM examples')[0] ?? [];
+    return Promise.resolve(last);
   }
   analytics(filters: Filters, options: { now?: number } = {}) {
     // "Go deeper" advice builds on the learning tasks this store keeps.
@@ -125,5 +131,9 @@ export class EmbeddedEngine implements LearningEngine {
 
   async close(): Promise<void> {
     this.store.close();
+  }
+  /** alerts.json beside the database. */
+  alertState(): AlertStateStore {
+    return new FileAlertState(this.store.dataDir);
   }
 }

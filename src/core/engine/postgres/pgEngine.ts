@@ -3,6 +3,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { BatchItem, InsertCounts, SourceOffset } from '../../model/batch';
 import type { LearningEngine, RetentionState } from '../contract';
+import type { AlertStateStore } from '../../model/alertStateStore';
+import { PgAlertState } from './pgAlerts';
 import type { Filters } from '../../../shared/filters';
 import { TASK_SOURCE_PREFIX } from '../../storage/learningStore';
 import { connectionProblem, describeUrl, isTransient, openPool, type ConnectOptions } from './connect';
@@ -277,6 +279,14 @@ export class PgEngine implements LearningEngine {
   async count(): Promise<number> {
     const { rows } = await this.run(() => this.pool.query<{ n: string }>('SELECT count(*) AS n FROM example_ids'));
     return Number(rows[0]!.n);
+  }
+  async lastExampleAt(): Promise<number | null> {
+    const { rows } = await this.run(() => this.pool.query<{ t: string | null }>('SELECT max(ts) AS t FROM examples'));
+    return rows[0]?.t == null ? null : Number(rows[0].t);
+  }
+  /** The alert monitor's state and lock, shared by every server on this database. */
+  alertState(): AlertStateStore {
+    return new PgAlertState(this.pool, (work) => this.run(work));
   }
   async retention(): Promise<RetentionState | null> {
     const { rows } = await this.run(() => this.pool.query("SELECT key, value FROM lv_meta WHERE key IN ('pruned_before', 'pruned_examples')"));

@@ -10,6 +10,8 @@ const MIGRATION_LOCK = 7_675_214_509_311;
 export const WRITE_LOCK = 7_675_214_509_312;
 /** Held (per transaction) while a time partition is created. */
 export const PARTITION_LOCK = 7_675_214_509_313;
+/** Held (per session) by the one server checking the alert rules. */
+export const ALERTS_LOCK = 7_675_214_509_314;
 
 /** Months outside [PARTITION_FROM, PARTITION_TO) share the default partition: a hostile file cannot make a partition per month of ten millennia. */
 export const PARTITION_FROM = Date.UTC(2000, 0, 1);
@@ -114,6 +116,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE tasks ADD COLUMN owner text NOT NULL DEFAULT '';
   CREATE INDEX tasks_owner ON tasks (owner, seq);
+  `,
+  // 4 → 5: the alert monitor's state, one for every server on the database (a state that could not be read is kept under another name).
+  `
+  CREATE TABLE alert_state (name text PRIMARY KEY, state text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
   `,
 ];
 
