@@ -1,42 +1,38 @@
 import * as vscode from 'vscode';
 import type { Filters } from '../../shared/filters';
-import { describeFilters, filtersSchema, isUnfiltered, NO_FILTERS } from '../../shared/filters';
-
-const STATE_KEY = 'learningViewer.filters';
+import { describeFilters, isUnfiltered, NO_FILTERS } from '../../shared/filters';
+import { FilterMemory, type FilterStore } from './filterMemory';
 
 /**
  * The filters shared by every view (panel, tree, status bar tooltip, export),
  * kept in the workspace state so they survive a reload.
  */
 export class FilterState implements vscode.Disposable {
-  private current: Filters;
+  private readonly memory: FilterMemory;
   private readonly emitter = new vscode.EventEmitter<Filters>();
   readonly onDidChange = this.emitter.event;
 
-  constructor(private readonly memento: vscode.Memento) {
-    // Stored state is input too: a value that no longer parses means no filters.
-    const parsed = filtersSchema.safeParse(memento.get(STATE_KEY) ?? {});
-    this.current = parsed.success ? parsed.data : NO_FILTERS;
-    void vscode.commands.executeCommand('setContext', 'learningViewer.filtered', !isUnfiltered(this.current));
+  constructor(store: FilterStore) {
+    this.memory = new FilterMemory(store);
+    void vscode.commands.executeCommand('setContext', 'learningViewer.filtered', this.active);
   }
 
   get filters(): Filters {
-    return this.current;
+    return this.memory.filters;
   }
 
   get active(): boolean {
-    return !isUnfiltered(this.current);
+    return !isUnfiltered(this.memory.filters);
   }
 
   describe(): string {
-    return describeFilters(this.current);
+    return describeFilters(this.memory.filters);
   }
 
   async set(filters: Partial<Filters>): Promise<void> {
-    this.current = filtersSchema.parse({ ...this.current, ...filters });
-    await this.memento.update(STATE_KEY, this.current);
+    const next = await this.memory.set(filters);
     await vscode.commands.executeCommand('setContext', 'learningViewer.filtered', this.active);
-    this.emitter.fire(this.current);
+    this.emitter.fire(next);
   }
 
   clear(): Promise<void> {
