@@ -26,6 +26,14 @@ describe('the shared filters, kept between reloads (with an in-memory workspace 
     assert.deepEqual([again.filters.tags, again.filters.success, again.filters.model], [['auth'], false, 'kimi-k2'], 'each change merges into the ones before');
   });
 
+  it('two changes made at once both hold: the second merges into the first, not into what was there before', async () => {
+    const store = new MapStore();
+    const memory = new FilterMemory(store);
+    await Promise.all([memory.set({ tags: ['auth'] }), memory.set({ model: 'kimi-k2' })]);
+    assert.deepEqual([memory.filters.tags, memory.filters.model], [['auth'], 'kimi-k2']);
+    assert.deepEqual(new FilterMemory(store).filters.tags, ['auth'], 'and what is kept is the last, whole');
+  });
+
   it('a stored value that no longer parses (an older version, a hand edit) means no filters, not a failure', () => {
     const store = new MapStore();
     store.map.set(FILTERS_KEY, JSON.stringify({ tags: 'auth', since: 'yesterday' }));

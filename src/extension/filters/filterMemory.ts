@@ -26,11 +26,15 @@ export class FilterMemory {
     return this.current;
   }
 
-  /** Merges a change into the filters, validated whole (a bad value throws and changes nothing), and keeps it. */
+  /**
+   * Merges a change into the filters, validated whole (a bad value throws and changes nothing), and keeps it.
+   * The filters change at once, before they are written: a second change made meanwhile (the panel's, a
+   * command's) merges into this one instead of into what was there before it.
+   */
   async set(change: Partial<Filters>): Promise<Filters> {
     const next = filtersSchema.parse({ ...this.current, ...change });
-    await this.store.update(FILTERS_KEY, next);
     this.current = next;
+    await this.store.update(FILTERS_KEY, next);
     return next;
   }
 }
