@@ -68,7 +68,7 @@ export class ExamplePages {
     const groups: GroupNode[] = [];
     let more = false;
     for (let offset = 0; offset < want; offset += PAGE_SIZE) {
-      const page = await this.data.request('groups', { field, filters, offset, limit: PAGE_SIZE });
+      const page = await this.groupPage(field, filters, offset);
       groups.push(...page.groups.map((g) => ({ kind: 'group' as const, field, ...g })));
       more = page.more;
       if (!page.more) break;
@@ -85,7 +85,7 @@ export class ExamplePages {
     const want = Math.max(PAGE_SIZE, this.loaded.get(id)?.length ?? 0);
     const rows: StoredExample[] = [];
     for (let offset = 0; offset < want; offset += PAGE_SIZE) {
-      const page = await this.data.request('examplesPage', { filters, offset, limit: PAGE_SIZE, sort: 'timestamp', direction: 'desc', countTotal: false });
+      const page = await this.examplePage(filters, offset);
       rows.push(...page.rows);
       if (page.rows.length < PAGE_SIZE) break;
     }
@@ -102,23 +102,25 @@ export class ExamplePages {
   async loadMore(node: Extract<Node, { kind: 'more' }>): Promise<GroupNode | null | undefined> {
     if (node.parentId === null) {
       const field = this.groupBy();
-      const page = await this.data.request('groups', { field, filters: this.filters(), offset: this.rootGroups.length, limit: PAGE_SIZE });
+      const page = await this.groupPage(field, this.filters(), this.rootGroups.length);
       this.rootGroups.push(...page.groups.map((g) => ({ kind: 'group' as const, field, ...g })));
       return null;
     }
     const group = this.groupNodes.get(node.parentId);
     if (!group) return undefined;
     const rows = this.loaded.get(node.parentId) ?? [];
-    const page = await this.data.request('examplesPage', {
-      filters: groupFilters(this.filters(), group),
-      offset: rows.length,
-      limit: PAGE_SIZE,
-      sort: 'timestamp',
-      direction: 'desc',
-      countTotal: false,
-    });
+    const page = await this.examplePage(groupFilters(this.filters(), group), rows.length);
     // The next refresh of this group fetches as many as are loaded now.
     this.loaded.set(node.parentId, [...rows, ...page.rows]);
     return group;
+  }
+
+  private groupPage(field: GroupField, filters: Filters, offset: number) {
+    return this.data.request('groups', { field, filters, offset, limit: PAGE_SIZE });
+  }
+
+  /** A page of a group's examples, newest first, without the count (the group knows its total). */
+  private examplePage(filters: Filters, offset: number) {
+    return this.data.request('examplesPage', { filters, offset, limit: PAGE_SIZE, sort: 'timestamp', direction: 'desc', countTotal: false });
   }
 }
