@@ -6,7 +6,9 @@ import { DAY_MS } from '../shared/series';
 import type { LearningStore } from '../core/storage/learningStore';
 import { SaveScheduler } from '../worker/saveScheduler';
 import { version } from '../../package.json';
-import { AlertMonitor, engineAlertSource, storeAlertSource } from '../core/alerts/alertMonitor';
+import { AlertMonitor, engineAlertSource, storeAlertSource, type AlertSource } from '../core/alerts/alertMonitor';
+import { FileAlertState } from '../core/storage/alertStateFile';
+import type { AlertStateStore } from '../core/model/alertStateStore';
 import type { AlertsConfig } from '../shared/alerts';
 import type { PgEngine } from '../core/engine/postgres/pgEngine';
 import { prune, retentionCutoff, type PruneReport } from '../core/storage/retention';
@@ -87,11 +89,7 @@ export async function runServer(store: LearningStore, dataDir: string, o: ServeO
     2000,
     30_000,
   );
-  const alerts = await AlertMonitor.open(dataDir, () => storeAlertSource(store), { log: (_level, message) => log(`alerts: ${message}`) });
-  if (o.alerts) {
-    alerts.configure(o.alerts);
-    log(describeAlerting(o.alerts));
-  }
+  const alerts = await startAlerts(new FileAlertState(dataDir), storeAlertSource(store), o, log);
   const server = await ApiServer.start(
     store,
     dataDir,
@@ -155,11 +153,7 @@ async function untilStopped(server: ApiServer, log: (line: string) => void): Pro
  */
 export async function runPgServer(engine: PgEngine, o: ServeOptions, log: (line: string) => void): Promise<void> {
   // The alert state is the database's: every server on it shows the same alerts, and one at a time checks them.
-  const alerts = await AlertMonitor.open(engine.alertState(), () => engineAlertSource(engine), { log: (_level, message) => log(`alerts: ${message}`) });
-  if (o.alerts) {
-    alerts.configure(o.alerts);
-    log(describeAlerting(o.alerts));
-  }
+  const alerts = await startAlerts(engine.alertState(), engineAlertSource(engine), o, log);
   const server = await ApiServer.startPostgres(
     engine,
     {
@@ -182,7 +176,13 @@ export async function runPgServer(engine: PgEngine, o: ServeOptions, log: (line:
   alerts.dispose();
 }
 
-/** What the server's log says of the alert rules it checks. */
-function describeAlerting(alerts: AlertsConfig): string {
-  return `alerts: ${alerts.rules.filter((r) => r.enabled).length} rules checked every ${alerts.checkMinutes} minutes${alerts.webhook ? ', to the webhook' : ''}${alerts.email ? `, mailed to ${alerts.email.to.length} address(es)` : ''}`;
+/** The server's alert monitor on the state `where` keeps; with --alerts, checking its rules (said in the log). */
+async function startAlerts(where: AlertStateStore, source: AlertSource, o: ServeOptions, log: (line: string) => void): Promise<AlertMonitor> {
+  const alerts = await AlertMonitor.open(where, () => source, { log: (_level, message) => log(`alerts: ${message}`) });
+  const c = o.alerts;
+  if (c) {
+    alerts.configure(c);
+    log(`alerts: ${c.rules.filter((r) => r.enabled).length} rules checked every ${c.checkMinutes} minutes${c.webhook ? ', to the webhook' : ''}${c.email ? `, mailed to ${c.email.to.length} address(es)` : ''}`);
+  }
+  return alerts;
 }
