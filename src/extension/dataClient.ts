@@ -17,6 +17,7 @@ export interface DataClientEvents {
   taskProgress: [Extract<WorkerToHost, { kind: 'taskProgress' }>];
   log: ['info' | 'warn' | 'error', string];
   alert: [Extract<WorkerToHost, { kind: 'alert' }>];
+  tasksChanged: [];
   exit: [number];
 }
 
@@ -91,6 +92,9 @@ export class DataClient extends EventEmitter<DataClientEvents> {
         return;
       case 'alert':
         this.emit('alert', msg);
+        return;
+      case 'tasksChanged':
+        this.emit('tasksChanged');
         return;
     }
   }

@@ -56,12 +56,19 @@ export const healthSchema = z.object({
   prunedBefore: z.string().nullable().default(null),
   /** How many raw examples retention has removed. */
   prunedExamples: z.number().int().nonnegative().default(0),
+  /** Which data this is: this workspace's store, or a team's database (host/database, never a password). */
+  place: z.object({ engine: z.enum(['embedded', 'postgresql']), name: z.string() }).default({ engine: 'embedded', name: 'This workspace' }),
+  /** A team database's connection: null for this workspace's store. `since` (ISO) when not connected. */
+  connection: z
+    .object({ state: z.enum(['connected', 'reconnecting', 'unreachable']), since: z.string().nullable(), reason: z.string().nullable() })
+    .nullable()
+    .default(null),
 });
 export type Health = z.infer<typeof healthSchema>;
 
 /** The health of a store that cannot be read, with the reason in words for a person. */
 export function unavailableHealth(reason: string): Health {
-  return { state: 'unavailable', reason, examples: 0, lastImport: null, followedFiles: 0, recoveredFrom: null, prunedBefore: null, prunedExamples: 0 };
+  return { state: 'unavailable', reason, examples: 0, lastImport: null, followedFiles: 0, recoveredFrom: null, prunedBefore: null, prunedExamples: 0, place: { engine: 'embedded', name: 'This workspace' }, connection: null };
 }
 
 /** The log Load Sample Data writes (in the extension's global storage): its examples carry it as their source, so they are known as sample data. */

@@ -210,6 +210,8 @@ export const workerMethods = {
   fileRates: { params: z.object({ path: z.string().min(1).max(2000) }), result: fileRateSchema },
   /** Saves, closes the database and releases the lock; the worker can then be ended. */
   shutdown: { params: z.object({}), result: z.object({}) },
+  /** A team database that is unreachable: try to reach it again now (the Retry in the status bar); nothing on this workspace's store. */
+  retryConnection: { params: z.object({}), result: z.object({}) },
 } as const;
 
 export type WorkerMethod = keyof typeof workerMethods;
@@ -250,6 +252,14 @@ export const workerInitSchema = z.object({
   backupDelayMs: z.number().int().nonnegative().default(60_000),
   /** The extension's version, for the API's health answer. */
   version: z.string().default('0.0.0'),
+  /**
+   * A team's PostgreSQL database instead of the folder's store: its URL (no password in it), the password
+   * from the editor's SecretStorage (held in memory only), the machine (part of a followed file's identity)
+   * and who this editor is (the owner of the tasks it runs).
+   */
+  database: z
+    .object({ url: z.string().min(1), password: z.string().optional(), machine: z.string().min(1).optional(), owner: z.string().min(1).default('editor') })
+    .optional(),
 });
 export type WorkerInit = z.input<typeof workerInitSchema>;
 
@@ -260,6 +270,8 @@ export const workerToHostSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('opened'), health: healthSchema }),
   /** Examples were added or changed. */
   z.object({ kind: z.literal('changed'), examples: z.number().int() }),
+  /** Learning tasks were started, changed or forgotten (on a team database: by anyone). */
+  z.object({ kind: z.literal('tasksChanged') }),
   z.object({
     kind: z.literal('importProgress'),
     importId: z.string(),

@@ -11,19 +11,18 @@ import { groupRows } from '../core/queries/treeGroups';
 import { byModel, byTag, daily, distinctValues } from '../core/queries/breakdowns';
 import { exportExamples } from '../core/export/exportExamples';
 import { exampleById, examplesPage } from '../core/queries/examples';
-import { regexProblem } from '../shared/filters';
 import { exampleCommit, fileRates, gitRates, refreshGit } from '../core/git/gitLinks';
 import { PatchIdCache } from '../core/git/gitJudge';
 import { compareModels, predictionFor, storeAnalyticsReport } from '../core/queries/analyticsReport';
 import { learnAndStore, storeLearnerRecords } from '../core/tasks/storeLearning';
-import type { Filters } from '../shared/filters';
-import { NO_FILTERS } from '../shared/filters';
 import { LearningStore } from '../core/storage/learningStore';
 import { EmbeddedEngine } from '../core/engine/embeddedEngine';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 import { unavailableHealth, type Health } from '../shared/example';
-import type { WorkerMethod, WorkerParsedParams, WorkerResult, WorkerToHost } from '../shared/workerProtocol';
-import { workerMethods, workerRequestSchema, type workerInitSchema } from '../shared/workerProtocol';
+import type { WorkerParsedParams, WorkerToHost } from '../shared/workerProtocol';
+import type { workerInitSchema } from '../shared/workerProtocol';
+import { alertHandlers, answer, ApiSlot, checkedFilters, type Handlers } from './requestLoop';
+import { createTeamDataService } from './teamDataService';
 import type { z } from 'zod';
 import { SaveScheduler } from './saveScheduler';
 import { prune, retentionCutoff, type PruneReport } from '../core/storage/retention';
@@ -47,8 +46,12 @@ export interface DataService {
   dispatch(message: unknown): Promise<void>;
 }
 
-/** Opens the store of `init.dataDir` and starts the timers (snapshot, daily backup and retention, alerts). */
+/**
+ * Opens the store of `init.dataDir` and starts the timers (snapshot, daily backup and retention, alerts);
+ * with `init.database`, serves a team's PostgreSQL database instead (src/worker/teamDataService.ts).
+ */
 export function createDataService({ init, post, parseWorker }: DataServiceDeps): DataService {
+  if (init.database) return createTeamDataService({ init: { ...init, database: init.database }, post, parseWorker });
   let lastImport: number | null = null;
   /** Every operation under way that a cancel can stop (imports, exports, deletes, learning tasks), by its id. */
   const cancellable = new Map<string, AbortController>();
@@ -129,8 +132,7 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
   });
 
   let scheduler: SaveScheduler | undefined;
-  let api: ApiServer | null = null;
-  let apiRequiresToken = true;
+  const api = new ApiSlot();
   let apiStarted: WorkerParsedParams<'startApi'> | null = null;
   let changedTimer: NodeJS.Timeout | undefined;
 
@@ -177,21 +179,14 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
       recoveredFrom: store.recoveredFrom,
       prunedBefore: store.prunedBefore() === null ? null : new Date(store.prunedBefore()!).toISOString(),
       prunedExamples: store.prunedExamples(),
+      place: { engine: 'embedded', name: 'This workspace' },
+      connection: null,
     };
   }
 
-  /** Filters from a request, with a user's regular expression checked before it reaches SQL. */
-  function checked(filters: Filters | undefined): Filters {
-    const f = filters ?? NO_FILTERS;
-    const problem = f.codeRegex ? regexProblem(f.codeRegex) : null;
-    if (problem) throw new Error(problem);
-    return f;
-  }
+  const checked = checkedFilters;
 
-  /** Each handler gets its params already parsed (once, by the message loop) with its method's schema. */
-  type Handlers = { [M in WorkerMethod]: (store: LearningStore, params: WorkerParsedParams<M>) => Promise<WorkerResult<M>> | WorkerResult<M> };
-
-  const handlers: Handlers = {
+  const handlers: Handlers<LearningStore> = {
     health: (store) => health(store),
     summary: (store, p) => summary(store, checked(p.filters)),
     examplesPage: (store, p) => examplesPage(store, { ...p, filters: checked(p.filters) }),
@@ -242,9 +237,9 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
       controller?.abort();
       return { found: controller !== undefined };
     },
-    groups: (store, p) => {
+    groups: async (store, p) => {
       const filters = checked(p.filters);
-      const all = groupRows(store, p.field, filters, p.offset, p.limit + 1);
+      const all = await groupRows(store, p.field, filters, p.offset, p.limit + 1);
       return { groups: all.slice(0, p.limit), more: all.length > p.limit };
     },
     exportExamples: async (store, p) => {
@@ -313,22 +308,11 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
       return { saved: wasDirty, bytes: lastSave?.bytes ?? 0, checkMs: lastSave?.checkMs ?? 0, exportMs: lastSave?.exportMs ?? 0, writeMs: lastSave?.writeMs ?? 0 };
     },
     startApi: async (store, p) => {
-      if (api) throw new Error(`the API server already listens on ${api.url}`);
-      api = await ApiServer.start(
+      if (api.server) throw new Error(`the API server already listens on ${api.server.url}`);
+      const server = (api.server = await ApiServer.start(
         store,
         init.dataDir,
-        {
-          host: '127.0.0.1',
-          port: p.port,
-          auth: p.requireToken,
-          allowedHosts: [],
-          allowedOrigins: p.allowedOrigins,
-          assumeTimeZone: init.assumeTimeZone,
-          rateLimit: p.rateLimit,
-          version: init.version,
-          alerts: await alerts,
-          tasks: { unavailable: 'in VS Code, learning tasks run in the Tasks view (Learning Viewer: Start Learning Task); to start them over HTTP, run `learning-viewer serve`' },
-        },
+        api.options(p, init, await alerts),
         {
           log: (level, message) => post({ kind: 'log', level, message: `API: ${message}` }),
           afterWrite: () => scheduler?.touch(),
@@ -337,18 +321,13 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
             changedSoon(store);
           },
         },
-      );
-      apiRequiresToken = p.requireToken;
+      ));
+      api.requireToken = p.requireToken;
       apiStarted = p;
-      return { url: api.url, port: api.port };
+      return { url: server.url, port: server.port };
     },
-    stopApi: async () => {
-      const running = api;
-      api = null;
-      await running?.stop();
-      return { stopped: running !== null };
-    },
-    apiStatus: () => ({ url: api?.url ?? null, requireToken: apiRequiresToken }),
+    stopApi: () => api.stop(),
+    apiStatus: () => api.status(),
     createApiToken: async (_store, p) => {
       const { record, token } = await createToken(init.dataDir, p.role, p.name);
       return { token, id: record.id, name: record.name, role: record.role };
@@ -384,7 +363,7 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
       // Requests that arrive meanwhile wait for the restored store.
       let reopened!: (s: LearningStore) => void;
       ready = new Promise((resolve) => (reopened = resolve));
-      const apiWas = api ? apiStarted : null;
+      const apiWas = api.server ? apiStarted : null;
       try {
         await handlers.stopApi(store, {});
         for (const controller of cancellable.values()) controller.abort();
@@ -416,20 +395,8 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
     exampleCommit: (store, p) => exampleCommit(store, p.id),
     gitRates: (store, p) => gitRates(store, checked(p.filters), Date.now()),
     fileRates: (store, p) => fileRates(store, p.path, Date.now()),
-    configureAlerts: async (_store, p) => {
-      (await alerts).configure(p.config, p.firstCheckMs);
-      return {};
-    },
-    checkAlerts: async () => {
-      const r = await (await alerts).check();
-      return { fired: r.fired, resolved: r.resolved, failures: r.failures, checked: r.observations.length };
-    },
-    alerts: async (_store, p) => (await alerts).overview(p.limit),
-    snoozeAlert: async (_store, p) => ({ found: await (await alerts).snooze(p.id, p.hours * 3_600_000) }),
-    muteAlertRule: async (_store, p) => {
-      await (await alerts).mute(p.ruleId, p.muted);
-      return {};
-    },
+    ...alertHandlers(alerts),
+    retryConnection: () => ({}),
     shutdown: async (store) => {
       (await alerts).dispose();
       clearInterval(backupTimer);
@@ -476,21 +443,6 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
   );
 
   return {
-    async dispatch(message: unknown): Promise<void> {
-    const parsed = workerRequestSchema.safeParse(message);
-    if (!parsed.success) {
-      post({ kind: 'log', level: 'error', message: `data worker: dropped an invalid request: ${parsed.error.issues[0]?.message ?? ''}` });
-      return;
-    }
-    const { id, method, params } = parsed.data;
-    try {
-      const store = await ready;
-      const parsed = workerMethods[method].params.parse(params);
-      const result = await (handlers[method] as (s: LearningStore, p: unknown) => unknown)(store, parsed);
-      post({ kind: 'response', id, ok: true, result });
-    } catch (e) {
-      post({ kind: 'response', id, ok: false, error: (e as Error).message });
-    }
-    },
+    dispatch: (message) => answer(message, () => ready, handlers, post),
   };
 }

@@ -279,7 +279,7 @@ describe('lists the panel cannot show whole', () => {
     assert.deepEqual(capped.omitted.days, { groups: 3000, total: 6000, before: daily[3000]!.day });
     const state = dashboardStateSchema.safeParse({
       version: 1,
-      health: { state: 'ok', reason: null, examples: 1, lastImport: null, followedFiles: 0, recoveredFrom: null, prunedBefore: null, prunedExamples: 0 },
+      health: { state: 'ok', reason: null, examples: 1, lastImport: null, followedFiles: 0, recoveredFrom: null, prunedBefore: null, prunedExamples: 0, place: { engine: 'embedded', name: 'This workspace' }, connection: null },
       filters: NO_FILTERS,
       summary: { rate: { total: 0, successes: 0, rate: null, interval: null }, avgExecutionTime: null, tokens: NO_TOKENS, previous: null },
       trusted: true,

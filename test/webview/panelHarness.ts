@@ -131,7 +131,7 @@ export async function posted(p: Page): Promise<unknown[]> {
 export function state(overrides: Partial<DashboardState> = {}, health: Partial<DashboardState['health']> = {}): DashboardState {
   return {
     version: 1,
-    health: { state: 'ok', reason: null, examples: 1234, lastImport: '2026-11-20T10:00:00.000Z', followedFiles: 1, recoveredFrom: null, prunedBefore: null, prunedExamples: 0, ...health },
+    health: { state: 'ok', reason: null, examples: 1234, lastImport: '2026-11-20T10:00:00.000Z', followedFiles: 1, recoveredFrom: null, prunedBefore: null, prunedExamples: 0, place: { engine: 'embedded', name: 'This workspace' }, connection: null, ...health },
     filters: filtersSchema.parse({}),
     filtersSeq: 0,
     summary: {

@@ -65,17 +65,34 @@ export function isTransient(error: unknown): boolean {
   );
 }
 
+/**
+ * The URL with a password kept apart put in (node-postgres lets a connection string's fields win over
+ * its config's, an absent password included); only ever handed to the driver, never shown.
+ */
+export function withPassword(url: string, password: string | undefined): string {
+  if (password === undefined) return url;
+  try {
+    const u = new URL(url);
+    u.password = encodeURIComponent(password);
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
 export interface ConnectOptions {
   /** Connections at most (default 4: one writer, the readers of a refresh in parallel). */
   max?: number;
   /** Shown to the server as application_name. */
   application?: string;
+  /** The password, when it is kept apart from the URL (an editor's SecretStorage); otherwise the URL's or PGPASSWORD. */
+  password?: string;
 }
 
 /** A pool on the URL; connecting happens on first use. Pool errors on idle clients are reported, never thrown. */
 export function openPool(url: string, options: ConnectOptions = {}, onIdleError?: (message: string) => void): Pool {
   const config: PoolConfig = {
-    connectionString: url,
+    connectionString: withPassword(url, options.password),
     max: options.max ?? 4,
     application_name: options.application ?? 'learning-viewer',
     connectionTimeoutMillis: 10_000,

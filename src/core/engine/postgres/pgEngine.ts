@@ -8,7 +8,12 @@ import { PgAlertState } from './pgAlerts';
 import type { Filters } from '../../../shared/filters';
 import { TASK_SOURCE_PREFIX } from '../../storage/learningStore';
 import { connectionProblem, describeUrl, isTransient, openPool, type ConnectOptions } from './connect';
-import { migratePg, PARTITION_LOCK, partitionOf } from './schema';
+import { ANNOUNCE_CHANGE, migratePg, PARTITION_LOCK, partitionOf } from './schema';
+import { hostname } from 'node:os';
+import { groupPage, type GroupSource } from '../../queries/treeGroups';
+import type { GroupField } from '../../../shared/workerProtocol';
+import type { GroupRow } from '../../../shared/rows';
+import { pgBranches, pgDistinct, pgSessions, type DistinctField } from './pgBrowse';
 import { writeBatchPg } from './pgWrite';
 import { prunePg } from './pgRetention';
 import { pgAnalytics, pgCompareModels, pgCoOccurrence, pgFailingWith, pgOutcomeTotals, pgPrediction } from './pgAnalytics';
@@ -17,7 +22,7 @@ import type { KnowledgeEntry, Task, TaskEvent } from '../../../shared/tasks';
 import type { NormalizedExample } from '../../model/example';
 import { doneWellFromTasks } from '../../analytics/advice';
 import type { PruneReport } from '../../storage/retention';
-import { pgByModel, pgByTag, pgDaily, pgDailyCounts, pgExampleById, pgExamples, pgPage, pgSetFeedback, pgSummary } from './pgFigures';
+import { pgByModel, pgByTag, pgDaily, pgDailyCounts, pgExampleById, pgExamples, pgPage, pgSetFeedback, pgSummary, type PgPageOptions } from './pgFigures';
 
 export interface PgOpenOptions extends ConnectOptions {
   /** Attempts to reach the server at start, with backoff (default 5: about 15 s in all). */
@@ -26,6 +31,11 @@ export interface PgOpenOptions extends ConnectOptions {
   onRetry?: (message: string, attempt: number, waitMs: number) => void;
   /** The clock, for ingested_at. */
   now?: () => number;
+  /**
+   * The machine a followed file is on (default: this one's host name): part of a file's identity in the
+   * database, so that two developers' files with the same path never share an offset.
+   */
+  machine?: string;
 }
 
 /** An error whose message is safe to show: it names the place and never the password. */
@@ -64,6 +74,8 @@ export class PgEngine implements LearningEngine {
   private readonly taskSources = new Set<number>();
   /** Month partitions known to exist. */
   private readonly partitions = new Set<string>();
+  /** The machine this engine's followed files are on. */
+  readonly machine: string;
 
   private constructor(
     private readonly pool: Pool,
@@ -71,6 +83,7 @@ export class PgEngine implements LearningEngine {
     private readonly options: PgOpenOptions,
   ) {
     this.place = describeUrl(url);
+    this.machine = options.machine ?? hostname();
   }
 
   /** Connects (retrying while the server is unreachable) and migrates the schema under the advisory lock. */
@@ -145,9 +158,17 @@ export class PgEngine implements LearningEngine {
 
   // ── ingest ──
 
+  /** The machine part of a file's identity: this one's, but for a learning task's source, the task's whichever machine runs it. */
+  private machineOf(path: string): string {
+    return path.startsWith(TASK_SOURCE_PREFIX) ? '' : this.machine;
+  }
+
   async sourceKey(path: string): Promise<number> {
     const { rows } = await this.run(() =>
-      this.pool.query<{ id: number }>('INSERT INTO sources (path) VALUES ($1) ON CONFLICT (path) DO UPDATE SET path = excluded.path RETURNING source_id AS id', [path]),
+      this.pool.query<{ id: number }>(
+        'INSERT INTO sources (machine, path) VALUES ($1, $2) ON CONFLICT (machine, path) DO UPDATE SET path = excluded.path RETURNING source_id AS id',
+        [this.machineOf(path), path],
+      ),
     );
     const id = Number(rows[0]!.id);
     if (path.startsWith(TASK_SOURCE_PREFIX)) this.taskSources.add(id);
@@ -155,7 +176,7 @@ export class PgEngine implements LearningEngine {
   }
 
   async sourceOffset(path: string): Promise<SourceOffset | null> {
-    const { rows } = await this.run(() => this.pool.query('SELECT byte_offset, line, head FROM sources WHERE path = $1', [path]));
+    const { rows } = await this.run(() => this.pool.query('SELECT byte_offset, line, head FROM sources WHERE machine = $1 AND path = $2', [this.machineOf(path), path]));
     const r = rows[0];
     // A source made by sourceKey and not yet written has offset 0: as if never read.
     return r && (Number(r.byte_offset) > 0 || r.head !== null) ? { path, byteOffset: Number(r.byte_offset), line: Number(r.line), head: r.head } : null;
@@ -166,12 +187,19 @@ export class PgEngine implements LearningEngine {
     const cutoff = await this.retentionCutoff();
     const now = (this.options.now ?? Date.now)();
     // The whole batch again after a transient failure: it rolled back, and ids make it idempotent.
-    return this.withClient((client) => writeBatchPg(client, batch, offset, { taskSources: this.taskSources, cutoff, now }));
+    const machine = offset ? this.machineOf(offset.path) : '';
+    return this.withClient((client) => writeBatchPg(client, batch, offset, { taskSources: this.taskSources, cutoff, now, machine }));
   }
 
+  /** The offsets of this machine's files and of learning tasks. */
   async sourceOffsets(): Promise<SourceOffset[]> {
-    const { rows } = await this.run(() => this.pool.query('SELECT path, byte_offset, line, head FROM sources WHERE byte_offset > 0 OR head IS NOT NULL ORDER BY source_id'));
-    return rows.map((r) => ({ path: r.path as string, byteOffset: Number(r.byte_offset), line: Number(r.line), head: r.head as string | null }));
+    const { rows } = await this.run(() =>
+      this.pool.query(
+        "SELECT path, byte_offset, line, head FROM sources WHERE (byte_offset > 0 OR head IS NOT NULL) AND (machine = $1 OR (machine = '' AND starts_with(path, $2))) ORDER BY source_id",
+        [this.machine, TASK_SOURCE_PREFIX],
+      ),
+    );
+    return rows.map((r) => ({ path: String(r.path), byteOffset: Number(r.byte_offset), line: Number(r.line), head: r.head as string | null }));
   }
 
   async retentionCutoff(): Promise<number | null> {
@@ -264,8 +292,32 @@ export class PgEngine implements LearningEngine {
     return counts.added;
   }
 
-  page(filters: Filters, offset: number, limit: number) {
-    return this.run(() => pgPage(this.pool, filters, offset, limit));
+  page(filters: Filters, offset: number, limit: number, options?: PgPageOptions) {
+    return this.run(() => pgPage(this.pool, filters, offset, limit, options));
+  }
+
+  // ── what the Examples view browses ──
+
+  /** A page of the Examples tree's groups. */
+  groups(field: GroupField, filters: Filters, offset: number, limit: number): Promise<GroupRow[]> {
+    const source: GroupSource = {
+      daily: (f) => this.daily(f),
+      byTag: (f) => this.byTag(f),
+      byModel: (f) => this.byModel(f),
+      outcomeTotals: (f) => this.outcomeTotals(f),
+      sessions: (f, o, l) => this.run(() => pgSessions(this.pool, f, o, l)),
+      branches: (f, o, l) => this.run(() => pgBranches(this.pool, f, o, l)),
+    };
+    return groupPage(source, field, filters, offset, limit);
+  }
+  /** The values of a field starting with `prefix`, most used first. */
+  distinct(field: DistinctField, prefix: string, limit: number) {
+    return this.run(() => pgDistinct(this.pool, field, prefix, limit));
+  }
+  /** The change counter: it moves whenever anyone changes examples or tasks. */
+  async changeCounter(): Promise<number> {
+    const { rows } = await this.run(() => this.pool.query<{ n: string }>('SELECT last_value AS n FROM lv_changes'));
+    return Number(rows[0]!.n);
   }
   setFeedback(id: string, feedback: string | null) {
     return this.run(() => pgSetFeedback(this.pool, id, feedback));
@@ -297,6 +349,7 @@ export class PgEngine implements LearningEngine {
 
   async prune(before: number, options: { dryRun?: boolean; onProgress?: (removed: number) => void } = {}): Promise<PruneReport> {
     const report = await this.run(() => prunePg(this.pool, before, options));
+    if (report.removed > 0) await this.run(() => this.pool.query(ANNOUNCE_CHANGE, ['examples']));
     // Dropped months are gone from the cache too (none is written to again: they are before the cutoff).
     this.partitions.clear();
     await this.loadPartitions();

@@ -6,7 +6,7 @@
 // text for the text filter, ASCII folded (SQLite's LIKE folds ASCII only), `~`
 // for a code regex (POSIX, close to but not JavaScript's), code in its own table.
 import type { Pool } from 'pg';
-import type { Filters } from '../../../shared/filters';
+import type { Filters, SortColumn } from '../../../shared/filters';
 import type { StoredExample } from '../../../shared/example';
 import type { Summary } from '../../../shared/workerProtocol';
 import type { CountRow, DayRow, ModelRow, TagRow } from '../../../shared/rows';
@@ -15,6 +15,7 @@ import { rollupPlan } from '../../queries/rollupPlan';
 import { endOfLocalDay } from '../../queries/summary';
 import { dayLabel } from '../../../shared/series';
 import { FLAG_TASK_EXAMPLE } from '../../storage/schema';
+import { ANNOUNCE_CHANGE } from './schema';
 
 /** Bound values, each a $n in the statement. */
 export class Params {
@@ -233,23 +234,60 @@ export async function pgExampleById(pool: Pool, id: string): Promise<StoredExamp
   return rows[0] ? toExample(rows[0]) : null;
 }
 
-/** As `examplesPage` sorted by time, newest first: one page of the filtered examples (without their code) and the total. */
-export async function pgPage(pool: Pool, filters: Filters, offset: number, limit: number): Promise<{ rows: StoredExample[]; total: number }> {
+/** The sort columns, whitelisted as the embedded store's (`examplesPage`): the only text of a request that shapes the SQL. */
+const PG_SORT: Record<SortColumn, string> = {
+  timestamp: 'e.ts',
+  success: 'e.success',
+  model: '(SELECT m.name FROM models m WHERE m.model_id = e.model_id)',
+  tokens: 'e.tokens',
+  executionTime: 'e.exec_time',
+};
+
+/** As the embedded order: unknown values last whichever the direction, ties newest first; by time, the key breaks ties. */
+function pgOrder(sort: SortColumn, direction: 'asc' | 'desc'): string {
+  const dir = direction === 'asc' ? 'ASC' : 'DESC';
+  if (sort === 'timestamp') return `ORDER BY e.ts ${dir}, e.k ${dir}`;
+  const col = PG_SORT[sort];
+  return `ORDER BY (${col}) IS NULL, ${col} ${dir}, e.ts DESC, e.k DESC`;
+}
+
+export interface PgPageOptions {
+  sort?: SortColumn;
+  direction?: 'asc' | 'desc';
+  /** Count the filtered total too (false when the caller knows it: total null). */
+  countTotal?: boolean;
+}
+
+/** As `examplesPage`: one page of the filtered examples (without their code), sorted, and the total. */
+export async function pgPage(
+  pool: Pool,
+  filters: Filters,
+  offset: number,
+  limit: number,
+  { sort = 'timestamp', direction = 'desc', countTotal = true }: PgPageOptions = {},
+): Promise<{ rows: StoredExample[]; total: number | null }> {
   const p = new Params();
   const where = pgWhere(filters, p);
   const whereValues = [...p.values];
+  const order = pgOrder(sort, direction);
   const [count, keys] = await Promise.all([
-    pool.query(`SELECT count(*) AS n FROM examples e WHERE ${where}`, whereValues),
-    pool.query(`SELECT e.k FROM examples e WHERE ${where} ORDER BY e.ts DESC, e.k DESC LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, p.values),
+    countTotal ? pool.query(`SELECT count(*) AS n FROM examples e WHERE ${where}`, whereValues) : null,
+    pool.query(`SELECT e.k FROM examples e WHERE ${where} ${order} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, p.values),
   ]);
+  const total = count ? Number(count.rows[0].n) : null;
   const list = keys.rows.map((r) => String(r.k));
-  if (list.length === 0) return { rows: [], total: Number(count.rows[0].n) };
-  const { rows } = await pool.query(`${SELECT_EXAMPLE.replace('c.code', 'NULL AS code')} WHERE e.k = ANY($1::bigint[]) ORDER BY e.ts DESC, e.k DESC`, [list]);
-  return { rows: rows.map(toExample), total: Number(count.rows[0].n) };
+  if (list.length === 0) return { rows: [], total };
+  const { rows } = await pool.query(`${SELECT_EXAMPLE.replace('c.code', 'NULL AS code')} WHERE e.k = ANY($1::bigint[])`, [list]);
+  // The page's order is the keys' order.
+  const place = new Map(list.map((k, i) => [k, i]));
+  rows.sort((a, b) => place.get(String(a.k))! - place.get(String(b.k))!);
+  return { rows: rows.map(toExample), total };
 }
 
 /** Sets (or, with null, clears) an example's human feedback; false when no example has that id. */
 export async function pgSetFeedback(pool: Pool, id: string, feedback: string | null): Promise<boolean> {
   const r = await pool.query('UPDATE examples SET human_feedback = $2 WHERE k = (SELECT k FROM example_ids WHERE id = $1)', [id, feedback]);
-  return (r.rowCount ?? 0) > 0;
+  const found = (r.rowCount ?? 0) > 0;
+  if (found) await pool.query(ANNOUNCE_CHANGE, ['examples']);
+  return found;
 }

@@ -5,6 +5,7 @@
 import type { Pool } from 'pg';
 import { knowledgeEntrySchema, loggedTaskEventSchema, taskSchema, type KnowledgeEntry, type LoggedTaskEvent, type Task, type TaskEvent } from '../../../shared/tasks';
 import { likePattern } from './pgFigures';
+import { ANNOUNCE_CHANGE } from './schema';
 
 /** JSON from a row, or undefined when it does not parse (a row written by hand, a damaged one). */
 function parsed(data: string): unknown {
@@ -21,11 +22,13 @@ export async function pgSaveTask(pool: Pool, task: Task, owner: string): Promise
      ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, state = excluded.state, data = excluded.data, owner = excluded.owner`,
     [task.id, task.seq, task.state, JSON.stringify(task), owner],
   );
+  await pool.query(ANNOUNCE_CHANGE, ['tasks']);
 }
 
 export async function pgForgetTask(pool: Pool, id: string): Promise<void> {
   // One statement, so a task is never left without its log or a log without its task.
   await pool.query('WITH gone AS (DELETE FROM task_events WHERE task_id = $1) DELETE FROM tasks WHERE id = $1', [id]);
+  await pool.query(ANNOUNCE_CHANGE, ['tasks']);
 }
 
 export async function pgTasks(pool: Pool, owner?: string): Promise<{ tasks: Task[]; unreadable: number }> {

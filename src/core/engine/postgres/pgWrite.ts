@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import type { BatchItem, InsertCounts, SourceOffset } from '../../model/batch';
 import { FLAG_FUTURE_TIMESTAMP, FLAG_TASK_EXAMPLE } from '../../storage/schema';
 import { commitOf } from '../../model/commitRef';
-import { WRITE_LOCK } from './schema';
+import { ANNOUNCE_CHANGE, WRITE_LOCK } from './schema';
 
 const STAGE_COLUMNS = [
   'ord integer',
@@ -171,8 +171,8 @@ const MERGE = [
 const NOT_INSERTED = `SELECT s.ord, s.expired, i.id IS NOT NULL AS stored, (i.content_hash = s.content_hash) AS same FROM lv_stage s LEFT JOIN example_ids i ON i.id = s.id
   WHERE NOT EXISTS (SELECT 1 FROM lv_new n WHERE n.ord = s.ord) ORDER BY s.ord`;
 
-const SET_OFFSET = `INSERT INTO sources (path, byte_offset, line, head, updated_at) VALUES ($1, $2, $3, $4, $5)
-  ON CONFLICT (path) DO UPDATE SET byte_offset = excluded.byte_offset, line = excluded.line, head = excluded.head, updated_at = excluded.updated_at`;
+const SET_OFFSET = `INSERT INTO sources (path, byte_offset, line, head, updated_at, machine) VALUES ($1, $2, $3, $4, $5, $6)
+  ON CONFLICT (machine, path) DO UPDATE SET byte_offset = excluded.byte_offset, line = excluded.line, head = excluded.head, updated_at = excluded.updated_at`;
 
 /**
  * Writes one batch on `client` in one transaction (the caller has created the time partitions
@@ -182,7 +182,7 @@ export async function writeBatchPg(
   client: PoolClient,
   batch: readonly BatchItem[],
   offset: SourceOffset | null,
-  context: { taskSources: ReadonlySet<number>; cutoff: number | null; now: number },
+  context: { taskSources: ReadonlySet<number>; cutoff: number | null; now: number; machine: string },
 ): Promise<InsertCounts> {
   const counts: InsertCounts = { added: 0, duplicates: 0, conflicts: 0, conflictIndexes: [], expiredIndexes: [] };
   const { lines, refused } = stageRows(batch, context.taskSources, context.now, context.cutoff);
@@ -209,7 +209,8 @@ export async function writeBatchPg(
         }
       }
     }
-    if (offset) await client.query(SET_OFFSET, [offset.path, offset.byteOffset, offset.line, offset.head, context.now]);
+    if (offset) await client.query(SET_OFFSET, [offset.path, offset.byteOffset, offset.line, offset.head, context.now, context.machine]);
+    if (counts.added > 0) await client.query(ANNOUNCE_CHANGE, ['examples']);
     await client.query('COMMIT');
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -121,7 +121,23 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE alert_state (name text PRIMARY KEY, state text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
   `,
+  // 5 → 6: a counter every change advances (outside transactions, so no writer waits for another), for the
+  // editors' slow poll that covers a notification lost while a listener was reconnecting; and a followed
+  // file's machine, part of its identity, so two developers' files with the same path never share an offset
+  // (files read before are the unnamed machine's: read again once, nothing is added twice).
+  `
+  CREATE SEQUENCE lv_changes;
+  ALTER TABLE sources ADD COLUMN machine text NOT NULL DEFAULT '';
+  ALTER TABLE sources DROP CONSTRAINT sources_path_key;
+  CREATE UNIQUE INDEX sources_machine_path ON sources (machine, path);
+  `,
 ];
+
+/** The channel every change is announced on: payload "examples" or "tasks", nothing else (LISTEN/NOTIFY carries only that something changed). */
+export const CHANGES_CHANNEL = 'learning_viewer';
+
+/** Announces a change (on commit, inside a transaction) and advances the change counter. */
+export const ANNOUNCE_CHANGE = `SELECT pg_notify('${CHANGES_CHANNEL}', $1), nextval('lv_changes')`;
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
 
