@@ -18,6 +18,15 @@ import { ApiServerControl } from './api/apiServerControl';
 import { AlertControl } from './alerts/alertControl';
 import { GitControl } from './git/gitControl';
 import { setDateLocale } from '../shared/dates';
+import type { WorkerInit } from '../shared/workerProtocol';
+import type { Health } from '../shared/example';
+import { teamDatabaseChoice, userName } from './team/teamDatabase';
+import { gitUserName } from './team/gitUser';
+
+/** Which data an init opens, to know whether the settings now name other data (another URL, another password). */
+function openedKey(init: WorkerInit): string | null {
+  return init.database ? `${init.database.url}\n${init.database.password ?? ''}` : null;
+}
 
 /**
  * Creates the services once and disposes them in reverse order through one
@@ -51,19 +60,13 @@ export class Container implements vscode.Disposable {
     this.log = vscode.window.createOutputChannel('Learning Viewer', { log: true });
     const storage = context.storageUri ?? context.globalStorageUri;
     this.dataDir = join(storage.fsPath, 'data');
-    const settings = readSettings();
-    this.data = new DataClient(join(context.extensionPath, 'dist', 'worker.js'), {
-      dataDir: this.dataDir,
-      wasmPath: join(context.extensionPath, 'dist', 'sql-wasm.wasm'),
-      assumeTimeZone: settings.assumeTimeZone,
-      maxLinesPerFile: settings.maxLinesPerFile,
-      maxBytesPerFile: settings.maxMegabytesPerFile * 1024 * 1024,
-      version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'),
-      autoBackup: settings.backupEnabled,
-      retentionDays: settings.retentionDays,
-      backupFolder: settings.backupFolder || undefined,
-      backupRotation: { keepDaily: settings.backupKeepDaily, keepWeekly: settings.backupKeepWeekly, keepOther: 5 },
-    });
+    this.data = new DataClient(
+      join(context.extensionPath, 'dist', 'worker.js'),
+      this.workerInit().then((init) => {
+        this.opened = openedKey(init);
+        return init;
+      }),
+    );
     this.data.on('log', (level, message) => this.log[level](message));
     this.data.on('changed', () => this.changeEmitter.fire());
     this.data.on('saveFailed', (message) => {
@@ -71,7 +74,7 @@ export class Container implements vscode.Disposable {
       void showError(`Learning Viewer: ${message}`);
     });
     void this.data.opened.then((health) => {
-      this.log.info(`learning data at ${this.dataDir}: ${health.state}, ${health.examples} examples`);
+      this.log.info(`learning data at ${health.place.engine === 'postgresql' ? `the team database ${health.place.name}` : this.dataDir}: ${health.state}, ${health.examples} examples`);
       if (health.recoveredFrom) {
         // The old file is kept; offer to rebuild from the logs.
         void showError(`Learning Viewer: ${health.reason ?? ''}`, 'Import KIMI Logs…', 'Refresh Followed Logs').then((choice) => {
@@ -82,6 +85,13 @@ export class Container implements vscode.Disposable {
       this.changeEmitter.fire();
     });
 
+    // Another team database (or none), or a workspace now trusted with its own: the views switch to it.
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('learningViewer.database.url')) void this.switchData();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.switchData()),
+    );
     // A new retention period applies at once (after a backup), with progress; then daily in the worker.
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -128,6 +138,61 @@ export class Container implements vscode.Disposable {
       { dispose: () => DashboardPanel.current?.dispose() },
     );
   }
+
+  /** The data worker's settings: this workspace's store, or the team database the settings and the secret name. */
+  private async workerInit(): Promise<WorkerInit> {
+    const settings = readSettings();
+    const choice = await teamDatabaseChoice(this.context, userName(await gitUserName()));
+    this.database = choice.database?.url ?? null;
+    if (choice.note) {
+      this.log.warn(choice.note);
+      void showWarning(`Learning Viewer: ${choice.note}`);
+    }
+    return {
+      dataDir: this.dataDir,
+      wasmPath: join(this.context.extensionPath, 'dist', 'sql-wasm.wasm'),
+      assumeTimeZone: settings.assumeTimeZone,
+      maxLinesPerFile: settings.maxLinesPerFile,
+      maxBytesPerFile: settings.maxMegabytesPerFile * 1024 * 1024,
+      version: String((this.context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'),
+      autoBackup: settings.backupEnabled,
+      retentionDays: settings.retentionDays,
+      backupFolder: settings.backupFolder || undefined,
+      backupRotation: { keepDaily: settings.backupKeepDaily, keepWeekly: settings.backupKeepWeekly, keepOther: 5 },
+      database: choice.database ?? undefined,
+    };
+  }
+
+  /** The team database's URL (no password) the views show, null for this workspace's store. */
+  database: string | null = null;
+  private switching: Promise<Health | null> = Promise.resolve(null);
+
+  /**
+   * Opens the data the settings now name, when it is not what is open: learning tasks running here are
+   * stopped (stored as interrupted where they ran), the worker reopens on the other data, then every
+   * view re-reads, the followed logs are read into it, and the tasks, the API server and the alerts follow.
+   */
+  switchData(): Promise<Health | null> {
+    this.switching = this.switching.then(async () => {
+      const init = await this.workerInit();
+      const next = openedKey(init);
+      if (next === this.opened) return null;
+      const apiWasRunning = this.api.status !== null;
+      await this.tasks.shutdown().catch((e: Error) => this.log.error(`stopping learning tasks: ${e.message}`));
+      const health = await this.data.switchTo(init);
+      this.opened = next;
+      this.log.info(`switched to ${init.database ? `the team database ${health.place.name}` : "this workspace's database"}: ${health.state}, ${health.examples} examples${health.reason ? ` (${health.reason})` : ''}`);
+      await this.tasks.reload();
+      this.changeEmitter.fire();
+      void this.follower.start();
+      if (apiWasRunning) void this.api.start('the switch of database').catch(() => undefined);
+      this.alerts.configure();
+      return health;
+    });
+    return this.switching;
+  }
+  /** What is open now: the team database and its password (in memory only, as the worker's), or null for this workspace's store. */
+  private opened: string | null = null;
 
   /** True while an import (command or follower) runs. */
   get importing(): boolean {

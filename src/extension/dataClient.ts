@@ -22,21 +22,36 @@ export interface DataClientEvents {
 }
 
 export class DataClient extends EventEmitter<DataClientEvents> {
-  private readonly worker: Worker;
+  /** The worker, once its settings are known (reading a secret may come first). */
+  private worker: Promise<Worker>;
+  /** The worker whose messages are heard (a replaced one's are not). */
+  private live: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private exited = false;
   private disposing: Promise<void> | undefined;
-  /** Resolves with the store's health once the worker has opened it. */
+  /** Resolves with the store's health once the worker has opened it (the first one; `opened` events tell of each). */
   readonly opened: Promise<Health>;
 
-  constructor(workerPath: string, init: WorkerInit) {
+  constructor(
+    private readonly workerPath: string,
+    init: WorkerInit | Promise<WorkerInit>,
+  ) {
     super();
-    this.worker = new Worker(workerPath, { workerData: init });
     this.opened = new Promise((resolve) => this.once('opened', resolve));
-    this.worker.on('message', (raw: unknown) => this.onMessage(raw));
-    this.worker.on('error', (e) => this.emit('log', 'error', `data worker crashed: ${e.stack ?? e.message}`));
-    this.worker.on('exit', (code) => {
+    this.worker = Promise.resolve(init).then((i) => this.start(i));
+  }
+
+  private start(init: WorkerInit): Worker {
+    const worker = new Worker(this.workerPath, { workerData: init });
+    this.exited = false;
+    this.live = worker;
+    worker.on('message', (raw: unknown) => {
+      if (worker === this.live) this.onMessage(raw);
+    });
+    worker.on('error', (e) => this.emit('log', 'error', `data worker crashed: ${e.stack ?? e.message}`));
+    worker.on('exit', (code) => {
+      if (worker !== this.live) return;
       this.exited = true;
       for (const p of this.pending.values()) {
         clearTimeout(p.timer);
@@ -45,6 +60,20 @@ export class DataClient extends EventEmitter<DataClientEvents> {
       this.pending.clear();
       this.emit('exit', code);
     });
+    return worker;
+  }
+
+  /**
+   * Closes this data (its store saved, or its connection ended) and opens other data in a new worker:
+   * another database. Resolves with the new data's health; requests sent meanwhile wait for it.
+   */
+  async switchTo(init: WorkerInit): Promise<Health> {
+    await this.closeWorker();
+    this.disposing = undefined;
+    const opened = new Promise<Health>((resolve) => this.once('opened', resolve));
+    const worker = this.start(init);
+    this.worker = Promise.resolve(worker);
+    return opened;
   }
 
   private onMessage(raw: unknown): void {
@@ -112,21 +141,24 @@ export class DataClient extends EventEmitter<DataClientEvents> {
             }, timeoutMs)
           : undefined;
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method, timer });
-      this.worker.postMessage({ id, method, params });
+      void this.worker.then((w) => w.postMessage({ id, method, params }));
     });
+  }
+
+  private async closeWorker(): Promise<void> {
+    if (this.exited) return;
+    try {
+      await this.request('shutdown', {}, 10_000);
+    } catch (e) {
+      this.emit('log', 'warn', `data worker shutdown: ${(e as Error).message}`);
+    }
+    const worker = await this.worker;
+    await worker.terminate();
   }
 
   /** Saves and closes the store, then ends the worker. */
   dispose(): Promise<void> {
-    this.disposing ??= (async () => {
-      if (this.exited) return;
-      try {
-        await this.request('shutdown', {}, 10_000);
-      } catch (e) {
-        this.emit('log', 'warn', `data worker shutdown: ${(e as Error).message}`);
-      }
-      await this.worker.terminate();
-    })();
+    this.disposing ??= this.closeWorker();
     return this.disposing;
   }
 }

@@ -103,6 +103,7 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
       'learningViewer.loadSampleData',
       'learningViewer.configureLogFollowing',
       'learningViewer.saveView',
+      'learningViewer.retryTeamDatabase',
     ]),
   }),
   /** Start a learning task on a technology (a recommendation's button); the host asks for what is missing. */

@@ -100,6 +100,11 @@ export const appStyles = css`
     background: var(--vscode-button-secondaryBackground, #5f6a79);
     color: var(--vscode-button-secondaryForeground, #fff);
   }
+  header .place {
+    font-size: 0.85em;
+    opacity: 0.85;
+    overflow-wrap: anywhere;
+  }
   .banner {
     padding: 6px 10px;
     margin-bottom: 10px;

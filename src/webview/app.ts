@@ -106,7 +106,12 @@ export class LvApp extends LitElement {
   override render() {
     const s = this.snapshot;
     return html`
-      <header><h1>Learning Viewer</h1></header>
+      <header>
+        <h1>Learning Viewer</h1>
+        ${s?.health.place.engine === 'postgresql'
+          ? html`<span class="place" data-testid="header-place" title="This panel shows the team's database, shared by every connected editor.">Team database: ${s.health.place.name}</span>`
+          : nothing}
+      </header>
       <nav role="tablist" aria-label="Views">
         ${TABS.map(
           (t) =>
@@ -118,7 +123,7 @@ export class LvApp extends LitElement {
   }
 
   private renderBody(s: DashboardState) {
-    const banner = s.health.reason ? html`<div class="banner" role="alert" data-testid="banner">${s.health.reason}</div>` : nothing;
+    const banner = html`${s.health.reason ? html`<div class="banner" role="alert" data-testid="banner">${s.health.reason}</div>` : nothing}${this.renderConnection(s)}`;
     // Learning and Knowledge work without examples (an external learner brings its own); the other tabs need some.
     const filtered = this.view.tab !== 'learning' && this.view.tab !== 'knowledge';
     if (filtered && s.health.examples === 0 && s.health.state !== 'unavailable') return html`${banner}${this.renderEmpty()}${this.renderHealth(s)}`;
@@ -197,10 +202,25 @@ export class LvApp extends LitElement {
     </section>`;
   }
 
+  /** On a team database out of reach: since when, that the figures are the last read, and a Retry. */
+  private renderConnection(s: DashboardState) {
+    const link = s.health.connection;
+    if (!link || link.state === 'connected') return nothing;
+    const since = link.since ? formatDateTime(link.since) : null;
+    return html`<div class="banner" role="alert" data-testid="stale-banner">
+      <strong>Team database ${link.state === 'reconnecting' ? 'reconnecting' : 'unreachable'}${since ? html` since <span title=${since.title}>${since.text}</span>` : nothing}.</strong>
+      The figures below are the last read before then (stale). ${link.reason ?? ''}
+      <button class="link" @click=${() => send({ type: 'runCommand', command: 'learningViewer.retryTeamDatabase' })}>Retry now</button>
+    </div>`;
+  }
+
   private renderHealth(s: DashboardState) {
     const { health } = s;
     const last = health.lastImport ? formatDateTime(health.lastImport) : null;
+    const place = health.place.engine === 'postgresql' ? `Team database: ${health.place.name}` : 'This workspace';
+    const link = health.connection ? ` · ${health.connection.state}` : '';
     return html`<footer class="health" data-testid="health">
+      <span data-testid="data-place" title="Which data this panel shows. Connect to Team Database… and Use This Workspace's Database switch.">${place}${link}</span>
       <span>Database: <span class=${health.state === 'ok' ? 'state-ok' : 'state-warn'} data-testid="db-state">${health.state}</span></span>
       <span data-testid="examples-stored">${formatCount(health.examples)} examples stored</span>
       ${health.prunedBefore

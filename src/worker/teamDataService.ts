@@ -11,6 +11,7 @@ import { PgChangeFeed, type FeedState } from '../core/engine/postgres/pgChanges'
 import { pgCreateToken } from '../core/engine/postgres/pgTokens';
 import { AlertMonitor, engineAlertSource } from '../core/alerts/alertMonitor';
 import { retentionCutoff } from '../core/storage/retention';
+import { successRate } from '../core/analytics/successRate';
 import { ApiServer } from '../http/apiServer';
 import { unavailableHealth, type Health } from '../shared/example';
 import type { WorkerToHost } from '../shared/workerProtocol';
@@ -35,6 +36,11 @@ const ONLY_HERE = {
   delete: "Deleting examples from the team database is not done from an editor: ask its administrator, or use retention (learningViewer.retention.days).",
   git: "Git's verdicts are kept in a workspace's own database: on the team database the panel shows KIMI's own verdicts.",
 };
+
+/** A git rate over no examples. */
+function noGitRate(key: string) {
+  return { key, examples: 0, kimi: successRate(0, 0), git: successRate(0, 0), pending: 0 };
+}
 
 /** Connects to the team database (retrying a while), listens for changes, starts the alert monitor. */
 export function createTeamDataService({ init, post, parseWorker, pollMs }: TeamDataServiceDeps): DataService {
@@ -219,12 +225,9 @@ export function createTeamDataService({ init, post, parseWorker, pollMs }: TeamD
     },
     refreshGit: () => ({ mainRef: null, linked: 0, judged: 0, commits: 0, problem: ONLY_HERE.git }),
     exampleCommit: () => null,
-    gitRates: () => {
-      throw new Error(ONLY_HERE.git);
-    },
-    fileRates: () => {
-      throw new Error(ONLY_HERE.git);
-    },
+    // No example is linked to a commit here: the panel leaves its git section out, as for a folder without git.
+    gitRates: () => ({ overall: noGitRate('all'), byTag: [], byModel: [] }),
+    fileRates: (_engine, p) => noGitRate(p.path),
     ...alertHandlers(alerts),
     retryConnection: () => {
       feed?.retryNow();

@@ -52,4 +52,18 @@ describe('the status bar item', () => {
     assert.match(v.tooltip, /Only 4 examples/);
     assert.match(v.tooltip, /importing now/);
   });
+
+  it('names the data shown, and on a team database out of reach keeps the figures, marked stale, with a Retry', () => {
+    assert.match(statusView(summary(875, 1000), health, settings, false).tooltip, /Data: This workspace/);
+    const team: Health = { ...health, place: { engine: 'postgresql', name: 'lv@db.example/team' }, connection: { state: 'connected', since: null, reason: null } };
+    const on = statusView(summary(875, 1000), team, settings, false);
+    assert.match(on.tooltip, /Data: Team database: lv\\@db\\\.example\\\/team \(connected\)/);
+    assert.equal(on.text, '$(pass) 87.5%');
+    const since = new Date(Date.now() - 5 * 60_000).toISOString();
+    const off = statusView(summary(875, 1000), { ...team, connection: { state: 'unreachable', since, reason: 'PostgreSQL at lv@db.example/team refused the connection' } }, settings, false);
+    assert.equal(off.text, '$(debug-disconnect) 87.5%', 'the last figures, with the disconnected icon');
+    assert.equal(off.background, 'warning');
+    assert.match(off.tooltip, /unreachable since .*stale/);
+    assert.match(off.tooltip, /\[Retry now\]\(command:learningViewer\.retryTeamDatabase\)/);
+  });
 });

@@ -199,6 +199,14 @@ export class TaskQueue {
     await Promise.all([...this.running.values()].map((r) => r.done));
   }
 
+  /** After `dispose`: forgets every task (the data switched to another database), and takes new ones again. */
+  reset(): void {
+    this.tasks.clear();
+    this.running.clear();
+    this.seq = 0;
+    this.disposed = false;
+  }
+
   private schedule(): void {
     if (this.disposed) return;
     while (this.running.size < this.maxConcurrent) {

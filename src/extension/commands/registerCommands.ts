@@ -36,6 +36,8 @@ import { loadSampleData } from './examples/loadSampleData';
 import { openCodeContext } from './examples/openCodeContext';
 import { showExample } from './examples/showExample';
 import { showExampleJson } from './examples/showExampleJson';
+import { connectTeamDatabase } from './team/connectTeamDatabase';
+import { useWorkspaceDatabase } from './team/useWorkspaceDatabase';
 
 /** Every command the extension contributes, by id. A test checks this against package.json. */
 export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unknown> = {
@@ -78,6 +80,9 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.unmuteAlertRules': unmuteAlertRules,
   'learningViewer.startApiServer': startApiServer,
   'learningViewer.stopApiServer': stopApiServer,
+  'learningViewer.connectTeamDatabase': connectTeamDatabase,
+  'learningViewer.useWorkspaceDatabase': useWorkspaceDatabase,
+  'learningViewer.retryTeamDatabase': (c) => c.data.request('retryConnection', {}),
   'learningViewer.createApiToken': (c, role, name) =>
     c.api.createToken(role === 'ingest' || role === 'read' || role === 'admin' ? role : undefined, typeof name === 'string' ? name : undefined),
 };

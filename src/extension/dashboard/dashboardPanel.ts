@@ -183,20 +183,29 @@ export class DashboardPanel implements vscode.Disposable {
     this.timer = setTimeout(() => void this.pushState(), delay);
   }
 
+  /** The last state whose figures were all read, kept for a team database that goes out of reach. */
+  private lastGood: DashboardState | undefined;
+
   async buildState(version: number): Promise<DashboardState> {
     const filters = this.container.filters.filters;
     const filtersSeq = this.appliedFilterSeq;
     const saved = await this.container.savedViews.read();
     const base = { version, filters, filtersSeq, trusted: vscode.workspace.isTrusted, savedViews: saved.views.map((v) => v.name), savedViewsProblem: saved.problem };
     try {
+      const now = await this.container.data.request('health', {});
+      // A team database out of reach: the last figures of it, under a banner saying since when (stale).
+      const last = this.lastGood;
+      if (now.connection && now.connection.state !== 'connected' && last && last.health.place.name === now.place.name) return { ...last, ...base, health: now };
       const [health, summary, breakdowns, alerts, git] = await Promise.all([
-        this.container.data.request('health', {}),
+        now,
         this.container.data.request('summary', { filters }),
         this.container.data.request('breakdowns', { filters }),
         this.container.data.request('alerts', { limit: 20 }),
         this.container.data.request('gitRates', { filters }),
       ]);
-      return { ...base, health, summary, ...capForPanel(breakdowns), alerts, git: git.overall.examples > 0 ? git : null, error: null };
+      const state = { ...base, health, summary, ...capForPanel(breakdowns), alerts, git: git.overall.examples > 0 ? git : null, error: null };
+      this.lastGood = state;
+      return state;
     } catch (e) {
       const health = await this.container.data.request('health', {}).catch(() => unavailableHealth('The data worker is not answering.'));
       const empty = { total: 0, successes: 0, rate: null, interval: null };

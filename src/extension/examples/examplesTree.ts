@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { describeUrl } from '../../core/engine/postgres/databaseUrl';
 import { markdownText, showControls } from '../../shared/plainText';
 import type { Container } from '../container';
 import type { StoredExample } from '../../shared/example';
@@ -31,7 +32,10 @@ export class ExamplesTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     this.disposables.push(
       this.view,
       this.emitter,
-      container.onDidChangeData(() => this.refresh()),
+      container.onDidChangeData(() => {
+        this.describeFilters();
+        this.refresh();
+      }),
       container.filters.onDidChange(() => {
         this.describeFilters();
         this.refresh();
@@ -40,9 +44,11 @@ export class ExamplesTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     this.describeFilters();
   }
 
-  /** The view's description says when a filter is active (Clear Filters is in the title bar then). */
+  /** The view's description names a team database when it shows one, and says when a filter is active (Clear Filters is in the title bar then). */
   private describeFilters(): void {
-    this.view.description = this.container.filters.active ? `filtered: ${this.container.filters.describe()}` : undefined;
+    const team = this.container.database ? `Team database: ${describeUrl(this.container.database)}` : null;
+    const filtered = this.container.filters.active ? `filtered: ${this.container.filters.describe()}` : null;
+    this.view.description = [team, filtered].filter(Boolean).join(' · ') || undefined;
   }
 
   get groupBy(): GroupField {

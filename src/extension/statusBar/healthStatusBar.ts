@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Container } from '../container';
 import { readSettings } from '../settings';
 import { statusView } from './statusView';
+import type { Summary } from '../../shared/workerProtocol';
 import { filtersSchema, lastDaysSince } from '../../shared/filters';
 
 /** The status-bar glance: recent success rate and its direction, coloured by the thresholds in the settings. */
@@ -10,6 +11,8 @@ export class HealthStatusBar implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private pending: Promise<void> | undefined;
   private again = false;
+  /** The last figures read, and of which data, shown (stale) while a team database is out of reach. */
+  private lastSummary: { place: string; summary: Summary } | undefined;
 
   constructor(private readonly container: Container) {
     this.item = vscode.window.createStatusBarItem('learningViewer.health', vscode.StatusBarAlignment.Left, 50);
@@ -50,11 +53,19 @@ export class HealthStatusBar implements vscode.Disposable {
     try {
       // Whole local days (today included, up to tomorrow's midnight): the rollups answer this at any size.
       const filters = filtersSchema.parse({ since: lastDaysSince(settings.statusBarWindowDays), until: lastDaysSince(0) });
-      const [summary, health] = await Promise.all([this.container.data.request('summary', { filters }), this.container.data.request('health', {})]);
+      const health = await this.container.data.request('health', {});
+      // A team database out of reach: the last figures, marked stale, rather than an error.
+      const reachable = !health.connection || health.connection.state === 'connected';
+      const last = this.lastSummary?.place === health.place.name ? this.lastSummary.summary : undefined;
+      const summary = reachable || !last ? await this.container.data.request('summary', { filters }) : last;
+      this.lastSummary = { place: health.place.name, summary };
       const view = statusView(summary, health, settings, this.container.importing, this.container.api.status);
       this.item.text = view.text;
       this.item.backgroundColor = view.background ? new vscode.ThemeColor(`statusBarItem.${view.background}Background`) : undefined;
-      this.item.tooltip = new vscode.MarkdownString(view.tooltip, true);
+      const tooltip = new vscode.MarkdownString(view.tooltip, true);
+      // The one command its Retry link may run.
+      tooltip.isTrusted = { enabledCommands: ['learningViewer.retryTeamDatabase'] };
+      this.item.tooltip = tooltip;
       this.item.accessibilityInformation = { label: `Learning Viewer: ${view.text.replace(/\$\([^)]*\)\s*/g, '')}`, role: 'button' };
       this.item.show();
     } catch (e) {

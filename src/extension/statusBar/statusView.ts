@@ -49,7 +49,22 @@ export function statusView(summary: Summary, health: Health, settings: StatusSet
     );
     if (rate.total < SMALL_SAMPLE) lines.push('', `Only ${rate.total} examples: read the rate with its interval.`);
   }
+  const link = health.connection;
+  const where = health.place.engine === 'postgresql' ? `Team database: ${markdownText(health.place.name)}` : 'This workspace';
+  if (link && link.state !== 'connected') {
+    // The last figures stay, marked: the server is not there to give newer ones.
+    text = `$(debug-disconnect) ${text.replace(/^\$\([^)]*\)\s*/, '')}`;
+    background = 'warning';
+    lines.push(
+      '',
+      `**${where}: ${link.state === 'reconnecting' ? 'reconnecting' : 'unreachable'} since ${link.since ? formatWhen(link.since) : 'now'}.** The figures above are the last read before then (stale). ${markdownText(link.reason ?? '')}`,
+      '',
+      '[Retry now](command:learningViewer.retryTeamDatabase)',
+    );
+  }
   lines.push(
+    '',
+    `Data: ${where}${link?.state === 'connected' ? ' (connected)' : ''}`,
     '',
     `Database: ${health.state}${health.reason ? ` — ${markdownText(health.reason)}` : ''} · ${health.examples.toLocaleString()} examples stored`,
     '',

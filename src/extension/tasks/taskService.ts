@@ -58,22 +58,7 @@ export class TaskService implements vscode.Disposable {
     });
     this.queue.onEvent((taskId, event) => this.record(taskId, event));
     this.ready = container.data.opened
-      .then(async () => {
-        const { tasks, unreadable } = await container.data.request('tasks', {});
-        if (unreadable) container.log.warn(`${unreadable} stored learning tasks could not be read and were skipped`);
-        const { requeued, interrupted } = this.queue.restore(tasks);
-        for (const t of this.queue.list()) if (t.state === 'pending' || t.state === 'running') this.notify(t);
-        if (requeued) container.log.info(`${requeued} queued learning tasks taken back after a reload`);
-        if (interrupted.length) {
-          const names = interrupted.map((t) => t.technology).join(', ');
-          void showWarning(interrupted.length === 1 ? vscode.l10n.t('Learning Viewer: a learning task was interrupted when the window closed ({0}).', names) : vscode.l10n.t('Learning Viewer: {0} learning tasks were interrupted when the window closed ({1}).', interrupted.length, names), 'Retry', 'Show Tasks')
-            .then((choice) => {
-              if (choice === 'Retry') for (const t of interrupted) this.retry(t.id);
-              if (choice === 'Show Tasks') void vscode.commands.executeCommand('learningViewer.tasks.focus');
-            });
-        }
-        this.changeEmitter.fire(undefined);
-      })
+      .then(() => this.restoreStored())
       .catch((e: Error) => container.log.error(`learning tasks could not be restored: ${e.message}`));
     this.disposables.push(
       this.changeEmitter,
@@ -187,6 +172,32 @@ export class TaskService implements vscode.Disposable {
     else if (event.kind === 'failed') this.container.log.error(`task ${label}: ${event.kind}: ${event.message}`);
     else this.container.log.info(`task ${label}: ${event.kind}: ${event.message}`);
     this.writes.add(taskId, event);
+  }
+
+  /** Takes the stored tasks back into the queue (a task that was running is interrupted: the window closed). */
+  private async restoreStored(): Promise<void> {
+    const container = this.container;
+    const { tasks, unreadable } = await container.data.request('tasks', {});
+    if (unreadable) container.log.warn(`${unreadable} stored learning tasks could not be read and were skipped`);
+    const { requeued, interrupted } = this.queue.restore(tasks);
+    for (const t of this.queue.list()) if (t.state === 'pending' || t.state === 'running') this.notify(t);
+    if (requeued) container.log.info(`${requeued} queued learning tasks taken back after a reload`);
+    if (interrupted.length) {
+      const names = interrupted.map((t) => t.technology).join(', ');
+      void showWarning(interrupted.length === 1 ? vscode.l10n.t('Learning Viewer: a learning task was interrupted when the window closed ({0}).', names) : vscode.l10n.t('Learning Viewer: {0} learning tasks were interrupted when the window closed ({1}).', interrupted.length, names), 'Retry', 'Show Tasks')
+        .then((choice) => {
+          if (choice === 'Retry') for (const t of interrupted) this.retry(t.id);
+          if (choice === 'Show Tasks') void vscode.commands.executeCommand('learningViewer.tasks.focus');
+        });
+    }
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** After `shutdown`, on other data (another database): its tasks, as at start. */
+  async reload(): Promise<void> {
+    this.queue.reset();
+    this.changeEmitter.fire(undefined);
+    await this.restoreStored().catch((e: Error) => this.container.log.error(`learning tasks could not be restored: ${e.message}`));
   }
 
   /** Stops running tasks (their processes end), stores them as interrupted, and writes the last events. */

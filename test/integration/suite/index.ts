@@ -5,6 +5,8 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   // Give the bundled suites mocha's globals, then load them.
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
+  // LV_INTEGRATION_GREP=team runs only the matching tests (and the activation).
+  if (process.env.LV_INTEGRATION_GREP) mocha.grep(new RegExp(`${process.env.LV_INTEGRATION_GREP}|activates$`, 'i'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the globals exist, on purpose
   require('./foundation.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
@@ -29,6 +31,8 @@ export function run(): Promise<void> {
   require('./git.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./delete.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above; last: it switches the data to a team database and back
+  require('./team.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const passed = runner.stats?.passes ?? 0;
