@@ -142,8 +142,10 @@ export class Container implements vscode.Disposable {
   /** The data worker's settings: this workspace's store, or the team database the settings and the secret name. */
   private async workerInit(): Promise<WorkerInit> {
     const settings = readSettings();
-    const choice = await teamDatabaseChoice(this.context, userName(await gitUserName()));
+    this.user = userName(await gitUserName(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath));
+    const choice = await teamDatabaseChoice(this.context, this.user);
     this.database = choice.database?.url ?? null;
+    void vscode.commands.executeCommand('setContext', 'learningViewer.teamDatabase', this.database !== null);
     if (choice.note) {
       this.log.warn(choice.note);
       void showWarning(`Learning Viewer: ${choice.note}`);
@@ -163,6 +165,8 @@ export class Container implements vscode.Disposable {
     };
   }
 
+  /** Who this person is on a team database (learningViewer.user, git's user.name or the login name). */
+  user = userName(null);
   /** The team database's URL (no password) the views show, null for this workspace's store. */
   database: string | null = null;
   private switching: Promise<Health | null> = Promise.resolve(null);

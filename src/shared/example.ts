@@ -18,6 +18,9 @@ export const storedExampleSchema = z.object({
   model: z.string().nullable(),
   tokens: z.number().int().nullable(),
   humanFeedback: z.string().nullable(),
+  /** Who last edited the feedback and when (ISO), where the database keeps it (a team database). */
+  feedbackBy: z.string().optional(),
+  feedbackAt: z.string().optional(),
   /** Every field KIMI wrote that is not one of the above, kept as it came. */
   extra: z.record(z.string(), z.unknown()),
   /** Where the line came from, when it came from a file. */

@@ -10,7 +10,7 @@ import { depthSchema } from './analytics';
 import { alertRecordSchema, alertsConfigSchema, alertsOverviewSchema } from './alerts';
 import { exampleCommitSchema, fileRateSchema, gitRatesSchema, gitRefreshSchema } from './git';
 import { dayRowSchema, groupRowSchema, modelRowSchema, tagRowSchema } from './rows';
-import { importReportSchema } from './importReport';
+import { importProblemSchema, importReportSchema } from './importReport';
 
 /** How the Examples tree groups examples. */
 export const groupFieldSchema = z.enum(['day', 'tag', 'model', 'session', 'outcome', 'branch']);
@@ -94,7 +94,7 @@ export const workerMethods = {
     result: z.object({ written: z.number().int(), cancelled: z.boolean(), codeProblems: z.array(z.string()).default([]) }),
   },
   /** Sets or clears an example's human feedback, journalled before it is applied; `found` false when no such id. */
-  setFeedback: { params: z.object({ id: z.string(), feedback: z.string().max(100_000).nullable() }), result: z.object({ found: z.boolean() }) },
+  setFeedback: { params: z.object({ id: z.string(), feedback: z.string().max(100_000).nullable(), author: z.string().max(200).optional() }), result: z.object({ found: z.boolean() }) },
   /** Everything the Analytics tab shows under the filters. */
   analytics: { params: z.object({ filters: filtersSchema.optional() }), result: analyticsReportSchema },
   /** The prediction for one technology, or for all examples when tag is null. */
@@ -210,6 +210,24 @@ export const workerMethods = {
   fileRates: { params: z.object({ path: z.string().min(1).max(2000) }), result: fileRateSchema },
   /** Saves, closes the database and releases the lock; the worker can then be ended. */
   shutdown: { params: z.object({}), result: z.object({}) },
+  /**
+   * On a team database: this workspace's own data into it (`toTeam`), or it into this workspace's data
+   * (`fromTeam`, a copy to take offline). Ids already there are counted as present: re-running adds nothing.
+   * Progress comes as exportProgress of `operationId`; a cancel stops between batches.
+   */
+  copyData: {
+    params: z.object({ operationId: z.string(), direction: z.enum(['toTeam', 'fromTeam']) }),
+    result: z.object({
+      added: z.number().int(),
+      duplicates: z.number().int(),
+      conflicts: z.number().int(),
+      problems: z.array(importProblemSchema),
+      offsets: z.number().int(),
+      tasks: z.number().int(),
+      knowledge: z.number().int(),
+      cancelled: z.boolean(),
+    }),
+  },
   /** A team database that is unreachable: try to reach it again now (the Retry in the status bar); nothing on this workspace's store. */
   retryConnection: { params: z.object({}), result: z.object({}) },
 } as const;

@@ -397,6 +397,9 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
     fileRates: (store, p) => fileRates(store, p.path, Date.now()),
     ...alertHandlers(alerts),
     retryConnection: () => ({}),
+    copyData: () => {
+      throw new Error('Connect to a team database first (Learning Viewer: Connect to Team Database…): copying goes between this workspace\'s data and the team\'s.');
+    },
     shutdown: async (store) => {
       (await alerts).dispose();
       clearInterval(backupTimer);

@@ -12,6 +12,10 @@ import { pgCreateToken } from '../core/engine/postgres/pgTokens';
 import { AlertMonitor, engineAlertSource } from '../core/alerts/alertMonitor';
 import { retentionCutoff } from '../core/storage/retention';
 import { successRate } from '../core/analytics/successRate';
+import { LearningStore } from '../core/storage/learningStore';
+import { loadSqlJs } from '../core/storage/loadSqlJs';
+import { EmbeddedEngine } from '../core/engine/embeddedEngine';
+import { copyEngine } from '../core/engine/copyEngine';
 import { ApiServer } from '../http/apiServer';
 import { unavailableHealth, type Health } from '../shared/example';
 import type { WorkerToHost } from '../shared/workerProtocol';
@@ -143,11 +147,11 @@ export function createTeamDataService({ init, post, parseWorker, pollMs }: TeamD
           onAdded: () => (lastImport = Date.now()),
         });
       }),
-    setFeedback: async (engine, { id, feedback }) => {
+    setFeedback: async (engine, { id, feedback, author }) => {
       if (connection.state !== 'connected') {
         throw new Error(`The feedback was not saved: the team database (${engine.place}) is unreachable since ${new Date(connection.since).toLocaleTimeString()}. Try again once it is back.`);
       }
-      return { found: await engine.setFeedback(id, feedback) };
+      return { found: await engine.setFeedback(id, feedback, author ?? owner) };
     },
     cancel: (_engine, { operationId }) => {
       const controller = cancellable.get(operationId);
@@ -229,6 +233,21 @@ export function createTeamDataService({ init, post, parseWorker, pollMs }: TeamD
     gitRates: () => ({ overall: noGitRate('all'), byTag: [], byModel: [] }),
     fileRates: (_engine, p) => noGitRate(p.path),
     ...alertHandlers(alerts),
+    copyData: (engine, p) =>
+      cancellableRun(p.operationId, async (signal) => {
+        // This workspace's store is closed while the team database is shown: opened for the copy, under its lock.
+        const store = LearningStore.open({ SQL: await loadSqlJs(init.wasmPath), dataDir: init.dataDir });
+        try {
+          if (store.readOnly || store.state !== 'ok') throw new Error(`This workspace's data cannot be copied now: ${store.reason ?? store.state}`);
+          const local = new EmbeddedEngine(store, init.dataDir);
+          const [from, to] = p.direction === 'toTeam' ? ([local, engine] as const) : ([engine, local] as const);
+          const report = await copyEngine(from, to, { signal, onProgress: (written) => post({ kind: 'exportProgress', operationId: p.operationId, written }) });
+          log('info', `copy ${p.direction === 'toTeam' ? `of this workspace's data into ${engine.place}` : `of ${engine.place} into this workspace's data`}: added ${report.added}, already present ${report.duplicates}, conflicts ${report.conflicts}, offsets ${report.offsets}, tasks ${report.tasks}, knowledge ${report.knowledge}${report.cancelled ? ' (cancelled)' : ''}`);
+          return report;
+        } finally {
+          store.close();
+        }
+      }),
     retryConnection: () => {
       feed?.retryNow();
       return {};

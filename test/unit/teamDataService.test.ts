@@ -96,9 +96,12 @@ describe('team mode: the data service on a shared PostgreSQL database', function
 
     // B's feedback reaches A.
     const heardByA = a.next('changed');
-    assert.deepEqual(await b.request('setFeedback', { id: 'a2', feedback: 'wrong import order' }), { found: true });
+    const edited = Date.now();
+    assert.deepEqual(await b.request('setFeedback', { id: 'a2', feedback: 'wrong import order', author: 'Ben' }), { found: true });
     await heardByA;
-    assert.equal((await a.request<{ humanFeedback: string }>('example', { id: 'a2' })).humanFeedback, 'wrong import order');
+    const seen = await a.request<{ humanFeedback: string; feedbackBy: string; feedbackAt: string }>('example', { id: 'a2' });
+    assert.deepEqual([seen.humanFeedback, seen.feedbackBy], ['wrong import order', 'Ben'], 'who edited, for the details view');
+    assert.ok(Date.parse(seen.feedbackAt) >= edited - 1000 && Date.parse(seen.feedbackAt) <= Date.now() + 1000, 'and when');
 
     // What the team database does not keep is refused in words.
     await assert.rejects(a.request('backupNow', {}), /backed up where it runs/);

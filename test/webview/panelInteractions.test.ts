@@ -190,14 +190,15 @@ describe('panel interactions in Chromium', () => {
     await p.keyboard.press('Enter');
     const detail = await nextRequest(p, 'example');
     assert.deepEqual(detail.params, { id: 'ex-0' });
-    await answer(p, detail.id, row(0, { codeContext: 'def f():\n    return 1', extra: { kimi_version: '0.9' } }));
+    await answer(p, detail.id, row(0, { codeContext: 'def f():\n    return 1', extra: { kimi_version: '0.9' }, humanFeedback: 'first look', feedbackBy: 'Ana', feedbackAt: new Date(Date.now() - 3_600_000).toISOString() }));
     await p.getByTestId('details').waitFor();
+    assert.match(await p.getByTestId('feedback-by').innerText(), /^Last edited by Ana, .+\.$/, 'who edited the feedback, and when (a team database keeps it)');
     await p.getByTestId('code').getByText('return 1').waitFor();
     await p.getByText('kimi_version').waitFor();
     await p.screenshot({ path: join(shots, 'details-dark.png') });
     await p.keyboard.press('f');
     await p.waitForFunction(() => document.querySelector('lv-app')!.shadowRoot!.querySelector('lv-examples')!.shadowRoot!.querySelector('lv-details')!.shadowRoot!.activeElement?.id === 'feedback');
-    await p.keyboard.type('Missed the edge case');
+    await p.getByTestId('feedback').fill('Missed the edge case');
     await p.getByRole('button', { name: 'Save feedback' }).click();
     const save = await nextRequest(p, 'setFeedback');
     assert.deepEqual(save.params, { id: 'ex-0', feedback: 'Missed the edge case' });

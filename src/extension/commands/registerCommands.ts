@@ -38,6 +38,7 @@ import { showExample } from './examples/showExample';
 import { showExampleJson } from './examples/showExampleJson';
 import { connectTeamDatabase } from './team/connectTeamDatabase';
 import { useWorkspaceDatabase } from './team/useWorkspaceDatabase';
+import { copyData } from './team/copyData';
 
 /** Every command the extension contributes, by id. A test checks this against package.json. */
 export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unknown> = {
@@ -82,6 +83,8 @@ export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unkn
   'learningViewer.stopApiServer': stopApiServer,
   'learningViewer.connectTeamDatabase': connectTeamDatabase,
   'learningViewer.useWorkspaceDatabase': useWorkspaceDatabase,
+  'learningViewer.copyWorkspaceDataToTeam': (c, confirmed) => copyData(c, 'toTeam', confirmed === true),
+  'learningViewer.copyTeamDataToWorkspace': (c, confirmed) => copyData(c, 'fromTeam', confirmed === true),
   'learningViewer.retryTeamDatabase': (c) => c.data.request('retryConnection', {}),
   'learningViewer.createApiToken': (c, role, name) =>
     c.api.createToken(role === 'ingest' || role === 'read' || role === 'admin' ? role : undefined, typeof name === 'string' ? name : undefined),

@@ -40,7 +40,7 @@ export class DashboardPanel implements vscode.Disposable {
     private readonly container: Container,
   ) {
     DashboardPanel.current = this;
-    this.routes = panelRoutes({ data: container.data, filters: () => container.filters.filters, taskEvents: (id) => container.tasks.events(id) });
+    this.routes = panelRoutes({ data: container.data, filters: () => container.filters.filters, taskEvents: (id) => container.tasks.events(id), user: () => container.user });
     panel.iconPath = vscode.Uri.joinPath(container.context.extensionUri, 'media', 'icon.png');
     panel.webview.options = webviewOptions(container);
     panel.webview.html = dashboardHtml(panel.webview, container.context.extensionUri);

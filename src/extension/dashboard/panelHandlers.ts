@@ -13,6 +13,8 @@ export interface PanelServices {
   filters(): Filters;
   /** A task's log, stored and not yet stored. */
   taskEvents(taskId: string): Promise<LoggedTaskEvent[]>;
+  /** Who edits (the team database keeps it with a feedback edit): the host's, never what the panel says. */
+  user(): string;
 }
 
 /** Parameters the panel should not have sent: answered with the reason, and logged. */
@@ -38,7 +40,7 @@ export function panelRoutes(s: PanelServices): PanelRoutes {
     example: route(r.example, (p) => s.data.request('example', p)),
     exampleCommit: route(r.exampleCommit, (p) => s.data.request('exampleCommit', p)),
     distinct: route(r.distinct, (p) => s.data.request('distinct', p)),
-    setFeedback: route(r.setFeedback, async (p) => (await s.data.request('setFeedback', p)).found),
+    setFeedback: route(r.setFeedback, async (p) => (await s.data.request('setFeedback', { ...p, author: s.user() })).found),
     analytics: route(r.analytics, () => s.data.request('analytics', { filters: s.filters() })),
     prediction: route(r.prediction, (p) => s.data.request('prediction', { ...p, filters: s.filters() })),
     taskLog: route(r.taskLog, (p) => s.taskEvents(p.taskId)),

@@ -217,6 +217,7 @@ export class LvDetails extends LitElement {
           ev.stopPropagation();
           if (ev.key === 'Escape') (ev.target as HTMLTextAreaElement).blur();
         }}></textarea>
+      ${e.feedbackBy ? html`<p class="muted" data-testid="feedback-by">Last edited by ${e.feedbackBy}${e.feedbackAt ? html`, ${formatDateTime(e.feedbackAt).text}` : nothing}.</p>` : nothing}
       <div>
         <button class="primary" @click=${() => this.save()} ?disabled=${this.saving === 'saving'}>Save feedback</button>
         <span class="status" role="status"

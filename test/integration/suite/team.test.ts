@@ -16,6 +16,7 @@ import { freshDatabase } from '../../helpers/postgres';
 import { startServeWith, stopServe, type ServeProcess } from '../../helpers/serveProcess';
 import { screenshot, webviewText, workbenchShows, workbenchType } from './bridge';
 import { api, untilData } from './extensionApi';
+import { formatCount } from '../../../src/webview/format';
 
 const run = promisify(execFile);
 
@@ -79,6 +80,13 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
     await db?.drop();
   });
 
+  /** Whether every one of these ids is in the data this editor shows. */
+  async function stored(ids: string[]): Promise<boolean> {
+    const { container } = await api();
+    const found = await Promise.all(ids.map((id) => container.data.request('example', { id }).catch(() => null)));
+    return found.every((e) => e !== null);
+  }
+
   it('connects through the command, hears a serve process and a second editor within a second, says when the server is gone and recovers', async () => {
     const { container } = await api();
     localExamples = (await container.data.request('health', {})).examples;
@@ -99,7 +107,7 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
     const health = await container.data.request('health', {});
     assert.equal(health.place.engine, 'postgresql');
     assert.equal(health.connection?.state, 'connected');
-    assert.equal(health.examples, 0, 'an empty team database: none of this workspace\'s examples are in it');
+    assert.ok(health.examples < localExamples || localExamples === 0, "a new team database: this workspace's examples are not copied into it unasked");
     assert.equal(vscode.workspace.getConfiguration('learningViewer').get('database.url'), url, 'the URL, without the password, in the workspace settings');
 
     // The status bar and the panel name the place.
@@ -114,7 +122,7 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
     const posted = Date.now();
     const answer = await fetch(`${serve.url}/api/examples/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(records) });
     assert.equal(answer.status, 201);
-    await untilData(async () => (await container.data.request('health', {})).examples === 3);
+    await untilData(() => stored(records.map((r) => r.id)));
     const fromServe = Date.now() - posted;
 
     // A second editor (the data worker another window runs, on another machine) imports its log.
@@ -129,11 +137,12 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
     writeFileSync(log, [0, 1].map((i) => JSON.stringify({ id: `team-editor-${i}`, timestamp: daysAgo(1, 10, i), success: true, tags: ['team_mode'] })).join('\n') + '\n');
     const imported = Date.now();
     assert.equal((await other.request('importFiles', { paths: [log], importId: 'other-1' }, 0)).added, 2);
-    await untilData(async () => (await container.data.request('health', {})).examples === 5);
+    await untilData(() => stored(['team-editor-0', 'team-editor-1']));
     const fromEditor = Date.now() - imported;
     console.log(`team mode: a serve process's examples reached this editor's views in ${fromServe} ms, a second editor's import in ${fromEditor} ms`);
     assert.ok(fromServe < 1000 && fromEditor < 1000, `heard within 1 s: ${fromServe} ms, ${fromEditor} ms`);
-    await webviewText('examples-stored', '5 examples stored');
+    const teamCount = (await container.data.request('health', {})).examples;
+    await webviewText('examples-stored', `${formatCount(teamCount)} examples stored`);
     await screenshot('team-connected');
 
     // The server stops: the views say so and keep the last figures; a feedback edit is refused in words.
@@ -146,7 +155,7 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
         assert.match(container.statusBar.item.text, /^\$\(debug-disconnect\)/, 'the status bar marks its figures as stale');
         assert.match((container.statusBar.item.tooltip as vscode.MarkdownString).value, /(unreachable|reconnecting) since/);
         await webviewText('stale-banner', 'stale');
-        await webviewText('examples-stored', '5 examples stored');
+        await webviewText('examples-stored', `${formatCount(teamCount)} examples stored`);
         await screenshot('team-unreachable');
         await assert.rejects(container.data.request('setFeedback', { id: 'team-serve-0', feedback: 'made while the server was down' }), /not saved: the team database .* is unreachable/);
       } finally {
@@ -158,6 +167,15 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
     } else {
       console.log('team mode: the PostgreSQL cluster cannot be stopped from here (no pg_ctlcluster for its port, or no right to): the unreachable state is covered by the unit tests only');
     }
+
+    // Moving in: this workspace's data into the team database, with nothing added twice when run again.
+    const before = (await container.data.request('health', {})).examples;
+    const first = (await vscode.commands.executeCommand('learningViewer.copyWorkspaceDataToTeam', true)) as { added: number; duplicates: number; cancelled: boolean };
+    assert.equal(first.cancelled, false);
+    assert.equal((await container.data.request('health', {})).examples, before + first.added);
+    const again = (await vscode.commands.executeCommand('learningViewer.copyWorkspaceDataToTeam', true)) as { added: number; duplicates: number };
+    assert.deepEqual(again, { added: 0, duplicates: first.added + first.duplicates, cancelled: false }, 'a second copy adds nothing');
+    console.log(`team mode: copied this workspace's data in: ${first.added} added, ${first.duplicates} already there`);
 
     // No password in the settings, the log, or any file under the storage folders.
     const files = [

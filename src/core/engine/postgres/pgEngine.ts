@@ -319,8 +319,9 @@ export class PgEngine implements LearningEngine {
     const { rows } = await this.run(() => this.pool.query<{ n: string }>('SELECT last_value AS n FROM lv_changes'));
     return Number(rows[0]!.n);
   }
-  setFeedback(id: string, feedback: string | null) {
-    return this.run(() => pgSetFeedback(this.pool, id, feedback));
+  /** Sets an example's feedback, with who edited it (null: not said) and when. */
+  setFeedback(id: string, feedback: string | null, author: string | null = null) {
+    return this.run(() => pgSetFeedback(this.pool, id, feedback, author, (this.options.now ?? Date.now)()));
   }
   /** The database's size on disk, in bytes. */
   async bytes(): Promise<number> {

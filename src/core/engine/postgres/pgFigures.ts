@@ -182,7 +182,7 @@ export async function pgDaily(pool: Pool, filters: Filters): Promise<DayRow[]> {
 }
 
 const SELECT_EXAMPLE = `SELECT e.k, e.id, e.ts, ss.name AS session, e.task_description, c.code, e.success, e.metrics, m.name AS model, e.tokens,
-    e.human_feedback, e.extra, s.path, e.source_line, e.flags,
+    e.human_feedback, e.feedback_by, e.feedback_at, e.extra, s.path, e.source_line, e.flags,
     (SELECT array_agg(t.name ORDER BY t.name COLLATE "C") FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE et.k = e.k) AS tags
   FROM examples e
   LEFT JOIN models m ON m.model_id = e.model_id
@@ -203,6 +203,8 @@ function toExample(r: any): StoredExample {
     model: r.model ?? null,
     tokens: numOrNull(r.tokens),
     humanFeedback: r.human_feedback ?? null,
+    ...(r.feedback_by != null ? { feedbackBy: String(r.feedback_by) } : {}),
+    ...(r.feedback_at != null ? { feedbackAt: new Date(Number(r.feedback_at)).toISOString() } : {}),
     extra: r.extra ? (JSON.parse(r.extra) as Record<string, unknown>) : {},
     source: r.path !== null && r.source_line !== null ? { file: r.path, line: Number(r.source_line) } : null,
     futureTimestamp: (Number(r.flags) & 1) === 1,
@@ -284,9 +286,9 @@ export async function pgPage(
   return { rows: rows.map(toExample), total };
 }
 
-/** Sets (or, with null, clears) an example's human feedback; false when no example has that id. */
-export async function pgSetFeedback(pool: Pool, id: string, feedback: string | null): Promise<boolean> {
-  const r = await pool.query('UPDATE examples SET human_feedback = $2 WHERE k = (SELECT k FROM example_ids WHERE id = $1)', [id, feedback]);
+/** Sets (or, with null, clears) an example's human feedback, with who edited it and when; false when no example has that id. */
+export async function pgSetFeedback(pool: Pool, id: string, feedback: string | null, author: string | null = null, now = Date.now()): Promise<boolean> {
+  const r = await pool.query('UPDATE examples SET human_feedback = $2, feedback_by = $3, feedback_at = $4 WHERE k = (SELECT k FROM example_ids WHERE id = $1)', [id, feedback, author, now]);
   const found = (r.rowCount ?? 0) > 0;
   if (found) await pool.query(ANNOUNCE_CHANGE, ['examples']);
   return found;

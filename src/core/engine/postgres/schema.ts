@@ -130,6 +130,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE sources ADD COLUMN machine text NOT NULL DEFAULT '';
   ALTER TABLE sources DROP CONSTRAINT sources_path_key;
   CREATE UNIQUE INDEX sources_machine_path ON sources (machine, path);
+  ALTER TABLE examples ADD COLUMN feedback_by text, ADD COLUMN feedback_at bigint;
   `,
 ];
 

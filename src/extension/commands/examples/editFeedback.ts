@@ -21,6 +21,6 @@ export async function editFeedback(container: Container, ...args: unknown[]): Pr
       value: example.humanFeedback ?? '',
     }));
   if (text === undefined) return false;
-  const { found } = await container.data.request('setFeedback', { id, feedback: text.trim() === '' ? null : text });
+  const { found } = await container.data.request('setFeedback', { id, feedback: text.trim() === '' ? null : text, author: container.user });
   return found;
 }
