@@ -29,10 +29,14 @@ mkdirSync(shots, { recursive: true });
 writeUserSettings(userDataDir, { 'learningViewer.alerts.enabled': false });
 
 let page;
-async function webviewFrame(timeoutMs) {
+/** A second window of the same folder (its own extension host, the same browser storage), for team mode. */
+let second;
+let openSecond;
+let secondFrame;
+async function webviewFrame(timeoutMs, on = page) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    for (const frame of page.frames()) {
+    for (const frame of on.frames()) {
       try {
         if ((await frame.locator('lv-app').count()) > 0) return frame;
       } catch {
@@ -122,6 +126,51 @@ const ops = {
     await toast.getByRole('button', { name: button }).click({ timeout: timeoutMs });
     return {};
   },
+  /** Opens a second window on the workspace (the extension loaded, no tests in it), its dashboard shown. */
+  async openSecondWindow({ timeoutMs = 60_000 }) {
+    second = await openSecond();
+    await second.locator('.monaco-workbench').waitFor({ timeout: timeoutMs });
+    // Open Dashboard from the command palette, as a person would.
+    await second.getByText('Learning Viewer', { exact: false }).first().waitFor({ timeout: timeoutMs }).catch(() => undefined);
+    await second.keyboard.press('F1');
+    await second.keyboard.type('Learning Viewer: Open Dashboard', { delay: 5 });
+    await second.keyboard.press('Enter');
+    await webviewFrame(timeoutMs, second);
+    return {};
+  },
+  /** Waits until the second window's panel shows `contains` in the element with `testId`; how long it took. */
+  async secondWebviewText({ testId, contains, timeoutMs = 20_000 }) {
+    const started = Date.now();
+    // The panel's frame, found once (finding it asks every frame of the window).
+    if (!secondFrame || secondFrame.isDetached()) secondFrame = await webviewFrame(timeoutMs, second);
+    const frame = secondFrame;
+    // Checked at every animation frame (a locator's wait polls up to every 500 ms, too coarse to time a second).
+    await frame.waitForFunction(
+      ({ testId, contains }) => {
+        const find = (root) => {
+          for (const el of root.querySelectorAll('*')) {
+            if (el.getAttribute('data-testid') === testId && (el.textContent ?? '').includes(contains)) return true;
+            if (el.shadowRoot && find(el.shadowRoot)) return true;
+          }
+          return false;
+        };
+        return find(document);
+      },
+      { testId, contains },
+      { polling: 'raf', timeout: timeoutMs },
+    );
+    return { ms: Date.now() - started };
+  },
+  async secondScreenshot({ name }) {
+    await second.screenshot({ path: join(shots, `vscode-${name}.png`) });
+    return {};
+  },
+  async closeSecondWindow() {
+    await second?.close();
+    second = undefined;
+    secondFrame = undefined;
+    return {};
+  },
   async workbenchText({ text, timeoutMs = 20_000 }) {
     await page.getByText(text, { exact: false }).first().waitFor({ timeout: timeoutMs });
     return { found: true };
@@ -164,7 +213,8 @@ const server = await startCodeServer({
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 let exitCode = 1;
 try {
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // One context: a second window (team mode) shares this one's storage, as two tabs of one browser do.
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   const done = new Promise((resolve) => {
     page.exposeFunction('codeAutomationExit', (code) => resolve(code));
   });
@@ -180,6 +230,15 @@ try {
     ['extensionTestsPath', remote(join(root, 'out', 'test', 'integration', 'index.js'))],
     ['skipWelcome', 'true'],
   ];
+  openSecond = async () => {
+    const p = await page.context().newPage();
+    const devOnly = [
+      ['extensionDevelopmentPath', remote(root)],
+      ['skipWelcome', 'true'],
+    ];
+    await p.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(devOnly))}`);
+    return p;
+  };
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
   const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), SUITE_TIMEOUT_MS));
   const result = await Promise.race([done, timeout]);

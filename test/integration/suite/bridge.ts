@@ -68,3 +68,21 @@ export async function notificationShows(text: string): Promise<void> {
 export async function notificationClick(contains: string, button: string): Promise<void> {
   await call('notificationClick', { contains, button });
 }
+
+/** Opens a second VS Code window on the workspace (its own extension host, the same browser storage) and its dashboard. */
+export async function openSecondWindow(): Promise<void> {
+  await call('openSecondWindow', {});
+}
+
+/** Resolves once the second window's panel shows `contains` in `testId`, with how long that took (ms). */
+export async function secondWebviewText(testId: string, contains: string, timeoutMs = 20_000): Promise<number> {
+  return (await call<{ ms: number }>('secondWebviewText', { testId, contains, timeoutMs })).ms;
+}
+
+export async function secondScreenshot(name: string): Promise<void> {
+  await call('secondScreenshot', { name });
+}
+
+export async function closeSecondWindow(): Promise<void> {
+  await call('closeSecondWindow', {});
+}

@@ -1,7 +1,8 @@
 // Team mode as a team uses it: this editor connects through the command (the
 // password typed into the input box), a `serve` process and a second editor's
 // data worker write to the same PostgreSQL database, and this editor's views hear
-// of each within a second. The server stops: the views say so and keep the last
+// of each within a second; a second window of the workspace opens on the team
+// database by itself and its panel shows the serve's posts within a second. The server stops: the views say so and keep the last
 // figures; it starts again: they recover. No password reaches a file or the log.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
@@ -14,7 +15,7 @@ import { DataClient } from '../../../src/extension/dataClient';
 import { daysAgo } from '../../helpers/clock';
 import { freshDatabase } from '../../helpers/postgres';
 import { startServeWith, stopServe, type ServeProcess } from '../../helpers/serveProcess';
-import { screenshot, webviewText, workbenchShows, workbenchType } from './bridge';
+import { closeSecondWindow, openSecondWindow, screenshot, secondScreenshot, secondWebviewText, webviewText, workbenchShows, workbenchType } from './bridge';
 import { api, untilData } from './extensionApi';
 import { formatCount } from '../../../src/webview/format';
 
@@ -59,6 +60,7 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
   let serve: ServeProcess | null = null;
   let other: DataClient | null = null;
   let localExamples = -1;
+  let secondOpen = false;
 
   before(async function () {
     if (!base) {
@@ -69,6 +71,8 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
   });
 
   after(async () => {
+    // The second window goes first: it would otherwise switch back with this one and contend for this workspace's store.
+    if (secondOpen) await closeSecondWindow();
     if (serve) await stopServe(serve);
     await other?.dispose();
     const { container } = await api();
@@ -141,6 +145,24 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
     const fromEditor = Date.now() - imported;
     console.log(`team mode: a serve process's examples reached this editor's views in ${fromServe} ms, a second editor's import in ${fromEditor} ms`);
     assert.ok(fromServe < 1000 && fromEditor < 1000, `heard within 1 s: ${fromServe} ms, ${fromEditor} ms`);
+    // A second window on this workspace (its own extension host) opens on the team database by itself: the URL
+    // is in the workspace settings, the password in this browser's SecretStorage. It hears this editor's serve within a second.
+    await openSecondWindow();
+    secondOpen = true;
+    await secondWebviewText('header-place', 'Team database', 60_000);
+    const shown = (await container.data.request('health', {})).examples;
+    await secondWebviewText('examples-stored', `${formatCount(shown)} examples stored`, 30_000);
+    const more = [0, 1].map((i) => ({ id: `team-serve-more-${i}`, timestamp: daysAgo(0, 11, i), success: true, tags: ['team_mode'], model_used: 'kimi-team' }));
+    const sent = Date.now();
+    assert.equal((await fetch(`${serve.url}/api/examples/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(more) })).status, 201);
+    await secondWebviewText('examples-stored', `${formatCount(shown + 2)} examples stored`);
+    const inSecondWindow = Date.now() - sent;
+    console.log(`team mode: a serve process's examples reached the second window's panel in ${inSecondWindow} ms (the bridge's own round trip included)`);
+    assert.ok(inSecondWindow < 1000, `the second window's panel showed them ${inSecondWindow} ms after the post`);
+    await secondScreenshot('team-second-window');
+    await closeSecondWindow();
+    secondOpen = false;
+
     const teamCount = (await container.data.request('health', {})).examples;
     await webviewText('examples-stored', `${formatCount(teamCount)} examples stored`);
     await screenshot('team-connected');

@@ -20,7 +20,7 @@ export interface ChangeFeedOptions {
   counter(): Promise<number>;
   /** The slow poll's period (default 15 s). */
   pollMs?: number;
-  /** Notifications within this time are told once (default 200 ms). */
+  /** Notifications within this time are told once (default 100 ms). */
   coalesceMs?: number;
   /** The clock, for "unreachable since". */
   now?: () => number;
@@ -72,7 +72,7 @@ export class PgChangeFeed {
         const what = [...this.pending];
         this.pending.clear();
         for (const w of what) this.o.onChange('notified', w);
-      }, this.o.coalesceMs ?? 200);
+      }, this.o.coalesceMs ?? 100);
     });
     try {
       await client.connect();
