@@ -110,6 +110,8 @@ export const workerMethods = {
   forgetTask: { params: z.object({ id: z.string() }), result: z.object({}) },
   /** Every stored task, and how many stored rows could not be read. */
   tasks: { params: z.object({}), result: z.object({ tasks: z.array(taskSchema), unreadable: z.number().int() }) },
+  /** On a team database: the tasks others started (other editors, `serve` processes), newest first, with who runs each; none here otherwise. */
+  teamTasks: { params: z.object({ limit: z.number().int().min(1).max(1000).default(200) }), result: z.array(z.object({ task: taskSchema, owner: z.string() })) },
   /** Appends to a task's log: the place of the first event appended, or null when this window cannot write. */
   appendTaskEvents: { params: z.object({ taskId: z.string(), events: z.array(taskEventSchema).max(5000) }), result: z.object({ first: z.number().int().nullable() }) },
   /** The last events of a task's log, oldest first, with their places. */

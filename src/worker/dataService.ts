@@ -271,6 +271,8 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
       return {};
     },
     tasks: (store) => store.tasks(),
+    // One person's database: no one else's tasks.
+    teamTasks: () => [],
     appendTaskEvents: (store, p) => {
       if (store.readOnly) return { first: null };
       const first = store.appendTaskEvents(p.taskId, p.events);

@@ -184,6 +184,7 @@ export function createTeamDataService({ init, post, parseWorker, pollMs }: TeamD
       return {};
     },
     tasks: (engine) => engine.tasks(owner),
+    teamTasks: (engine, p) => engine.othersTasks(owner, p.limit),
     appendTaskEvents: async (engine, p) => ({ first: await engine.appendTaskEvents(p.taskId, p.events) }),
     taskEvents: (engine, p) => engine.taskEvents(p.taskId, p.limit),
     knowledge: (engine, p) => engine.knowledge(p),

@@ -103,6 +103,17 @@ describe('team mode: the data service on a shared PostgreSQL database', function
     assert.deepEqual([seen.humanFeedback, seen.feedbackBy], ['wrong import order', 'Ben'], 'who edited, for the details view');
     assert.ok(Date.parse(seen.feedbackAt) >= edited - 1000 && Date.parse(seen.feedbackAt) <= Date.now() + 1000, 'and when');
 
+    // A task A starts is in B's list of the team's tasks, with who runs it; not in A's own.
+    const task = { id: 'task-a', seq: 1, technology: 'auth', depth: 'quick', priority: 'normal', learner: 'builtin', state: 'running', progress: 10, message: 'reading', createdAt: Date.now(), startedAt: Date.now(), endedAt: null, attempts: 1, result: null };
+    const heardTask = b.next('tasksChanged');
+    await a.request('saveTask', { task });
+    await heardTask;
+    assert.deepEqual(
+      (await b.request<{ task: { id: string; state: string }; owner: string }[]>('teamTasks', {})).map((t) => [t.task.id, t.task.state, t.owner]),
+      [['task-a', 'running', 'editor laptop-a']],
+    );
+    assert.deepEqual(await a.request('teamTasks', {}), [], "A's own task is in A's queue, not among the others'");
+
     // What the team database does not keep is refused in words.
     await assert.rejects(a.request('backupNow', {}), /backed up where it runs/);
     await assert.rejects(a.request('deleteExamples', { filters: {} }), /administrator/);

@@ -103,7 +103,30 @@ export class TaskService implements vscode.Disposable {
   }
 
   cancel(id: string): boolean {
+    const elsewhere = this.elsewhere.find((o) => o.task.id === id);
+    if (elsewhere && !this.queue.get(id)) {
+      void showInfo(`Learning Viewer: "${inertText(elsewhere.task.technology)}" runs in ${inertText(elsewhere.owner)}: it can be cancelled only there.`);
+      return false;
+    }
     return this.queue.cancel(id);
+  }
+
+  /** On a team database: the tasks others started, with who runs each (read again when anyone changes a task). */
+  elsewhere: { task: Task; owner: string }[] = [];
+  private readingElsewhere: Promise<void> | undefined;
+
+  /** Reads the others' tasks again, one read at a time (a read asked for meanwhile runs after it). */
+  refreshElsewhere(): Promise<void> {
+    const read = async () => {
+      try {
+        this.elsewhere = await this.container.data.request('teamTasks', {});
+      } catch (e) {
+        this.container.log.warn(`the team's learning tasks could not be read: ${(e as Error).message}`);
+      }
+      this.changeEmitter.fire(undefined);
+    };
+    this.readingElsewhere = (this.readingElsewhere ?? Promise.resolve()).then(read);
+    return this.readingElsewhere;
   }
 
   retry(id: string): Task | undefined {
@@ -191,11 +214,13 @@ export class TaskService implements vscode.Disposable {
         });
     }
     this.changeEmitter.fire(undefined);
+    void this.refreshElsewhere();
   }
 
   /** After `shutdown`, on other data (another database): its tasks, as at start. */
   async reload(): Promise<void> {
     this.queue.reset();
+    this.elsewhere = [];
     this.changeEmitter.fire(undefined);
     await this.restoreStored().catch((e: Error) => this.container.log.error(`learning tasks could not be restored: ${e.message}`));
   }

@@ -3,13 +3,15 @@ import { markdownText, showControls } from '../../shared/plainText';
 import type { Task } from '../../shared/tasks';
 import type { TaskService } from './taskService';
 
-type GroupKey = 'running' | 'queued' | 'finished';
-export type TaskNode = { kind: 'group'; key: GroupKey } | { kind: 'task'; task: Task };
+type GroupKey = 'running' | 'queued' | 'finished' | 'elsewhere';
+/** A task; `owner` when another editor or server on the team database runs it. */
+export type TaskNode = { kind: 'group'; key: GroupKey } | { kind: 'task'; task: Task; owner?: string };
 
 const GROUPS: { key: GroupKey; label: string }[] = [
   { key: 'running', label: 'Running' },
   { key: 'queued', label: 'Queued' },
   { key: 'finished', label: 'Finished' },
+  { key: 'elsewhere', label: 'Started elsewhere on the team database' },
 ];
 
 const ICONS: Record<Task['state'], [string, string | undefined]> = {
@@ -58,8 +60,11 @@ export class TasksTree implements vscode.TreeDataProvider<TaskNode>, vscode.Disp
 
   getChildren(node?: TaskNode): TaskNode[] {
     const all = this.tasks.queue.list();
-    if (!node) return GROUPS.filter((g) => all.some((t) => groupOf(t) === g.key)).map((g) => ({ kind: 'group', key: g.key }));
+    const elsewhere = this.tasks.elsewhere;
+    if (!node) return GROUPS.filter((g) => (g.key === 'elsewhere' ? elsewhere.length > 0 : all.some((t) => groupOf(t) === g.key))).map((g) => ({ kind: 'group', key: g.key }));
     if (node.kind === 'task') return [];
+    // Newest first, as stored: who runs each says where it can be cancelled.
+    if (node.key === 'elsewhere') return elsewhere.map(({ task, owner }) => ({ kind: 'task', task, owner }));
     const mine = all.filter((t) => groupOf(t) === node.key);
     if (node.key === 'queued') mine.sort((a, b) => RANK[a.priority] - RANK[b.priority] || a.seq - b.seq);
     else if (node.key === 'finished') mine.sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0));
@@ -94,10 +99,15 @@ export class TasksTree implements vscode.TreeDataProvider<TaskNode>, vscode.Disp
     tip.appendMarkdown(`**${markdownText(t.technology)}**\n\n`);
     tip.appendMarkdown(markdownText(`${t.state} · ${t.depth} · ${t.priority} priority · ${learner} learner · attempt ${t.attempts}`));
     tip.appendMarkdown(`\n\n${markdownText(t.message)}`);
+    if (node.owner) {
+      // Another editor's or server's: shown, its log readable, its actions theirs.
+      item.description = `${showControls(node.owner)} · ${item.description}`;
+      tip.appendMarkdown(`\n\n${markdownText(`Runs in ${node.owner}; cancel or retry it there.`)}`);
+    }
     item.tooltip = tip;
-    item.contextValue = `task.${t.state}`;
+    item.contextValue = node.owner ? 'task.elsewhere' : `task.${t.state}`;
     item.accessibilityInformation = { label: `${t.technology}, ${t.state}, ${item.description}` };
-    item.command = { command: 'learningViewer.showTaskLog', title: 'Show Task Log', arguments: [t.id] };
+    if (!node.owner) item.command = { command: 'learningViewer.showTaskLog', title: 'Show Task Log', arguments: [t.id] };
     return item;
   }
 

@@ -145,6 +145,27 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
     const fromEditor = Date.now() - imported;
     console.log(`team mode: a serve process's examples reached this editor's views in ${fromServe} ms, a second editor's import in ${fromEditor} ms`);
     assert.ok(fromServe < 1000 && fromEditor < 1000, `heard within 1 s: ${fromServe} ms, ${fromEditor} ms`);
+    // A task the second editor runs shows in this editor's Tasks view, with who runs it; cancelling it here says where it can be.
+    const theirs = { id: 'task-from-other', seq: 1, technology: 'graphql', depth: 'quick', priority: 'normal', learner: 'builtin', state: 'running', progress: 40, message: 'reading', createdAt: Date.now(), startedAt: Date.now(), endedAt: null, attempts: 1, result: null } as const;
+    const listed = new Promise<void>((resolve) => {
+      const check = () => container.tasks.elsewhere.some((t) => t.task.id === theirs.id);
+      const sub = container.tasks.onDidChange(() => {
+        if (!check()) return;
+        sub.dispose();
+        resolve();
+      });
+    });
+    await other.request('saveTask', { task: theirs });
+    await listed;
+    const groups = container.tasksTree.getChildren();
+    const elsewhere = groups.find((g) => g.kind === 'group' && g.key === 'elsewhere');
+    assert.ok(elsewhere, 'a group of the tasks started elsewhere');
+    const [node] = container.tasksTree.getChildren(elsewhere);
+    const item = container.tasksTree.getTreeItem(node!);
+    assert.match(String(item.description), /^a teammate \(editor on other-laptop\) · 40% · reading$/);
+    assert.equal(item.contextValue, 'task.elsewhere', 'no Cancel or Retry on another editor\'s task');
+    assert.equal(await vscode.commands.executeCommand('learningViewer.cancelTask', theirs.id), false, 'cancelled only where it runs');
+
     // A second window on this workspace (its own extension host) opens on the team database by itself: the URL
     // is in the workspace settings, the password in this browser's SecretStorage. It hears this editor's serve within a second.
     await openSecondWindow();

@@ -17,7 +17,7 @@ import { pgBranches, pgDistinct, pgSessions, type DistinctField } from './pgBrow
 import { writeBatchPg } from './pgWrite';
 import { prunePg } from './pgRetention';
 import { pgAnalytics, pgCompareModels, pgCoOccurrence, pgFailingWith, pgOutcomeTotals, pgPrediction } from './pgAnalytics';
-import { pgAddKnowledge, pgAppendTaskEvents, pgForgetTask, pgKnowledge, pgSaveTask, pgTaskEvents, pgTasks } from './pgTasks';
+import { pgAddKnowledge, pgOthersTasks, pgAppendTaskEvents, pgForgetTask, pgKnowledge, pgSaveTask, pgTaskEvents, pgTasks } from './pgTasks';
 import type { KnowledgeEntry, Task, TaskEvent } from '../../../shared/tasks';
 import type { NormalizedExample } from '../../model/example';
 import { doneWellFromTasks } from '../../analytics/advice';
@@ -264,6 +264,10 @@ export class PgEngine implements LearningEngine {
   }
   tasks(owner?: string) {
     return this.run(() => pgTasks(this.pool, owner));
+  }
+  /** What others run on this database (other editors, servers), newest first. */
+  othersTasks(owner: string, limit = 200) {
+    return this.run(() => pgOthersTasks(this.pool, owner, limit));
   }
   appendTaskEvents(taskId: string, events: readonly TaskEvent[]) {
     return this.run(() => pgAppendTaskEvents(this.pool, taskId, events));

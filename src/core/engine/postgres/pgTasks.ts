@@ -48,6 +48,15 @@ export async function pgTasks(pool: Pool, owner?: string): Promise<{ tasks: Task
   return { tasks, unreadable };
 }
 
+/** The tasks of every owner but `owner`, the newest first, with who runs each; rows that no longer validate are left out. */
+export async function pgOthersTasks(pool: Pool, owner: string, limit: number): Promise<{ task: Task; owner: string }[]> {
+  const { rows } = await pool.query<{ data: string; owner: string }>('SELECT data, owner FROM tasks WHERE owner <> $1 ORDER BY seq DESC, id LIMIT $2', [owner, limit]);
+  return rows.flatMap((r) => {
+    const task = taskSchema.safeParse(parsed(r.data));
+    return task.success ? [{ task: task.data, owner: r.owner || 'no one (copied in)' }] : [];
+  });
+}
+
 export async function pgAppendTaskEvents(pool: Pool, taskId: string, events: readonly TaskEvent[]): Promise<number> {
   // Numbered on from the log's end in the one statement that writes them.
   const { rows } = await pool.query<{ first: string }>(
