@@ -70,6 +70,8 @@ export class Container implements vscode.Disposable {
     this.data.on('log', (level, message) => this.log[level](message));
     // Anyone on the team database started, changed or forgot a task: the Tasks view shows theirs too.
     this.data.on('tasksChanged', () => void this.tasks.refreshElsewhere());
+    // The team database is back: the followed logs go on from their committed offsets.
+    this.data.on('reconnected', () => void this.follower.rescan());
     this.data.on('changed', () => this.changeEmitter.fire());
     this.data.on('saveFailed', (message) => {
       this.log.error(message);

@@ -18,6 +18,7 @@ export interface DataClientEvents {
   log: ['info' | 'warn' | 'error', string];
   alert: [Extract<WorkerToHost, { kind: 'alert' }>];
   tasksChanged: [];
+  reconnected: [];
   exit: [number];
 }
 
@@ -124,6 +125,9 @@ export class DataClient extends EventEmitter<DataClientEvents> {
         return;
       case 'tasksChanged':
         this.emit('tasksChanged');
+        return;
+      case 'reconnected':
+        this.emit('reconnected');
         return;
     }
   }

@@ -292,6 +292,8 @@ export const workerToHostSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('changed'), examples: z.number().int() }),
   /** Learning tasks were started, changed or forgotten (on a team database: by anyone). */
   z.object({ kind: z.literal('tasksChanged') }),
+  /** A team database is reachable again after it was not: what was appended meanwhile is read now. */
+  z.object({ kind: z.literal('reconnected') }),
   z.object({
     kind: z.literal('importProgress'),
     importId: z.string(),

@@ -278,7 +278,10 @@ export function createTeamDataService({ init, post, parseWorker, pollMs }: TeamD
           } else if (was !== 'connected') log('info', `team database: connected again to ${engine.place}`);
         },
         onChange: (reason, what) => {
-          if (reason === 'reconnected') log('info', 'team database: re-reading every view after the reconnect');
+          if (reason === 'reconnected') {
+            log('info', 'team database: re-reading every view after the reconnect');
+            post({ kind: 'reconnected' });
+          }
           if (reason === 'polled') log('info', 'team database: a change was found by the poll (a notification was lost)');
           if (what === 'tasks') post({ kind: 'tasksChanged' });
           else void count(engine).then((n) => changed(n), () => changed());

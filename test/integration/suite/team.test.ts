@@ -6,7 +6,7 @@
 // figures; it starts again: they recover. No password reaches a file or the log.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -80,7 +80,9 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
     await vscode.commands.executeCommand('learningViewer.useWorkspaceDatabase');
     await vscode.workspace.getConfiguration('learningViewer').update('database.url', undefined, vscode.ConfigurationTarget.Workspace);
     assert.equal(container.database, null);
-    if (localExamples >= 0) assert.equal((await container.data.request('health', {})).examples, localExamples, "this workspace's own examples, as they were");
+    // This workspace's own data as it was, with its followed log read on; none of the team's examples in it.
+    if (localExamples >= 0) assert.ok((await container.data.request('health', {})).examples >= localExamples, "this workspace's own examples are all there");
+    assert.equal(await stored(['team-serve-0']), false, "the team's examples stay in the team database");
     await db?.drop();
   });
 
@@ -99,6 +101,11 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
     full.password = '';
     const url = full.toString();
 
+    // A log this workspace follows (KIMI's), read into whichever database is open.
+    const followedLog = join(process.env.LV_TEST_WORKSPACE!, 'team', 'learning_logs.jsonl');
+    mkdirSync(join(process.env.LV_TEST_WORKSPACE!, 'team'), { recursive: true });
+    writeFileSync(followedLog, `${JSON.stringify({ id: 'team-followed-0', timestamp: daysAgo(0, 8), success: true, tags: ['team_mode'] })}\n`);
+
     // Connect to Team Database…: the URL, the password, where to keep the URL.
     const connected = vscode.commands.executeCommand<boolean>('learningViewer.connectTeamDatabase');
     await workbenchShows('Connect to Team Database (1/3)');
@@ -113,6 +120,7 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
     assert.equal(health.connection?.state, 'connected');
     assert.ok(health.examples < localExamples || localExamples === 0, "a new team database: this workspace's examples are not copied into it unasked");
     assert.equal(vscode.workspace.getConfiguration('learningViewer').get('database.url'), url, 'the URL, without the password, in the workspace settings');
+    await untilData(() => stored(['team-followed-0']));
 
     // The status bar and the panel name the place.
     await container.statusBar.update();
@@ -201,11 +209,15 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
         await webviewText('examples-stored', `${formatCount(teamCount)} examples stored`);
         await screenshot('team-unreachable');
         await assert.rejects(container.data.request('setFeedback', { id: 'team-serve-0', feedback: 'made while the server was down' }), /not saved: the team database .* is unreachable/);
+        // KIMI goes on writing meanwhile: the line waits in the followed log.
+        appendFileSync(followedLog, `${JSON.stringify({ id: 'team-during-outage', timestamp: daysAgo(0, 12), success: true, tags: ['team_mode'] })}\n`);
       } finally {
         await pg.start();
       }
       await vscode.commands.executeCommand('learningViewer.retryTeamDatabase');
       await untilData(async () => (await container.data.request('health', {}).catch(() => null))?.connection?.state === 'connected');
+      // Back: the follower goes on from its committed offset, and the line written meanwhile arrives.
+      await untilData(() => stored(['team-during-outage']));
       assert.deepEqual(await container.data.request('setFeedback', { id: 'team-serve-0', feedback: 'after the server came back' }), { found: true });
     } else {
       console.log('team mode: the PostgreSQL cluster cannot be stopped from here (no pg_ctlcluster for its port, or no right to): the unreachable state is covered by the unit tests only');
