@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { Container } from '../../container';
-import { showInfo, showWarning } from '../../notify';
+import { askModal, showInfo, showWarning } from '../../notify';
 
 type Direction = 'toTeam' | 'fromTeam';
 
@@ -25,7 +25,7 @@ export async function copyData(c: Container, direction: Direction, confirmed = f
     return undefined;
   }
   const words = WORDS[direction];
-  if (!confirmed && (await vscode.window.showWarningMessage(words.confirm, { modal: true }, 'Copy')) !== 'Copy') return undefined;
+  if (!confirmed && (await askModal(words.title.replace(/^Copying/, 'Copy'), words.confirm, 'Copy')) !== 'Copy') return undefined;
   const operationId = randomUUID();
   const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: words.title, cancellable: true }, async (progress, token) => {
     token.onCancellationRequested(() => void c.data.request('cancel', { operationId }));
