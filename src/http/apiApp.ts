@@ -347,13 +347,12 @@ export function createApiApp(deps: ApiDeps, options: ApiOptions): Hono<Env> {
       const options = { format, filters: queryFilters(c, now()) };
       const tally = { written: 0, codeProblems: [] };
       // The embedded store's pieces directly; any other engine's through the contract.
-      const pieces: Iterator<string> | AsyncIterator<string> = data.store ? exportPieces(data.store, options, tally) : exportPiecesOf(data.figures, options, tally);
-      const encoder = new TextEncoder();
+      const pieces: Iterator<Uint8Array> | AsyncIterator<Uint8Array> = data.store ? exportPieces(data.store, options, tally) : exportPiecesOf(data.figures, options, tally);
       const body = new ReadableStream<Uint8Array>({
         async pull(controller) {
           const next = await pieces.next();
           if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
+          else controller.enqueue(next.value);
         },
         async cancel() {
           await pieces.return?.(undefined);

@@ -1,4 +1,8 @@
 import type { StoredExample } from '../../shared/example';
+import { executionTime } from '../model/example';
+import type { CsvCells } from '../model/csvCells';
+
+export type { CsvCells };
 
 export const CSV_COLUMNS = [
   'id',
@@ -18,8 +22,14 @@ export const CSV_COLUMNS = [
   'source_line',
 ] as const;
 
-/** Characters that make a spreadsheet read a cell as a formula. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** A cell that starts with = + - @, a tab or a carriage return is read by a spreadsheet as a formula. */
+function startsLikeFormula(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d;
+}
+
+/** What makes a field need quotes. */
+const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
  * One CSV field per RFC 4180: quoted when it holds a quote, comma or line
@@ -27,36 +37,43 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * a leading apostrophe, so it shows as text.
  */
 export function csvField(value: unknown): string {
+  if (typeof value === 'string') return csvText(value);
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  let text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return csvText(JSON.stringify(value));
+}
+
+function csvText(value: string): string {
+  const text = value.length > 0 && startsLikeFormula(value) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function csvHeader(): string {
   return `${CSV_COLUMNS.join(',')}\r\n`;
 }
 
+/** One CSV line from an example's cells: the one definition of a row, whichever way the cells were read. */
+export function csvLine(c: CsvCells): string {
+  return `${csvField(c.id)},${csvField(c.timestamp)},${csvField(c.success)},${csvField(c.model)},${csvField(c.sessionId)},${csvField(c.taskDescription)},${csvField(c.tagsJson)},${csvField(c.tokens)},${csvField(c.executionTime)},${csvField(c.metricsJson)},${csvField(c.humanFeedback)},${csvField(c.codeContext)},${csvField(c.extraJson)},${csvField(c.sourceFile)},${csvField(c.sourceLine)}\r\n`;
+}
+
 export function csvRow(e: StoredExample): string {
-  const execTime = typeof e.metrics.execution_time === 'number' ? e.metrics.execution_time : null;
-  const cells = [
-    e.id,
-    e.timestamp,
-    e.success,
-    e.model,
-    e.sessionId,
-    e.taskDescription,
-    JSON.stringify(e.tags),
-    e.tokens,
-    execTime,
-    JSON.stringify(e.metrics),
-    e.humanFeedback,
-    e.codeContext,
-    Object.keys(e.extra).length ? JSON.stringify(e.extra) : null,
-    e.source?.file ?? null,
-    e.source?.line ?? null,
-  ];
-  return `${cells.map(csvField).join(',')}\r\n`;
+  return csvLine({
+    id: e.id,
+    timestamp: e.timestamp,
+    success: e.success,
+    model: e.model,
+    sessionId: e.sessionId,
+    taskDescription: e.taskDescription,
+    tagsJson: JSON.stringify(e.tags),
+    tokens: e.tokens,
+    executionTime: executionTime(e.metrics),
+    metricsJson: JSON.stringify(e.metrics),
+    humanFeedback: e.humanFeedback,
+    codeContext: e.codeContext,
+    extraJson: Object.keys(e.extra).length ? JSON.stringify(e.extra) : null,
+    sourceFile: e.source?.file ?? null,
+    sourceLine: e.source?.line ?? null,
+  });
 }

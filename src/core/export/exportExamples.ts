@@ -1,13 +1,14 @@
 import { once } from 'node:events';
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { createWriteStream, promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Filters } from '../../shared/filters';
-import { iterateExamples } from '../queries/examples';
+import { iterateCsvCells, iterateExamples } from '../queries/examples';
 import type { LearningStore } from '../storage/learningStore';
 import type { RowSource } from '../storage/rowSource';
 import type { FigureSource } from '../engine/contract';
 import type { StoredExample } from '../../shared/example';
-import { csvHeader, csvRow } from './csv';
+import { csvHeader, csvLine, csvRow, type CsvCells } from './csv';
 import { toKimiRecord } from './kimiRecord';
 
 export type ExportFormat = 'csv' | 'json' | 'jsonl';
@@ -28,10 +29,16 @@ export interface ExportTally {
   codeProblems: string[];
 }
 
-/** Examples into export text, gathered into pieces of about 1 MB. */
+/** A piece of an export: about 1 MB of UTF-8. */
+const PIECE_BYTES = 1 << 20;
+
+/**
+ * Examples into export text, encoded as it comes into pieces of about 1 MB: no array of
+ * small strings to join, and no second pass to encode them for the file or the response.
+ */
 class ExportText {
-  private buffer: string[] = [];
-  private buffered = 0;
+  private bytes = Buffer.allocUnsafe(2 * PIECE_BYTES);
+  private used = 0;
   constructor(
     private readonly options: Pick<ExportOptions, 'format' | 'csvBom'>,
     private readonly tally: ExportTally,
@@ -40,28 +47,45 @@ class ExportText {
     if (options.format === 'json') this.push('[\n');
   }
   private push(text: string): void {
-    this.buffer.push(text);
-    this.buffered += text.length;
+    // A UTF-16 unit is at most 3 bytes of UTF-8: room for that, or a larger buffer (a line with a large code context).
+    if (this.used + text.length * 3 > this.bytes.length) {
+      const larger = Buffer.allocUnsafe(Math.max(2 * PIECE_BYTES, this.used + text.length * 3));
+      this.bytes.copy(larger, 0, 0, this.used);
+      this.bytes = larger;
+    }
+    this.used += this.bytes.write(text, this.used);
   }
-  private take(): string {
-    const piece = this.buffer.join('');
-    this.buffer = [];
-    this.buffered = 0;
+  private take(): Buffer {
+    const piece = this.bytes.subarray(0, this.used);
+    this.bytes = Buffer.allocUnsafe(2 * PIECE_BYTES);
+    this.used = 0;
     return piece;
   }
   /** Adds one example; a piece when one is full. */
-  add(e: StoredExample): string | null {
-    if (e.codeProblem && this.tally.codeProblems.length < 1000) this.tally.codeProblems.push(`example ${e.id}: ${e.codeProblem}`);
+  add(e: StoredExample): Buffer | null {
+    this.codeProblem(e.id, e.codeProblem);
     if (this.options.format === 'csv') this.push(csvRow(e));
     else if (this.options.format === 'jsonl') this.push(`${JSON.stringify(toKimiRecord(e))}\n`);
     else this.push(`${this.tally.written > 0 ? ',\n' : ''}${JSON.stringify(toKimiRecord(e))}`);
+    return this.counted();
+  }
+  /** Adds one CSV line from cells read straight from the store. */
+  addCsv(cells: CsvCells, codeProblem: string | undefined): Buffer | null {
+    this.codeProblem(cells.id, codeProblem);
+    this.push(csvLine(cells));
+    return this.counted();
+  }
+  private codeProblem(id: string, problem: string | undefined): void {
+    if (problem && this.tally.codeProblems.length < 1000) this.tally.codeProblems.push(`example ${id}: ${problem}`);
+  }
+  private counted(): Buffer | null {
     this.tally.written++;
-    return this.buffered >= 1 << 20 ? this.take() : null;
+    return this.used >= PIECE_BYTES ? this.take() : null;
   }
   /** The last piece, or null when nothing is left. */
-  end(): string | null {
+  end(): Buffer | null {
     if (this.options.format === 'json') this.push('\n]\n');
-    return this.buffered > 0 ? this.take() : null;
+    return this.used > 0 ? this.take() : null;
   }
 }
 
@@ -70,18 +94,22 @@ class ExportText {
  * per row costs more than the rows themselves. Pulled one piece at a time, so
  * the consumer's pace (a file, an HTTP response) bounds the memory.
  */
-export function* exportPieces(store: RowSource, options: Pick<ExportOptions, 'format' | 'filters' | 'csvBom'>, tally: ExportTally): Generator<string> {
+export function* exportPieces(store: RowSource, options: Pick<ExportOptions, 'format' | 'filters' | 'csvBom'>, tally: ExportTally): Generator<Buffer> {
   const text = new ExportText(options, tally);
-  for (const e of iterateExamples(store, { filters: options.filters })) {
-    const piece = text.add(e);
-    if (piece !== null) yield piece;
+  // A CSV is written from the rows themselves: a million example objects cost more than the file.
+  if (options.format === 'csv') yield* iterateCsvCells(store, options.filters, (cells, codeProblem) => text.addCsv(cells, codeProblem));
+  else {
+    for (const e of iterateExamples(store, { filters: options.filters })) {
+      const piece = text.add(e);
+      if (piece !== null) yield piece;
+    }
   }
   const last = text.end();
   if (last !== null) yield last;
 }
 
 /** The same pieces from any engine's examples (a PostgreSQL database's among them). */
-export async function* exportPiecesOf(source: FigureSource, options: Pick<ExportOptions, 'format' | 'filters' | 'csvBom'>, tally: ExportTally): AsyncGenerator<string> {
+export async function* exportPiecesOf(source: FigureSource, options: Pick<ExportOptions, 'format' | 'filters' | 'csvBom'>, tally: ExportTally): AsyncGenerator<Buffer> {
   const text = new ExportText(options, tally);
   for await (const e of source.examples(options.filters)) {
     const piece = text.add(e);
@@ -104,7 +132,9 @@ export async function exportExamples(store: LearningStore | FigureSource, target
   try {
     const pieces = 'examples' in store ? exportPiecesOf(store, options, tally) : exportPieces(store, options, tally);
     for await (const piece of pieces) {
+      // A turn of the event loop after each piece: the file's writes (on libuv's threads) go on while the next piece is made.
       if (!out.write(piece)) await once(out, 'drain');
+      else await setImmediatePromise();
       if (tally.written - reported >= 1000) {
         reported = tally.written;
         options.onProgress?.(tally.written);

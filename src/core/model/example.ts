@@ -40,3 +40,8 @@ export function contentHash(body: HashedContent): string {
   return createHash('sha1').update(text).update(canonicalJson(body.metrics)).update(canonicalJson(body.extra)).digest('hex');
 }
 
+
+/** An example's execution time (seconds): `metrics.execution_time` when it is a number, else unknown. One definition for the store and the exports. */
+export function executionTime(metrics: Record<string, unknown>): number | null {
+  return typeof metrics.execution_time === 'number' ? metrics.execution_time : null;
+}

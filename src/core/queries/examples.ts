@@ -4,6 +4,7 @@ import { NO_FILTERS, pageRequestSchema } from '../../shared/filters';
 import type { RowSource } from '../storage/rowSource';
 import { whereOf } from './filterSql';
 import { stringKey } from '../storage/keys';
+import type { CsvCells } from '../model/csvCells';
 
 /** Whitelisted sort columns: the only text of a request that shapes the SQL. */
 const SORT_SQL: Record<SortColumn, string> = {
@@ -29,7 +30,7 @@ function selectSql(withCode: boolean): string {
   return `SELECT e.id, e.ts, ss.name, e.task_description, ${withCode ? 'c.off' : 'NULL'}, e.success, e.metrics, m.name, e.tokens,
     e.human_feedback, e.extra, s.path, e.source_line, e.flags,
     (SELECT group_concat(t.name, '${TAG_SEPARATOR}') FROM example_tags et JOIN tags t ON t.tag_id = et.tag_id WHERE et.k = e.k),
-    e.k, ${withCode ? 'c.len' : 'NULL'}, ${withCode ? 'c.crc' : 'NULL'}
+    e.k, ${withCode ? 'c.len' : 'NULL'}, ${withCode ? 'c.crc' : 'NULL'}, e.exec_time
   FROM examples e
   LEFT JOIN models m ON m.model_id = e.model_id
   LEFT JOIN sessions ss ON ss.session_k = e.session_k
@@ -54,6 +55,7 @@ type Row = [
   number,
   string | null,
   number,
+  number | null,
   number | null,
   number | null,
 ];
@@ -106,14 +108,59 @@ export function examplesPage(store: RowSource, request: PageRequest): { rows: St
  * last one's (ts, k), so a million rows cost a million, not a triangle.
  */
 export function* iterateExamples(store: RowSource, request: { filters?: Filters }, chunk = 1000): Generator<StoredExample> {
-  const where = whereOf(store, request.filters ?? NO_FILTERS);
+  for (const row of iterateRows(store, request.filters ?? NO_FILTERS, chunk)) yield toExample(row, true, store);
+}
+
+/**
+ * The CSV export's cells of every example the filters select, newest first, straight from the rows: no
+ * example object, the stored JSON of metrics and extra as it is (it was written by JSON.stringify, so it is
+ * what writing the parsed object gives), the execution time from its column (the same definition).
+ * One cells object is filled again for each row: `visit` uses it before the next.
+ */
+export function* iterateCsvCells(store: RowSource, filters: Filters, visit: (cells: CsvCells, codeProblem: string | undefined) => Buffer | null, chunk = 5000): Generator<Buffer> {
+  // Tag sets repeat: each one's JSON made once (a bounded cache, emptied when full).
+  const tagsJson = new Map<string, string>();
+  const cells: CsvCells = { id: '', timestamp: '', success: false, model: null, sessionId: null, taskDescription: null, tagsJson: '[]', tokens: null, executionTime: null, metricsJson: '{}', humanFeedback: null, codeContext: null, extraJson: null, sourceFile: null, sourceLine: null };
+  for (const r of iterateRows(store, filters, chunk)) {
+    const code = r[4] !== null && r[16] !== null ? store.codeRecord(r[4], r[16], r[17]) : null;
+    const source = r[11] !== null && r[12] !== null;
+    cells.id = r[0];
+    cells.timestamp = new Date(r[1]).toISOString();
+    cells.success = r[5] === 1;
+    cells.model = r[7];
+    cells.sessionId = r[2];
+    cells.taskDescription = r[3];
+    const tags = r[14];
+    let json = tags ? tagsJson.get(tags) : '[]';
+    if (json === undefined) {
+      if (tagsJson.size >= 10_000) tagsJson.clear();
+      json = JSON.stringify(tags!.split(TAG_SEPARATOR).sort());
+      tagsJson.set(tags!, json);
+    }
+    cells.tagsJson = json;
+    cells.tokens = r[8];
+    cells.executionTime = r[18];
+    cells.metricsJson = r[6] || '{}';
+    cells.humanFeedback = r[9];
+    cells.codeContext = code?.text ?? null;
+    cells.extraJson = r[10] && r[10] !== '{}' ? r[10] : null;
+    cells.sourceFile = source ? r[11] : null;
+    cells.sourceLine = source ? r[12] : null;
+    const piece = visit(cells, code?.problem ?? undefined);
+    if (piece !== null) yield piece;
+  }
+}
+
+/** Every row the filters select (with its code's place), newest first, in keyset-paged chunks. */
+function* iterateRows(store: RowSource, filters: Filters, chunk: number): Generator<Row> {
+  const where = whereOf(store, filters);
   let after: [number, number] | null = null;
   for (;;) {
     // A row value, not `ts < ? OR (ts = ? AND k < ?)`: SQLite turns it into an index range instead of a scan.
     const keyset: string = after ? ' AND (e.ts, e.k) < (?, ?)' : '';
     const params: (string | number)[] = after ? [...where.params, after[0], after[1], chunk] : [...where.params, chunk];
     const rows: Row[] = store.rows<Row>(`${selectSql(true)} WHERE ${where.sql}${keyset} ORDER BY e.ts DESC, e.k DESC LIMIT ?`, params);
-    for (const row of rows) yield toExample(row, true, store);
+    yield* rows;
     if (rows.length < chunk) return;
     const last: Row = rows[rows.length - 1]!;
     // Row[1] is e.ts, Row[15] is e.k.

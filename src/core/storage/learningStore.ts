@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import type { DatabaseState } from '../../shared/example';
 import { knowledgeEntrySchema, taskEventSchema, taskSchema, type KnowledgeEntry, type LoggedTaskEvent, type Task, type TaskEvent } from '../../shared/tasks';
-import { contentHash, type NormalizedExample } from '../model/example';
+import { contentHash, executionTime, type NormalizedExample } from '../model/example';
 import { writeFileAtomic } from './atomicWrite';
 import { FLAG_FUTURE_TIMESTAMP, FLAG_TASK_EXAMPLE, migrate, SCHEMA_VERSION } from './schema';
 import { acquireLock, processAlive, releaseLock, stillHeld } from './storeLock';
@@ -1021,7 +1021,7 @@ export function exampleRowParams(
   now: number,
   taskExample = false,
 ): (string | number | null)[] {
-  const execTime = typeof e.metrics.execution_time === 'number' ? e.metrics.execution_time : null;
+  const execTime = executionTime(e.metrics);
   return [
     k,
     e.id,
