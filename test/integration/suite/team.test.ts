@@ -125,6 +125,7 @@ describe('team mode in a real VS Code, on a real PostgreSQL', function () {
     // The status bar and the panel name the place.
     await container.statusBar.update();
     assert.match((container.statusBar.item.tooltip as vscode.MarkdownString).value, /Data: Team database: .*\(connected\)/);
+    assert.match(String(container.tree.view.description), /^Team database: /, "the Examples view's description names it");
     await vscode.commands.executeCommand('learningViewer.openDashboard');
     assert.match(await webviewText('header-place', 'Team database'), new RegExp(`Team database: .*/${full.pathname.slice(1)}`));
 
