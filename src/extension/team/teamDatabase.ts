@@ -5,7 +5,7 @@
 // store although the workspace names a team database (kept per workspace).
 import * as vscode from 'vscode';
 import { hostname, userInfo } from 'node:os';
-import { describeUrl, isPostgresUrl } from '../../core/engine/postgres/databaseUrl';
+import { describeUrl, urlProblem } from '../../core/engine/postgres/databaseUrl';
 
 /** Set (per workspace) when this person chose this workspace's own store over the team database. */
 const USE_WORKSPACE_KEY = 'learningViewer.useWorkspaceDatabase';
@@ -20,19 +20,6 @@ export interface TeamDatabaseChoice {
   database: { url: string; password: string | undefined; machine: string; owner: string } | null;
   /** Why a configured team database is not used (untrusted workspace, a URL that is not PostgreSQL's, a password in it), for a message. */
   note: string | null;
-}
-
-/** What a URL must be: PostgreSQL's, without a password. Null when fine. */
-export function urlProblem(url: string): string | null {
-  if (!isPostgresUrl(url)) return 'Give a PostgreSQL URL: postgresql://user@host:5432/database (with ?sslmode=verify-full for TLS).';
-  try {
-    const u = new URL(url.trim());
-    if (u.password) return 'Leave the password out of the URL: it is asked next and kept in VS Code\'s secret storage, never in settings.';
-    if (!u.hostname) return 'The URL names no host.';
-  } catch {
-    return 'This URL cannot be read.';
-  }
-  return null;
 }
 
 /** The name the team database shows for this person: learningViewer.user, else git's user.name, else the login name. */

@@ -17,3 +17,16 @@ export function describeUrl(url: string): string {
     return 'a PostgreSQL URL that cannot be read';
   }
 }
+
+/** What a team database's URL in the editor must be: PostgreSQL's, naming a host, without a password (that goes to SecretStorage). Null when fine. */
+export function urlProblem(url: string): string | null {
+  if (!isPostgresUrl(url)) return 'Give a PostgreSQL URL: postgresql://user@host:5432/database (with ?sslmode=verify-full for TLS).';
+  try {
+    const u = new URL(url.trim());
+    if (u.password) return 'Leave the password out of the URL: it is asked next and kept in VS Code\'s secret storage, never in settings.';
+    if (!u.hostname) return 'The URL names no host.';
+  } catch {
+    return 'This URL cannot be read.';
+  }
+  return null;
+}
