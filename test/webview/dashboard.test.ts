@@ -74,6 +74,32 @@ describe('the panel in Chromium (dist/webview.js)', () => {
     await p.close();
   });
 
+  for (const [theme, width] of [['dark', 300], ['light', 1100]] as [ThemeName, number][]) {
+    it(`on a team database: names it in the header and the footer; out of reach, keeps the figures under a stale banner with Retry (${theme}, ${width} px)`, async () => {
+      const p = await harness.open(theme, width);
+      const place = { engine: 'postgresql' as const, name: 'ana@db.internal:5432/learning' };
+      await fromHost(p, { type: 'didChangeState', state: state({}, { place, connection: { state: 'connected', since: null, reason: null } }) });
+      assert.equal(await p.getByTestId('header-place').textContent(), 'Team database: ana@db.internal:5432/learning');
+      assert.match((await p.getByTestId('data-place').textContent())!, /Team database: ana@db\.internal:5432\/learning · connected/);
+      assert.equal(await p.getByTestId('stale-banner').count(), 0);
+      const since = new Date(Date.now() - 12 * 60_000).toISOString();
+      await fromHost(p, {
+        type: 'didChangeState',
+        state: state({}, { place, connection: { state: 'unreachable', since, reason: 'PostgreSQL at ana@db.internal:5432/learning refused the connection: is the server running and listening there?' } }),
+      });
+      const banner = p.getByTestId('stale-banner');
+      await banner.waitFor();
+      assert.match((await banner.textContent())!.replace(/\s+/g, ' '), /Team database unreachable since .+\. The figures below are the last read before then \(stale\)\. PostgreSQL at ana@db\.internal:5432\/learning refused/);
+      assert.equal(await p.getByTestId('card-success').count(), 1, 'the figures stay');
+      const scroll = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(scroll <= 0, `nothing scrolls sideways (${scroll} px)`);
+      await shot(p, `team-stale-${theme}-${width}`);
+      await banner.getByRole('button', { name: 'Retry now' }).click();
+      assert.deepEqual((await posted(p)).at(-1), { type: 'runCommand', command: 'learningViewer.retryTeamDatabase' });
+      await p.close();
+    });
+  }
+
   it('says when retention removed old examples, and how many', async () => {
     const p = await harness.open();
     await fromHost(p, { type: 'didChangeState', state: state({}, { prunedBefore: '2026-11-03T00:00:00.000Z', prunedExamples: 1931 }) });
