@@ -23,6 +23,7 @@ rmSync(runDir, { recursive: true, force: true });
 const workspace = join(runDir, 'workspace');
 const userDataDir = join(runDir, 'user-data');
 const extensionsDir = join(runDir, 'extensions');
+const agentHome = join(runDir, 'agent-home');
 mkdirSync(workspace, { recursive: true });
 mkdirSync(shots, { recursive: true });
 // Alerts stay off but in the suite that turns them on, so no other test meets an alert's notification.
@@ -208,7 +209,17 @@ const server = await startCodeServer({
   folder: workspace,
   userDataDir,
   extensionsDir,
-  env: { LV_TEST_BRIDGE: `http://127.0.0.1:${bridgePort}`, LV_TEST_USER_DATA: userDataDir, LV_TEST_WORKSPACE: workspace },
+  env: {
+    LV_TEST_BRIDGE: `http://127.0.0.1:${bridgePort}`,
+    LV_TEST_USER_DATA: userDataDir,
+    LV_TEST_WORKSPACE: workspace,
+    // The agents' folders, where the agent-sessions suite lays out sessions (each agent honours its variable).
+    LV_TEST_AGENT_HOME: agentHome,
+    KIMI_SHARE_DIR: join(agentHome, '.kimi'),
+    KIMI_CODE_HOME: join(agentHome, '.kimi-code'),
+    CLAUDE_CONFIG_DIR: join(agentHome, '.claude'),
+    CODEX_HOME: join(agentHome, '.codex'),
+  },
 });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 let exitCode = 1;

@@ -20,10 +20,12 @@ import { backupsCommand } from './commands/backups';
 import { restoreCommand } from './commands/restore';
 import { pruneCommand } from './commands/prune';
 import { alertsCommand } from './commands/alerts';
+import { importSessionsCommand } from './commands/importSessions';
 
 const COMMANDS: ReadonlyMap<string, Command> = new Map(
   [
     importCommand,
+    importSessionsCommand,
     statsCommand,
     examplesCommand,
     exportCommand,
@@ -45,6 +47,7 @@ const USAGE = `usage: learning-viewer <command> [options]
 
 commands:
   import FILE… --db DIR [--json]   import KIMI logs (.jsonl, .ndjson, .json, .gz)
+  import-sessions --db DIR [--agent A] [--since DATE] [PATHS…]   import Kimi CLI, Kimi Code, Claude Code and Codex sessions
   stats --db DIR [--json] [FILTERS]   totals, success rate with its 95% interval, per tag, per model, per day
   examples --db DIR [--json] [--limit N] [FILTERS]   the examples, newest first
     (these, export, analytics, learn, prune, serve, token and alerts also on a team's PostgreSQL: --database postgresql://user@host/db, or DATABASE_URL)
@@ -59,7 +62,7 @@ commands:
   prune --older-than 30d --db DIR [--dry-run]   retention: raw examples older than that go, their per-day figures stay
   alerts --db DIR [--check [--alerts FILE]] [--json]   the alert history; --check checks the rules now and delivers
 
-FILTERS: --since DATE --until DATE --success true|false --tag T (repeatable)
+FILTERS: --since DATE --until DATE --success true|false|unknown --tag T (repeatable)
          --model M --session S --search TEXT
 Run 'learning-viewer <command> --help' for a command's options.
 Exit codes: 0 done; 1 done but some lines rejected; 2 usage or unreadable input.`;

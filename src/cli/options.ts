@@ -51,6 +51,10 @@ export const OPTIONS = {
   name: { type: 'string' },
   alerts: { type: 'string' },
   check: { type: 'boolean' },
+  agent: { type: 'string', multiple: true },
+  home: { type: 'string' },
+  'success-from-tests': { type: 'boolean' },
+  'max-prompt': { type: 'string' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -78,10 +82,10 @@ export function cliFilters(v: FilterValues): Filters {
     if (typeof t === 'string') throw new UsageError(`${name}: ${t.replace(/^timestamp/, 'the date')}`);
     return endOfDay && DATE_ONLY.test(text.trim()) ? t + DAY_MS : t;
   };
-  let success: boolean | null = null;
+  let success: boolean | 'unknown' | null = null;
   if (v.success !== undefined) {
-    if (v.success !== 'true' && v.success !== 'false') throw new UsageError('--success takes true or false');
-    success = v.success === 'true';
+    if (v.success !== 'true' && v.success !== 'false' && v.success !== 'unknown') throw new UsageError('--success takes true, false or unknown');
+    success = v.success === 'unknown' ? 'unknown' : v.success === 'true';
   }
   if (v.regex) {
     const problem = regexProblem(v.regex);

@@ -7,6 +7,7 @@ import { DashboardPanel, registerDashboardSerializer } from './dashboard/dashboa
 import { ExamplesTree } from './examples/examplesTree';
 import { HealthStatusBar } from './statusBar/healthStatusBar';
 import { LogFollower } from './follow/logFollower';
+import { AgentSessionFollower } from './follow/agentSessionFollower';
 import { readSettings } from './settings';
 import { registerCommands } from './commands/registerCommands';
 import { FilterState } from './filters/filterState';
@@ -39,6 +40,7 @@ export class Container implements vscode.Disposable {
   readonly tree: ExamplesTree;
   readonly statusBar: HealthStatusBar;
   readonly follower: LogFollower;
+  readonly agentFollower: AgentSessionFollower;
   readonly filters: FilterState;
   readonly savedViews: SavedViewsStore;
   readonly tasks: TaskService;
@@ -116,6 +118,7 @@ export class Container implements vscode.Disposable {
     this.tree = new ExamplesTree(this);
     this.statusBar = new HealthStatusBar(this);
     this.follower = new LogFollower(this);
+    this.agentFollower = new AgentSessionFollower(this);
     this.tasks = new TaskService(this);
     this.tasksTree = new TasksTree(this.tasks);
     this.api = new ApiServerControl(this);
@@ -131,6 +134,7 @@ export class Container implements vscode.Disposable {
       this.tree,
       this.statusBar,
       this.follower,
+      this.agentFollower,
       this.tasks,
       this.tasksTree,
       this.api,

@@ -113,7 +113,7 @@ export function queryFilters(c: Context, now: number): Filters {
     return endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? t + DAY_MS : t;
   };
   const successText = q('success');
-  if (successText !== undefined && successText !== 'true' && successText !== 'false') bad('success', 'must be true or false');
+  if (successText !== undefined && successText !== 'true' && successText !== 'false' && successText !== 'unknown') bad('success', 'must be true, false or unknown');
   const daysText = q('days');
   let since = time('start_date', false);
   let until = time('end_date', true);
@@ -133,7 +133,7 @@ export function queryFilters(c: Context, now: number): Filters {
   const parsed = filtersSchema.safeParse({
     since,
     until,
-    success: successText === undefined ? null : successText === 'true',
+    success: successText === undefined ? null : successText === 'unknown' ? 'unknown' : successText === 'true',
     tags,
     model: q('model') ?? null,
     session: q('session') ?? null,
@@ -157,17 +157,20 @@ function intParam(c: Context, name: string, fallback: number, min: number, max: 
   return n;
 }
 
-/** The statistics in the shape KIMI's client reads: `stats["success_rate"]`, `stats["categories"][tag]["success"]`. */
-const rateOf = (successes: number, total: number) => (total > 0 ? successes / total : null);
+/**
+ * The statistics in the shape KIMI's client reads: `stats["success_rate"]`, `stats["categories"][tag]["success"]`.
+ * A rate is over the known outcomes; `unknown` says how many examples have none.
+ */
+const rateOf = (row: { successes: number; total: number; unknown: number }) => (row.total - row.unknown > 0 ? row.successes / (row.total - row.unknown) : null);
 
 /** Per tag: `{tag: {examples, success}}`, success a 0–1 rate. */
 async function kimiCategories(store: FigureSource, filters: Filters) {
-  return Object.fromEntries((await store.byTag(filters)).map((t) => [t.tag, { examples: t.total, success: rateOf(t.successes, t.total) }]));
+  return Object.fromEntries((await store.byTag(filters)).map((t) => [t.tag, { examples: t.total, success: rateOf(t), unknown: t.unknown }]));
 }
 
 /** Per day: `[{date, examples, success_rate}]`. */
 async function kimiTrends(store: FigureSource, filters: Filters) {
-  return (await store.daily(filters)).map((d) => ({ date: d.day, examples: d.total, success_rate: rateOf(d.successes, d.total) }));
+  return (await store.daily(filters)).map((d) => ({ date: d.day, examples: d.total, success_rate: rateOf(d), unknown: d.unknown }));
 }
 
 export async function kimiStats(store: FigureSource, filters: Filters, now: number) {
@@ -178,12 +181,13 @@ export async function kimiStats(store: FigureSource, filters: Filters, now: numb
     success_rate_ci: s.rate.interval,
     total_examples: s.rate.total,
     successes: s.rate.successes,
+    unknown_outcomes: s.rate.unknown,
     avg_execution_time: s.avgExecutionTime,
     total_tokens: totalTokens(s.tokens),
     change_vs_previous: previous && previous.rate !== null && s.rate.rate !== null ? s.rate.rate - previous.rate : null,
     categories: await kimiCategories(store, filters),
     models: Object.fromEntries(
-      (await store.byModel(filters)).map((m) => [m.model, { examples: m.total, success: rateOf(m.successes, m.total), tokens_per_success: tokensPerSuccess(m.tokens) }]),
+      (await store.byModel(filters)).map((m) => [m.model, { examples: m.total, success: rateOf(m), unknown: m.unknown, tokens_per_success: tokensPerSuccess(m.tokens) }]),
     ),
     trends: await kimiTrends(store, filters),
   };

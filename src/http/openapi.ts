@@ -27,7 +27,7 @@ const kimiRecord = {
   properties: {
     id: { type: 'string', description: 'Optional; without it an id is derived from the content.' },
     timestamp: { type: ['string', 'number'], description: 'ISO 8601 (without an offset: local time of the server), or epoch seconds or milliseconds.' },
-    success: { type: 'boolean' },
+    success: { type: ['boolean', 'null'], description: 'true or false; null when the outcome is unknown (the key must be there).' },
     session_id: { type: ['string', 'null'] },
     task_description: { type: ['string', 'null'] },
     code_context: { type: ['string', 'null'] },

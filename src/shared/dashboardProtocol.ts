@@ -97,6 +97,7 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
     type: z.literal('runCommand'),
     command: z.enum([
       'learningViewer.importLogs',
+      'learningViewer.importAgentSessions',
       'learningViewer.refresh',
       'learningViewer.startLearningTask',
       'learningViewer.exportData',

@@ -11,7 +11,8 @@ export const storedExampleSchema = z.object({
   codeContext: z.string().nullable(),
   /** Why the code cannot be shown, when its record in the code file is missing or damaged. */
   codeProblem: z.string().optional(),
-  success: z.boolean(),
+  /** True, false, or null when the outcome is unknown (an agent session's turn: see `outcome` in extra). */
+  success: z.boolean().nullable(),
   /** Numbers such as tests_passed and execution_time (seconds); other values kept as they came. */
   metrics: z.record(z.string(), z.unknown()),
   tags: z.array(z.string()),
@@ -30,13 +31,20 @@ export const storedExampleSchema = z.object({
 });
 export type StoredExample = z.infer<typeof storedExampleSchema>;
 
-/** A success rate with its Wilson 95% interval. */
+/**
+ * A success rate with its Wilson 95% interval, over the examples whose outcome
+ * is known: an agent session's turn may say nothing of success, and such an
+ * example counts in `total` and `unknown`, never in the rate or its interval.
+ */
 export const rateSchema = z.object({
+  /** Every example, known outcome or not. */
   total: z.number().int().nonnegative(),
   successes: z.number().int().nonnegative(),
-  /** successes / total, or null when there is nothing to divide. */
+  /** Examples whose outcome is unknown (total − unknown is the rate's sample). */
+  unknown: z.number().int().nonnegative().default(0),
+  /** successes / known outcomes, or null when no outcome is known. */
   rate: z.number().min(0).max(1).nullable(),
-  /** [low, high] of the Wilson 95% interval, or null without examples. */
+  /** [low, high] of the Wilson 95% interval over the known outcomes, or null without one. */
   interval: z.tuple([z.number(), z.number()]).nullable(),
 });
 export type Rate = z.infer<typeof rateSchema>;

@@ -53,3 +53,35 @@ export const FIGURE_DEFINITIONS = {
 export function tokenCoverage(t: TokenTally, examples: number): string {
   return t.tokenExamples === examples ? '' : `over ${t.tokenExamples.toLocaleString('en-US')} of ${examples.toLocaleString('en-US')} examples with a token count`;
 }
+
+/**
+ * What an agent session's turns say where their success is unknown: counted over the examples
+ * that carry `metrics.tool_calls` (an agent-session turn), as every view shows them.
+ */
+export const activitySchema = z.object({
+  /** Turns of agent sessions under the filters. */
+  turns: z.number().int().nonnegative(),
+  toolCalls: z.number().nonnegative(),
+  toolErrors: z.number().nonnegative(),
+  interruptions: z.number().nonnegative(),
+  rejections: z.number().nonnegative(),
+  /** Turns in which a test command ran with a known exit code, and of those, the ones whose last test passed. */
+  testTurns: z.number().int().nonnegative(),
+  testsPassed: z.number().int().nonnegative(),
+});
+export type Activity = z.infer<typeof activitySchema>;
+
+/** Tool errors ÷ tool calls; null without a call. */
+export function toolErrorRate(a: Activity): number | null {
+  return a.toolCalls > 0 ? a.toolErrors / a.toolCalls : null;
+}
+
+/** A count per turn (interruptions, rejections); null without a turn. */
+export function perTurn(count: number, a: Activity): number | null {
+  return a.turns > 0 ? count / a.turns : null;
+}
+
+/** The test pass rate over the turns where tests ran (the last test of each); null where none ran. */
+export function testPassRate(a: Activity): number | null {
+  return a.testTurns > 0 ? a.testsPassed / a.testTurns : null;
+}

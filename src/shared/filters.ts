@@ -7,8 +7,8 @@ export const filtersSchema = z.object({
   since: z.number().int().nullable().default(null),
   /** Exclusive end, epoch ms (UTC); null for no bound. */
   until: z.number().int().nullable().default(null),
-  /** Only successes (true), only failures (false), or both (null). */
-  success: z.boolean().nullable().default(null),
+  /** Only successes (true), only failures (false), only examples whose outcome is unknown ('unknown'), or all (null). */
+  success: z.union([z.boolean(), z.literal('unknown')]).nullable().default(null),
   tags: z.array(z.string().min(1).max(200)).max(50).default([]),
   /** With several tags: examples carrying any of them, or all of them. */
   tagMode: z.enum(['any', 'all']).default('any'),
@@ -69,7 +69,7 @@ export function describeFilters(f: Filters): string {
     const day = formatDate;
     parts.push(f.since !== null && f.until !== null ? `${day(f.since)} – ${day(f.until - 1)}` : f.since !== null ? `since ${day(f.since)}` : `until ${day(f.until! - 1)}`);
   }
-  if (f.success !== null) parts.push(f.success ? 'successes' : 'failures');
+  if (f.success !== null) parts.push(f.success === 'unknown' ? 'unknown outcomes' : f.success ? 'successes' : 'failures');
   if (f.tags.length) parts.push(`${f.tags.length > 1 ? `tags (${f.tagMode})` : 'tag'} ${f.tags.join(', ')}`);
   if (f.andTag) parts.push(`tag ${f.andTag}`);
   if (f.model !== null) parts.push(`model ${f.model}`);

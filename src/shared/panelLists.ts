@@ -18,7 +18,7 @@ export function capForPanel(b: Breakdowns): Breakdowns & Pick<DashboardState, 'o
   const byTag = [...b.byTag].sort((x, y) => y.total - x.total || x.tag.localeCompare(y.tag));
   const byModel = [...b.byModel].sort((x, y) => y.total - x.total || x.model.localeCompare(y.model));
   // One slot per calendar day, the latest PANEL_DAYS: a stretch without examples shows as one.
-  const daily = fillDays(b.daily, PANEL_DAYS, (day) => ({ day, total: 0, successes: 0 }));
+  const daily = fillDays(b.daily, PANEL_DAYS, (day) => ({ day, total: 0, successes: 0, unknown: 0 }));
   const left = daily.length ? b.daily.filter((d) => d.day < daily[0]!.day) : [];
   return {
     byTag: byTag.slice(0, PANEL_GROUPS),

@@ -3,8 +3,11 @@
 import { z } from 'zod';
 import { tokenTallySchema } from './figures';
 
-/** Examples and how many succeeded: what a rate is computed from. */
-export const countFields = { total: z.number(), successes: z.number() };
+/**
+ * Examples, how many succeeded and how many have no known outcome: what a rate
+ * is computed from (successes over total − unknown: `rateOfRow`).
+ */
+export const countFields = { total: z.number(), successes: z.number(), unknown: z.number().default(0) };
 export const countRowSchema = z.object(countFields);
 export type CountRow = z.infer<typeof countRowSchema>;
 

@@ -1,4 +1,4 @@
-import { tokenTallySchema } from './figures';
+import { activitySchema, tokenTallySchema } from './figures';
 // The typed request/response protocol between the extension host and the data
 // worker. Each method names its params and result schema; both sides validate.
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { alertRecordSchema, alertsConfigSchema, alertsOverviewSchema } from './a
 import { exampleCommitSchema, fileRateSchema, gitRatesSchema, gitRefreshSchema } from './git';
 import { dayRowSchema, groupRowSchema, modelRowSchema, tagRowSchema } from './rows';
 import { importProblemSchema, importReportSchema } from './importReport';
+import { agentNameSchema, sessionImportReportSchema, sessionRefSchema } from './agentSessions';
 
 /** How the Examples tree groups examples. */
 export const groupFieldSchema = z.enum(['day', 'tag', 'model', 'session', 'outcome', 'branch']);
@@ -27,6 +28,8 @@ const totalsSchema = z.object({
 export const summarySchema = totalsSchema.extend({
   /** The same figures for the period of the same length just before [since, until), when the range has a start. */
   previous: totalsSchema.extend({ since: z.number(), until: z.number() }).nullable(),
+  /** What agent sessions' turns say (tool errors, interruptions, tests), when some outcomes are unknown; null otherwise. */
+  activity: activitySchema.nullable().default(null),
 });
 export type Summary = z.infer<typeof summarySchema>;
 
@@ -68,6 +71,18 @@ export const workerMethods = {
   importFiles: {
     params: z.object({ paths: z.array(z.string()).min(1), follow: z.boolean().default(false), importId: z.string() }),
     result: importReportSchema,
+  },
+  /** The agent sessions (Kimi CLI, Kimi Code, Claude Code, Codex) in their usual folders, newest first. */
+  findSessions: { params: z.object({ agents: z.array(agentNameSchema).optional() }), result: z.array(sessionRefSchema) },
+  /** Imports agent sessions, one example per turn; progress as importProgress (bytes: sessions done of all). */
+  importSessions: {
+    params: z.object({
+      sessions: z.array(sessionRefSchema).max(200_000),
+      importId: z.string(),
+      successFromTests: z.boolean().default(false),
+      maxPromptChars: z.number().int().min(100).max(100_000).default(2000),
+    }),
+    result: sessionImportReportSchema,
   },
   /** Asks a running import or export to stop after its current batch. */
   cancel: { params: z.object({ operationId: z.string() }), result: z.object({ found: z.boolean() }) },

@@ -187,7 +187,10 @@ export class LvApp extends LitElement {
   private renderEmpty() {
     return html`<section class="empty" data-testid="empty">
       <h2>No learning examples yet</h2>
-      <p>Learning Viewer reads the JSON Lines logs your KIMI agent writes, one learning example per line.</p>
+      <p>
+        Learning Viewer reads the JSON Lines logs your KIMI agent writes, one learning example per line, and the sessions of Kimi CLI, Kimi Code, Claude
+        Code and Codex, one example per turn.
+      </p>
       <p>
         Import a log once, or let the extension follow <code>learning_logs.jsonl</code> as KIMI appends to it (the files followed are set by the
         <code>learningViewer.logFiles</code> setting).
@@ -195,6 +198,9 @@ export class LvApp extends LitElement {
       <div class="actions">
         <button class="primary" data-testid="import" @click=${() => send({ type: 'runCommand', command: 'learningViewer.importLogs' })}>
           Import KIMI Logs…
+        </button>
+        <button class="secondary" data-testid="import-sessions" @click=${() => send({ type: 'runCommand', command: 'learningViewer.importAgentSessions' })}>
+          Import Agent Sessions…
         </button>
         <button class="secondary" @click=${() => send({ type: 'runCommand', command: 'learningViewer.configureLogFollowing' })}>Configure Log Following</button>
         <button class="secondary" @click=${() => send({ type: 'runCommand', command: 'learningViewer.loadSampleData' })}>Load Sample Data</button>

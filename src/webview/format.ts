@@ -14,6 +14,13 @@ export function formatFigure(x: number | null): string {
   return x === null ? UNKNOWN : formatCount(Math.round(x));
 }
 
+const decimalFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** A small figure that may be unknown, to two decimals (a count per turn): "—" when unknown. */
+export function formatFigureDecimal(x: number | null): string {
+  return x === null ? UNKNOWN : decimalFormat.format(x);
+}
+
 /** A 0–1 rate as a percentage in the user's locale. */
 export function formatPercent(rate: number): string {
   return percentFormat.format(rate);
@@ -21,12 +28,20 @@ export function formatPercent(rate: number): string {
 
 /**
  * A rate with its interval and its sample, in words, for tooltips and chart tables:
- * "75.0% (95% interval 70.1%–79.2%, 100 examples)"; "no examples" without any.
+ * "75.0% (95% interval 70.1%–79.2%, 100 examples)"; over the known outcomes only, the
+ * unknown ones named: "62.5% (95% interval …, 40 known · 113 unknown)"; "no examples" without any.
  */
-export function describeRate(successes: number, total: number): string {
-  const ci = wilsonInterval(successes, total);
-  if (!ci) return 'no examples';
-  return `${formatPercent(successes / total)} (95% interval ${formatPercent(ci[0])}–${formatPercent(ci[1])}, ${formatCount(total)} ${total === 1 ? 'example' : 'examples'})`;
+export function describeRate(successes: number, total: number, unknown = 0): string {
+  const known = total - unknown;
+  const ci = wilsonInterval(successes, known);
+  if (!ci) return unknown > 0 ? `no known outcome · ${formatCount(unknown)} unknown` : 'no examples';
+  const sample = unknown > 0 ? `${formatCount(known)} known · ${formatCount(unknown)} unknown` : `${formatCount(known)} ${known === 1 ? 'example' : 'examples'}`;
+  return `${formatPercent(successes / known)} (95% interval ${formatPercent(ci[0])}–${formatPercent(ci[1])}, ${sample})`;
+}
+
+/** "40 known · 113 unknown" when some outcomes are unknown; empty when all are known. */
+export function unknownNote(total: number, unknown: number): string {
+  return unknown > 0 ? `${formatCount(total - unknown)} known · ${formatCount(unknown)} unknown` : '';
 }
 
 /** A moment in local time, the full date and time in its tooltip (the zone is named once, in the footer). */

@@ -30,6 +30,9 @@ import { ApiServer } from '../http/apiServer';
 import { createToken } from '../http/tokens';
 import { AlertMonitor, storeAlertSource } from '../core/alerts/alertMonitor';
 import { BACKUPS_FOLDER, createBackup, dailyBackupDue, installBackup, listBackups, rotateBackups, verifyBackup, type BackupInfo, type BackupKind } from '../core/storage/backups';
+import { homedir } from 'node:os';
+import { findSessions } from '../core/ingest/adapters/sessionFiles';
+import { importSessions } from '../core/ingest/importSessions';
 
 
 export interface DataServiceDeps {
@@ -217,6 +220,30 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
           },
         });
         // The unreadable files are among the problems: the extension reports them and goes on.
+        return report;
+      } finally {
+        cancellable.delete(params.importId);
+        if (store.isDirty) scheduler?.touch();
+      }
+    },
+    findSessions: (_store, p) => findSessions(homedir(), process.env, p.agents),
+    importSessions: async (store, params) => {
+      const controller = new AbortController();
+      cancellable.set(params.importId, controller);
+      try {
+        const report = await importSessions(store, params.sessions, {
+          now: Date.now(),
+          home: homedir(),
+          successFromTests: params.successFromTests,
+          maxPromptChars: params.maxPromptChars,
+          signal: controller.signal,
+          onProgress: (p) => post({ kind: 'importProgress', importId: params.importId, file: p.session, linesRead: p.done, bytesRead: p.done, totalBytes: p.total, added: p.added }),
+        });
+        if (report.added > 0) {
+          lastImport = Date.now();
+          warmSearch(store);
+          post({ kind: 'changed', examples: store.count() });
+        }
         return report;
       } finally {
         cancellable.delete(params.importId);

@@ -23,6 +23,9 @@ import type { workerInitSchema } from '../shared/workerProtocol';
 import type { z } from 'zod';
 import { alertHandlers, answer, ApiSlot, checkedFilters as checked, type Handlers } from './requestLoop';
 import type { DataService } from './dataService';
+import { homedir } from 'node:os';
+import { findSessions } from '../core/ingest/adapters/sessionFiles';
+import { importSessions } from '../core/ingest/importSessions';
 
 type Init = z.output<typeof workerInitSchema>;
 
@@ -146,6 +149,20 @@ export function createTeamDataService({ init, post, parseWorker, pollMs }: TeamD
           // The listener tells every editor, this one too.
           onAdded: () => (lastImport = Date.now()),
         });
+      }),
+    findSessions: (_engine, p) => findSessions(homedir(), process.env, p.agents),
+    importSessions: (engine, params) =>
+      cancellableRun(params.importId, async (signal) => {
+        const report = await importSessions(engine, params.sessions, {
+          now: Date.now(),
+          home: homedir(),
+          successFromTests: params.successFromTests,
+          maxPromptChars: params.maxPromptChars,
+          signal,
+          onProgress: (p) => post({ kind: 'importProgress', importId: params.importId, file: p.session, linesRead: p.done, bytesRead: p.done, totalBytes: p.total, added: p.added }),
+        });
+        if (report.added > 0) lastImport = Date.now();
+        return report;
       }),
     setFeedback: async (engine, { id, feedback, author }) => {
       if (connection.state !== 'connected') {

@@ -18,7 +18,7 @@ const MONDAY = Date.UTC(2026, 5, 1) / 86_400_000;
 
 /** `weeks` weeks of one day each (the Monday) with the given weekly rate in points and `n` examples. */
 function weeksOf(rates: number[], n = 100): DayCount[] {
-  return rates.map((r, i) => ({ day: MONDAY + 7 * i, total: n, successes: Math.round((r / 100) * n) }));
+  return rates.map((r, i) => ({ day: MONDAY + 7 * i, total: n, successes: Math.round((r / 100) * n), unknown: 0 }));
 }
 
 describe('analytics: trends and predictions', () => {
@@ -30,9 +30,9 @@ describe('analytics: trends and predictions', () => {
 
   it('7-day moving average counts calendar days, not rows', () => {
     const days = [
-      { day: 10, total: 10, successes: 10 },
-      { day: 16, total: 10, successes: 0 },
-      { day: 17, total: 10, successes: 0 },
+      { day: 10, total: 10, successes: 10, unknown: 0 },
+      { day: 16, total: 10, successes: 0, unknown: 0 },
+      { day: 17, total: 10, successes: 0, unknown: 0 },
     ];
     // Day 16's window is days 10–16 (20 examples, 10 successes); day 17's drops day 10.
     assert.deepEqual(movingAverage(days), [1, 0.5, 0]);
@@ -65,12 +65,12 @@ describe('analytics: trends and predictions', () => {
 
   it('the Overview\'s daily series has a slot for every day, the ones without examples empty', () => {
     const daily = [
-      { day: '2026-03-01', total: 4, successes: 3 },
-      { day: '2026-03-11', total: 2, successes: 1 },
+      { day: '2026-03-01', total: 4, successes: 3, unknown: 0 },
+      { day: '2026-03-11', total: 2, successes: 1, unknown: 0 },
     ];
     const capped = capForPanel({ byTag: [], byModel: [], daily });
     assert.equal(capped.daily.length, 11);
-    assert.deepEqual(capped.daily[5], { day: '2026-03-06', total: 0, successes: 0 });
+    assert.deepEqual(capped.daily[5], { day: '2026-03-06', total: 0, successes: 0, unknown: 0 });
     assert.deepEqual(capped.omitted.days, { groups: 0, total: 0, before: null });
   });
 
@@ -141,7 +141,7 @@ describe('analytics: heatmap', () => {
     // 01:30 on Sunday 1 November 2026 happens twice (EDT then EST): both in the 01:00 row.
     const first = Date.UTC(2026, 10, 1, 5, 30);
     const second = Date.UTC(2026, 10, 1, 6, 30);
-    const q = (ms: number, total: number, successes: number) => ({ quarter: Math.floor(ms / QUARTER_HOUR_MS), total, successes });
+    const q = (ms: number, total: number, successes: number) => ({ quarter: Math.floor(ms / QUARTER_HOUR_MS), total, successes, unknown: 0 });
     const h = heatmap([q(before, 3, 2), q(after, 5, 5), q(first, 1, 1), q(second, 1, 0)], 0);
     const cell = (weekday: number, hour: number) => h.cells.find((c) => c.weekday === weekday && c.hour === hour)!;
     assert.deepEqual([cell(5, 9).total, cell(5, 9).successes], [3, 2]); // Saturday

@@ -23,7 +23,7 @@ describe('the command line (dist/cli.js)', () => {
     const r = run(['import', log, '--db', 'db'], tmp.path);
     assert.equal(r.code, 1);
     assert.equal(r.out, 'added 1, already present 0, conflicts 0, rejected 1\n');
-    assert.equal(r.err, `${log}:2: success must be true or false, not the text "maybe"\n`);
+    assert.equal(r.err, `${log}:2: success must be true, false or null (unknown), not the text "maybe"\n`);
     const again = run(['import', log, '--db', 'db', '--json'], tmp.path);
     const json = JSON.parse(again.out);
     assert.deepEqual({ ...json, problems: json.problems.length }, { added: 0, duplicates: 1, conflicts: 0, rejected: 1, problems: 1 });
@@ -45,6 +45,7 @@ describe('the command line (dist/cli.js)', () => {
     assert.deepEqual(Object.keys(stats), [
       'total',
       'successes',
+      'unknown',
       'successRate',
       'successRateCI',
       'avgExecutionTime',
@@ -59,7 +60,7 @@ describe('the command line (dist/cli.js)', () => {
     ]);
     assert.equal(stats.total, 2);
     assert.deepEqual([stats.totalTokens, stats.tokensPerExample, stats.tokensPerSuccess, stats.examplesWithTokens], [12, 6, 12, 2]);
-    assert.deepEqual(stats.byTag, [{ tag: 'auth', total: 2, successes: 1 }]);
+    assert.deepEqual(stats.byTag, [{ tag: 'auth', total: 2, successes: 1, unknown: 0 }]);
     const onlyN = JSON.parse(run(['stats', '--db', 'db', '--json', '--model', 'N'], tmp.path).out);
     assert.deepEqual([onlyN.total, onlyN.successes], [1, 0]);
     const examples = run(['examples', '--db', 'db', '--success', 'true'], tmp.path).out.trim().split('\n');

@@ -65,8 +65,8 @@ describe('the data worker (dist/worker.js)', function () {
     assert.deepEqual(days.groups.map((g) => g.key), ['2026-11-15', '2026-11-14', '2026-11-13']);
     const outcome = await client.request('groups', { field: 'outcome' });
     assert.deepEqual(outcome.groups, [
-      { key: 'success', total: 8, successes: 8 },
-      { key: 'failure', total: 7, successes: 0 },
+      { key: 'success', total: 8, successes: 8, unknown: 0 },
+      { key: 'failure', total: 7, successes: 0, unknown: 0 },
     ]);
     await client.dispose();
   });

@@ -22,6 +22,9 @@ import { exportExamples } from '../../src/core/export/exportExamples';
 import { normalizeRecord } from '../../src/core/ingest/parseKimiLine';
 import type { Task } from '../../src/shared/tasks';
 import { freshDatabase, postgresUrl } from '../helpers/postgres';
+import { makeAgentHome } from '../helpers/agentHome';
+import { findSessions } from '../../src/core/ingest/adapters/sessionFiles';
+import { importSessions } from '../../src/core/ingest/importSessions';
 
 const NOW = Date.now();
 const opts = { assumeTimeZone: 'utc' as const, now: NOW };
@@ -70,16 +73,24 @@ function postgres(): EngineUnderTest {
 const filters = (f: Partial<Filters>): Filters => filtersSchema.parse({ ...NO_FILTERS, ...f });
 
 /** Every example the filters select, counted from the rows themselves (the definition the rollups must meet). */
-async function recount(engine: LearningEngine, f: Filters): Promise<{ total: number; successes: number; ids: string[] }> {
+async function recount(engine: LearningEngine, f: Filters): Promise<{ total: number; successes: number; unknown: number; ids: string[] }> {
   let total = 0;
   let successes = 0;
+  let unknown = 0;
   const ids: string[] = [];
   for await (const e of engine.examples(f)) {
     total++;
-    if (e.success) successes++;
+    if (e.success === true) successes++;
+    if (e.success === null) unknown++;
     ids.push(e.id);
   }
-  return { total, successes, ids };
+  return { total, successes, unknown, ids };
+}
+
+/** One line in `every` of a log made of unknown outcome (`success: null`), as an agent session's turns are. */
+function someUnknown(log: string, every: number): void {
+  const lines = readFileSync(log, 'utf8').split('\n');
+  writeFileSync(log, lines.map((l, i) => (i % every === 1 ? l.replace(/"success":(true|false)/, '"success":null') : l)).join('\n'));
 }
 
 /** Random filters the per-day rollups can answer: whole local days, outcome, model, at most one tag. */
@@ -90,7 +101,7 @@ function randomRollupFilters(rand: () => number, models: string[], tags: string[
   return filters({
     since,
     until,
-    success: rand() < 0.3 ? rand() < 0.5 : null,
+    success: rand() < 0.3 ? (rand() < 0.2 ? 'unknown' : rand() < 0.5) : null,
     model: rand() < 0.4 ? models[Math.floor(rand() * models.length)]! : null,
     tags: rand() < 0.4 ? [tags[Math.floor(rand() * tags.length)]!] : [],
   });
@@ -164,6 +175,7 @@ for (const target of [embedded(), postgres()]) {
     it('answers random filters from the rollups with exactly the counts of the rows themselves', async () => {
       const log = join(dir, 'many.jsonl');
       await writeKimiLog(log, 2000, { seed: 11, end: NOW, days: 45 });
+      someUnknown(log, 6);
       await importFile(engine, log, opts);
       const models = (await engine.byModel(NO_FILTERS)).map((m) => m.model);
       const tags = (await engine.byTag(NO_FILTERS)).map((t) => t.tag);
@@ -173,7 +185,8 @@ for (const target of [embedded(), postgres()]) {
         const f = randomRollupFilters(rand, models, tags);
         const rows = await recount(engine, f);
         const s = await engine.summary(f);
-        assert.deepEqual([s.rate.total, s.rate.successes], [rows.total, rows.successes], `summary for ${JSON.stringify(f)}`);
+        assert.deepEqual([s.rate.total, s.rate.successes, s.rate.unknown], [rows.total, rows.successes, rows.unknown], `summary for ${JSON.stringify(f)}`);
+        if (f.success === null && rows.total > 50) assert.ok(rows.unknown > 0, 'the data has unknown outcomes');
         const days = await engine.daily(f);
         assert.equal(days.reduce((n, d) => n + d.total, 0), rows.total, `daily for ${JSON.stringify(f)}`);
         const byModel = await engine.byModel({ ...f, model: null });
@@ -325,17 +338,19 @@ for (const target of [embedded(), postgres()]) {
         const records = [
           { id: 'x1', timestamp: new Date(NOW - DAY_MS).toISOString(), success: true, tags: ['auth', 'api'], model_used: 'M', tokens_consumed: 10, metrics: { execution_time: 1.5, tests_passed: 3, note: 'n' }, code_context: 'a\nb,"c"', human_feedback: '=1+1', workflow_id: { deep: [1, { two: 2 }] } },
           { id: 'x2', timestamp: new Date(NOW - 2 * DAY_MS + 123).toISOString(), success: false, session_id: 's', task_description: 'Ünïcödé, "quoted"\nline', tags: [], kimi_version: '1.0' },
+          { id: 'x3', timestamp: new Date(NOW - 3 * DAY_MS).toISOString(), success: null, tags: ['agent:codex'], outcome: 'interrupted', outcome_evidence: ['turn_aborted.reason=interrupted'] },
         ];
         const log = join(dir, 'two.jsonl');
         writeFileSync(log, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-        assert.equal((await importFile(engine, log, opts)).added, 2);
+        assert.equal((await importFile(engine, log, opts)).added, 3);
         const file = join(dir, `out.${format}`);
-        assert.equal((await exportExamples(engine, file, { format, filters: NO_FILTERS })).written, 2);
+        assert.equal((await exportExamples(engine, file, { format, filters: NO_FILTERS })).written, 3);
         const other = await target.open();
         try {
           const report = await importFile(other, file, opts);
-          assert.deepEqual([report.added, report.rejected], [2, 0]);
-          for (const id of ['x1', 'x2']) assert.deepEqual({ ...(await other.exampleById(id))!, source: null }, { ...(await engine.exampleById(id))!, source: null });
+          assert.deepEqual([report.added, report.rejected], [3, 0]);
+          assert.equal((await other.exampleById('x3'))?.success, null, 'an unknown outcome stays unknown');
+          for (const id of ['x1', 'x2', 'x3']) assert.deepEqual({ ...(await other.exampleById(id))!, source: null }, { ...(await engine.exampleById(id))!, source: null });
         } finally {
           await other.close();
         }
@@ -362,6 +377,7 @@ describe('the same input on both engines', function () {
   it('gives the same figures, breakdowns, days and rows for the same filters', async () => {
     const log = join(dir, 'same.jsonl');
     await writeKimiLog(log, 3000, { seed: 23, end: NOW, days: 60, withoutIdShare: 0.1 });
+    someUnknown(log, 9);
     // A few messy lines, the same for both.
     appendFileSync(log, '{"oops"\n{"timestamp":"2026-01-01T00:00:00Z"}\n');
     const a = await sqljs.open();
@@ -408,6 +424,34 @@ describe('the same input on both engines', function () {
       for await (const e of b.examples(NO_FILTERS)) rowsB.push(e);
       assert.equal(rowsB.length, 3000);
       assert.deepEqual(rowsB, rowsA, 'every example, field by field, in the same order');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('imports the same agent sessions into the same examples and figures, unknown outcomes and turn activity included', async () => {
+    const home = join(dir, 'agent-home');
+    makeAgentHome(home, NOW);
+    const sessions = await findSessions(home, {});
+    const a = await sqljs.open();
+    const b = await pg.open();
+    try {
+      const [ra, rb] = [await importSessions(a, sessions, { now: NOW, home }), await importSessions(b, sessions, { now: NOW, home })];
+      assert.deepEqual(rb, ra);
+      assert.ok(ra.added >= 10);
+      for (const f of [NO_FILTERS, filters({ success: 'unknown' }), filters({ tags: ['agent:codex'] }), filters({ success: false })]) {
+        const [sa, sb] = [await a.summary(f, { now: NOW }), await b.summary(f, { now: NOW })];
+        assert.deepEqual(sb.rate, sa.rate, JSON.stringify(f));
+        assert.deepEqual(sb.activity, sa.activity, JSON.stringify(f));
+        assert.deepEqual(await b.byTag(f), await a.byTag(f));
+      }
+      assert.ok((await a.summary(NO_FILTERS, { now: NOW })).activity!.turns === ra.added);
+      const rowsA: unknown[] = [];
+      const rowsB: unknown[] = [];
+      for await (const e of a.examples(NO_FILTERS)) rowsA.push(e);
+      for await (const e of b.examples(NO_FILTERS)) rowsB.push(e);
+      assert.deepEqual(rowsB, rowsA);
     } finally {
       await a.close();
       await b.close();

@@ -265,9 +265,9 @@ describe('analytics over many tags on one example', () => {
 
 describe('lists the panel cannot show whole', () => {
   it('more tags, models and days than a state may carry: the most used and the latest are sent, the rest counted, and the state is valid', () => {
-    const byTag = Array.from({ length: 6000 }, (_, i) => ({ tag: `t${i}`, total: 6000 - i, successes: 1 }));
-    const byModel = Array.from({ length: 5500 }, (_, i) => ({ model: `m${i}`, total: i + 1, successes: 0, tokens: NO_TOKENS, avgExecutionTime: null }));
-    const daily = Array.from({ length: 8000 }, (_, i) => ({ day: new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10), total: 2, successes: 1 }));
+    const byTag = Array.from({ length: 6000 }, (_, i) => ({ tag: `t${i}`, total: 6000 - i, successes: 1, unknown: 0 }));
+    const byModel = Array.from({ length: 5500 }, (_, i) => ({ model: `m${i}`, total: i + 1, successes: 0, unknown: 0, tokens: NO_TOKENS, avgExecutionTime: null }));
+    const daily = Array.from({ length: 8000 }, (_, i) => ({ day: new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10), total: 2, successes: 1, unknown: 0 }));
     const capped = capForPanel({ byTag, byModel, daily });
     assert.equal(capped.byTag.length, PANEL_GROUPS);
     assert.equal(capped.byTag[0]!.tag, 't0');

@@ -105,7 +105,7 @@ describe('the HTTP API, without a socket', () => {
     assert.equal(invalid.status, 400);
     const p = (await invalid.json()) as { code: string; errors: { field: string; reason: string }[] };
     assert.equal(p.code, 'invalid-example');
-    assert.deepEqual(p.errors, [{ field: 'success', reason: 'success must be true or false, not the text "maybe"' }]);
+    assert.deepEqual(p.errors, [{ field: 'success', reason: 'success must be true, false or null (unknown), not the text "maybe"' }]);
     // Everything wrong at once, each field named: a client fixes its record in one go.
     const several = await post('/api/examples', { timestamp: 'soon', success: 'maybe', tags: 7, metrics: [] });
     const all = (await several.json()) as { detail: string; errors: { field: string | null }[] };

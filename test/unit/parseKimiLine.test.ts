@@ -52,8 +52,11 @@ describe('KIMI line validation', () => {
     assert.equal(ok({ ...base, success: 'false' }).success, false);
     assert.equal(ok({ ...base, success: 1 }).success, true);
     assert.equal(ok({ ...base, success: '0' }).success, false);
-    assert.match(rejected({ ...base, success: 'yes' }), /success must be true or false, not the text "yes"/);
-    assert.match(rejected({ ...base, success: 2 }), /success must be true or false/);
+    assert.match(rejected({ ...base, success: 'yes' }), /success must be true, false or null \(unknown\), not the text "yes"/);
+    assert.match(rejected({ ...base, success: 2 }), /success must be true, false or null/);
+    // null, written out, is an unknown outcome (an agent session's turn, an export of one); a missing success is still refused.
+    assert.equal(ok({ ...base, success: null }).success, null);
+    assert.match(rejected({ timestamp: base.timestamp }), /success is missing/);
     assert.deepEqual(ok({ ...base, tags: 'auth, api ,,auth' }).tags, ['auth', 'api']);
     assert.equal(ok({ ...base, tokens_consumed: '1200' }).tokens, 1200);
     assert.match(rejected({ ...base, tokens_consumed: 'many' }), /tokens_consumed must be a whole number/);

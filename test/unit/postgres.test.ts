@@ -523,7 +523,7 @@ describe('the PostgreSQL engine', function () {
     // A command that needs the embedded folder says so instead of opening something else.
     const backups = run(['backups']);
     assert.equal(backups.status, 2);
-    assert.match(backups.stderr, /backups runs on the embedded database \(--db DIR\) only for now; on PostgreSQL \(DATABASE_URL\): import, stats, examples, export, analytics, learn, prune, serve.*, alerts/);
+    assert.match(backups.stderr, /backups runs on the embedded database \(--db DIR\) only for now; on PostgreSQL \(DATABASE_URL\): import, import-sessions, stats, examples, export, analytics, learn, prune, serve.*, alerts/);
     // Alerts run there too, their state the database's.
     const alerts = run(['alerts']);
     assert.equal(alerts.status, 0, alerts.stderr);

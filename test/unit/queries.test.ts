@@ -64,9 +64,9 @@ describe('queries', () => {
 
   it('counts per tag, per model and per day', () => {
     assert.deepEqual(byTag(store), [
-      { tag: 'api', total: 5, successes: 4 }, // a2 a3 a4 a9 a10
-      { tag: 'auth', total: 5, successes: 3 }, // a1 a2 a6 a8 a10
-      { tag: 'db', total: 4, successes: 3 }, // a4 a5 a6 a10
+      { tag: 'api', total: 5, successes: 4, unknown: 0 }, // a2 a3 a4 a9 a10
+      { tag: 'auth', total: 5, successes: 3, unknown: 0 }, // a1 a2 a6 a8 a10
+      { tag: 'db', total: 4, successes: 3, unknown: 0 }, // a4 a5 a6 a10
     ]);
     const models = byModel(store);
     assert.deepEqual(
@@ -99,7 +99,7 @@ describe('queries', () => {
     assert.equal(count({ session: 's1' }), 3);
     assert.equal(count({ tags: ['auth', 'db'] }), 7);
     assert.equal(count({ tags: ['auth', 'db'], tagMode: 'all' }), 2);
-    assert.deepEqual(byTag(store, f({ model: 'B' })).find((t) => t.tag === 'auth'), { tag: 'auth', total: 1, successes: 1 });
+    assert.deepEqual(byTag(store, f({ model: 'B' })).find((t) => t.tag === 'auth'), { tag: 'auth', total: 1, successes: 1, unknown: 0 });
   });
 
   it('searches description, code and feedback as plain text, wildcards included', () => {

@@ -21,8 +21,8 @@ describe('per-day rollups', () => {
   const tmp = useTempDir();
   let store: LearningStore;
   beforeEach(async () => {
-    // Three batches, so later rollups are upserted onto earlier ones.
-    const records = [...generateKimiRecords(900, { seed: 3, end: END, days: 30 })];
+    // Three batches, so later rollups are upserted onto earlier ones; one example in five of unknown outcome.
+    const records = [...generateKimiRecords(900, { seed: 3, end: END, days: 30 })].map((r, i) => (i % 5 === 2 ? { ...r, success: null } : r));
     store = await storeWith(tmp.path, records.slice(0, 300));
     for (const part of [records.slice(300, 600), records.slice(600)]) {
       store.insert(
@@ -47,7 +47,7 @@ describe('per-day rollups', () => {
       const filters: Filters = filtersSchema.parse({
         since: from === null ? null : localDayStart(from),
         until: to === null ? null : localDayStart(to),
-        success: pick([null, null, true, false]),
+        success: pick([null, null, true, false, 'unknown']),
         model: pick([null, null, 'Mistral 7B', 'DeepSeek Coder 33B', 'nobody']),
         tags: pick([[], [], ['auth'], ['security'], ['unknown-tag']]),
       });
@@ -69,6 +69,18 @@ describe('per-day rollups', () => {
       fm.forEach((m, j) => assert.ok(close(m.avgExecutionTime, sm[j]!.avgExecutionTime)));
     }
     assert.equal(served, 200);
+  });
+
+  it('count unknown outcomes apart: in the totals, never in a rate', () => {
+    const all = summary(store, filtersSchema.parse({}));
+    assert.equal(all.rate.total, 900);
+    assert.equal(all.rate.unknown, 180);
+    const known = summary(store, filtersSchema.parse({ success: true })).rate.total + summary(store, filtersSchema.parse({ success: false })).rate.total;
+    assert.equal(known, 720);
+    assert.equal(all.rate.rate, all.rate.successes / 720);
+    assert.equal(summary(store, filtersSchema.parse({ success: 'unknown' })).rate.total, 180);
+    assert.equal(summary(store, filtersSchema.parse({ success: 'unknown' })).rate.rate, null);
+    assert.equal(daily(store, filtersSchema.parse({})).reduce((n, d) => n + d.unknown, 0), 180);
   });
 
   it('leave to the examples what they cannot answer: sessions, text, several tags, a time inside a day', () => {

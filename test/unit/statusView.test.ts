@@ -9,7 +9,7 @@ const settings = { statusBarWindowDays: 7, warningBelow: 0.7, errorBelow: 0.5 };
 const health: Health = { state: 'ok', reason: null, examples: 500, lastImport: '2026-11-20T10:00:00Z', followedFiles: 1, recoveredFrom: null, prunedBefore: null, prunedExamples: 0, place: { engine: 'embedded', name: 'This workspace' }, connection: null };
 function summary(s: number, n: number, prev?: [number, number]): Summary {
   const totals = (a: number, b: number) => ({ rate: successRate(a, b), avgExecutionTime: null, tokens: NO_TOKENS });
-  return { ...totals(s, n), previous: prev ? { ...totals(prev[0], prev[1]), since: 0, until: 1 } : null };
+  return { ...totals(s, n), previous: prev ? { ...totals(prev[0], prev[1]), since: 0, until: 1 } : null, activity: null };
 }
 
 describe('the status bar item', () => {

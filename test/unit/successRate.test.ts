@@ -52,7 +52,7 @@ describe('Wilson 95% interval', () => {
   });
 
   it('has no interval and no rate without examples', () => {
-    assert.deepEqual(successRate(0, 0), { total: 0, successes: 0, rate: null, interval: null });
+    assert.deepEqual(successRate(0, 0), { total: 0, successes: 0, unknown: 0, rate: null, interval: null });
   });
 
   it('refuses more successes than examples', () => {

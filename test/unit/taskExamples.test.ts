@@ -38,7 +38,7 @@ describe("a learning task's examples are practice, not the agent's work", () => 
       assert.equal(examplesPage(store, { limit: 100 }).total, 40);
       const withTasks = filtersSchema.parse({ taskExamples: 'with' });
       assert.deepEqual([summary(store, withTasks).rate.total, summary(store, withTasks).rate.successes], [50, 30]);
-      assert.deepEqual(byTag(store, withTasks), [{ tag: 'auth', total: 50, successes: 30 }]);
+      assert.deepEqual(byTag(store, withTasks), [{ tag: 'auth', total: 50, successes: 30, unknown: 0 }]);
       const only = filtersSchema.parse({ taskExamples: 'only' });
       assert.deepEqual(
         examplesPage(store, { limit: 100, filters: only }).rows.map((r) => r.id).sort(),

@@ -66,7 +66,7 @@ describe('git on the Overview and in the details, in Chromium', () => {
   before(() => harness.start());
   after(() => harness.stop());
 
-  const rate = (successes: number, total: number) => ({ total, successes, rate: total ? successes / total : null, interval: total ? ([0.1, 0.9] as [number, number]) : null });
+  const rate = (successes: number, total: number) => ({ total, successes, unknown: 0, rate: total ? successes / total : null, interval: total ? ([0.1, 0.9] as [number, number]) : null });
   const row = (key: string, n: number, kimi: number, gitN: number, git: number) => ({ key, examples: n, kimi: rate(kimi, n), git: rate(git, gitN), pending: n - gitN });
 
   it("shows KIMI's rate beside git's per tag and model, readable from 280 px; a row filters to its examples", async () => {

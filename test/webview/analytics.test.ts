@@ -15,12 +15,12 @@ process.env.TZ = 'UTC';
 
 /** Twelve weeks of daily examples rising from 60% to 80%. */
 function days(): DayCount[] {
-  return Array.from({ length: 84 }, (_, i) => ({ day: MONDAY + i, total: 50, successes: 30 + Math.floor(i / 8) }));
+  return Array.from({ length: 84 }, (_, i) => ({ day: MONDAY + i, total: 50, successes: 30 + Math.floor(i / 8), unknown: 0 }));
 }
 
 function fullReport(): AnalyticsReport {
   const d = days();
-  const quarters = d.map((x, i) => ({ quarter: Math.floor((x.day * 86_400_000 + (9 + (i % 7)) * 3_600_000) / QUARTER_HOUR_MS), total: x.total, successes: x.successes }));
+  const quarters = d.map((x, i) => ({ quarter: Math.floor((x.day * 86_400_000 + (9 + (i % 7)) * 3_600_000) / QUARTER_HOUR_MS), total: x.total, successes: x.successes, unknown: 0 }));
   return analyticsReportSchema.parse({
     overall: successRate(3000, 4200),
     trend: trend(d),
@@ -57,8 +57,8 @@ function thinReport(): AnalyticsReport {
 }
 
 const models = [
-  { model: 'A', total: 200, successes: 120, tokens: { tokens: 1, tokenExamples: 1, tokenSuccesses: 1 }, avgExecutionTime: null },
-  { model: 'B', total: 200, successes: 160, tokens: { tokens: 1, tokenExamples: 1, tokenSuccesses: 1 }, avgExecutionTime: null },
+  { model: 'A', total: 200, successes: 120, unknown: 0, tokens: { tokens: 1, tokenExamples: 1, tokenSuccesses: 1 }, avgExecutionTime: null },
+  { model: 'B', total: 200, successes: 160, unknown: 0, tokens: { tokens: 1, tokenExamples: 1, tokenSuccesses: 1 }, avgExecutionTime: null },
 ];
 
 async function openAnalytics(p: Page, report: AnalyticsReport): Promise<void> {

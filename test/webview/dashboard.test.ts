@@ -58,7 +58,7 @@ describe('the panel in Chromium (dist/webview.js)', () => {
     const base = state();
     await fromHost(p, {
       type: 'didChangeState',
-      state: state({ summary: { ...base.summary, rate: { total: 4, successes: 3, rate: 0.75, interval: [0.301, 0.954] } } }, { examples: 4 }),
+      state: state({ summary: { ...base.summary, rate: { total: 4, successes: 3, unknown: 0, rate: 0.75, interval: [0.301, 0.954] } } }, { examples: 4 }),
     });
     await p.getByText(/only 4 examples: between 30\.1% and 95\.4%/).waitFor();
     assert.equal(await p.getByTestId('card-success').getByTestId('value').textContent(), '3 of 4');
@@ -175,6 +175,73 @@ describe('the panel in Chromium (dist/webview.js)', () => {
       });
     }
   }
+
+  for (const [theme, width] of [['dark', 300], ['light', 1100]] as const) {
+    it(`with agent sessions: rates over the known outcomes, the unknown ones said beside every rate, and a turn's outcome with its evidence (${theme}, ${width} px)`, async () => {
+      const p = await harness.open(theme, width);
+      const base = state();
+      // 153 turns: 25 succeeded, 15 failed, 113 of unknown outcome.
+      const summary = {
+        ...base.summary,
+        rate: { total: 153, successes: 25, unknown: 113, rate: 25 / 40, interval: [0.47, 0.76] as [number, number] },
+        activity: { turns: 153, toolCalls: 287, toolErrors: 12, interruptions: 46, rejections: 15, testTurns: 9, testsPassed: 7 },
+      };
+      const byTag = [
+        { tag: 'agent:codex', total: 120, successes: 20, unknown: 90 },
+        { tag: 'agent:claude-code', total: 33, successes: 0, unknown: 33 },
+      ];
+      await fromHost(p, { type: 'didChangeState', state: state({ summary, byTag }, { examples: 153 }) });
+      // Mostly unknown: what is known leads, before the success rate.
+      await p.getByTestId('activity').waitFor();
+      assert.equal(await p.getByTestId('card-tool-errors').getByTestId('value').textContent(), '4.2%');
+      await p.getByTestId('card-tool-errors').getByText('12 of 287 calls').waitFor();
+      assert.equal(await p.getByTestId('card-interruptions').getByTestId('value').textContent(), '0.30 · 0.10');
+      assert.equal(await p.getByTestId('card-tests').getByTestId('value').textContent(), '77.8%');
+      await p.getByTestId('card-tests').getByText('7 of 9 turns where tests ran').waitFor();
+      const [activityBox, successBox] = [await p.getByTestId('activity').boundingBox(), await p.getByTestId('card-success').boundingBox()];
+      const above = activityBox!.y < successBox!.y;
+      assert.ok(above, 'the agent-session figures come before the success rate');
+      const card = p.getByTestId('card-success');
+      await card.getByText(/of 40 known · 113 unknown · 95% interval 47\.0% – 76\.0%/).waitFor();
+      assert.equal(await card.getByTestId('value').textContent(), '62.5%');
+      await p.getByTestId('card-examples').getByText('25 succeeded · 15 failed · 113 unknown').waitFor();
+      // A tag with no known outcome shows no rate, and says why.
+      const tags = p.getByTestId('tags');
+      await tags.getByText('agent:claude-code').waitFor();
+      // Wide, the interval has a column of its own; narrow, it goes under the rate: the unknown count goes with it.
+      assert.match(await tags.innerText(), /agent:codex\s+120\s+66\.7%\s+48\.8%–80\.8% · 90 unknown/);
+      assert.match(await tags.innerText(), /agent:claude-code\s+33\s+—\s*(—\s*)?· 33 unknown/);
+      await shot(p, `unknown-outcomes-${theme}-${width}`);
+      // The examples: an unknown outcome is neither a success nor a failure; the details show the turn's own outcome and why.
+      await p.getByRole('tab', { name: 'Examples' }).click();
+      const req = await nextRequest(p, 'examplesPage');
+      const turn = row(1, {
+        id: 'codex:s1:0',
+        success: null,
+        taskDescription: 'make the tests pass',
+        tags: ['agent:codex', 'outcome:interrupted', 'tool:shell'],
+        extra: { agent: 'codex', outcome: 'interrupted', outcome_evidence: ['turn_aborted.reason=interrupted', 'shell exit 1 (cargo test)'] },
+      });
+      await answer(p, req.id, { rows: [turn, row(2)], total: 2 });
+      await p.getByTestId('row').first().getByText('? unknown').waitFor();
+      await p.getByTestId('row').first().click();
+      const detail = await nextRequest(p, 'example');
+      await answer(p, detail.id, turn);
+      await p.getByTestId('outcome').getByText(/Unknown · the turn interrupted/).waitFor();
+      assert.deepEqual(await p.getByTestId('evidence').locator('li').allInnerTexts(), ['turn_aborted.reason=interrupted', 'shell exit 1 (cargo test)']);
+      await shot(p, `unknown-outcome-details-${theme}-${width}`);
+      await p.close();
+    });
+  }
+
+  it('filters by an unknown outcome, and says so in the filter chips', async () => {
+    const p = await harness.open();
+    await fromHost(p, { type: 'didChangeState', state: state() });
+    await p.getByLabel('Outcome').selectOption('unknown');
+    const sent = (await posted(p)).filter((m) => (m as { type: string }).type === 'setFilters').at(-1) as { filters: { success: unknown } };
+    assert.equal(sent.filters.success, 'unknown');
+    await p.close();
+  });
 
   it('in a side column, a row click shows the details where the user looks', async () => {
     const p = await harness.open('dark', 400);

@@ -57,7 +57,7 @@ describe('panel interactions in Chromium', () => {
     last7.setDate(last7.getDate() - 6);
     const filters = { ...state().filters, since: last7.getTime() };
     const DAY = 86_400_000;
-    const previous = { rate: { total: 1000, successes: 700, rate: 0.7, interval: [0.67, 0.73] as [number, number] }, avgExecutionTime: null, tokens: { tokens: 0, tokenExamples: 0, tokenSuccesses: 0 } };
+    const previous = { rate: { total: 1000, successes: 700, unknown: 0, rate: 0.7, interval: [0.67, 0.73] as [number, number] }, avgExecutionTime: null, tokens: { tokens: 0, tokenExamples: 0, tokenSuccesses: 0 } };
     const s = state({ filters, summary: { ...state().summary, previous: { ...previous, since: last7.getTime() - 7 * DAY, until: last7.getTime() } } });
     await fromHost(p, { type: 'didChangeState', state: s });
     assert.equal(await p.getByLabel('Date range').inputValue(), '7');
@@ -83,7 +83,7 @@ describe('panel interactions in Chromium', () => {
     const both = (await lastPosted(p, 'setFilters'))!.filters as { since: number; until: number };
     assert.deepEqual([both.since, both.until], [from.getTime(), new Date(last7.getFullYear(), last7.getMonth(), last7.getDate() - 4).getTime()]);
     // Not significant: said so, with no rise or fall colour.
-    const flat = state({ filters, summary: { ...state().summary, rate: { total: 1000, successes: 710, rate: 0.71, interval: [0.68, 0.74] }, previous: { ...previous, since: 0, until: 7 * DAY } } });
+    const flat = state({ filters, summary: { ...state().summary, rate: { total: 1000, successes: 710, unknown: 0, rate: 0.71, interval: [0.68, 0.74] }, previous: { ...previous, since: 0, until: 7 * DAY } } });
     await fromHost(p, { type: 'didChangeState', state: { ...flat, version: 3 } });
     await p.getByTestId('card-success').getByTestId('detail').filter({ hasText: 'not significant' }).waitFor();
     assert.match((await p.getByTestId('card-success').getByTestId('detail').textContent())!, /up 1\.0 points, not significant \(p = 0\.6\d\)/);
@@ -236,8 +236,8 @@ describe('panel interactions in Chromium', () => {
     await fromHost(p, {
       type: 'didChangeState',
       state: state({
-        byTag: [{ tag: payload, total: 3, successes: 1 }],
-        byModel: [{ model: `<b id="inj">${payload}</b>`, total: 3, successes: 1, tokens: { tokens: 1, tokenExamples: 1, tokenSuccesses: 1 }, avgExecutionTime: null }],
+        byTag: [{ tag: payload, total: 3, successes: 1, unknown: 0 }],
+        byModel: [{ model: `<b id="inj">${payload}</b>`, total: 3, successes: 1, unknown: 0, tokens: { tokens: 1, tokenExamples: 1, tokenSuccesses: 1 }, avgExecutionTime: null }],
       }),
     });
     await p.getByTestId('tags').getByText(payload).waitFor();

@@ -6,7 +6,7 @@ import { tokensPerSuccess } from '../../shared/figures';
 import { probit } from 'simple-statistics';
 import type { AlertMeasure, AlertRule } from '../../shared/alerts';
 import { lastDaysSince, NO_FILTERS, type Filters } from '../../shared/filters';
-import { wilsonInterval } from '../analytics/successRate';
+import { knownOutcomes, wilsonInterval } from '../analytics/successRate';
 import { compareProportions, formatP } from '../analytics/statistics';
 import type { FigureSource } from '../engine/contract';
 
@@ -61,7 +61,7 @@ type PeriodRule = Extract<AlertRule, { kind: 'successDrop' | 'tokensPerSuccessUp
 async function subjectsOf(figures: AlertFigures, rule: PeriodRule, windowFilters: Filters, min: number, active: readonly (string | null)[]): Promise<(string | null)[]> {
   if (rule.scope === 'overall') return [null];
   if (rule.subject !== null) return [rule.subject];
-  const rows = rule.scope === 'tag' ? (await figures.byTag(windowFilters)).map((r) => ({ key: r.tag, total: r.total })) : (await figures.byModel(windowFilters)).map((r) => ({ key: r.model, total: r.total }));
+  const rows = rule.scope === 'tag' ? (await figures.byTag(windowFilters)).map((r) => ({ key: r.tag, total: knownOutcomes(r) })) : (await figures.byModel(windowFilters)).map((r) => ({ key: r.model, total: knownOutcomes(r) }));
   const keys = rows.filter((r) => r.total >= min).map((r) => r.key);
   for (const a of active) if (a !== null && !keys.includes(a)) keys.push(a);
   return keys;
@@ -69,8 +69,12 @@ async function subjectsOf(figures: AlertFigures, rule: PeriodRule, windowFilters
 
 async function successDrop(figures: AlertFigures, rule: Extract<AlertRule, { kind: 'successDrop' }>, subject: string | null, window: Filters, baseline: Filters, min: number): Promise<Observation> {
   const base = { ruleId: rule.id, kind: rule.kind, subject, filters: window } as const;
-  const w = (await figures.summary(window)).rate;
-  const b = (await figures.summary(baseline)).rate;
+  // Over the known outcomes: an example whose outcome is unknown neither drops nor raises a rate.
+  const wr = (await figures.summary(window)).rate;
+  const br = (await figures.summary(baseline)).rate;
+  const w = { ...wr, total: knownOutcomes(wr) };
+  const b = { ...br, total: knownOutcomes(br) };
+  const known = wr.unknown + br.unknown > 0 ? ' of known outcome' : '';
   const z = probit(1 - rule.level / 2);
   const wi = wilsonInterval(w.successes, w.total, z);
   const bi = wilsonInterval(b.successes, b.total, z);
@@ -87,7 +91,7 @@ async function successDrop(figures: AlertFigures, rule: Extract<AlertRule, { kin
   };
   const who = subjectName(rule.scope, subject);
   if (w.total < min || b.total < min || !wi || !bi || w.rate === null || b.rate === null || !cmp) {
-    const reason = `too few examples to judge ${who} (${w.total} in ${days(rule.windowDays)}, ${b.total} in the ${rule.baselineDays} days before; ${min} needed in each)`;
+    const reason = `too few examples${known} to judge ${who} (${w.total} in ${days(rule.windowDays)}, ${b.total} in the ${rule.baselineDays} days before; ${min} needed in each)`;
     return { ...base, status: 'hold', reason, title: reason, detail: reason, measure };
   }
   const level = `${Math.round((1 - rule.level) * 100)}%`;

@@ -7,13 +7,15 @@ import type { DayCount } from './trends';
 import { toWeeks } from './trends';
 import { dayLabel } from '../../shared/series';
 import { compareProportions, formatP, lift, SIGNIFICANCE_LEVEL } from './statistics';
-import { SMALL_SAMPLE, wilsonInterval } from './successRate';
+import { SMALL_SAMPLE, knownOutcomes, wilsonInterval } from './successRate';
 import type { Task } from '../../shared/tasks';
 
 /** Counts, tokens (src/shared/figures.ts) and execution time of a set of examples. */
 export interface Totals extends TokenTally {
   total: number;
   successes: number;
+  /** Examples whose outcome is unknown: not in any rate (successes ÷ (total − unknown)). */
+  unknown: number;
   /** Sum and count of execution_time over the examples that carried it. */
   execSum: number;
   execN: number;
@@ -86,27 +88,27 @@ const NEXT_DEPTH: Record<Depth, Depth | null> = { quick: 'standard', standard: '
 export function recommendations(tags: readonly TagPeriods[], overall: { total: number; successes: number }, co: CoOccurrence, doneWell: readonly DoneWell[] = []): Recommendation[] {
   const result: Recommendation[] = [];
   const taken = new Set<string>();
-  const overallRate = overall.total > 0 ? overall.successes / overall.total : null;
+  const overallRate = knownOutcomes(overall) > 0 ? overall.successes / knownOutcomes(overall) : null;
   if (overallRate !== null) {
     const weak = tags
-      .filter((t) => t.range.total >= SMALL_SAMPLE && wilsonInterval(t.range.successes, t.range.total)![1] < overallRate)
-      .sort((a, b) => a.range.successes / a.range.total - b.range.successes / b.range.total)
+      .filter((t) => knownOutcomes(t.range) >= SMALL_SAMPLE && wilsonInterval(t.range.successes, knownOutcomes(t.range))![1] < overallRate)
+      .sort((a, b) => a.range.successes / knownOutcomes(a.range) - b.range.successes / knownOutcomes(b.range))
       .slice(0, 3);
     for (const t of weak) {
-      const rate = t.range.successes / t.range.total;
+      const rate = t.range.successes / knownOutcomes(t.range);
       taken.add(t.tag);
       result.push({
         kind: 'weak',
         technology: t.tag,
         depth: rate < 0.5 ? 'deep' : 'standard',
         title: `Strengthen ${t.tag}`,
-        reason: `Success ${rateText(t.range.successes, t.range.total)}: even the top of its interval is below the overall ${pct(overallRate)}.`,
+        reason: `Success ${rateText(t.range.successes, knownOutcomes(t.range))}: even the top of its interval is below the overall ${pct(overallRate)}.`,
       });
     }
   }
   const declines = tags
-    .filter((t) => !taken.has(t.tag) && t.current.total >= SMALL_SAMPLE && t.previous.total >= SMALL_SAMPLE)
-    .map((t) => ({ t, c: compareProportions(t.previous.successes, t.previous.total, t.current.successes, t.current.total)! }))
+    .filter((t) => !taken.has(t.tag) && knownOutcomes(t.current) >= SMALL_SAMPLE && knownOutcomes(t.previous) >= SMALL_SAMPLE)
+    .map((t) => ({ t, c: compareProportions(t.previous.successes, knownOutcomes(t.previous), t.current.successes, knownOutcomes(t.current))! }))
     .filter(({ c }) => c.difference < 0 && c.pValue < SIGNIFICANCE_LEVEL)
     .sort((a, b) => a.c.difference - b.c.difference)
     .slice(0, 3);
@@ -117,25 +119,25 @@ export function recommendations(tags: readonly TagPeriods[], overall: { total: n
       technology: t.tag,
       depth: 'standard',
       title: `Revisit ${t.tag}`,
-      reason: `Fell from ${pct(t.previous.successes / t.previous.total)} to ${pct(t.current.successes / t.current.total)} against the previous period, down ${pts(c.difference)} (${formatP(c.pValue)}).`,
+      reason: `Fell from ${pct(t.previous.successes / knownOutcomes(t.previous))} to ${pct(t.current.successes / knownOutcomes(t.current))} against the previous period, down ${pts(c.difference)} (${formatP(c.pValue)}).`,
     });
   }
   if (overallRate !== null) {
     const byTag = new Map(tags.map((t) => [t.tag, t.range]));
-    const strong = tags.filter((t) => t.range.total >= SMALL_SAMPLE && wilsonInterval(t.range.successes, t.range.total)![0] >= overallRate);
+    const strong = tags.filter((t) => knownOutcomes(t.range) >= SMALL_SAMPLE && wilsonInterval(t.range.successes, knownOutcomes(t.range))![0] >= overallRate);
     const related: Recommendation[] = [];
     for (const s of strong) {
       for (const r of relatedTags(s.tag, co, 1.5, 10)) {
         const other = byTag.get(r.tag);
         if (taken.has(r.tag) || (other && other.total >= s.range.total)) continue;
         taken.add(r.tag);
-        const practised = other && other.total > 0 ? `${r.tag} itself has ${other.total.toLocaleString('en-US')} examples at ${pct(other.successes / other.total)}` : `${r.tag} has no examples of its own in this range`;
+        const practised = other && knownOutcomes(other) > 0 ? `${r.tag} itself has ${knownOutcomes(other).toLocaleString('en-US')} examples${other.unknown > 0 ? ' of known outcome' : ''} at ${pct(other.successes / knownOutcomes(other))}` : `${r.tag} has no examples of its own in this range`;
         related.push({
           kind: 'related',
           technology: r.tag,
           depth: 'quick',
           title: `Learn ${r.tag} next`,
-          reason: `It comes with ${s.tag} ${r.lift.toFixed(1)}× more often than chance (${r.together} examples together, ${formatP(r.pValue)}), and the agent does well at ${s.tag} (${pct(s.range.successes / s.range.total)}); ${practised}.`,
+          reason: `It comes with ${s.tag} ${r.lift.toFixed(1)}× more often than chance (${r.together} examples together, ${formatP(r.pValue)}), and the agent does well at ${s.tag} (${pct(s.range.successes / knownOutcomes(s.range))}); ${practised}.`,
         });
         break;
       }
@@ -182,13 +184,13 @@ const STREAK_DAY_MIN = 5;
 export function insights(tags: readonly TagPeriods[], overall: Totals, days: readonly DayCount[]): Insight[] {
   const result: Insight[] = [];
   const compared = tags
-    .filter((t) => t.current.total >= SMALL_SAMPLE && t.previous.total >= SMALL_SAMPLE)
-    .map((t) => ({ t, c: compareProportions(t.previous.successes, t.previous.total, t.current.successes, t.current.total)! }));
+    .filter((t) => knownOutcomes(t.current) >= SMALL_SAMPLE && knownOutcomes(t.previous) >= SMALL_SAMPLE)
+    .map((t) => ({ t, c: compareProportions(t.previous.successes, knownOutcomes(t.previous), t.current.successes, knownOutcomes(t.current))! }));
   const significant = compared.filter(({ c }) => c.pValue < SIGNIFICANCE_LEVEL);
   const up = significant.filter(({ c }) => c.difference > 0).sort((a, b) => b.c.difference - a.c.difference)[0];
   const down = significant.filter(({ c }) => c.difference < 0).sort((a, b) => a.c.difference - b.c.difference)[0];
   const change = ({ t, c }: { t: TagPeriods; c: NonNullable<ReturnType<typeof compareProportions>> }) =>
-    `${pct(t.previous.successes / t.previous.total)} → ${pct(t.current.successes / t.current.total)} against the previous period (${pts(c.difference)}, ${formatP(c.pValue)}; ${t.previous.total} and ${t.current.total} examples).`;
+    `${pct(t.previous.successes / knownOutcomes(t.previous))} → ${pct(t.current.successes / knownOutcomes(t.current))} against the previous period (${pts(c.difference)}, ${formatP(c.pValue)}; ${knownOutcomes(t.previous)} and ${knownOutcomes(t.current)} examples${t.previous.unknown + t.current.unknown > 0 ? ' of known outcome' : ''}).`;
   if (up) result.push({ kind: 'improvement', title: `Biggest improvement: ${up.t.tag}`, detail: change(up) });
   if (down) result.push({ kind: 'regression', title: `Biggest regression: ${down.t.tag}`, detail: change(down) });
   if (compared.length > 0 && !up && !down) {
@@ -218,7 +220,7 @@ export function insights(tags: readonly TagPeriods[], overall: Totals, days: rea
   }
   const sorted = [...days].sort((a, b) => a.day - b.day);
   for (const threshold of [0.9, 0.8]) {
-    const run = longestRun(sorted, (d) => d.total >= STREAK_DAY_MIN && d.successes / d.total >= threshold);
+    const run = longestRun(sorted, (d) => knownOutcomes(d) >= STREAK_DAY_MIN && d.successes / knownOutcomes(d) >= threshold);
     if (run && run.length >= 2) {
       result.push({
         kind: 'streak',
@@ -228,18 +230,18 @@ export function insights(tags: readonly TagPeriods[], overall: Totals, days: rea
       break;
     }
   }
-  const weeks = toWeeks(sorted).filter((w) => w.total >= SMALL_SAMPLE);
-  let crossed: { threshold: number; week: number; rate: number; total: number } | null = null;
+  const weeks = toWeeks(sorted).filter((w) => knownOutcomes(w) >= SMALL_SAMPLE);
+  let crossed: { threshold: number; week: number; rate: number; total: number; unknown: number } | null = null;
   for (let i = 1; i < weeks.length; i++) {
-    const rate = weeks[i]!.successes / weeks[i]!.total;
-    const before = Math.max(...weeks.slice(0, i).map((w) => w.successes / w.total));
-    for (const t of THRESHOLDS) if (before < t && rate >= t && (!crossed || t > crossed.threshold)) crossed = { threshold: t, week: weeks[i]!.day, rate, total: weeks[i]!.total };
+    const rate = weeks[i]!.successes / knownOutcomes(weeks[i]!);
+    const before = Math.max(...weeks.slice(0, i).map((w) => w.successes / knownOutcomes(w)));
+    for (const t of THRESHOLDS) if (before < t && rate >= t && (!crossed || t > crossed.threshold)) crossed = { threshold: t, week: weeks[i]!.day, rate, total: knownOutcomes(weeks[i]!), unknown: weeks[i]!.unknown };
   }
   if (crossed) {
     result.push({
       kind: 'threshold',
       title: `Crossed ${pct(crossed.threshold)} for the first time`,
-      detail: `The week of ${dayLabel(crossed.week)} reached ${pct(crossed.rate)} over ${crossed.total} examples; no earlier week in the range had.`,
+      detail: `The week of ${dayLabel(crossed.week)} reached ${pct(crossed.rate)} over ${crossed.total} examples${crossed.unknown > 0 ? ' of known outcome' : ''}; no earlier week in the range had.`,
     });
   }
   return result;

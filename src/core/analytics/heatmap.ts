@@ -8,6 +8,7 @@ export interface QuarterCount {
   quarter: number;
   total: number;
   successes: number;
+  unknown: number;
 }
 
 /** Monday-first weekday (0 = Monday) and hour of an instant in local time, daylight saving included. */
@@ -22,12 +23,13 @@ export function localWeekdayHour(ms: number): { weekday: number; hour: number } 
  * saving change land where a clock on the wall would put them.
  */
 export function heatmap(quarters: readonly QuarterCount[], since: number, local = localWeekdayHour): Heatmap {
-  const cells = Array.from({ length: 168 }, (_, i) => ({ weekday: Math.floor(i / 24), hour: i % 24, total: 0, successes: 0 }));
+  const cells = Array.from({ length: 168 }, (_, i) => ({ weekday: Math.floor(i / 24), hour: i % 24, total: 0, successes: 0, unknown: 0 }));
   for (const q of quarters) {
     const { weekday, hour } = local(q.quarter * QUARTER_HOUR_MS);
     const cell = cells[weekday * 24 + hour]!;
     cell.total += q.total;
     cell.successes += q.successes;
+    cell.unknown += q.unknown;
   }
   return { cells, since, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
 }

@@ -3,7 +3,7 @@
 // distribution's tail, Fisher's exact test, Newcombe's interval for a
 // difference) is built here from those pieces.
 import { errorFunction, gammaln, linearRegression, mean, rSquared } from 'simple-statistics';
-import { wilsonInterval } from './successRate';
+import { knownOutcomes, wilsonInterval } from './successRate';
 
 /** Standard normal cumulative probability, from the error function. */
 export function normalCdf(z: number): number {
@@ -178,8 +178,8 @@ export interface RateChange {
 }
 
 /** A success rate's change against the period before, and whether it is a difference at all. Null when either is empty. */
-export function rateChange(previous: { successes: number; total: number }, current: { successes: number; total: number }): RateChange | null {
-  const c = compareProportions(previous.successes, previous.total, current.successes, current.total);
+export function rateChange(previous: { successes: number; total: number; unknown?: number }, current: { successes: number; total: number; unknown?: number }): RateChange | null {
+  const c = compareProportions(previous.successes, knownOutcomes(previous), current.successes, knownOutcomes(current));
   return c && { points: c.difference * 100, pValue: c.pValue, significant: c.pValue < SIGNIFICANCE_LEVEL };
 }
 

@@ -22,11 +22,27 @@ export function wilsonInterval(successes: number, total: number, z = Z95): [numb
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
-export function successRate(successes: number, total: number): Rate {
+/**
+ * The rate of `successes` among the known outcomes: `total` examples of which
+ * `unknown` say nothing of success. The one definition every view shows.
+ */
+export function successRate(successes: number, total: number, unknown = 0): Rate {
+  const known = total - unknown;
   return {
     total,
     successes,
-    rate: total > 0 ? successes / total : null,
-    interval: wilsonInterval(successes, total),
+    unknown,
+    rate: known > 0 ? successes / known : null,
+    interval: wilsonInterval(successes, known),
   };
+}
+
+/** The examples whose outcome is known: a rate's sample. */
+export function knownOutcomes(row: { total: number; unknown?: number }): number {
+  return row.total - (row.unknown ?? 0);
+}
+
+/** A count row's rate: successes over its known outcomes. */
+export function rateOfRow(row: { total: number; successes: number; unknown?: number }): Rate {
+  return successRate(row.successes, row.total, row.unknown ?? 0);
 }

@@ -5,15 +5,18 @@ import { formatP, linearFit, predictAt, SIGNIFICANCE_LEVEL } from './statistics'
 import { MAX_DAILY_POINTS, MAX_WEEK_POINTS } from '../../shared/analytics';
 import { fillDays, fillWeeks } from '../../shared/series';
 import { dayLabel } from '../../shared/series';
+import { knownOutcomes } from './successRate';
 
 export interface DayCount {
   /** Local day number (days since 1970-01-01 in local time). */
   day: number;
   total: number;
   successes: number;
+  /** Examples with no known outcome: counted, never in a rate. */
+  unknown: number;
 }
 
-/** A week only counts towards a trend or a prediction with at least this many examples. */
+/** A week only counts towards a trend or a prediction with at least this many examples of known outcome. */
 export const MIN_WEEK_EXAMPLES = 5;
 /** Weeks needed for a trend. */
 export const MIN_TREND_WEEKS = 3;
@@ -42,9 +45,10 @@ export function toWeeks(days: readonly DayCount[]): WeekCount[] {
   const byWeek = new Map<number, WeekCount>();
   for (const d of days) {
     const week = weekOf(d.day);
-    const w = byWeek.get(week) ?? { week, day: weekStart(week), total: 0, successes: 0 };
+    const w = byWeek.get(week) ?? { week, day: weekStart(week), total: 0, successes: 0, unknown: 0 };
     w.total += d.total;
     w.successes += d.successes;
+    w.unknown += d.unknown;
     byWeek.set(week, w);
   }
   return [...byWeek.values()].sort((a, b) => a.week - b.week);
@@ -53,9 +57,9 @@ export function toWeeks(days: readonly DayCount[]): WeekCount[] {
 /** Weekly points, one per calendar week from the first to the last (weeks without examples empty), the latest `max`. */
 export function weekPoints(weeks: readonly WeekCount[], max = MAX_WEEK_POINTS): WeekPoint[] {
   return fillWeeks(
-    weeks.map((w) => ({ week: dayLabel(w.day), total: w.total, successes: w.successes })),
+    weeks.map((w) => ({ week: dayLabel(w.day), total: w.total, successes: w.successes, unknown: w.unknown })),
     max,
-    (week) => ({ week, total: 0, successes: 0 }),
+    (week) => ({ week, total: 0, successes: 0, unknown: 0 }),
   );
 }
 
@@ -90,32 +94,32 @@ function gappyText(span: WeekSpan): string {
   return `the ${span.weeks - span.emptyWeeks} weeks with at least ${MIN_WEEK_EXAMPLES} examples are spread over ${span.weeks} weeks (${span.from} to ${span.to}, the longest gap ${span.longestGap} weeks): a line through them would say little about the agent`;
 }
 
-/** The 7-day moving average rate ending each day (calendar days, so a quiet day counts as a day). */
+/** The 7-day moving average rate ending each day over the known outcomes (calendar days, so a quiet day counts as a day). */
 export function movingAverage(days: readonly DayCount[], window = 7): (number | null)[] {
   const sorted = days;
   const result: (number | null)[] = [];
   let start = 0;
-  let total = 0;
+  let known = 0;
   let successes = 0;
   for (let i = 0; i < sorted.length; i++) {
-    total += sorted[i]!.total;
+    known += knownOutcomes(sorted[i]!);
     successes += sorted[i]!.successes;
     while (sorted[start]!.day <= sorted[i]!.day - window) {
-      total -= sorted[start]!.total;
+      known -= knownOutcomes(sorted[start]!);
       successes -= sorted[start]!.successes;
       start++;
     }
-    result.push(total > 0 ? successes / total : null);
+    result.push(known > 0 ? successes / known : null);
   }
   return result;
 }
 
 function usable(weeks: readonly WeekCount[]): WeekCount[] {
-  return weeks.filter((w) => w.total >= MIN_WEEK_EXAMPLES);
+  return weeks.filter((w) => knownOutcomes(w) >= MIN_WEEK_EXAMPLES);
 }
 
 function points(weeks: readonly WeekCount[]): [number, number][] {
-  return weeks.map((w) => [w.week, (w.successes / w.total) * 100]);
+  return weeks.map((w) => [w.week, (w.successes / knownOutcomes(w)) * 100]);
 }
 
 /** Success rate per day and week, the moving average, and the slope of the weekly rate with its significance. */
@@ -127,11 +131,11 @@ export function trend(days: readonly DayCount[]): Trend {
   // One slot per calendar day (six more than shown, for the first days' moving average); a day without examples
   // has none, and its moving average is the rest of its week's.
   const filled = fillDays(
-    sorted.map((d) => ({ day: dayLabel(d.day), total: d.total, successes: d.successes })),
+    sorted.map((d) => ({ day: dayLabel(d.day), total: d.total, successes: d.successes, unknown: d.unknown })),
     MAX_DAILY_POINTS + 6,
-    (day) => ({ day, total: 0, successes: 0 }),
+    (day) => ({ day, total: 0, successes: 0, unknown: 0 }),
   );
-  const ma = movingAverage(filled.map((d, i) => ({ day: i, total: d.total, successes: d.successes })));
+  const ma = movingAverage(filled.map((d, i) => ({ day: i, total: d.total, successes: d.successes, unknown: d.unknown })));
   const daily = filled.map((d, i) => ({ ...d, movingAverage: ma[i]! })).slice(-MAX_DAILY_POINTS);
   const base = { daily, weekly: weekPoints(weeks), weeksUsed: used.length, span };
   if (used.length >= MIN_TREND_WEEKS && tooGappy(span)) {
@@ -187,7 +191,7 @@ export function predict(days: readonly DayCount[], tag: string | null = null): P
   const train = used.slice(0, used.length - heldOut);
   const test = used.slice(used.length - heldOut);
   const trainFit = linearFit(points(train))!;
-  const mae = test.reduce((s, w) => s + Math.abs(clamp(predictAt(trainFit, w.week).value) - (w.successes / w.total) * 100), 0) / test.length;
+  const mae = test.reduce((s, w) => s + Math.abs(clamp(predictAt(trainFit, w.week).value) - (w.successes / knownOutcomes(w)) * 100), 0) / test.length;
   const backtest = { heldOutWeeks: heldOut, trainedWeeks: train.length, meanAbsoluteError: mae };
   if (mae > MAX_BACKTEST_ERROR) {
     return {

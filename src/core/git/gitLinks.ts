@@ -10,6 +10,7 @@ import type { RowSource } from '../storage/rowSource';
 import { whereOf } from '../queries/filterSql';
 import { stringKey } from '../storage/keys';
 import { judgeCommits, moveVerdicts, PatchIdCache, resolveMainRef, trailerLinks } from './gitJudge';
+import { successFromCode } from '../model/successCode';
 
 /**
  * Reads the trailers, then judges what is new and brings what is stale to main's new head: verdicts
@@ -81,18 +82,22 @@ export function exampleCommit(store: RowSource, id: string): ExampleCommit | nul
 class Tally {
   examples = 0;
   kimi = 0;
+  kimiUnknown = 0;
   gitN = 0;
   gitOk = 0;
-  add(kimi: boolean, git: boolean | null): void {
+  /** KIMI's outcome as stored (1, 0, or 2 for unknown) and git's verdict. */
+  add(code: unknown, git: boolean | null): void {
+    const kimi = successFromCode(code);
     this.examples++;
-    if (kimi) this.kimi++;
+    if (kimi === true) this.kimi++;
+    if (kimi === null) this.kimiUnknown++;
     if (git !== null) {
       this.gitN++;
       if (git) this.gitOk++;
     }
   }
   row(key: string) {
-    return { key, examples: this.examples, kimi: successRate(this.kimi, this.examples), git: successRate(this.gitOk, this.gitN), pending: this.examples - this.gitN };
+    return { key, examples: this.examples, kimi: successRate(this.kimi, this.examples, this.kimiUnknown), git: successRate(this.gitOk, this.gitN), pending: this.examples - this.gitN };
   }
 }
 
@@ -122,14 +127,14 @@ export function gitRates(store: RowSource, filters: Filters, now: number, limit 
       git = v ? gitSuccess(v, now) : null;
       verdicts.set(sha, git);
     }
-    overall.add(success === 1, git);
+    overall.add(success, git);
     for (const tag of tagsOf.get(k) ?? []) {
       if (!tags.has(tag)) tags.set(tag, new Tally());
-      tags.get(tag)!.add(success === 1, git);
+      tags.get(tag)!.add(success, git);
     }
     if (model !== null) {
       if (!models.has(model)) models.set(model, new Tally());
-      models.get(model)!.add(success === 1, git);
+      models.get(model)!.add(success, git);
     }
   }
   const ranked = (m: Map<string, Tally>) =>
@@ -148,7 +153,7 @@ export function fileRates(store: RowSource, path: string, now: number): ReturnTy
     [path],
   )) {
     const v = verdictOf(data);
-    t.add(success === 1, v ? gitSuccess(v, now) : null);
+    t.add(success, v ? gitSuccess(v, now) : null);
   }
   return t.row(path);
 }

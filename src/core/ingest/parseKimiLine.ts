@@ -46,7 +46,7 @@ function optionalText(field: string) {
 
 /**
  * The documented coercions, and only these, where the meaning is certain:
- * success "true"/"false" (any case), 1/0 and "1"/"0"; tags as one comma-separated
+ * success "true"/"false" (any case), 1/0 and "1"/"0", null for an unknown outcome; tags as one comma-separated
  * string; tokens_consumed and metric values as numeric strings; timestamps as
  * epoch seconds or milliseconds.
  */
@@ -66,7 +66,11 @@ const recordSchema = z.object({
       if (v === 0) return false;
       return v;
     },
-    z.boolean({ error: (iss) => (iss.input === undefined ? 'success is missing' : `success must be true or false, not ${describe(iss.input)}`) }),
+    // null, written out, is an outcome the log does not know (an agent session's turn, or an export of one):
+    // the key must be there; a line without it is refused as before.
+    z.union([z.boolean(), z.null()], {
+      error: (iss) => (iss.input === undefined ? 'success is missing' : `success must be true, false or null (unknown), not ${describe(iss.input)}`),
+    }),
   ),
   session_id: optionalText('session_id'),
   task_description: optionalText('task_description'),

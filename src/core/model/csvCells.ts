@@ -5,7 +5,8 @@
 export interface CsvCells {
   id: string;
   timestamp: string;
-  success: boolean;
+  /** True, false, or null when the log does not say (an agent session's turn). */
+  success: boolean | null;
   model: string | null;
   sessionId: string | null;
   taskDescription: string | null;

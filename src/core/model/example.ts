@@ -11,7 +11,8 @@ export interface NormalizedExample {
   sessionId: string | null;
   taskDescription: string | null;
   codeContext: string | null;
-  success: boolean;
+  /** True, false, or null when the log does not say (an agent session's turn). */
+  success: boolean | null;
   metrics: Record<string, unknown>;
   tags: string[];
   model: string | null;

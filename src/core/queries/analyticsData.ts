@@ -6,6 +6,8 @@ import type { QuarterCount } from '../analytics/heatmap';
 import { QUARTER_HOUR_MS } from '../analytics/heatmap';
 import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
+import { failuresOf, rollupSuccesses, rollupTokenSuccesses, rollupUnknown, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
+import { UNKNOWN_OUTCOME, successFromCode } from '../model/successCode';
 import type { RowSource } from '../storage/rowSource';
 
 export interface TagDay extends Totals {
@@ -13,7 +15,7 @@ export interface TagDay extends Totals {
   day: number;
 }
 
-type TagDayRow = [string, number, number, number, number | null, number | null, number, number, number | null];
+type TagDayRow = [string, number, number, number, number | null, number | null, number, number, number | null, number];
 
 /** Examples, successes, tokens and execution time per tag and local day. */
 export function tagDays(store: RowSource, filters: Filters): TagDay[] {
@@ -21,9 +23,9 @@ export function tagDays(store: RowSource, filters: Filters): TagDay[] {
   let rows: TagDayRow[];
   if (plan && !plan.tagged) {
     rows = store.rows<TagDayRow>(
-      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n, c.tokens_n, c.token_successes FROM
-         (SELECT r.tag_id, r.day, sum(r.n) AS total, sum(r.success * r.n) AS successes, sum(r.tokens) AS tokens, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n,
-                 sum(r.tokens_n) AS tokens_n, sum(r.success * r.tokens_n) AS token_successes
+      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n, c.tokens_n, c.token_successes, c.unknown FROM
+         (SELECT r.tag_id, r.day, sum(r.n) AS total, ${rollupSuccesses('r')} AS successes, sum(r.tokens) AS tokens, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n,
+                 sum(r.tokens_n) AS tokens_n, ${rollupTokenSuccesses('r')} AS token_successes, ${rollupUnknown('r')} AS unknown
           FROM rollup_tag_daily r WHERE ${plan.where} GROUP BY r.tag_id, r.day) c
        JOIN tags t ON t.tag_id = c.tag_id`,
       plan.params,
@@ -31,19 +33,20 @@ export function tagDays(store: RowSource, filters: Filters): TagDay[] {
   } else {
     const where = whereOf(store, filters);
     rows = store.rows<TagDayRow>(
-      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n, c.tokens_n, c.token_successes FROM
-         (SELECT et.tag_id, e.day, count(*) AS total, sum(e.success) AS successes, sum(e.tokens) AS tokens, sum(e.exec_time) AS exec_sum, count(e.exec_time) AS exec_n,
-                 count(e.tokens) AS tokens_n, sum(e.success AND e.tokens IS NOT NULL) AS token_successes
+      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n, c.tokens_n, c.token_successes, c.unknown FROM
+         (SELECT et.tag_id, e.day, count(*) AS total, ${successesOf('e')} AS successes, sum(e.tokens) AS tokens, sum(e.exec_time) AS exec_sum, count(e.exec_time) AS exec_n,
+                 count(e.tokens) AS tokens_n, ${tokenSuccessesOf('e')} AS token_successes, ${unknownOf('e')} AS unknown
           FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${where.sql} GROUP BY et.tag_id, e.day) c
        JOIN tags t ON t.tag_id = c.tag_id`,
       where.params,
     );
   }
-  return rows.map(([tag, day, total, successes, tokens, execSum, execN, tokenExamples, tokenSuccesses]) => ({
+  return rows.map(([tag, day, total, successes, tokens, execSum, execN, tokenExamples, tokenSuccesses, unknown]) => ({
     tag,
     day,
     total,
     successes,
+    unknown,
     tokens: tokens ?? 0,
     tokenExamples,
     tokenSuccesses: tokenSuccesses ?? 0,
@@ -62,13 +65,20 @@ export function outcomeTotals(store: RowSource, filters: Filters): Totals {
     const where = whereOf(store, filters);
     rows = store.rows(`SELECT e.success, count(*), sum(e.tokens), sum(e.exec_time), count(e.exec_time), count(e.tokens) FROM examples e WHERE ${where.sql} GROUP BY e.success`, where.params);
   }
-  const all: Totals = { total: 0, successes: 0, tokens: 0, tokenExamples: 0, tokenSuccesses: 0, execSum: 0, execN: 0 };
-  for (const [success, n, tokens, execSum, execN, tokensN] of rows) {
+  return totalsOfOutcomes(rows);
+}
+
+/** Totals from rows grouped by outcome code (either engine's). */
+export function totalsOfOutcomes(rows: Iterable<readonly [unknown, number, number | null, number | null, number, number]>): Totals {
+  const all: Totals = { total: 0, successes: 0, unknown: 0, tokens: 0, tokenExamples: 0, tokenSuccesses: 0, execSum: 0, execN: 0 };
+  for (const [code, n, tokens, execSum, execN, tokensN] of rows) {
+    const success = successFromCode(code);
     all.total += n;
-    all.successes += success ? n : 0;
+    all.successes += success === true ? n : 0;
+    all.unknown += success === null ? n : 0;
     all.tokens += tokens ?? 0;
     all.tokenExamples += tokensN;
-    all.tokenSuccesses += success ? tokensN : 0;
+    all.tokenSuccesses += success === true ? tokensN : 0;
     all.execSum += execSum ?? 0;
     all.execN += execN;
   }
@@ -150,14 +160,15 @@ export function coOccurrenceOf(
 export function quarterCounts(store: RowSource, filters: Filters): QuarterCount[] {
   const where = whereOf(store, filters);
   return store
-    .rows<[number, number, number]>(`SELECT e.ts / ${QUARTER_HOUR_MS} AS q, count(*), sum(e.success) FROM examples e WHERE ${where.sql} GROUP BY q`, where.params)
-    .map(([quarter, total, successes]) => ({ quarter, total, successes }));
+    .rows<[number, number, number, number]>(`SELECT e.ts / ${QUARTER_HOUR_MS} AS q, count(*), ${successesOf('e')}, ${unknownOf('e')} FROM examples e WHERE ${where.sql} GROUP BY q`, where.params)
+    .map(([quarter, total, successes, unknown]) => ({ quarter, total, successes, unknown }));
 }
 
-/** A tag that comes with another in its examples, and how many of those failed. */
+/** A tag that comes with another in its examples, and how many of those failed (of those with a known outcome). */
 export interface FailingWith {
   tag: string;
   failures: number;
+  /** Examples with a known outcome. */
   total: number;
   failureRate: number;
 }
@@ -166,11 +177,11 @@ export interface FailingWith {
 export function failingWith(store: RowSource, tag: string, sinceDay: number | null): FailingWith[] {
   return store
     .rows<[string, number, number]>(
-      `SELECT t.name, count(*), sum(1 - b.success) FROM example_tags a
+      `SELECT t.name, count(*), ${failuresOf('b')} FROM example_tags a
          JOIN example_tags b ON b.k = a.k AND b.tag_id != a.tag_id
          JOIN tags t ON t.tag_id = b.tag_id
-       WHERE a.tag_id = (SELECT tag_id FROM tags WHERE name = ?) AND a.day >= ?
-       GROUP BY b.tag_id HAVING sum(1 - b.success) > 0 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 5`,
+       WHERE a.tag_id = (SELECT tag_id FROM tags WHERE name = ?) AND a.day >= ? AND b.success != ${UNKNOWN_OUTCOME}
+       GROUP BY b.tag_id HAVING ${failuresOf('b')} > 0 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 5`,
       [tag, sinceDay ?? -1e9],
     )
     .map(([name, total, failures]) => ({ tag: name, failures, total, failureRate: failures / total }));

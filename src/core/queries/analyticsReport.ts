@@ -13,7 +13,7 @@ import { doneWellFromTasks, insights, recommendations } from '../analytics/advic
 import type { Task } from '../../shared/tasks';
 import { heatmap, type QuarterCount } from '../analytics/heatmap';
 import { compareProportions, formatP, SIGNIFICANCE_LEVEL } from '../analytics/statistics';
-import { SMALL_SAMPLE, successRate } from '../analytics/successRate';
+import { SMALL_SAMPLE, knownOutcomes, successRate } from '../analytics/successRate';
 import type { DayCount } from '../analytics/trends';
 import { predict, toWeeks, trend, weekPoints } from '../analytics/trends';
 import { MAX_WEEK_POINTS } from '../../shared/analytics';
@@ -30,10 +30,11 @@ export interface AnalyticsOptions {
   coOccurrenceSample?: number;
 }
 
-const zero = (): Totals => ({ total: 0, successes: 0, tokens: 0, tokenExamples: 0, tokenSuccesses: 0, execSum: 0, execN: 0 });
+const zero = (): Totals => ({ total: 0, successes: 0, unknown: 0, tokens: 0, tokenExamples: 0, tokenSuccesses: 0, execSum: 0, execN: 0 });
 function add(t: Totals, d: Totals): void {
   t.total += d.total;
   t.successes += d.successes;
+  t.unknown += d.unknown;
   t.tokens += d.tokens;
   t.tokenExamples += d.tokenExamples;
   t.tokenSuccesses += d.tokenSuccesses;
@@ -42,7 +43,7 @@ function add(t: Totals, d: Totals): void {
 }
 
 function technology(tag: string, t: Totals): Technology {
-  return { tag, rate: successRate(t.successes, t.total), small: t.total < SMALL_SAMPLE };
+  return { tag, rate: successRate(t.successes, t.total, t.unknown), small: knownOutcomes(t) < SMALL_SAMPLE };
 }
 
 /** The compared period (local day numbers, inclusive) and the one of the same length before it. */
@@ -107,14 +108,14 @@ export function reportFrom(inputs: AnalyticsInputs, filters: Filters, options: A
   const tags = [...perTag.values()].filter((t) => t.range.total > 0 || t.current.total > 0 || t.previous.total > 0);
   const byVolume = [...tags].filter((t) => t.range.total > 0).sort((a, b) => b.range.total - a.range.total || a.tag.localeCompare(b.tag));
   const mostProficient = byVolume
-    .filter((t) => t.range.total >= SMALL_SAMPLE)
+    .filter((t) => knownOutcomes(t.range) >= SMALL_SAMPLE)
     .map((t) => technology(t.tag, t.range))
     .sort((a, b) => b.rate.interval![0] - a.rate.interval![0])
     .slice(0, 5);
   const heat = heatmap(inputs.quarters, analyticsQueries(filters, now).heatSince);
 
   return {
-    overall: successRate(all.successes, all.total),
+    overall: successRate(all.successes, all.total, all.unknown),
     trend: trend(days),
     proficiency: {
       series: byVolume.slice(0, 5).map((t) => ({ tag: t.tag, weekly: weekPoints(toWeeks(t.days.sort((a, b) => a.day - b.day))).slice(-MAX_WEEK_POINTS) })),
@@ -166,22 +167,27 @@ export function comparisonFrom(a: string, b: string, tag: string | null, totalsA
     const all = model === a ? totalsA : totalsB;
     return {
       model,
-      rate: successRate(all.successes, all.total),
-      small: all.total < SMALL_SAMPLE,
+      rate: successRate(all.successes, all.total, all.unknown),
+      small: knownOutcomes(all) < SMALL_SAMPLE,
       tokensPerSuccess: tokensPerSuccess(all),
-      timePerSuccess: all.successes > 0 && all.execN > 0 ? ((all.execSum / all.execN) * all.total) / all.successes : null,
+      timePerSuccess: all.successes > 0 && all.execN > 0 ? ((all.execSum / all.execN) * knownOutcomes(all)) / all.successes : null,
     };
   };
   const sa = side(a);
   const sb = side(b);
-  const c = compareProportions(sa.rate.successes, sa.rate.total, sb.rate.successes, sb.rate.total);
+  // Over the known outcomes only: an example whose outcome is unknown is no evidence either way.
+  const ka = knownOutcomes(sa.rate);
+  const kb = knownOutcomes(sb.rate);
+  const c = compareProportions(sa.rate.successes, ka, sb.rate.successes, kb);
+  const unknown = sa.rate.unknown + sb.rate.unknown;
+  const unknownNote = unknown > 0 ? `; ${unknown.toLocaleString('en-US')} of unknown outcome left out` : '';
   let verdict: string;
-  if (!c) verdict = `No comparison: ${sa.rate.total === 0 ? a : b} has no examples${tag ? ` tagged ${tag}` : ''} under these filters.`;
+  if (!c) verdict = `No comparison: ${ka === 0 ? a : b} has no examples${unknown > 0 ? ' of known outcome' : ''}${tag ? ` tagged ${tag}` : ''} under these filters${unknownNote}.`;
   else if (c.pValue < SIGNIFICANCE_LEVEL) {
     const better = c.difference > 0 ? b : a;
-    verdict = `${better} is better by ${Math.abs(c.difference * 100).toFixed(1)} points, ${formatP(c.pValue)} (${c.test}).`;
+    verdict = `${better} is better by ${Math.abs(c.difference * 100).toFixed(1)} points, ${formatP(c.pValue)} (${c.test}${unknownNote}).`;
   } else {
-    verdict = `No significant difference at this sample size (${formatP(c.pValue)}, ${c.test}; ${sa.rate.total.toLocaleString('en-US')} and ${sb.rate.total.toLocaleString('en-US')} examples).`;
+    verdict = `No significant difference at this sample size (${formatP(c.pValue)}, ${c.test}; ${ka.toLocaleString('en-US')} and ${kb.toLocaleString('en-US')} examples${unknown > 0 ? ' of known outcome' : ''}${unknownNote}).`;
   }
   return { a: sa, b: sb, tag, difference: c?.difference ?? null, interval: c?.interval ?? null, pValue: c?.pValue ?? null, test: c?.test ?? null, verdict };
 }

@@ -6,6 +6,7 @@ import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
 import type { QueryOptions } from './summary';
 import { dayLabel } from '../../shared/series';
+import { rollupSuccesses, rollupTokenSuccesses, rollupUnknown, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
 
 
 /** Examples and successes per tag, most used first. Unfiltered, it reads only the tag table's key. */
@@ -13,20 +14,20 @@ export function byTag(store: RowSource, filters: Filters = NO_FILTERS, options: 
   const plan = options.rollups === false ? null : rollupPlan(filters);
   if (plan && !plan.tagged) {
     return store
-      .rows<[string, number, number]>(
-        `SELECT t.name, c.total, c.successes FROM
-           (SELECT r.tag_id, sum(r.n) AS total, sum(r.success * r.n) AS successes FROM rollup_tag_daily r WHERE ${plan.where} GROUP BY r.tag_id) c
+      .rows<[string, number, number, number]>(
+        `SELECT t.name, c.total, c.successes, c.unknown FROM
+           (SELECT r.tag_id, sum(r.n) AS total, ${rollupSuccesses('r')} AS successes, ${rollupUnknown('r')} AS unknown FROM rollup_tag_daily r WHERE ${plan.where} GROUP BY r.tag_id) c
          JOIN tags t ON t.tag_id = c.tag_id ORDER BY c.total DESC, t.name`,
         plan.params,
       )
-      .map(([tag, total, successes]) => ({ tag, total, successes }));
+      .map(([tag, total, successes, unknown]) => ({ tag, total, successes, unknown }));
   }
   // What the rollups cannot answer (sessions, text, several tags): from the examples themselves.
   const where = whereOf(store, filters);
-  const inner = `SELECT et.tag_id, count(*) AS total, sum(et.success) AS successes FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${where.sql} GROUP BY et.tag_id`;
+  const inner = `SELECT et.tag_id, count(*) AS total, ${successesOf('et')} AS successes, ${unknownOf('et')} AS unknown FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${where.sql} GROUP BY et.tag_id`;
   return store
-    .rows<[string, number, number]>(`SELECT t.name, c.total, c.successes FROM (${inner}) c JOIN tags t ON t.tag_id = c.tag_id ORDER BY c.total DESC, t.name`, where.params)
-    .map(([tag, total, successes]) => ({ tag, total, successes }));
+    .rows<[string, number, number, number]>(`SELECT t.name, c.total, c.successes, c.unknown FROM (${inner}) c JOIN tags t ON t.tag_id = c.tag_id ORDER BY c.total DESC, t.name`, where.params)
+    .map(([tag, total, successes, unknown]) => ({ tag, total, successes, unknown }));
 }
 
 
@@ -35,36 +36,39 @@ export function byModel(store: RowSource, filters: Filters = NO_FILTERS, options
   const plan = options.rollups === false ? null : rollupPlan(filters);
   if (plan) {
     return store
-      .rows<[string, number, number, number, number, number, number, number]>(
-        `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec_sum, c.exec_n FROM
-           (SELECT r.model_id, sum(r.n) AS total, sum(r.success * r.n) AS successes, sum(r.tokens) AS tokens,
-                   sum(r.tokens_n) AS tokens_n, sum(r.success * r.tokens_n) AS token_successes, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n
+      .rows<[string, number, number, number, number, number, number, number, number]>(
+        `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec_sum, c.exec_n, c.unknown FROM
+           (SELECT r.model_id, sum(r.n) AS total, ${rollupSuccesses('r')} AS successes, sum(r.tokens) AS tokens,
+                   sum(r.tokens_n) AS tokens_n, ${rollupTokenSuccesses('r')} AS token_successes, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n,
+                   ${rollupUnknown('r')} AS unknown
             FROM ${plan.table} r WHERE r.model_id != 0 AND ${plan.where} GROUP BY r.model_id) c
          JOIN models m ON m.model_id = c.model_id ORDER BY c.total DESC, m.name`,
         plan.params,
       )
-      .map(([model, total, successes, tokens, tokenExamples, tokenSuccesses, execSum, execN]) => ({
+      .map(([model, total, successes, tokens, tokenExamples, tokenSuccesses, execSum, execN, unknown]) => ({
         model,
         total,
         successes,
+        unknown,
         tokens: { tokens, tokenExamples, tokenSuccesses },
         avgExecutionTime: execN > 0 ? execSum / execN : null,
       }));
   }
   const where = whereOf(store, filters);
   return store
-    .rows<[string, number, number, number | null, number, number | null, number | null]>(
-      `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec FROM
-         (SELECT e.model_id, count(*) AS total, sum(e.success) AS successes, sum(e.tokens) AS tokens, count(e.tokens) AS tokens_n,
-                 sum(e.success AND e.tokens IS NOT NULL) AS token_successes, avg(e.exec_time) AS exec
+    .rows<[string, number, number, number | null, number, number | null, number | null, number]>(
+      `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec, c.unknown FROM
+         (SELECT e.model_id, count(*) AS total, ${successesOf('e')} AS successes, sum(e.tokens) AS tokens, count(e.tokens) AS tokens_n,
+                 ${tokenSuccessesOf('e')} AS token_successes, avg(e.exec_time) AS exec, ${unknownOf('e')} AS unknown
           FROM examples e WHERE e.model_id IS NOT NULL AND ${where.sql} GROUP BY e.model_id) c
        JOIN models m ON m.model_id = c.model_id ORDER BY c.total DESC, m.name`,
       where.params,
     )
-    .map(([model, total, successes, tokens, tokenExamples, tokenSuccesses, exec]) => ({
+    .map(([model, total, successes, tokens, tokenExamples, tokenSuccesses, exec, unknown]) => ({
       model,
       total,
       successes,
+      unknown,
       tokens: { tokens: tokens ?? 0, tokenExamples, tokenSuccesses: tokenSuccesses ?? 0 },
       avgExecutionTime: exec,
     }));
@@ -75,14 +79,14 @@ export function dailyCounts(store: RowSource, filters: Filters = NO_FILTERS, opt
   const plan = options.rollups === false ? null : rollupPlan(filters);
   const where = whereOf(store, filters);
   const [sql, params] = plan
-    ? [`SELECT r.day, sum(r.n), sum(r.success * r.n) FROM ${plan.table} r WHERE ${plan.where} GROUP BY r.day ORDER BY r.day`, plan.params]
-    : [`SELECT e.day, count(*), sum(e.success) FROM examples e WHERE ${where.sql} GROUP BY e.day ORDER BY e.day`, where.params];
-  return store.rows<[number, number, number]>(sql, params).map(([day, total, successes]) => ({ day, total, successes }));
+    ? [`SELECT r.day, sum(r.n), ${rollupSuccesses('r')}, ${rollupUnknown('r')} FROM ${plan.table} r WHERE ${plan.where} GROUP BY r.day ORDER BY r.day`, plan.params]
+    : [`SELECT e.day, count(*), ${successesOf('e')}, ${unknownOf('e')} FROM examples e WHERE ${where.sql} GROUP BY e.day ORDER BY e.day`, where.params];
+  return store.rows<[number, number, number, number]>(sql, params).map(([day, total, successes, unknown]) => ({ day, total, successes, unknown }));
 }
 
 /** Examples and successes per local day, oldest first, as YYYY-MM-DD. */
 export function daily(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): DayRow[] {
-  return dailyCounts(store, filters, options).map(({ day, total, successes }) => ({ day: dayLabel(day), total, successes }));
+  return dailyCounts(store, filters, options).map(({ day, total, successes, unknown }) => ({ day: dayLabel(day), total, successes, unknown }));
 }
 
 export type DistinctField = 'tag' | 'model' | 'session';
@@ -102,10 +106,10 @@ export function distinctValues(store: RowSource, field: DistinctField, prefix = 
 export function sessions(store: RowSource, filters: Filters = NO_FILTERS, offset = 0, limit = 200): (CountRow & { session: string; lastTs: number })[] {
   const where = whereOf(store, filters);
   return store
-    .rows<[string, number, number, number]>(
-      `SELECT ss.name, count(*), sum(e.success), max(e.ts) FROM examples e JOIN sessions ss ON ss.session_k = e.session_k WHERE ${where.sql}
+    .rows<[string, number, number, number, number]>(
+      `SELECT ss.name, count(*), ${successesOf('e')}, max(e.ts), ${unknownOf('e')} FROM examples e JOIN sessions ss ON ss.session_k = e.session_k WHERE ${where.sql}
        GROUP BY e.session_k ORDER BY max(e.ts) DESC, ss.name LIMIT ? OFFSET ?`,
       [...where.params, limit, offset],
     )
-    .map(([session, total, successes, lastTs]) => ({ session, total, successes, lastTs }));
+    .map(([session, total, successes, lastTs, unknown]) => ({ session, total, successes, lastTs, unknown }));
 }

@@ -5,6 +5,7 @@ import type { RowSource } from '../storage/rowSource';
 import { whereOf } from './filterSql';
 import { stringKey } from '../storage/keys';
 import type { CsvCells } from '../model/csvCells';
+import { successFromCode } from '../model/successCode';
 
 /** Whitelisted sort columns: the only text of a request that shapes the SQL. */
 const SORT_SQL: Record<SortColumn, string> = {
@@ -70,7 +71,7 @@ function toExample(r: Row, withCode: boolean, store: RowSource): StoredExample {
     taskDescription: r[3],
     codeContext: code?.text ?? null,
     ...(code?.problem ? { codeProblem: code.problem } : {}),
-    success: r[5] === 1,
+    success: successFromCode(r[5]),
     metrics: r[6] ? (JSON.parse(r[6]) as Record<string, unknown>) : {},
     model: r[7],
     tokens: r[8],
@@ -126,7 +127,7 @@ export function* iterateCsvCells(store: RowSource, filters: Filters, visit: (cel
     const source = r[11] !== null && r[12] !== null;
     cells.id = r[0];
     cells.timestamp = new Date(r[1]).toISOString();
-    cells.success = r[5] === 1;
+    cells.success = successFromCode(r[5]);
     cells.model = r[7];
     cells.sessionId = r[2];
     cells.taskDescription = r[3];

@@ -1,6 +1,7 @@
 import type { Filters } from '../../shared/filters';
 import { FLAG_TASK_EXAMPLE } from '../storage/schema';
 import type { RowSource } from '../storage/rowSource';
+import { filterCode } from '../model/successCode';
 
 export interface SqlWhere {
   /** A WHERE clause over `examples e` (without the keyword), or '1' for none. */
@@ -28,7 +29,7 @@ export function filterSql(f: Filters, options: { newestFirstPage?: boolean; task
   }
   if (f.success !== null) {
     parts.push('e.success = ?');
-    params.push(f.success ? 1 : 0);
+    params.push(filterCode(f.success));
   }
   if (f.model !== null) {
     parts.push('e.model_id = (SELECT model_id FROM models WHERE name = ?)');

@@ -1,6 +1,7 @@
 import type { Filters } from '../../shared/filters';
 import { localDay } from '../../shared/series';
 import { DAY_MS } from '../../shared/series';
+import { filterCode } from '../model/successCode';
 
 /** Filters the per-day rollups can answer: whole local days, outcome, model, at most one tag. */
 export interface RollupPlan {
@@ -45,7 +46,7 @@ export function rollupPlan(f: Filters): RollupPlan | null {
   }
   if (f.success !== null) {
     parts.push('r.success = ?');
-    params.push(f.success ? 1 : 0);
+    params.push(filterCode(f.success));
   }
   if (f.model !== null) {
     parts.push('r.model_id = coalesce((SELECT model_id FROM models WHERE name = ?), -1)');

@@ -5,6 +5,8 @@ import { successRate } from '../analytics/successRate';
 import type { RowSource } from '../storage/rowSource';
 import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
+import { rollupSuccesses, rollupTokenSuccesses, rollupUnknown, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
+import type { Activity } from '../../shared/figures';
 
 export interface QueryOptions {
   /** Answer from the per-day rollups where the filters allow (default); false always reads the examples. */
@@ -22,30 +24,49 @@ export function endOfLocalDay(now: number): number {
 function totals(store: RowSource, filters: Filters, options: QueryOptions): Summary {
   const plan = options.rollups === false ? null : rollupPlan(filters);
   if (plan) {
-    const [n = 0, successes = 0, execSum = 0, execN = 0, tokens = 0, tokensN = 0, tokenSuccesses = 0] =
+    const [n = 0, successes = 0, execSum = 0, execN = 0, tokens = 0, tokensN = 0, tokenSuccesses = 0, unknown = 0] =
       store.rows<(number | null)[]>(
-        `SELECT sum(r.n), sum(r.success * r.n), sum(r.exec_sum), sum(r.exec_n), sum(r.tokens), sum(r.tokens_n), sum(r.success * r.tokens_n) FROM ${plan.table} r WHERE ${plan.where}`,
+        `SELECT sum(r.n), ${rollupSuccesses('r')}, sum(r.exec_sum), sum(r.exec_n), sum(r.tokens), sum(r.tokens_n), ${rollupTokenSuccesses('r')}, ${rollupUnknown('r')} FROM ${plan.table} r WHERE ${plan.where}`,
         plan.params,
       )[0] ?? [];
     return {
-      rate: successRate(Number(successes ?? 0), Number(n ?? 0)),
+      rate: successRate(Number(successes ?? 0), Number(n ?? 0), Number(unknown ?? 0)),
       avgExecutionTime: Number(execN ?? 0) > 0 ? Number(execSum) / Number(execN) : null,
       tokens: { tokens: Number(tokens ?? 0), tokenExamples: Number(tokensN ?? 0), tokenSuccesses: Number(tokenSuccesses ?? 0) },
       previous: null,
+      activity: null,
     };
   }
   const where = whereOf(store, filters);
-  const [total = 0, successes = 0, avgExec = null, tokens = 0, withTokens = 0, tokenSuccesses = 0] =
-    store.rows<[number, number | null, number | null, number | null, number, number | null]>(
-      `SELECT count(*), sum(e.success), avg(e.exec_time), sum(e.tokens), count(e.tokens), sum(e.success AND e.tokens IS NOT NULL) FROM examples e WHERE ${where.sql}`,
+  const [total = 0, successes = 0, avgExec = null, tokens = 0, withTokens = 0, tokenSuccesses = 0, unknown = 0] =
+    store.rows<[number, number | null, number | null, number | null, number, number | null, number | null]>(
+      `SELECT count(*), ${successesOf('e')}, avg(e.exec_time), sum(e.tokens), count(e.tokens), ${tokenSuccessesOf('e')}, ${unknownOf('e')} FROM examples e WHERE ${where.sql}`,
       where.params,
     )[0] ?? [];
   return {
-    rate: successRate(Number(successes ?? 0), Number(total)),
+    rate: successRate(Number(successes ?? 0), Number(total), Number(unknown ?? 0)),
     avgExecutionTime: avgExec === null ? null : Number(avgExec),
     tokens: { tokens: Number(tokens ?? 0), tokenExamples: Number(withTokens), tokenSuccesses: Number(tokenSuccesses ?? 0) },
     previous: null,
+    activity: null,
   };
+}
+
+/**
+ * What agent sessions' turns say (tool calls and errors, interruptions, rejections, tests) over
+ * the filtered examples that are turns: those whose metrics carry a numeric tool_calls.
+ */
+export function activity(store: RowSource, filters: Filters): Activity {
+  const where = whereOf(store, filters);
+  const num = (k: string) => `CASE WHEN json_type(e.metrics, '$.${k}') IN ('integer', 'real') THEN json_extract(e.metrics, '$.${k}') END`;
+  const row = store.rows<(number | null)[]>(
+    `SELECT count(*), sum(${num('tool_calls')}), sum(${num('tool_errors')}), sum(${num('interruptions')}), sum(${num('rejections')}),
+            sum(json_type(e.metrics, '$.tests_passed') IN ('true', 'false')), sum(json_type(e.metrics, '$.tests_passed') = 'true')
+     FROM examples e WHERE ${where.sql} AND json_type(e.metrics, '$.tool_calls') IN ('integer', 'real')`,
+    where.params,
+  )[0] ?? [];
+  const n = (i: number) => Number(row[i] ?? 0);
+  return { turns: n(0), toolCalls: n(1), toolErrors: n(2), interruptions: n(3), rejections: n(4), testTurns: n(5), testsPassed: n(6) };
 }
 
 /**
@@ -56,6 +77,8 @@ function totals(store: RowSource, filters: Filters, options: QueryOptions): Summ
  */
 export function summary(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): Summary {
   const current = totals(store, filters, options);
+  // Only where some outcomes are unknown: KIMI's own examples never pay for it.
+  if (current.rate.unknown > 0) current.activity = activity(store, filters);
   if (filters.since !== null) {
     const until = filters.until ?? endOfLocalDay(options.now ?? Date.now());
     const length = until - filters.since;

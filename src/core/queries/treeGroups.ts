@@ -7,6 +7,7 @@ import { outcomeTotals } from './analyticsData';
 import { byModel, byTag, daily, sessions } from './breakdowns';
 import { whereOf } from './filterSql';
 import type { RowSource } from '../storage/rowSource';
+import { successesOf, unknownOf } from './outcomeSql';
 
 /** What the groups are read from. Sessions and branches come a page at a time, most recently active and most used first. */
 export interface GroupSource {
@@ -20,10 +21,10 @@ export interface GroupSource {
 
 /**
  * One page of the Examples tree's groups under the filters: days newest first; tags, models,
- * sessions and branches most used first; outcomes as succeeded and failed.
+ * sessions and branches most used first; outcomes as succeeded, failed and unknown.
  */
 export async function groupPage(source: GroupSource, field: GroupField, filters: Filters, offset: number, limit: number): Promise<GroupRow[]> {
-  const row = (key: string, r: CountRow) => ({ key, total: r.total, successes: r.successes });
+  const row = (key: string, r: CountRow) => ({ key, total: r.total, successes: r.successes, unknown: r.unknown });
   switch (field) {
     case 'day':
       // Newest day first.
@@ -43,8 +44,9 @@ export async function groupPage(source: GroupSource, field: GroupField, filters:
       // Only the counts: not the summary, which also reads the previous period.
       const s = await source.outcomeTotals(filters);
       const groups = [
-        { key: 'success', total: s.successes, successes: s.successes },
-        { key: 'failure', total: s.total - s.successes, successes: 0 },
+        { key: 'success', total: s.successes, successes: s.successes, unknown: 0 },
+        { key: 'failure', total: s.total - s.successes - s.unknown, successes: 0, unknown: 0 },
+        { key: 'unknown', total: s.unknown, successes: 0, unknown: s.unknown },
       ];
       return groups.filter((g) => g.total > 0).slice(offset, offset + limit);
     }
@@ -62,11 +64,11 @@ export function storeGroupSource(store: RowSource): GroupSource {
     branches: (f, offset, limit) => {
       const where = whereOf(store, f);
       return store
-        .rows<[string, number, number]>(
-          `SELECT ec.branch, count(*), sum(e.success) FROM examples e JOIN example_commits ec ON ec.k = e.k WHERE ec.branch IS NOT NULL AND ${where.sql} GROUP BY ec.branch ORDER BY count(*) DESC, ec.branch LIMIT ? OFFSET ?`,
+        .rows<[string, number, number, number]>(
+          `SELECT ec.branch, count(*), ${successesOf('e')}, ${unknownOf('e')} FROM examples e JOIN example_commits ec ON ec.k = e.k WHERE ec.branch IS NOT NULL AND ${where.sql} GROUP BY ec.branch ORDER BY count(*) DESC, ec.branch LIMIT ? OFFSET ?`,
           [...where.params, limit, offset],
         )
-        .map(([branch, total, successes]) => ({ branch, total, successes }));
+        .map(([branch, total, successes, unknown]) => ({ branch, total, successes, unknown }));
     },
   };
 }

@@ -15,6 +15,7 @@ import { contentKey, stringKey } from './keys';
 import { commitOf } from '../model/commitRef';
 import { TextSearch, type SearchRow } from './textSearch';
 import type { BatchItem, IngestTarget, InsertCounts, SourceOffset } from '../model/batch';
+import { successCode, successFromCode } from '../model/successCode';
 
 export const SNAPSHOT_FILE = 'learning.sqlite';
 export const BACKUP_FILE = 'learning.sqlite.bak';
@@ -281,7 +282,7 @@ export class LearningStore implements IngestTarget {
       keys,
     )) {
       // A learning task's examples were never in the rollups.
-      if (!(flags & FLAG_TASK_EXAMPLE)) rollups.addRow(day, modelId, success === 1, tokens, exec, tags.get(k) ?? [], -1);
+      if (!(flags & FLAG_TASK_EXAMPLE)) rollups.addRow(day, modelId, successCode(successFromCode(success)), tokens, exec, tags.get(k) ?? [], -1);
     }
     this.db.exec('BEGIN');
     try {
@@ -694,7 +695,7 @@ export class LearningStore implements IngestTarget {
         if (code) insCode.run([k, ...code]);
         searchable.push({ k, description: e.taskDescription, feedback: e.humanFeedback, code: code && [code[0], code[1]] });
         const tagIds = e.tags.map((tag) => this.nameKey('tags', tag));
-        for (const tagId of tagIds) insTag.run([tagId, e.day, e.success ? 1 : 0, k]);
+        for (const tagId of tagIds) insTag.run([tagId, e.day, successCode(e.success), k]);
         const commit = commitOf(e.extra);
         if (commit) insCommit.run([k, commit.sha, commit.repository, commit.branch]);
         // The rollups count the agent's own examples; a learning task's practice is read from the rows when a filter asks for it.
@@ -743,7 +744,7 @@ export class LearningStore implements IngestTarget {
     const ref = this.rows<[number, number, number | null]>('SELECT off, len, crc FROM code_refs WHERE k = ?', [k])[0];
     const stored = contentHash({
       ts,
-      success: success === 1,
+      success: successFromCode(success),
       model: name('models', 'model_id', modelId),
       sessionId: name('sessions', 'session_k', sessionK),
       taskDescription,
@@ -1028,7 +1029,7 @@ export function exampleRowParams(
     idKey,
     e.ts,
     e.day,
-    e.success ? 1 : 0,
+    successCode(e.success),
     modelId,
     sessionK,
     e.taskDescription,

@@ -1,4 +1,5 @@
 import type { NormalizedExample } from '../model/example';
+import { type SuccessCode, successCode } from '../model/successCode';
 
 interface Sums {
   n: number;
@@ -19,12 +20,12 @@ export class RollupBatch {
 
   add(e: NormalizedExample, modelId: number | null, tagIds: number[]): void {
     const exec = typeof e.metrics.execution_time === 'number' ? e.metrics.execution_time : null;
-    this.addRow(e.day, modelId, e.success, e.tokens, exec, tagIds, 1);
+    this.addRow(e.day, modelId, successCode(e.success), e.tokens, exec, tagIds, 1);
   }
 
   /** A stored example's share, added (sign 1) or taken away (sign -1, when it is deleted). */
-  addRow(day: number, modelId: number | null, success: boolean, tokens: number | null, exec: number | null, tagIds: readonly number[], sign: 1 | -1): void {
-    const key = `${day}|${modelId ?? 0}|${success ? 1 : 0}`;
+  addRow(day: number, modelId: number | null, success: SuccessCode, tokens: number | null, exec: number | null, tagIds: readonly number[], sign: 1 | -1): void {
+    const key = `${day}|${modelId ?? 0}|${success}`;
     if (sign < 0) this.removes = true;
     bump(this.daily, key, tokens, exec, sign);
     for (const tagId of tagIds) bump(this.tagDaily, `${tagId}|${key}`, tokens, exec, sign);

@@ -222,6 +222,10 @@ export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE INDEX examples_practice ON examples (day) WHERE (flags & ${FLAG_TASK_EXAMPLE}) != 0;
     `);
   },
+  // 9 → 10: an outcome can be unknown (an agent session's turn): \`success\` 2 beside 1 and 0, in the
+  // examples, the tag table and both rollups (src/core/model/successCode.ts). Nothing stored changes;
+  // the version keeps an older Learning Viewer, which would count a 2 as a success, from writing here.
+  () => {},
 ];
 
 /** `examples.flags`: the timestamp was in the future when it was stored. */

@@ -7,7 +7,7 @@ import type { Depth } from '../../shared/analytics';
 import type { KnowledgeEntry } from '../../shared/tasks';
 import { relatedTags } from '../analytics/advice';
 import { compareProportions, formatP, SIGNIFICANCE_LEVEL } from '../analytics/statistics';
-import { SMALL_SAMPLE, successRate } from '../analytics/successRate';
+import { knownOutcomes, SMALL_SAMPLE, successRate } from '../analytics/successRate';
 import { trend } from '../analytics/trends';
 import { localDay } from '../../shared/series';
 import { coOccurrence, failingWith, outcomeTotals } from '../queries/analyticsData';
@@ -69,7 +69,9 @@ export async function learnTechnology(source: LearnerSource, options: LearnOptio
   if (all.total === 0 && !options.external) {
     throw new Error(`No examples tagged “${technology}” in ${period}: there is nothing to learn from. Import logs, or choose a deeper task.`);
   }
-  const proficiency = successRate(all.successes, all.total);
+  // Over the known outcomes: an example whose outcome is unknown says nothing of proficiency.
+  const proficiency = successRate(all.successes, all.total, all.unknown);
+  const known = knownOutcomes(all);
 
   await step(options, 25, 'Measuring the trend');
   const t = trend(await source.dailyCounts(filters));
@@ -83,36 +85,36 @@ export async function learnTechnology(source: LearnerSource, options: LearnOptio
 
   await step(options, 75, 'Comparing models');
   const models = (await source.byModel(filters))
-    .map((m) => ({ model: m.model, rate: successRate(m.successes, m.total) }))
+    .map((m) => ({ model: m.model, rate: successRate(m.successes, m.total, m.unknown) }))
     .slice(0, 20);
 
   await step(options, 90, 'Writing the knowledge entry');
   const nextSteps: { step: string; reason: string }[] = [];
-  if (all.total > 0 && all.total < SMALL_SAMPLE) {
+  if (known > 0 && known < SMALL_SAMPLE) {
     nextSteps.push({
       step: `Collect more examples of ${technology}`,
-      reason: `Only ${all.total} in ${period}: the proficiency could be anywhere from ${pct(proficiency.interval![0])} to ${pct(proficiency.interval![1])}.`,
+      reason: `Only ${known}${all.unknown > 0 ? ' of known outcome' : ''} in ${period}: the proficiency could be anywhere from ${pct(proficiency.interval![0])} to ${pct(proficiency.interval![1])}.`,
     });
   }
   // A tag it fails with is a next step only when failing with it is significantly more common than without it.
-  const failures = all.total - all.successes;
+  const failures = known - all.successes;
   const worst = failsWith
-    .map((f) => ({ f, c: compareProportions(failures - f.failures, all.total - f.total, f.failures, f.total) }))
+    .map((f) => ({ f, c: compareProportions(failures - f.failures, known - f.total, f.failures, f.total) }))
     .filter(({ f, c }) => f.total >= 5 && c !== null && c.difference > 0 && c.pValue < SIGNIFICANCE_LEVEL)
     .sort((a, b) => a.c!.pValue - b.c!.pValue)[0];
   if (worst) {
     const { f, c } = worst;
     nextSteps.push({
       step: `Practise ${technology} together with ${f.tag}`,
-      reason: `${f.failures} of the ${f.total} examples with both failed (${pct(f.failureRate)}), against ${pct((failures - f.failures) / (all.total - f.total))} of the other examples of ${technology} (${formatP(c!.pValue)}).`,
+      reason: `${f.failures} of the ${f.total} examples with both failed (${pct(f.failureRate)}), against ${pct((failures - f.failures) / (known - f.total))} of the other examples of ${technology} (${formatP(c!.pValue)}).`,
     });
   }
   if (t.significant && (t.slopePerWeek ?? 0) < 0) nextSteps.push({ step: `Find out what changed for ${technology}`, reason: t.statement });
-  const ranked = models.filter((m) => m.rate.total >= SMALL_SAMPLE).sort((a, b) => (b.rate.rate ?? 0) - (a.rate.rate ?? 0));
+  const ranked = models.filter((m) => knownOutcomes(m.rate) >= SMALL_SAMPLE).sort((a, b) => (b.rate.rate ?? 0) - (a.rate.rate ?? 0));
   if (ranked.length >= 2) {
     const best = ranked[0]!;
     const last = ranked[ranked.length - 1]!;
-    const c = compareProportions(last.rate.successes, last.rate.total, best.rate.successes, best.rate.total);
+    const c = compareProportions(last.rate.successes, knownOutcomes(last.rate), best.rate.successes, knownOutcomes(best.rate));
     if (c && c.pValue < SIGNIFICANCE_LEVEL) {
       nextSteps.push({
         step: `Prefer ${best.model} for ${technology}`,

@@ -8,6 +8,7 @@ import { showFileExamples } from './examples/showFileExamples';
 import type { Container } from '../container';
 import { openDashboard } from './openDashboard';
 import { importLogs } from './importLogs';
+import { importAgentSessions } from './importAgentSessions';
 import { refresh } from './refresh';
 import { exportData } from './exportData';
 import { cancelTask } from './tasks/cancelTask';
@@ -44,6 +45,7 @@ import { copyData } from './team/copyData';
 export const COMMANDS: Record<string, (c: Container, ...args: unknown[]) => unknown> = {
   'learningViewer.openDashboard': openDashboard,
   'learningViewer.importLogs': importLogs,
+  'learningViewer.importAgentSessions': importAgentSessions,
   'learningViewer.startLearningTask': startLearningTask,
   'learningViewer.cancelTask': cancelTask,
   'learningViewer.retryTask': retryTask,

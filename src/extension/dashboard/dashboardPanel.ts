@@ -208,11 +208,11 @@ export class DashboardPanel implements vscode.Disposable {
       return state;
     } catch (e) {
       const health = await this.container.data.request('health', {}).catch(() => unavailableHealth('The data worker is not answering.'));
-      const empty = { total: 0, successes: 0, rate: null, interval: null };
+      const empty = { total: 0, successes: 0, unknown: 0, rate: null, interval: null };
       return {
         ...base,
         health,
-        summary: { rate: empty, avgExecutionTime: null, tokens: NO_TOKENS, previous: null },
+        summary: { rate: empty, avgExecutionTime: null, tokens: NO_TOKENS, previous: null, activity: null },
         ...capForPanel({ byTag: [], byModel: [], daily: [] }),
         alerts: { active: [], history: [], muted: [], lastCheck: null },
         git: null,

@@ -6,7 +6,7 @@ import { dayNumber } from '../../shared/series';
 
 export const PAGE_SIZE = 200;
 
-export type GroupNode = { kind: 'group'; field: GroupField; key: string; total: number; successes: number };
+export type GroupNode = { kind: 'group'; field: GroupField; key: string; total: number; successes: number; unknown?: number };
 export type Node = GroupNode | { kind: 'example'; example: StoredExample; groupId: string } | { kind: 'more'; parentId: string | null; loaded: number; total: number | null };
 
 export function groupId(g: { field: GroupField; key: string }): string {
@@ -27,7 +27,7 @@ export function groupFilters(base: Filters, g: { field: GroupField; key: string 
     case 'session':
       return { ...base, session: g.key };
     case 'outcome':
-      return { ...base, success: g.key === 'success' };
+      return { ...base, success: g.key === 'unknown' ? 'unknown' : g.key === 'success' };
     case 'branch':
       return { ...base, branch: g.key };
   }

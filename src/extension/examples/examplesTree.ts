@@ -7,6 +7,8 @@ import type { GroupField } from '../../shared/workerProtocol';
 import { groupFieldSchema } from '../../shared/workerProtocol';
 import { formatDay, formatWhen, timeZoneName } from '../../shared/dates';
 import { ExamplePages, groupId, type Node } from './examplePages';
+import { outcomeWord } from '../../shared/outcome';
+import { UNKNOWN } from '../../shared/figures';
 
 const GROUP_KEY = 'learningViewer.groupBy';
 
@@ -127,7 +129,7 @@ function groupLabel(g: Extract<Node, { kind: 'group' }>): string {
     case 'day':
       return formatDay(g.key);
     case 'outcome':
-      return g.key === 'success' ? 'Succeeded' : 'Failed';
+      return g.key === 'success' ? 'Succeeded' : g.key === 'unknown' ? 'Outcome unknown' : 'Failed';
     case 'session':
       return `Session ${g.key.length > 13 ? `${g.key.slice(0, 8)}…` : g.key}`;
     default:
@@ -138,17 +140,26 @@ function groupLabel(g: Extract<Node, { kind: 'group' }>): string {
 function groupItem(g: Extract<Node, { kind: 'group' }>): vscode.TreeItem {
   const item = new vscode.TreeItem(showControls(groupLabel(g)), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = groupId(g);
-  const rate = g.total > 0 ? (g.successes / g.total) * 100 : 0;
-  item.description = `${g.total.toLocaleString()} · ${rate.toFixed(1)}%`;
+  // Over the known outcomes; the unknown ones are said, never counted as failures.
+  const unknown = g.unknown ?? 0;
+  const known = g.total - unknown;
+  const rate = known > 0 ? (g.successes / known) * 100 : null;
+  const rateText = rate === null ? UNKNOWN : `${rate.toFixed(1)}%`;
+  const unknownText = unknown > 0 ? ` · ${unknown.toLocaleString()} unknown` : '';
+  item.description = `${g.total.toLocaleString()} · ${rateText}${unknownText}`;
   item.contextValue = `group.${g.field}`;
   item.iconPath = new vscode.ThemeIcon(
-    { day: 'calendar', tag: 'tag', model: 'hubot', session: 'history', outcome: g.key === 'success' ? 'pass' : 'error', branch: 'git-branch' }[g.field],
+    { day: 'calendar', tag: 'tag', model: 'hubot', session: 'history', outcome: g.key === 'success' ? 'pass' : g.key === 'unknown' ? 'question' : 'error', branch: 'git-branch' }[g.field],
   );
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(`**${GROUP_LABELS[g.field]}:** ${markdownText(g.field === 'session' ? g.key : groupLabel(g))}`);
-  tip.appendMarkdown(`\n\n${g.total.toLocaleString()} examples, ${g.successes.toLocaleString()} succeeded (${rate.toFixed(1)}%)`);
+  tip.appendMarkdown(
+    `\n\n${g.total.toLocaleString()} examples, ${g.successes.toLocaleString()} succeeded (${rate === null ? 'no known outcome' : `${rateText} of ${known.toLocaleString()} known`})${unknownText}`,
+  );
   item.tooltip = tip;
-  item.accessibilityInformation = { label: `${groupLabel(g)}: ${g.total} examples, ${rate.toFixed(1)} percent succeeded` };
+  item.accessibilityInformation = {
+    label: `${groupLabel(g)}: ${g.total} examples, ${rate === null ? 'no known outcome' : `${rate.toFixed(1)} percent of ${known} known succeeded`}${unknown > 0 ? `, ${unknown} unknown` : ''}`,
+  };
   return item;
 }
 
@@ -157,13 +168,16 @@ function exampleItem(e: StoredExample, parent: string): vscode.TreeItem {
   const item = new vscode.TreeItem(showControls(label), vscode.TreeItemCollapsibleState.None);
   item.id = `${parent}/example:${e.id}`;
   item.description = `${formatWhen(e.timestamp)}${e.model ? ` · ${showControls(e.model)}` : ''}`;
-  item.iconPath = e.success
-    ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
-    : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+  item.iconPath =
+    e.success === null
+      ? new vscode.ThemeIcon('question')
+      : e.success
+        ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+        : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
   item.contextValue = 'example';
   // Data goes in as text: nothing in a log can become a link or markup here.
   const tip = new vscode.MarkdownString();
-  tip.appendMarkdown(e.success ? '$(pass) **Succeeded**' : '$(error) **Failed**').appendMarkdown('\n\n');
+  tip.appendMarkdown(e.success === null ? '$(question) **Outcome unknown**' : e.success ? '$(pass) **Succeeded**' : '$(error) **Failed**').appendMarkdown('\n\n');
   tip.supportThemeIcons = true;
   tip.appendMarkdown(`${markdownText(e.taskDescription ?? '(no description)')}\n\n`);
   const row = (k: string, v: string | null) => {
@@ -179,6 +193,6 @@ function exampleItem(e: StoredExample, parent: string): vscode.TreeItem {
   row('ID', e.id);
   item.tooltip = tip;
   item.command = { command: 'learningViewer.showExample', title: 'Show Example', arguments: [e.id] };
-  item.accessibilityInformation = { label: `${e.success ? 'Succeeded' : 'Failed'}: ${label}, ${item.description}` };
+  item.accessibilityInformation = { label: `${outcomeWord(e.success)}: ${label}, ${item.description}` };
   return item;
 }

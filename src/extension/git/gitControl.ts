@@ -14,8 +14,9 @@ import type { GitRefresh } from '../../shared/git';
 export const COMMIT_SCHEME = 'learning-viewer-commit';
 const REFRESH_MS = 5 * 60_000;
 
-function percent(successes: number, total: number): string {
-  return total > 0 ? `${Math.round((successes / total) * 100)}%` : UNKNOWN;
+/** A rate over the known outcomes (total − unknown), "—" without one. */
+function percent(successes: number, total: number, unknown = 0): string {
+  return total - unknown > 0 ? `${Math.round((successes / (total - unknown)) * 100)}%` : UNKNOWN;
 }
 
 export class GitControl implements vscode.Disposable, vscode.CodeLensProvider, vscode.TextDocumentContentProvider {
@@ -88,7 +89,7 @@ export class GitControl implements vscode.Disposable, vscode.CodeLensProvider, v
     const gitPath = path.split(sep).join('/');
     const r = await this.c.data.request('fileRates', { path: gitPath }).catch(() => null);
     if (!r || r.examples === 0) return [];
-    const title = `Learning Viewer: ${r.examples} example${r.examples === 1 ? '' : 's'} touched this file · KIMI ${percent(r.kimi.successes, r.kimi.total)} success · git ${r.git.total ? `${percent(r.git.successes, r.git.total)} kept of ${r.git.total} judged` : 'not judged yet'}`;
+    const title = `Learning Viewer: ${r.examples} example${r.examples === 1 ? '' : 's'} touched this file · KIMI ${percent(r.kimi.successes, r.kimi.total, r.kimi.unknown)} success${r.kimi.unknown > 0 ? ` (${r.kimi.unknown} unknown)` : ''} · git ${r.git.total ? `${percent(r.git.successes, r.git.total)} kept of ${r.git.total} judged` : 'not judged yet'}`;
     return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title, command: 'learningViewer.showFileExamples', arguments: [gitPath], tooltip: 'Show these examples in the Learning Viewer panel' })];
   }
 

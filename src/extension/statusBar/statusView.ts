@@ -1,6 +1,6 @@
 // The status bar's content as plain data: no vscode import, so plain tests check it.
 import { describeChange, rateChange } from '../../core/analytics/statistics';
-import { SMALL_SAMPLE } from '../../core/analytics/successRate';
+import { knownOutcomes, SMALL_SAMPLE } from '../../core/analytics/successRate';
 import type { Health } from '../../shared/example';
 import { markdownText } from '../../shared/plainText';
 import type { Summary } from '../../shared/workerProtocol';
@@ -29,9 +29,17 @@ export function statusView(summary: Summary, health: Health, settings: StatusSet
   const { rate } = summary;
   let text: string;
   let background: StatusView['background'];
+  const known = knownOutcomes(rate);
+  const unknown = rate.unknown > 0 ? `; ${rate.unknown.toLocaleString()} of unknown outcome, not in the rate` : '';
   if (rate.total === 0 || rate.rate === null) {
-    text = `${importing ? '$(sync~spin)' : '$(circle-slash)'} no data`;
-    lines.push(health.examples === 0 ? 'No learning examples stored yet.' : `No examples in ${windowText} (${health.examples.toLocaleString()} stored in all).`);
+    text = `${importing ? '$(sync~spin)' : '$(circle-slash)'} ${rate.total > 0 ? 'no known outcome' : 'no data'}`;
+    lines.push(
+      health.examples === 0
+        ? 'No learning examples stored yet.'
+        : rate.total > 0
+          ? `${rate.total.toLocaleString()} examples in ${windowText}, none of known outcome: no success rate.`
+          : `No examples in ${windowText} (${health.examples.toLocaleString()} stored in all).`,
+    );
   } else {
     const prev = summary.previous?.rate;
     // An arrow only for a difference that is one (significant); the tooltip gives the change either way.
@@ -41,13 +49,13 @@ export function statusView(summary: Summary, health: Health, settings: StatusSet
     background = rate.rate < settings.errorBelow ? 'error' : rate.rate < settings.warningBelow ? 'warning' : undefined;
     const [lo, hi] = rate.interval!;
     lines.push(
-      `Success rate over ${windowText}: **${pct(rate.rate)}** (${rate.successes.toLocaleString()} of ${rate.total.toLocaleString()}; 95% interval ${pct(lo)}–${pct(hi)}).`,
+      `Success rate over ${windowText}: **${pct(rate.rate)}** (${rate.successes.toLocaleString()} of ${known.toLocaleString()}${rate.unknown > 0 ? ' known' : ''}; 95% interval ${pct(lo)}–${pct(hi)}${unknown}).`,
       '',
       prev && prev.rate !== null && change
-        ? `The ${days} days before: ${pct(prev.rate)} (${prev.successes.toLocaleString()} of ${prev.total.toLocaleString()}): ${describeChange(change)}.`
+        ? `The ${days} days before: ${pct(prev.rate)} (${prev.successes.toLocaleString()} of ${knownOutcomes(prev).toLocaleString()}${prev.unknown > 0 ? ' known' : ''}): ${describeChange(change)}.`
         : `No examples in the ${days} days before to compare with.`,
     );
-    if (rate.total < SMALL_SAMPLE) lines.push('', `Only ${rate.total} examples: read the rate with its interval.`);
+    if (known < SMALL_SAMPLE) lines.push('', `Only ${known} examples${rate.unknown > 0 ? ' of known outcome' : ''}: read the rate with its interval.`);
   }
   const link = health.connection;
   const where = health.place.engine === 'postgresql' ? `Team database: ${markdownText(health.place.name)}` : 'This workspace';

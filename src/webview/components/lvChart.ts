@@ -30,7 +30,7 @@ export interface Series {
   /** Draw the line across slots without a value (a fitted line); otherwise a slot without data is a gap. */
   spanGaps?: boolean;
   /** For a rate, each point's count: its tooltip and table give the interval and the sample. */
-  counts?: ({ successes: number; total: number } | null)[];
+  counts?: ({ successes: number; total: number; unknown?: number } | null)[];
   /** Counts (examples per day) on a second axis at the right, titled `countTitle`; otherwise the percentage axis. */
   axis?: 'count';
 }
@@ -123,7 +123,7 @@ export class LvChart extends LitElement {
   private valueText(s: Series, index: number, value: number): string {
     if (s.axis === 'count') return formatCount(value);
     const count = s.counts?.[index];
-    if (count) return describeRate(count.successes, count.total);
+    if (count) return describeRate(count.successes, count.total, count.unknown ?? 0);
     return `${value.toFixed(1)}${this.unit === '%' ? '%' : ''}`;
   }
 

@@ -9,6 +9,7 @@ import { showControls } from '../../shared/plainText';
 import { describeVerdict, type ExampleCommit } from '../../shared/git';
 import { request } from '../hostBridge';
 import { Latest, STALE } from '../latest';
+import { outcomeClass, outcomeWord, turnOutcome } from '../../shared/outcome';
 
 /** Every field of one example; its feedback editable in place. Data is rendered as text, links are not followed. */
 @customElement('lv-details')
@@ -154,7 +155,7 @@ export class LvDetails extends LitElement {
         ${v && v.author ? html`<dt>Author</dt><dd>${showControls(v.author)}${date ? html`, <span title=${date.title}>${date.text}</span>` : nothing}</dd>` : nothing}
         ${c.branch ? html`<dt>Branch</dt><dd>${showControls(c.branch)}</dd>` : nothing}
         <dt>Verdicts</dt>
-        <dd data-testid="verdicts">KIMI: ${e.success ? 'success' : 'failure'} · ${v ? describeVerdict(v, Date.now()) : 'git: not judged yet'}</dd>
+        <dd data-testid="verdicts">KIMI: ${e.success === null ? 'unknown' : e.success ? 'success' : 'failure'} · ${v ? describeVerdict(v, Date.now()) : 'git: not judged yet'}</dd>
         ${v && v.files.length ? html`<dt>Files</dt><dd>${v.files.slice(0, 20).map((f) => showControls(f)).join(', ')}${v.files.length > 20 ? ` and ${v.files.length - 20} more` : ''}</dd>` : nothing}
       </dl>
       <button @click=${() => this.emit('lv-open-commit', e.id)}>Open Commit</button>`;
@@ -165,6 +166,7 @@ export class LvDetails extends LitElement {
     const when = formatDateTime(e.timestamp);
     const metrics = Object.entries(e.metrics);
     const extra = Object.entries(e.extra);
+    const turn = turnOutcome(e.extra);
     return html`<section aria-label="Example details" data-testid="details">
       <header>
         <h2>${showControls(e.taskDescription ?? e.id)}</h2>
@@ -172,7 +174,11 @@ export class LvDetails extends LitElement {
       </header>
       <dl>
         <dt>Outcome</dt>
-        <dd class=${e.success ? 'ok' : 'bad'}>${e.success ? 'Succeeded' : 'Failed'}</dd>
+        <dd class=${outcomeClass(e.success)} data-testid="outcome">${outcomeWord(e.success)}${turn ? html` <span class="muted">· the turn ${showControls(turn.outcome)}</span>` : nothing}</dd>
+        ${turn && turn.evidence.length
+          ? html`<dt>Evidence</dt>
+              <dd data-testid="evidence"><ul class="evidence">${turn.evidence.map((x) => html`<li>${showControls(x)}</li>`)}</ul></dd>`
+          : nothing}
         <dt>When</dt>
         <dd title=${when.title}>${when.text}${e.futureTimestamp ? ' (in the future when imported)' : ''}</dd>
         <dt>Model</dt>

@@ -11,6 +11,7 @@ import type { LvDetails } from './lvDetails';
 import './lvDetails';
 import { showControls } from '../../shared/plainText';
 import { Latest, STALE } from '../latest';
+import { outcomeClass } from '../../shared/outcome';
 
 export const PAGE_SIZE = 50;
 
@@ -274,7 +275,7 @@ export class LvExamples extends LitElement {
                 >
                   <td title=${when.title}>${when.text}</td>
                   <td title=${showControls(r.taskDescription ?? '')}>${showControls(r.taskDescription ?? r.id)}</td>
-                  <td class=${r.success ? 'ok' : 'bad'}>${r.success ? '✓ success' : '✗ failure'}</td>
+                  <td class=${outcomeClass(r.success)}>${r.success === null ? '? unknown' : r.success ? '✓ success' : '✗ failure'}</td>
                   <td>${showControls(r.tags.join(', '))}</td>
                   <td>${r.model ?? UNKNOWN}</td>
                   <td class="num">${r.tokens === null ? UNKNOWN : formatCount(r.tokens)}</td>

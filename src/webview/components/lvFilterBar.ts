@@ -128,7 +128,7 @@ export class LvFilterBar extends LitElement {
       const p = PRESETS.find((x) => x.id === preset);
       chips.push({ label: p ? p.label : `${toDateInput(f.since) || '…'} – ${f.until ? toDateInput(f.until - DAY) : '…'}`, clear: { since: null, until: null } });
     }
-    if (f.success !== null) chips.push({ label: f.success ? 'Succeeded' : 'Failed', clear: { success: null } });
+    if (f.success !== null) chips.push({ label: f.success === 'unknown' ? 'Outcome unknown' : f.success ? 'Succeeded' : 'Failed', clear: { success: null } });
     for (const t of f.tags) chips.push({ label: `tag: ${showControls(t)}`, clear: { tags: f.tags.filter((x) => x !== t) } });
     if (f.andTag) chips.push({ label: `tag: ${f.andTag}`, clear: { andTag: null } });
     if (f.model !== null) chips.push({ label: `model: ${showControls(f.model)}`, clear: { model: null } });
@@ -165,12 +165,13 @@ export class LvFilterBar extends LitElement {
             aria-label="Outcome"
             @change=${(e: Event) => {
               const v = (e.target as HTMLSelectElement).value;
-              this.change({ success: v === 'all' ? null : v === 'success' });
+              this.change({ success: v === 'all' ? null : v === 'unknown' ? 'unknown' : v === 'success' });
             }}
           >
             <option value="all" ?selected=${f.success === null}>All</option>
             <option value="success" ?selected=${f.success === true}>Succeeded</option>
             <option value="failure" ?selected=${f.success === false}>Failed</option>
+            <option value="unknown" ?selected=${f.success === 'unknown'}>Unknown</option>
           </select></label
         >
         <label title="A learning task's practice examples are not the agent's own work: left out of every figure unless asked for"

@@ -1,11 +1,11 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { FIGURE_DEFINITIONS, tokensPerExample, tokensPerSuccess, totalTokens, UNKNOWN } from '../../shared/figures';
+import { FIGURE_DEFINITIONS, perTurn, testPassRate, tokensPerExample, tokensPerSuccess, toolErrorRate, totalTokens, UNKNOWN, type Activity } from '../../shared/figures';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { DashboardState } from '../../shared/dashboardProtocol';
 import type { Filters } from '../../shared/filters';
-import { SMALL_SAMPLE, wilsonInterval } from '../../core/analytics/successRate';
+import { knownOutcomes, SMALL_SAMPLE, wilsonInterval } from '../../core/analytics/successRate';
 import { describeChange, rateChange } from '../../core/analytics/statistics';
-import { formatCount, formatDay, formatFigure, formatPercent, periodName } from '../format';
+import { formatCount, formatDay, formatFigure, formatFigureDecimal, formatPercent, periodName } from '../format';
 import { localDayRange } from '../../shared/series';
 import { tableStyles } from './tables.css';
 import './lvCard';
@@ -18,11 +18,16 @@ const sumTotals = (rows: readonly { total: number }[]) => rows.reduce((n, r) => 
 
 
 /** A rate and its interval: two columns, or in a narrow column the interval under the rate (a rate never goes without it). */
-function rateCell(successes: number, total: number) {
-  if (total === 0) return html`<td class="num muted">${UNKNOWN}</td><td class="muted interval">${UNKNOWN}</td>`;
-  const [lo, hi] = wilsonInterval(successes, total)!;
-  const interval = html`${formatPercent(lo)}–${formatPercent(hi)}${total < SMALL_SAMPLE ? html` <span title="fewer than ${SMALL_SAMPLE} examples">(small)</span>` : nothing}`;
-  return html`<td class="num">${formatPercent(successes / total)}<span class="inline-interval muted">${interval}</span></td>
+function rateCell(successes: number, total: number, unknown = 0) {
+  // Over the known outcomes: an example whose outcome is unknown is counted, never in the rate.
+  const known = total - unknown;
+  const unknownText = unknown > 0 ? html` <span class="unknown" title="examples whose outcome is unknown: not in the rate">· ${formatCount(unknown)} unknown</span>` : nothing;
+  if (known === 0) {
+    return html`<td class="num muted">${UNKNOWN}${unknown > 0 ? html`<span class="inline-interval muted">${unknownText}</span>` : nothing}</td><td class="muted interval">${UNKNOWN}${unknownText}</td>`;
+  }
+  const [lo, hi] = wilsonInterval(successes, known)!;
+  const interval = html`${formatPercent(lo)}–${formatPercent(hi)}${known < SMALL_SAMPLE ? html` <span title="fewer than ${SMALL_SAMPLE} examples of known outcome">(small)</span>` : nothing}${unknownText}`;
+  return html`<td class="num">${formatPercent(successes / known)}<span class="inline-interval muted">${interval}</span></td>
     <td class="muted interval">${interval}</td>`;
 }
 
@@ -41,6 +46,10 @@ export class LvOverview extends LitElement {
       .as-table summary {
         cursor: pointer;
         color: var(--vscode-textLink-foreground, #3794ff);
+      }
+      .subhead {
+        margin: 4px 0 6px;
+        font-size: 1em;
       }
       .cards {
         display: grid;
@@ -85,7 +94,7 @@ export class LvOverview extends LitElement {
             (d) => html`<tr>
               <td><button class="cell" title="Filter to this day" @click=${() => this.filterToDay(d.day)}>${formatDay(d.day)}</button></td>
               <td class="num">${formatCount(d.total)}</td>
-              ${rateCell(d.successes, d.total)}
+              ${rateCell(d.successes, d.total, d.unknown)}
             </tr>`,
           )}
         </tbody>
@@ -96,7 +105,7 @@ export class LvOverview extends LitElement {
   /** The daily trend: the rate (a line, with each day's interval in its tooltip) over the examples (bars, at the right). */
   private dailySeries(daily: DashboardState['daily']): Series[] {
     return [
-      { label: 'Success rate', data: daily.map((d) => (d.total > 0 ? (d.successes / d.total) * 100 : null)), color: 1, counts: daily.map((d) => (d.total > 0 ? d : null)) },
+      { label: 'Success rate', data: daily.map((d) => (knownOutcomes(d) > 0 ? (d.successes / knownOutcomes(d)) * 100 : null)), color: 1, counts: daily.map((d) => (d.total > 0 ? d : null)) },
       { label: 'Examples', data: daily.map((d) => d.total), color: 0, kind: 'bar', axis: 'count' },
     ];
   }
@@ -111,6 +120,49 @@ export class LvOverview extends LitElement {
     this.dispatchEvent(new CustomEvent<Filters>('lv-filters', { detail: { ...this.state.filters, ...next }, bubbles: true, composed: true }));
   }
 
+  /**
+   * What agent sessions' turns say where their success is unknown: turns, the tool error rate,
+   * interruptions and rejections per turn, the test pass rate where tests ran.
+   */
+  private activityCards(a: Activity) {
+    const errors = toolErrorRate(a);
+    const tests = testPassRate(a);
+    const per = (n: number) => formatFigureDecimal(perTurn(n, a));
+    return html`<h3 class="subhead">Agent sessions</h3>
+      <div class="cards" data-testid="activity">
+        <lv-card data-testid="card-turns" label="Turns" .value=${formatCount(a.turns)} .detail=${`${formatCount(a.toolCalls)} tool calls`}></lv-card>
+        <lv-card
+          data-testid="card-tool-errors"
+          label="Tool error rate"
+          title="Tool calls whose result was an error (a failed command, a blocked or rejected call) ÷ all tool calls"
+          .value=${errors === null ? UNKNOWN : formatPercent(errors)}
+          .detail=${`${formatCount(a.toolErrors)} of ${formatCount(a.toolCalls)} calls`}
+        ></lv-card>
+        <lv-card
+          data-testid="card-interruptions"
+          label="Interruptions · rejections"
+          title="Per turn: the user stopped the agent; the user rejected a tool call"
+          .value=${`${per(a.interruptions)} · ${per(a.rejections)}`}
+          .detail=${`per turn (${formatCount(a.interruptions)} and ${formatCount(a.rejections)})`}
+        ></lv-card>
+        <lv-card
+          data-testid="card-tests"
+          label="Tests passed"
+          title="Of the turns where a test command ran with a known exit code, those whose last test passed"
+          .value=${tests === null ? UNKNOWN : formatPercent(tests)}
+          .detail=${a.testTurns === 0 ? 'no test ran with a known exit code' : `${formatCount(a.testsPassed)} of ${formatCount(a.testTurns)} turns where tests ran`}
+        ></lv-card>
+      </div>`;
+  }
+
+  /** Where most outcomes are unknown, what is known leads; otherwise the success rate does. */
+  private headline() {
+    const { summary } = this.state;
+    const a = summary.activity;
+    if (!a || a.turns === 0) return this.cards();
+    return summary.rate.unknown > knownOutcomes(summary.rate) ? html`${this.activityCards(a)}${this.cards()}` : html`${this.cards()}${this.activityCards(a)}`;
+  }
+
   private cards() {
     const { summary } = this.state;
     const r = summary.rate;
@@ -119,20 +171,33 @@ export class LvOverview extends LitElement {
     // The change is said for every range with a start; it is called a rise or a fall only when significant.
     const change = previous && c ? ` · ${describeChange(c)} vs ${periodName(previous.since, previous.until)}` : '';
     const [lo, hi] = r.interval ?? [0, 0];
-    const small = r.total < SMALL_SAMPLE;
+    // The rate is over the known outcomes; how many are unknown is said beside it, every time.
+    const known = knownOutcomes(r);
+    const small = known < SMALL_SAMPLE;
+    const unknown = r.unknown > 0 ? ` · ${formatCount(r.unknown)} unknown` : '';
     return html`<div class="cards">
       <lv-card
         data-testid="card-success"
         label="Success rate"
-        .value=${r.rate === null ? UNKNOWN : small ? `${r.successes} of ${r.total}` : formatPercent(r.rate)}
+        title=${r.unknown > 0 ? 'Successes over the examples whose outcome is known; an example whose log does not say how it ended is counted as unknown, never as a failure.' : ''}
+        .value=${r.rate === null ? UNKNOWN : small ? `${r.successes} of ${known}` : formatPercent(r.rate)}
         .detail=${r.rate === null
-          ? 'no examples under these filters'
+          ? r.unknown > 0
+            ? `no known outcome · ${formatCount(r.unknown)} unknown`
+            : 'no examples under these filters'
           : small
-            ? `only ${r.total} examples: between ${formatPercent(lo)} and ${formatPercent(hi)}`
-            : `95% interval ${formatPercent(lo)} – ${formatPercent(hi)}${change}`}
+            ? `only ${known} ${r.unknown > 0 ? 'known' : 'examples'}: between ${formatPercent(lo)} and ${formatPercent(hi)}${unknown}`
+            : r.unknown > 0
+              ? `of ${formatCount(known)} known${unknown} · 95% interval ${formatPercent(lo)} – ${formatPercent(hi)}${change}`
+              : `95% interval ${formatPercent(lo)} – ${formatPercent(hi)}${change}`}
         .tone=${c?.significant ? (c.points >= 0 ? 'up' : 'down') : ''}
       ></lv-card>
-      <lv-card data-testid="card-examples" label="Examples" .value=${formatCount(r.total)} .detail=${`${formatCount(r.successes)} succeeded`}></lv-card>
+      <lv-card
+        data-testid="card-examples"
+        label="Examples"
+        .value=${formatCount(r.total)}
+        .detail=${`${formatCount(r.successes)} succeeded${r.unknown > 0 ? ` · ${formatCount(known - r.successes)} failed · ${formatCount(r.unknown)} unknown` : ''}`}
+      ></lv-card>
       <lv-card
         data-testid="card-time"
         label="Avg execution time"
@@ -155,7 +220,7 @@ export class LvOverview extends LitElement {
   private gitTable() {
     const g = this.state.git;
     if (!g) return nothing;
-    const rate = (r: { successes: number; total: number }) => rateCell(r.successes, r.total);
+    const rate = (r: { successes: number; total: number; unknown: number }) => rateCell(r.successes, r.total, r.unknown);
     const rows = [
       { label: 'All linked examples', row: g.overall, filter: {} },
       ...g.byTag.slice(0, 10).map((row) => ({ label: `tag ${row.key}`, row, filter: { tags: [row.key], tagMode: 'any' as const } })),
@@ -190,7 +255,7 @@ export class LvOverview extends LitElement {
   override render() {
     const s = this.state;
     return html`<lv-alerts section="active" .alerts=${s.alerts}></lv-alerts>
-      ${this.cards()}
+      ${this.headline()}
       <h2>Daily trend</h2>
       ${s.daily.length
         ? html`<lv-chart
@@ -223,7 +288,7 @@ export class LvOverview extends LitElement {
                   (t) => html`<tr>
                     <td><button class="cell" title="Filter by this tag" @click=${() => this.filterBy({ tags: [t.tag], tagMode: 'any' })}>${showControls(t.tag)}</button></td>
                     <td class="num">${formatCount(t.total)}</td>
-                    ${rateCell(t.successes, t.total)}
+                    ${rateCell(t.successes, t.total, t.unknown)}
                   </tr>`,
                 )}
               </tbody>
@@ -254,7 +319,7 @@ export class LvOverview extends LitElement {
                   (m) => html`<tr>
                     <td><button class="cell" title="Filter by this model" @click=${() => this.filterBy({ model: m.model })}>${showControls(m.model)}</button></td>
                     <td class="num">${formatCount(m.total)}</td>
-                    ${rateCell(m.successes, m.total)}
+                    ${rateCell(m.successes, m.total, m.unknown)}
                     <td class="num wide">${formatFigure(tokensPerExample(m.tokens))}</td>
                     <td class="num wide">${formatFigure(tokensPerSuccess(m.tokens))}</td>
                     <td class="num wide">${m.avgExecutionTime === null ? UNKNOWN : `${m.avgExecutionTime.toFixed(2)} s`}</td>

@@ -79,6 +79,14 @@ export const tableStyles = css`
   .bad {
     color: var(--vscode-testing-iconFailed, #e51400);
   }
+  .unknown {
+    color: var(--vscode-descriptionForeground, inherit);
+    font-style: italic;
+  }
+  ul.evidence {
+    margin: 0;
+    padding-left: 1.2em;
+  }
   .scroll {
     container-type: inline-size;
     overflow-x: auto;

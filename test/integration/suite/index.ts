@@ -31,6 +31,8 @@ export function run(): Promise<void> {
   require('./git.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./delete.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  require('./agentSessions.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above; last: it switches the data to a team database and back
   require('./team.test');
   return new Promise((resolve, reject) => {

@@ -10,11 +10,12 @@ import type { CoOccurrence, Totals } from '../../analytics/advice';
 import type { QuarterCount } from '../../analytics/heatmap';
 import { QUARTER_HOUR_MS } from '../../analytics/heatmap';
 import type { TagDay } from '../../queries/analyticsData';
-import { coOccurrenceOf } from '../../queries/analyticsData';
+import { coOccurrenceOf, totalsOfOutcomes } from '../../queries/analyticsData';
 import { rollupPlan } from '../../queries/rollupPlan';
 import { analyticsQueries, comparedFilters, comparisonFrom, reportFrom, type AnalyticsOptions } from '../../queries/analyticsReport';
 import { predict } from '../../analytics/trends';
 import { numbered, Params, pgDailyCounts, pgWhere } from './pgFigures';
+import { pgFailuresOf, pgRollupSuccesses, pgRollupTokenSuccesses, pgRollupUnknown, pgSuccessesOf, pgTokenSuccessesOf, pgUnknownOf } from './pgOutcomeSql';
 
 const num = (v: unknown): number => Number(v ?? 0);
 
@@ -26,19 +27,8 @@ export async function pgOutcomeTotals(pool: Pool, filters: Filters): Promise<Tot
        FROM ${plan.table} r WHERE ${numbered(plan.where, plan.params, p)} GROUP BY r.success`
     : `SELECT e.success, count(*) AS n, sum(e.tokens) AS tokens, sum(e.exec_time) AS exec_sum, count(e.exec_time) AS exec_n, count(e.tokens) AS tokens_n
        FROM examples e WHERE ${pgWhere(filters, p)} GROUP BY e.success`;
-  const all: Totals = { total: 0, successes: 0, tokens: 0, tokenExamples: 0, tokenSuccesses: 0, execSum: 0, execN: 0 };
-  for (const r of (await pool.query(sql, p.values)).rows) {
-    const n = num(r.n);
-    const success = Number(r.success) === 1;
-    all.total += n;
-    all.successes += success ? n : 0;
-    all.tokens += num(r.tokens);
-    all.tokenExamples += num(r.tokens_n);
-    all.tokenSuccesses += success ? num(r.tokens_n) : 0;
-    all.execSum += num(r.exec_sum);
-    all.execN += num(r.exec_n);
-  }
-  return all;
+  const { rows } = await pool.query(sql, p.values);
+  return totalsOfOutcomes(rows.map((r) => [r.success, num(r.n), num(r.tokens), num(r.exec_sum), num(r.exec_n), num(r.tokens_n)] as const));
 }
 
 export async function pgTagDays(pool: Pool, filters: Filters): Promise<TagDay[]> {
@@ -46,11 +36,11 @@ export async function pgTagDays(pool: Pool, filters: Filters): Promise<TagDay[]>
   const p = new Params();
   const inner =
     plan && !plan.tagged
-      ? `SELECT r.tag_id, r.day, sum(r.n) AS total, sum(r.success * r.n) AS successes, sum(r.tokens) AS tokens, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n,
-                sum(r.tokens_n) AS tokens_n, sum(r.success * r.tokens_n) AS token_successes
+      ? `SELECT r.tag_id, r.day, sum(r.n) AS total, ${pgRollupSuccesses('r')} AS successes, sum(r.tokens) AS tokens, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n,
+                sum(r.tokens_n) AS tokens_n, ${pgRollupTokenSuccesses('r')} AS token_successes, ${pgRollupUnknown('r')} AS unknown
          FROM rollup_tag_daily r WHERE ${numbered(plan.where, plan.params, p)} GROUP BY r.tag_id, r.day`
-      : `SELECT et.tag_id, e.day, count(*) AS total, sum(e.success) AS successes, sum(e.tokens) AS tokens, sum(e.exec_time) AS exec_sum, count(e.exec_time) AS exec_n,
-                count(e.tokens) AS tokens_n, count(*) FILTER (WHERE e.success = 1 AND e.tokens IS NOT NULL) AS token_successes
+      : `SELECT et.tag_id, e.day, count(*) AS total, ${pgSuccessesOf('e')} AS successes, sum(e.tokens) AS tokens, sum(e.exec_time) AS exec_sum, count(e.exec_time) AS exec_n,
+                count(e.tokens) AS tokens_n, ${pgTokenSuccessesOf('e')} AS token_successes, ${pgUnknownOf('e')} AS unknown
          FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${pgWhere(filters, p)} GROUP BY et.tag_id, e.day`;
   const { rows } = await pool.query(`SELECT t.name, c.* FROM (${inner}) c JOIN tags t ON t.tag_id = c.tag_id`, p.values);
   return rows.map((r) => ({
@@ -58,6 +48,7 @@ export async function pgTagDays(pool: Pool, filters: Filters): Promise<TagDay[]>
     day: Number(r.day),
     total: num(r.total),
     successes: num(r.successes),
+    unknown: num(r.unknown),
     tokens: num(r.tokens),
     tokenExamples: num(r.tokens_n),
     tokenSuccesses: num(r.token_successes),
@@ -88,8 +79,11 @@ export async function pgCoOccurrence(pool: Pool, filters: Filters, limit = 20_00
 
 export async function pgQuarterCounts(pool: Pool, filters: Filters): Promise<QuarterCount[]> {
   const p = new Params();
-  const { rows } = await pool.query(`SELECT e.ts / ${QUARTER_HOUR_MS} AS q, count(*) AS total, sum(e.success) AS successes FROM examples e WHERE ${pgWhere(filters, p)} GROUP BY q`, p.values);
-  return rows.map((r) => ({ quarter: Number(r.q), total: num(r.total), successes: num(r.successes) }));
+  const { rows } = await pool.query(
+    `SELECT e.ts / ${QUARTER_HOUR_MS} AS q, count(*) AS total, ${pgSuccessesOf('e')} AS successes, ${pgUnknownOf('e')} AS unknown FROM examples e WHERE ${pgWhere(filters, p)} GROUP BY q`,
+    p.values,
+  );
+  return rows.map((r) => ({ quarter: Number(r.q), total: num(r.total), successes: num(r.successes), unknown: num(r.unknown) }));
 }
 
 /** The Analytics tab's report, as analyticsReport gives it on the embedded engine. */
@@ -120,11 +114,11 @@ export async function pgCompareModels(pool: Pool, filters: Filters, a: string, b
 /** The built-in learner's "fails with": as failingWith on the embedded engine. */
 export async function pgFailingWith(pool: Pool, tag: string, sinceDay: number | null): Promise<FailingWith[]> {
   const { rows } = await pool.query(
-    `SELECT t.name, count(*) AS total, sum(1 - b.success) AS failures FROM example_tags a
+    `SELECT t.name, count(*) AS total, ${pgFailuresOf('b')} AS failures FROM example_tags a
        JOIN example_tags b ON b.k = a.k AND b.tag_id <> a.tag_id
        JOIN tags t ON t.tag_id = b.tag_id
-     WHERE a.tag_id = (SELECT tag_id FROM tags WHERE name = $1) AND a.day >= $2
-     GROUP BY t.name HAVING sum(1 - b.success) > 0 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 5`,
+     WHERE a.tag_id = (SELECT tag_id FROM tags WHERE name = $1) AND a.day >= $2 AND b.success <> 2
+     GROUP BY t.name HAVING ${pgFailuresOf('b')} > 0 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 5`,
     [tag, sinceDay ?? -1e9],
   );
   return rows.map((r) => ({ tag: r.name as string, failures: num(r.failures), total: num(r.total), failureRate: num(r.failures) / num(r.total) }));

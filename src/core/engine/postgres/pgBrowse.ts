@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { Filters } from '../../../shared/filters';
 import type { CountRow } from '../../../shared/rows';
 import { Params, pgWhere } from './pgFigures';
+import { pgSuccessesOf, pgUnknownOf } from './pgOutcomeSql';
 
 export type DistinctField = 'tag' | 'model' | 'session';
 
@@ -13,11 +14,11 @@ export async function pgSessions(pool: Pool, filters: Filters, offset: number, l
   const p = new Params();
   const where = pgWhere(filters, p);
   const { rows } = await pool.query(
-    `SELECT ss.name, count(*) AS n, sum(e.success) AS s FROM examples e JOIN sessions ss ON ss.session_k = e.session_k WHERE ${where}
+    `SELECT ss.name, count(*) AS n, ${pgSuccessesOf('e')} AS s, ${pgUnknownOf('e')} AS u FROM examples e JOIN sessions ss ON ss.session_k = e.session_k WHERE ${where}
      GROUP BY ss.name ORDER BY max(e.ts) DESC, ss.name COLLATE "C" LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
     p.values,
   );
-  return rows.map((r) => ({ session: String(r.name), total: Number(r.n), successes: Number(r.s) }));
+  return rows.map((r) => ({ session: String(r.name), total: Number(r.n), successes: Number(r.s), unknown: Number(r.u) }));
 }
 
 /** Branches with their examples and successes, the most used first. */
@@ -25,11 +26,11 @@ export async function pgBranches(pool: Pool, filters: Filters, offset: number, l
   const p = new Params();
   const where = pgWhere(filters, p);
   const { rows } = await pool.query(
-    `SELECT ec.branch, count(*) AS n, sum(e.success) AS s FROM examples e JOIN example_commits ec ON ec.k = e.k WHERE ec.branch IS NOT NULL AND ${where}
+    `SELECT ec.branch, count(*) AS n, ${pgSuccessesOf('e')} AS s, ${pgUnknownOf('e')} AS u FROM examples e JOIN example_commits ec ON ec.k = e.k WHERE ec.branch IS NOT NULL AND ${where}
      GROUP BY ec.branch ORDER BY count(*) DESC, ec.branch COLLATE "C" LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
     p.values,
   );
-  return rows.map((r) => ({ branch: String(r.branch), total: Number(r.n), successes: Number(r.s) }));
+  return rows.map((r) => ({ branch: String(r.branch), total: Number(r.n), successes: Number(r.s), unknown: Number(r.u) }));
 }
 
 const DISTINCT_SQL: Record<DistinctField, string> = {

@@ -16,6 +16,9 @@ import { endOfLocalDay } from '../../queries/summary';
 import { dayLabel } from '../../../shared/series';
 import { FLAG_TASK_EXAMPLE } from '../../storage/schema';
 import { ANNOUNCE_CHANGE } from './schema';
+import { filterCode, successFromCode } from '../../model/successCode';
+import { pgRollupSuccesses, pgRollupTokenSuccesses, pgRollupUnknown, pgSuccessesOf, pgTokenSuccessesOf, pgUnknownOf } from './pgOutcomeSql';
+import type { Activity } from '../../../shared/figures';
 
 /** Bound values, each a $n in the statement. */
 export class Params {
@@ -50,7 +53,7 @@ export function pgWhere(f: Filters, p: Params): string {
   if (f.taskExamples === 'without') parts.push(`(e.flags & ${FLAG_TASK_EXAMPLE}) = 0`);
   if (f.since !== null) parts.push(`e.ts >= ${p.add(f.since)}`);
   if (f.until !== null) parts.push(`e.ts < ${p.add(f.until)}`);
-  if (f.success !== null) parts.push(`e.success = ${p.add(f.success ? 1 : 0)}`);
+  if (f.success !== null) parts.push(`e.success = ${p.add(filterCode(f.success))}`);
   if (f.model !== null) parts.push(`e.model_id = (SELECT model_id FROM models WHERE name = ${p.add(f.model)})`);
   if (f.session !== null) parts.push(`e.session_k = (SELECT session_k FROM sessions WHERE name = ${p.add(f.session)})`);
   if (f.tags.length > 0) {
@@ -87,36 +90,57 @@ async function totals(pool: Pool, f: Filters): Promise<Summary> {
   if (plan) {
     const where = numbered(plan.where, plan.params, p);
     const { rows } = await pool.query(
-      `SELECT sum(r.n) AS n, sum(r.success * r.n) AS s, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n, sum(r.tokens) AS tokens,
-              sum(r.tokens_n) AS tokens_n, sum(r.success * r.tokens_n) AS token_s FROM ${plan.table} r WHERE ${where}`,
+      `SELECT sum(r.n) AS n, ${pgRollupSuccesses('r')} AS s, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n, sum(r.tokens) AS tokens,
+              sum(r.tokens_n) AS tokens_n, ${pgRollupTokenSuccesses('r')} AS token_s, ${pgRollupUnknown('r')} AS u FROM ${plan.table} r WHERE ${where}`,
       p.values,
     );
     const r = rows[0] ?? {};
     return {
-      rate: successRate(num(r.s), num(r.n)),
+      rate: successRate(num(r.s), num(r.n), num(r.u)),
       avgExecutionTime: num(r.exec_n) > 0 ? num(r.exec_sum) / num(r.exec_n) : null,
       tokens: { tokens: num(r.tokens), tokenExamples: num(r.tokens_n), tokenSuccesses: num(r.token_s) },
       previous: null,
+      activity: null,
     };
   }
   const where = pgWhere(f, p);
   const { rows } = await pool.query(
-    `SELECT count(*) AS n, sum(e.success) AS s, avg(e.exec_time) AS exec, sum(e.tokens) AS tokens, count(e.tokens) AS tokens_n,
-            count(*) FILTER (WHERE e.success = 1 AND e.tokens IS NOT NULL) AS token_s FROM examples e WHERE ${where}`,
+    `SELECT count(*) AS n, ${pgSuccessesOf('e')} AS s, avg(e.exec_time) AS exec, sum(e.tokens) AS tokens, count(e.tokens) AS tokens_n,
+            ${pgTokenSuccessesOf('e')} AS token_s, ${pgUnknownOf('e')} AS u FROM examples e WHERE ${where}`,
     p.values,
   );
   const r = rows[0] ?? {};
   return {
-    rate: successRate(num(r.s), num(r.n)),
+    rate: successRate(num(r.s), num(r.n), num(r.u)),
     avgExecutionTime: numOrNull(r.exec),
     tokens: { tokens: num(r.tokens), tokenExamples: num(r.tokens_n), tokenSuccesses: num(r.token_s) },
     previous: null,
+    activity: null,
   };
 }
+
+/** As `activity` in src/core/queries/summary.ts: what agent sessions' turns say, over the filtered turns. */
+export async function pgActivity(pool: Pool, f: Filters): Promise<Activity> {
+  const p = new Params();
+  const where = pgWhere(f, p);
+  const m = `e.metrics::jsonb`;
+  const num = (k: string) => `CASE WHEN jsonb_typeof(${m}->'${k}') = 'number' THEN (${m}->>'${k}')::numeric END`;
+  const { rows } = await pool.query(
+    `SELECT count(*) AS turns, sum(${num('tool_calls')}) AS calls, sum(${num('tool_errors')}) AS errors, sum(${num('interruptions')}) AS interruptions,
+            sum(${num('rejections')}) AS rejections, count(*) FILTER (WHERE jsonb_typeof(${m}->'tests_passed') = 'boolean') AS test_turns,
+            count(*) FILTER (WHERE ${m}->'tests_passed' = 'true'::jsonb) AS passed
+     FROM examples e WHERE ${where} AND e.metrics IS NOT NULL AND jsonb_typeof(${m}->'tool_calls') = 'number'`,
+    p.values,
+  );
+  const r = rows[0] ?? {};
+  return { turns: num0(r.turns), toolCalls: num0(r.calls), toolErrors: num0(r.errors), interruptions: num0(r.interruptions), rejections: num0(r.rejections), testTurns: num0(r.test_turns), testsPassed: num0(r.passed) };
+}
+const num0 = (v: unknown): number => Number(v ?? 0);
 
 /** As `summary` in src/core/queries/summary.ts: the figures, and with a start date the period of the same length before it. */
 export async function pgSummary(pool: Pool, filters: Filters, now = Date.now()): Promise<Summary> {
   const current = await totals(pool, filters);
+  if (current.rate.unknown > 0) current.activity = await pgActivity(pool, filters);
   if (filters.since !== null) {
     const until = filters.until ?? endOfLocalDay(now);
     const length = until - filters.since;
@@ -134,10 +158,10 @@ export async function pgByTag(pool: Pool, filters: Filters): Promise<TagRow[]> {
   const p = new Params();
   const inner =
     plan && !plan.tagged
-      ? `SELECT r.tag_id, sum(r.n) AS total, sum(r.success * r.n) AS successes FROM rollup_tag_daily r WHERE ${numbered(plan.where, plan.params, p)} GROUP BY r.tag_id`
-      : `SELECT et.tag_id, count(*) AS total, sum(et.success) AS successes FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${pgWhere(filters, p)} GROUP BY et.tag_id`;
-  const { rows } = await pool.query(`SELECT t.name, c.total, c.successes FROM (${inner}) c JOIN tags t ON t.tag_id = c.tag_id ORDER BY c.total DESC, t.name COLLATE "C"`, p.values);
-  return rows.map((r) => ({ tag: r.name as string, total: num(r.total), successes: num(r.successes) }));
+      ? `SELECT r.tag_id, sum(r.n) AS total, ${pgRollupSuccesses('r')} AS successes, ${pgRollupUnknown('r')} AS unknown FROM rollup_tag_daily r WHERE ${numbered(plan.where, plan.params, p)} GROUP BY r.tag_id`
+      : `SELECT et.tag_id, count(*) AS total, ${pgSuccessesOf('et')} AS successes, ${pgUnknownOf('et')} AS unknown FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${pgWhere(filters, p)} GROUP BY et.tag_id`;
+  const { rows } = await pool.query(`SELECT t.name, c.total, c.successes, c.unknown FROM (${inner}) c JOIN tags t ON t.tag_id = c.tag_id ORDER BY c.total DESC, t.name COLLATE "C"`, p.values);
+  return rows.map((r) => ({ tag: r.name as string, total: num(r.total), successes: num(r.successes), unknown: num(r.unknown) }));
 }
 
 /** As `byModel`: examples, successes, tokens and time per model, most used first; examples without a model left out. */
@@ -145,14 +169,14 @@ export async function pgByModel(pool: Pool, filters: Filters): Promise<ModelRow[
   const plan = rollupPlan(filters);
   const p = new Params();
   const inner = plan
-    ? `SELECT r.model_id, sum(r.n) AS total, sum(r.success * r.n) AS successes, sum(r.tokens) AS tokens, sum(r.tokens_n) AS tokens_n,
-              sum(r.success * r.tokens_n) AS token_successes, sum(r.exec_sum) / nullif(sum(r.exec_n), 0) AS exec
+    ? `SELECT r.model_id, sum(r.n) AS total, ${pgRollupSuccesses('r')} AS successes, sum(r.tokens) AS tokens, sum(r.tokens_n) AS tokens_n,
+              ${pgRollupTokenSuccesses('r')} AS token_successes, sum(r.exec_sum) / nullif(sum(r.exec_n), 0) AS exec, ${pgRollupUnknown('r')} AS unknown
        FROM ${plan.table} r WHERE r.model_id <> 0 AND ${numbered(plan.where, plan.params, p)} GROUP BY r.model_id`
-    : `SELECT e.model_id, count(*) AS total, sum(e.success) AS successes, sum(e.tokens) AS tokens, count(e.tokens) AS tokens_n,
-              count(*) FILTER (WHERE e.success = 1 AND e.tokens IS NOT NULL) AS token_successes, avg(e.exec_time) AS exec
+    : `SELECT e.model_id, count(*) AS total, ${pgSuccessesOf('e')} AS successes, sum(e.tokens) AS tokens, count(e.tokens) AS tokens_n,
+              ${pgTokenSuccessesOf('e')} AS token_successes, avg(e.exec_time) AS exec, ${pgUnknownOf('e')} AS unknown
        FROM examples e WHERE e.model_id IS NOT NULL AND ${pgWhere(filters, p)} GROUP BY e.model_id`;
   const { rows } = await pool.query(
-    `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec FROM (${inner}) c
+    `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec, c.unknown FROM (${inner}) c
      JOIN models m ON m.model_id = c.model_id ORDER BY c.total DESC, m.name COLLATE "C"`,
     p.values,
   );
@@ -160,6 +184,7 @@ export async function pgByModel(pool: Pool, filters: Filters): Promise<ModelRow[
     model: r.name as string,
     total: num(r.total),
     successes: num(r.successes),
+    unknown: num(r.unknown),
     tokens: { tokens: num(r.tokens), tokenExamples: num(r.tokens_n), tokenSuccesses: num(r.token_successes) },
     avgExecutionTime: numOrNull(r.exec),
   }));
@@ -170,15 +195,15 @@ export async function pgDailyCounts(pool: Pool, filters: Filters): Promise<(Coun
   const plan = rollupPlan(filters);
   const p = new Params();
   const sql = plan
-    ? `SELECT r.day, sum(r.n) AS total, sum(r.success * r.n) AS successes FROM ${plan.table} r WHERE ${numbered(plan.where, plan.params, p)} GROUP BY r.day ORDER BY r.day`
-    : `SELECT e.day, count(*) AS total, sum(e.success) AS successes FROM examples e WHERE ${pgWhere(filters, p)} GROUP BY e.day ORDER BY e.day`;
+    ? `SELECT r.day, sum(r.n) AS total, ${pgRollupSuccesses('r')} AS successes, ${pgRollupUnknown('r')} AS unknown FROM ${plan.table} r WHERE ${numbered(plan.where, plan.params, p)} GROUP BY r.day ORDER BY r.day`
+    : `SELECT e.day, count(*) AS total, ${pgSuccessesOf('e')} AS successes, ${pgUnknownOf('e')} AS unknown FROM examples e WHERE ${pgWhere(filters, p)} GROUP BY e.day ORDER BY e.day`;
   const { rows } = await pool.query(sql, p.values);
-  return rows.map((r) => ({ day: Number(r.day), total: num(r.total), successes: num(r.successes) }));
+  return rows.map((r) => ({ day: Number(r.day), total: num(r.total), successes: num(r.successes), unknown: num(r.unknown) }));
 }
 
 /** As `daily`: examples and successes per local day, oldest first, as YYYY-MM-DD. */
 export async function pgDaily(pool: Pool, filters: Filters): Promise<DayRow[]> {
-  return (await pgDailyCounts(pool, filters)).map(({ day, total, successes }) => ({ day: dayLabel(day), total, successes }));
+  return (await pgDailyCounts(pool, filters)).map(({ day, total, successes, unknown }) => ({ day: dayLabel(day), total, successes, unknown }));
 }
 
 const SELECT_EXAMPLE = `SELECT e.k, e.id, e.ts, ss.name AS session, e.task_description, c.code, e.success, e.metrics, m.name AS model, e.tokens,
@@ -198,7 +223,7 @@ function toExample(r: any): StoredExample {
     sessionId: r.session ?? null,
     taskDescription: r.task_description ?? null,
     codeContext: r.code ?? null,
-    success: Number(r.success) === 1,
+    success: successFromCode(r.success),
     metrics: r.metrics ? (JSON.parse(r.metrics) as Record<string, unknown>) : {},
     model: r.model ?? null,
     tokens: numOrNull(r.tokens),

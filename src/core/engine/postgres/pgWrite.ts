@@ -13,6 +13,7 @@ import type { BatchItem, InsertCounts, SourceOffset } from '../../model/batch';
 import { FLAG_FUTURE_TIMESTAMP, FLAG_TASK_EXAMPLE } from '../../storage/schema';
 import { commitOf } from '../../model/commitRef';
 import { ANNOUNCE_CHANGE, WRITE_LOCK } from './schema';
+import { successCode } from '../../model/successCode';
 
 const STAGE_COLUMNS = [
   'ord integer',
@@ -89,7 +90,7 @@ function stageRows(batch: readonly BatchItem[], taskSources: ReadonlySet<number>
       e.id,
       e.ts,
       e.day,
-      e.success ? 1 : 0,
+      successCode(e.success),
       e.model,
       e.sessionId,
       e.taskDescription,

@@ -132,6 +132,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX sources_machine_path ON sources (machine, path);
   ALTER TABLE examples ADD COLUMN feedback_by text, ADD COLUMN feedback_at bigint;
   `,
+  // 6 → 7: an outcome can be unknown (an agent session's turn): success 2 beside 1 and 0 (src/core/model/successCode.ts).
+  // Nothing stored changes; the version keeps an older Learning Viewer, which would count a 2 as a success, off this database.
+  `
+  COMMENT ON COLUMN examples.success IS '1 success, 0 failure, 2 unknown';
+  `,
 ];
 
 /** The channel every change is announced on: payload "examples" or "tasks", nothing else (LISTEN/NOTIFY carries only that something changed). */

@@ -8,6 +8,7 @@ import '../lvChart';
 import { pts } from './parts';
 import { panelStyles } from '../panel.css';
 import { analyticsSectionStyles } from './analyticsStyles.css';
+import { knownOutcomes } from '../../../core/analytics/successRate';
 
 /** The prediction for all examples or one technology: forecasts with their band, the backtest, the chart. Choosing a technology fires `lv-choose-prediction` (its tag, or null). */
 @customElement('lv-analytics-prediction')
@@ -35,7 +36,7 @@ export class LvAnalyticsPrediction extends LitElement {
       const labels = [...p.history.map((h) => h.week), ...future];
       const days = [...p.history.map((h) => dayNumber(h.week)), ...p.forecasts.map((f) => lastWeek + f.days)];
       const pad = (xs: (number | null)[]) => [...xs, ...future.map(() => null)];
-      const rates = pad(p.history.map((h) => (h.total ? (h.successes / h.total) * 100 : null)));
+      const rates = pad(p.history.map((h) => (knownOutcomes(h) ? (h.successes / knownOutcomes(h)) * 100 : null)));
       const fitted = pad(p.history.map((h) => h.fitted));
       const series: Series[] = [
         { label: 'Weekly success rate', data: rates, color: 0, kind: 'points', counts: p.history.map((h) => (h.total ? h : null)) },

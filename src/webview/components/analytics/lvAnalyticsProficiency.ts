@@ -12,6 +12,7 @@ import { filterToPeriod, rateText } from './parts';
 import { panelStyles } from '../panel.css';
 import { lvAnalyticsProficiencyStyles } from './lvAnalyticsProficiency.css';
 import { analyticsSectionStyles } from './analyticsStyles.css';
+import { knownOutcomes } from '../../../core/analytics/successRate';
 
 /** Proficiency by technology: the weekly rates of the most practised, and the two ranked lists. */
 @customElement('lv-analytics-proficiency')
@@ -48,7 +49,7 @@ export class LvAnalyticsProficiency extends LitElement {
         label: s.tag,
         data: weeks.map((wk) => {
           const w = byWeek.get(wk);
-          return w && w.total >= 5 ? (w.successes / w.total) * 100 : null;
+          return w && knownOutcomes(w) >= 5 ? (w.successes / knownOutcomes(w)) * 100 : null;
         }),
         counts: weeks.map((wk) => byWeek.get(wk) ?? null),
         color: i,

@@ -8,6 +8,7 @@ import { filterToPeriod } from './parts';
 import { panelStyles } from '../panel.css';
 import { lvAnalyticsTrendStyles } from './lvAnalyticsTrend.css';
 import { analyticsSectionStyles } from './analyticsStyles.css';
+import { knownOutcomes } from '../../../core/analytics/successRate';
 
 /** The trend of the success rate, daily with its 7-day moving average or weekly; a click on a day filters to it. */
 @customElement('lv-analytics-trend')
@@ -23,8 +24,8 @@ export class LvAnalyticsTrend extends LitElement {
 
   private renderTrend(t: AnalyticsReport['trend']) {
     const [labels, rate, avg] = this.weekly
-      ? [t.weekly.map((w) => w.week), t.weekly.map((w) => (w.total ? (w.successes / w.total) * 100 : null)), null]
-      : [t.daily.map((d) => d.day), t.daily.map((d) => (d.total ? (d.successes / d.total) * 100 : null)), t.daily.map((d) => (d.movingAverage === null ? null : d.movingAverage * 100))];
+      ? [t.weekly.map((w) => w.week), t.weekly.map((w) => (knownOutcomes(w) ? (w.successes / knownOutcomes(w)) * 100 : null)), null]
+      : [t.daily.map((d) => d.day), t.daily.map((d) => (knownOutcomes(d) ? (d.successes / knownOutcomes(d)) * 100 : null)), t.daily.map((d) => (d.movingAverage === null ? null : d.movingAverage * 100))];
     const counts = (this.weekly ? t.weekly : t.daily).map((p) => (p.total ? p : null));
     const series: Series[] = [{ label: this.weekly ? 'Weekly success rate' : 'Daily success rate', data: rate, color: 0, kind: 'points', counts }];
     if (avg) series.push({ label: '7-day moving average', data: avg, color: 1 });
