@@ -156,6 +156,25 @@ describe('alerts', () => {
       }
     });
 
+    it('unknown outcomes are no evidence: 200 of them in the window neither fire a drop nor count towards the examples needed', async () => {
+      // Known outcomes hold at 80%; the window adds turns whose success the log does not say.
+      add(store, records([...baseline(0.8), ...window(60, 48)]));
+      add(store, records(window(200, 0)).map((r) => ({ ...r, success: null })));
+      const r = await check(store, emptyAlertState(NOW), rules({ id: 'drop', kind: 'successDrop' }, { id: 't', kind: 'successDrop', method: 'test' }), NOW);
+      assert.ok(r.observations.every((o) => o.status !== 'breach'), JSON.stringify(r.observations.map((o) => o.reason)));
+      assert.equal(r.observations[0]!.measure.windowCount, 60, 'the sample is the known outcomes');
+      // And with only unknown outcomes in the window, there is nothing to judge.
+      const alone = LearningStore.open({ SQL: await testSqlJs(), dataDir: join(tmp.path, 'alone') });
+      try {
+        add(alone, records(baseline(0.8)));
+        add(alone, records(window(200, 0)).map((x) => ({ ...x, success: null })));
+        const held = await check(alone, emptyAlertState(NOW), rules({ id: 'drop', kind: 'successDrop' }), NOW);
+        assert.match(held.observations[0]!.reason, /too few examples of known outcome/);
+      } finally {
+        alone.close();
+      }
+    });
+
     it('a difference within noise does not fire: 75% against 80% on 60 examples', async () => {
       add(store, records([...baseline(0.8), ...window(60, 45)]));
       const r = await check(store, emptyAlertState(NOW), rules({ id: 'drop', kind: 'successDrop' }, { id: 't', kind: 'successDrop', method: 'test' }), NOW);

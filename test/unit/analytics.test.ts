@@ -227,6 +227,28 @@ describe('analytics report on a store', () => {
       store.close();
     }
   });
+
+  it('A/B and the trend use known outcomes only: unknown ones are left out of the test and said', async () => {
+    const records: Record<string, unknown>[] = [];
+    // A: 120 of 200 known succeeded, and 300 more of unknown outcome; B: 160 of 200.
+    for (let j = 0; j < 500; j++) records.push(kimi({ id: `a${j}`, timestamp: day(j % 20), success: j < 200 ? j % 100 < 60 : null, model_used: 'A', tags: ['x'] }));
+    for (let j = 0; j < 200; j++) records.push(kimi({ id: `b${j}`, timestamp: day(j % 20), success: j % 100 < 80, model_used: 'B', tags: ['x'] }));
+    const store = await storeWith(tmp.path, records);
+    try {
+      const ab = compareModels(store, filtersSchema.parse({}), 'A', 'B', null);
+      // The same test as 120/200 against 160/200: the 300 unknown change nothing but the note.
+      assert.ok(Math.abs(ab.pValue! - 1.2749674921097076e-5) < 1e-9, String(ab.pValue));
+      assert.match(ab.verdict, /^B is better by 20\.0 points, p < 0\.001 \(two-proportion z test; 300 of unknown outcome left out\)\.$/);
+      assert.deepEqual([ab.a.rate.total, ab.a.rate.unknown, ab.a.rate.rate], [500, 300, 0.6]);
+      const report = analyticsReport(store, filtersSchema.parse({}), { now: NOW });
+      assert.deepEqual([report.overall.total, report.overall.unknown, report.overall.successes], [700, 300, 280]);
+      assert.equal(report.overall.rate, 280 / 400);
+      const week = report.trend.weekly.find((w) => w.total > 0)!;
+      assert.ok(week.unknown > 0, 'the weekly points carry their unknown outcomes');
+    } finally {
+      store.close();
+    }
+  });
 });
 
 describe('advice: related technologies only when the co-occurrence is significant', () => {

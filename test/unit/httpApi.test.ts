@@ -205,6 +205,21 @@ describe('the HTTP API, without a socket', () => {
     assert.equal(bad.status, 400);
   });
 
+  it('an unknown outcome (success: null) is stored as unknown: out of every rate, counted apart, a filter of its own', async () => {
+    await post('/api/examples/batch', [record('u1'), record('u2', { success: false }), record('u3', { success: null }), record('u4', { success: null, tags: ['auth'] })]);
+    assert.equal((await post('/api/examples', record('u5', { success: 'maybe' }))).status, 400);
+    const one = (await (await get('/api/examples/u3')).json()) as { success: unknown };
+    assert.equal(one.success, null);
+    const stats = (await (await get('/api/stats')).json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.deepEqual([stats.total_examples, stats.successes, stats.unknown_outcomes, stats.success_rate], [4, 1, 2, 0.5]);
+    assert.deepEqual(stats.categories.auth, { examples: 1, success: null, unknown: 1 });
+    const unknown = (await (await get('/api/examples?success=unknown')).json()) as { total: number; examples: { id: string }[] };
+    assert.deepEqual(unknown.examples.map((e) => e.id).sort(), ['u3', 'u4']);
+    assert.equal((await get('/api/examples?success=perhaps')).status, 400);
+    const jsonl = (await (await get('/api/export/jsonl?success=unknown')).text()).trim().split('\n');
+    assert.deepEqual(jsonl.map((l) => (JSON.parse(l) as { success: unknown }).success), [null, null]);
+  });
+
   it('GET /api/examples filters and pages; GET /api/examples/{id} is 404 for an unknown id', async () => {
     await post('/api/examples/batch', Array.from({ length: 30 }, (_, i) => record(`g${i}`, { success: i % 3 === 0, tags: i % 2 ? ['auth'] : ['api'] })));
     const page = (await (await get('/api/examples?success=true&tags=auth,api&limit=5&skip=2')).json()) as { total: number; examples: { id: string; success: boolean }[] };
