@@ -11,6 +11,8 @@ export const tokenTallySchema = z.object({
   tokenExamples: z.number().int().nonnegative(),
   /** Of those, the successful ones. */
   tokenSuccesses: z.number().int().nonnegative(),
+  /** Tokens summed over the examples that carry a count and whose outcome is known (what a success's cost is taken over). */
+  knownTokens: z.number().nonnegative(),
 });
 /** What every token figure is computed from. */
 export type TokenTally = z.infer<typeof tokenTallySchema>;
@@ -18,10 +20,10 @@ export type TokenTally = z.infer<typeof tokenTallySchema>;
 /** How every view shows a figure that is unknown (no example carries the value). */
 export const UNKNOWN = '—';
 
-export const NO_TOKENS: TokenTally = Object.freeze({ tokens: 0, tokenExamples: 0, tokenSuccesses: 0 });
+export const NO_TOKENS: TokenTally = Object.freeze({ tokens: 0, tokenExamples: 0, tokenSuccesses: 0, knownTokens: 0 });
 
 export function addTokens(a: TokenTally, b: TokenTally): TokenTally {
-  return { tokens: a.tokens + b.tokens, tokenExamples: a.tokenExamples + b.tokenExamples, tokenSuccesses: a.tokenSuccesses + b.tokenSuccesses };
+  return { tokens: a.tokens + b.tokens, tokenExamples: a.tokenExamples + b.tokenExamples, tokenSuccesses: a.tokenSuccesses + b.tokenSuccesses, knownTokens: a.knownTokens + b.knownTokens };
 }
 
 /** Tokens spent: the sum over the examples that carry a count; null when none does. */
@@ -36,17 +38,18 @@ export function tokensPerExample(t: TokenTally): number | null {
 
 /**
  * Tokens per success: what one success costs, the failures on the way included: every token
- * spent ÷ the successful examples, both over the examples that carry a count.
+ * spent on examples of known outcome ÷ the successful examples, both over the examples that
+ * carry a count (a turn whose outcome is unknown is neither a success nor a failure on the way).
  */
 export function tokensPerSuccess(t: TokenTally): number | null {
-  return t.tokenSuccesses > 0 ? t.tokens / t.tokenSuccesses : null;
+  return t.tokenSuccesses > 0 ? t.knownTokens / t.tokenSuccesses : null;
 }
 
 /** The definitions as the panel's tooltips and the README give them. */
 export const FIGURE_DEFINITIONS = {
   totalTokens: 'Tokens spent: the sum over the examples that carry a token count.',
   tokensPerExample: 'Tokens per example: the mean over the examples that carry a token count.',
-  tokensPerSuccess: 'Tokens per success: every token spent, failures included, divided by the successful examples; both over the examples that carry a token count.',
+  tokensPerSuccess: 'Tokens per success: every token spent on examples of known outcome, failures included, divided by the successful examples; both over the examples that carry a token count.',
 } as const;
 
 /** "over 40 of 113 examples" when some carry no count; empty when all do. */

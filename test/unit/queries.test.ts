@@ -5,7 +5,7 @@ import { byModel, byTag, daily, distinctValues } from '../../src/core/queries/br
 import { exampleById, examplesPage, iterateExamples } from '../../src/core/queries/examples';
 import { summary } from '../../src/core/queries/summary';
 import type { LearningStore } from '../../src/core/storage/learningStore';
-import { filtersSchema } from '../../src/shared/filters';
+import { filtersSchema, NO_FILTERS } from '../../src/shared/filters';
 import { kimi, storeWith } from '../helpers/storeWith';
 import { useTempDir } from '../helpers/tempDir';
 
@@ -33,12 +33,30 @@ describe('queries', () => {
   });
   afterEach(() => store.close());
 
+  it('tokens per success takes no tokens from a turn of unknown outcome: it was neither a success nor a failure on the way', async () => {
+    const mixed = await storeWith(tmp.path + '-mixed', [
+      kimi({ id: 'w', success: true, tokens_consumed: 100 }),
+      kimi({ id: 'l', success: false, tokens_consumed: 50 }),
+      kimi({ id: 'u', success: null, tokens_consumed: 1000 }),
+    ]);
+    try {
+      for (const rollups of [true, false]) {
+        const t = summary(mixed, NO_FILTERS, { rollups }).tokens;
+        assert.deepEqual(t, { tokens: 1150, tokenExamples: 3, tokenSuccesses: 1, knownTokens: 150 });
+        assert.equal(tokensPerSuccess(t), 150);
+        assert.equal(tokensPerExample(t), 1150 / 3, 'every token spent counts per example');
+      }
+    } finally {
+      mixed.close();
+    }
+  });
+
   it('summarises everything: 7 of 10, mean time 2 s, 520 tokens over the 4 examples that carry a count', () => {
     const s = summary(store);
     assert.equal(s.rate.total, 10);
     assert.equal(s.rate.successes, 7);
     assert.equal(s.avgExecutionTime, 2);
-    assert.deepEqual(s.tokens, { tokens: 520, tokenExamples: 4, tokenSuccesses: 3 });
+    assert.deepEqual(s.tokens, { tokens: 520, tokenExamples: 4, tokenSuccesses: 3, knownTokens: 520 });
     assert.equal(totalTokens(s.tokens), 520);
     assert.equal(tokensPerExample(s.tokens), 130, '520 ÷ 4, not ÷ 10');
     // a1, a3 and a4 succeeded with a count; the four successes without one do not lower the cost.
@@ -72,8 +90,8 @@ describe('queries', () => {
     assert.deepEqual(
       models.map(({ model, total, successes, tokens }) => ({ model, total, successes, tokens })),
       [
-        { model: 'A', total: 5, successes: 3, tokens: { tokens: 400, tokenExamples: 2, tokenSuccesses: 1 } },
-        { model: 'B', total: 4, successes: 3, tokens: { tokens: 120, tokenExamples: 2, tokenSuccesses: 2 } },
+        { model: 'A', total: 5, successes: 3, tokens: { tokens: 400, tokenExamples: 2, tokenSuccesses: 1, knownTokens: 400 } },
+        { model: 'B', total: 4, successes: 3, tokens: { tokens: 120, tokenExamples: 2, tokenSuccesses: 2, knownTokens: 120 } },
       ],
     );
     // Model A: 400 tokens spent for its one success that carries a count (a1; a2 failed). Not 100 (the mean

@@ -57,8 +57,8 @@ function thinReport(): AnalyticsReport {
 }
 
 const models = [
-  { model: 'A', total: 200, successes: 120, unknown: 0, tokens: { tokens: 1, tokenExamples: 1, tokenSuccesses: 1 }, avgExecutionTime: null },
-  { model: 'B', total: 200, successes: 160, unknown: 0, tokens: { tokens: 1, tokenExamples: 1, tokenSuccesses: 1 }, avgExecutionTime: null },
+  { model: 'A', total: 200, successes: 120, unknown: 0, tokens: { tokens: 1, tokenExamples: 1, tokenSuccesses: 1, knownTokens: 1 }, avgExecutionTime: null },
+  { model: 'B', total: 200, successes: 160, unknown: 0, tokens: { tokens: 1, tokenExamples: 1, tokenSuccesses: 1, knownTokens: 1 }, avgExecutionTime: null },
 ];
 
 async function openAnalytics(p: Page, report: AnalyticsReport): Promise<void> {

@@ -137,7 +137,7 @@ export function state(overrides: Partial<DashboardState> = {}, health: Partial<D
     summary: {
       rate: { total: 1234, successes: 987, unknown: 0, rate: 987 / 1234, interval: [0.776, 0.821] },
       avgExecutionTime: 4.25,
-      tokens: { tokens: 1_500_000, tokenExamples: 1234, tokenSuccesses: 950 },
+      tokens: { tokens: 1_500_000, tokenExamples: 1234, tokenSuccesses: 950, knownTokens: 1_500_000 },
       previous: null,
       activity: null,
     },
@@ -145,7 +145,7 @@ export function state(overrides: Partial<DashboardState> = {}, health: Partial<D
       { tag: 'auth', total: 400, successes: 300, unknown: 0 },
       { tag: 'api', total: 12, successes: 6, unknown: 0 },
     ],
-    byModel: [{ model: 'Mistral 7B', total: 800, successes: 600, unknown: 0, tokens: { tokens: 900_000, tokenExamples: 800, tokenSuccesses: 600 }, avgExecutionTime: 3.5 }],
+    byModel: [{ model: 'Mistral 7B', total: 800, successes: 600, unknown: 0, tokens: { tokens: 900_000, tokenExamples: 800, tokenSuccesses: 600, knownTokens: 900_000 }, avgExecutionTime: 3.5 }],
     daily: Array.from({ length: 30 }, (_, i) => ({ day: `2026-10-${String(i + 1).padStart(2, '0')}`, total: 40 + i, successes: 25 + i, unknown: 0 })),
     trusted: true,
     savedViews: [],

@@ -57,7 +57,7 @@ describe('panel interactions in Chromium', () => {
     last7.setDate(last7.getDate() - 6);
     const filters = { ...state().filters, since: last7.getTime() };
     const DAY = 86_400_000;
-    const previous = { rate: { total: 1000, successes: 700, unknown: 0, rate: 0.7, interval: [0.67, 0.73] as [number, number] }, avgExecutionTime: null, tokens: { tokens: 0, tokenExamples: 0, tokenSuccesses: 0 } };
+    const previous = { rate: { total: 1000, successes: 700, unknown: 0, rate: 0.7, interval: [0.67, 0.73] as [number, number] }, avgExecutionTime: null, tokens: { tokens: 0, tokenExamples: 0, tokenSuccesses: 0, knownTokens: 0 } };
     const s = state({ filters, summary: { ...state().summary, previous: { ...previous, since: last7.getTime() - 7 * DAY, until: last7.getTime() } } });
     await fromHost(p, { type: 'didChangeState', state: s });
     assert.equal(await p.getByLabel('Date range').inputValue(), '7');
@@ -237,7 +237,7 @@ describe('panel interactions in Chromium', () => {
       type: 'didChangeState',
       state: state({
         byTag: [{ tag: payload, total: 3, successes: 1, unknown: 0 }],
-        byModel: [{ model: `<b id="inj">${payload}</b>`, total: 3, successes: 1, unknown: 0, tokens: { tokens: 1, tokenExamples: 1, tokenSuccesses: 1 }, avgExecutionTime: null }],
+        byModel: [{ model: `<b id="inj">${payload}</b>`, total: 3, successes: 1, unknown: 0, tokens: { tokens: 1, tokenExamples: 1, tokenSuccesses: 1, knownTokens: 1 }, avgExecutionTime: null }],
       }),
     });
     await p.getByTestId('tags').getByText(payload).waitFor();

@@ -6,7 +6,7 @@ import type { QuarterCount } from '../analytics/heatmap';
 import { QUARTER_HOUR_MS } from '../analytics/heatmap';
 import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
-import { failuresOf, rollupSuccesses, rollupTokenSuccesses, rollupUnknown, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
+import { failuresOf, knownTokensOf, rollupKnownTokens, rollupSuccesses, rollupTokenSuccesses, rollupUnknown, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
 import { UNKNOWN_OUTCOME, successFromCode } from '../model/successCode';
 import type { RowSource } from '../storage/rowSource';
 
@@ -15,7 +15,7 @@ export interface TagDay extends Totals {
   day: number;
 }
 
-type TagDayRow = [string, number, number, number, number | null, number | null, number, number, number | null, number];
+type TagDayRow = [string, number, number, number, number | null, number | null, number, number, number | null, number, number | null];
 
 /** Examples, successes, tokens and execution time per tag and local day. */
 export function tagDays(store: RowSource, filters: Filters): TagDay[] {
@@ -23,9 +23,9 @@ export function tagDays(store: RowSource, filters: Filters): TagDay[] {
   let rows: TagDayRow[];
   if (plan && !plan.tagged) {
     rows = store.rows<TagDayRow>(
-      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n, c.tokens_n, c.token_successes, c.unknown FROM
+      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n, c.tokens_n, c.token_successes, c.unknown, c.known_tokens FROM
          (SELECT r.tag_id, r.day, sum(r.n) AS total, ${rollupSuccesses('r')} AS successes, sum(r.tokens) AS tokens, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n,
-                 sum(r.tokens_n) AS tokens_n, ${rollupTokenSuccesses('r')} AS token_successes, ${rollupUnknown('r')} AS unknown
+                 sum(r.tokens_n) AS tokens_n, ${rollupTokenSuccesses('r')} AS token_successes, ${rollupUnknown('r')} AS unknown, ${rollupKnownTokens('r')} AS known_tokens
           FROM rollup_tag_daily r WHERE ${plan.where} GROUP BY r.tag_id, r.day) c
        JOIN tags t ON t.tag_id = c.tag_id`,
       plan.params,
@@ -33,15 +33,15 @@ export function tagDays(store: RowSource, filters: Filters): TagDay[] {
   } else {
     const where = whereOf(store, filters);
     rows = store.rows<TagDayRow>(
-      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n, c.tokens_n, c.token_successes, c.unknown FROM
+      `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n, c.tokens_n, c.token_successes, c.unknown, c.known_tokens FROM
          (SELECT et.tag_id, e.day, count(*) AS total, ${successesOf('e')} AS successes, sum(e.tokens) AS tokens, sum(e.exec_time) AS exec_sum, count(e.exec_time) AS exec_n,
-                 count(e.tokens) AS tokens_n, ${tokenSuccessesOf('e')} AS token_successes, ${unknownOf('e')} AS unknown
+                 count(e.tokens) AS tokens_n, ${tokenSuccessesOf('e')} AS token_successes, ${unknownOf('e')} AS unknown, ${knownTokensOf('e')} AS known_tokens
           FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${where.sql} GROUP BY et.tag_id, e.day) c
        JOIN tags t ON t.tag_id = c.tag_id`,
       where.params,
     );
   }
-  return rows.map(([tag, day, total, successes, tokens, execSum, execN, tokenExamples, tokenSuccesses, unknown]) => ({
+  return rows.map(([tag, day, total, successes, tokens, execSum, execN, tokenExamples, tokenSuccesses, unknown, knownTokens]) => ({
     tag,
     day,
     total,
@@ -50,6 +50,7 @@ export function tagDays(store: RowSource, filters: Filters): TagDay[] {
     tokens: tokens ?? 0,
     tokenExamples,
     tokenSuccesses: tokenSuccesses ?? 0,
+    knownTokens: knownTokens ?? 0,
     execSum: execSum ?? 0,
     execN,
   }));
@@ -70,7 +71,7 @@ export function outcomeTotals(store: RowSource, filters: Filters): Totals {
 
 /** Totals from rows grouped by outcome code (either engine's). */
 export function totalsOfOutcomes(rows: Iterable<readonly [unknown, number, number | null, number | null, number, number]>): Totals {
-  const all: Totals = { total: 0, successes: 0, unknown: 0, tokens: 0, tokenExamples: 0, tokenSuccesses: 0, execSum: 0, execN: 0 };
+  const all: Totals = { total: 0, successes: 0, unknown: 0, tokens: 0, tokenExamples: 0, tokenSuccesses: 0, knownTokens: 0, execSum: 0, execN: 0 };
   for (const [code, n, tokens, execSum, execN, tokensN] of rows) {
     const success = successFromCode(code);
     all.total += n;
@@ -79,6 +80,7 @@ export function totalsOfOutcomes(rows: Iterable<readonly [unknown, number, numbe
     all.tokens += tokens ?? 0;
     all.tokenExamples += tokensN;
     all.tokenSuccesses += success === true ? tokensN : 0;
+    all.knownTokens += success === null ? 0 : (tokens ?? 0);
     all.execSum += execSum ?? 0;
     all.execN += execN;
   }

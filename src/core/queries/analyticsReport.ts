@@ -30,12 +30,13 @@ export interface AnalyticsOptions {
   coOccurrenceSample?: number;
 }
 
-const zero = (): Totals => ({ total: 0, successes: 0, unknown: 0, tokens: 0, tokenExamples: 0, tokenSuccesses: 0, execSum: 0, execN: 0 });
+const zero = (): Totals => ({ total: 0, successes: 0, unknown: 0, knownTokens: 0, tokens: 0, tokenExamples: 0, tokenSuccesses: 0, execSum: 0, execN: 0 });
 function add(t: Totals, d: Totals): void {
   t.total += d.total;
   t.successes += d.successes;
   t.unknown += d.unknown;
   t.tokens += d.tokens;
+  t.knownTokens += d.knownTokens;
   t.tokenExamples += d.tokenExamples;
   t.tokenSuccesses += d.tokenSuccesses;
   t.execSum += d.execSum;

@@ -6,7 +6,7 @@ import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
 import type { QueryOptions } from './summary';
 import { dayLabel } from '../../shared/series';
-import { rollupSuccesses, rollupTokenSuccesses, rollupUnknown, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
+import { knownTokensOf, rollupKnownTokens, rollupSuccesses, rollupTokenSuccesses, rollupUnknown, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
 
 
 /** Examples and successes per tag, most used first. Unfiltered, it reads only the tag table's key. */
@@ -36,40 +36,40 @@ export function byModel(store: RowSource, filters: Filters = NO_FILTERS, options
   const plan = options.rollups === false ? null : rollupPlan(filters);
   if (plan) {
     return store
-      .rows<[string, number, number, number, number, number, number, number, number]>(
-        `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec_sum, c.exec_n, c.unknown FROM
+      .rows<[string, number, number, number, number, number, number, number, number, number]>(
+        `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec_sum, c.exec_n, c.unknown, c.known_tokens FROM
            (SELECT r.model_id, sum(r.n) AS total, ${rollupSuccesses('r')} AS successes, sum(r.tokens) AS tokens,
                    sum(r.tokens_n) AS tokens_n, ${rollupTokenSuccesses('r')} AS token_successes, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n,
-                   ${rollupUnknown('r')} AS unknown
+                   ${rollupUnknown('r')} AS unknown, ${rollupKnownTokens('r')} AS known_tokens
             FROM ${plan.table} r WHERE r.model_id != 0 AND ${plan.where} GROUP BY r.model_id) c
          JOIN models m ON m.model_id = c.model_id ORDER BY c.total DESC, m.name`,
         plan.params,
       )
-      .map(([model, total, successes, tokens, tokenExamples, tokenSuccesses, execSum, execN, unknown]) => ({
+      .map(([model, total, successes, tokens, tokenExamples, tokenSuccesses, execSum, execN, unknown, knownTokens]) => ({
         model,
         total,
         successes,
         unknown,
-        tokens: { tokens, tokenExamples, tokenSuccesses },
+        tokens: { tokens, tokenExamples, tokenSuccesses, knownTokens },
         avgExecutionTime: execN > 0 ? execSum / execN : null,
       }));
   }
   const where = whereOf(store, filters);
   return store
-    .rows<[string, number, number, number | null, number, number | null, number | null, number]>(
-      `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec, c.unknown FROM
+    .rows<[string, number, number, number | null, number, number | null, number | null, number, number]>(
+      `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec, c.unknown, c.known_tokens FROM
          (SELECT e.model_id, count(*) AS total, ${successesOf('e')} AS successes, sum(e.tokens) AS tokens, count(e.tokens) AS tokens_n,
-                 ${tokenSuccessesOf('e')} AS token_successes, avg(e.exec_time) AS exec, ${unknownOf('e')} AS unknown
+                 ${tokenSuccessesOf('e')} AS token_successes, avg(e.exec_time) AS exec, ${unknownOf('e')} AS unknown, ${knownTokensOf('e')} AS known_tokens
           FROM examples e WHERE e.model_id IS NOT NULL AND ${where.sql} GROUP BY e.model_id) c
        JOIN models m ON m.model_id = c.model_id ORDER BY c.total DESC, m.name`,
       where.params,
     )
-    .map(([model, total, successes, tokens, tokenExamples, tokenSuccesses, exec, unknown]) => ({
+    .map(([model, total, successes, tokens, tokenExamples, tokenSuccesses, exec, unknown, knownTokens]) => ({
       model,
       total,
       successes,
       unknown,
-      tokens: { tokens: tokens ?? 0, tokenExamples, tokenSuccesses: tokenSuccesses ?? 0 },
+      tokens: { tokens: tokens ?? 0, tokenExamples, tokenSuccesses: tokenSuccesses ?? 0, knownTokens },
       avgExecutionTime: exec,
     }));
 }

@@ -16,3 +16,7 @@ export const rollupSuccesses = (r: string): string => `sum((${r}.success = 1) * 
 export const rollupUnknown = (r: string): string => `sum((${r}.success = 2) * ${r}.n)`;
 /** Successes with a token count in rollup rows. */
 export const rollupTokenSuccesses = (r: string): string => `sum((${r}.success = 1) * ${r}.tokens_n)`;
+/** Tokens of examples whose outcome is known. */
+export const knownTokensOf = (a: string): string => `coalesce(sum(CASE WHEN ${a}.success != 2 THEN ${a}.tokens END), 0)`;
+/** Tokens in rollup rows of known outcome. */
+export const rollupKnownTokens = (r: string): string => `sum((${r}.success != 2) * ${r}.tokens)`;

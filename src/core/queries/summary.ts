@@ -5,7 +5,7 @@ import { successRate } from '../analytics/successRate';
 import type { RowSource } from '../storage/rowSource';
 import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
-import { rollupSuccesses, rollupTokenSuccesses, rollupUnknown, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
+import { knownTokensOf, rollupKnownTokens, rollupSuccesses, rollupTokenSuccesses, rollupUnknown, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
 import type { Activity } from '../../shared/figures';
 
 export interface QueryOptions {
@@ -24,29 +24,30 @@ export function endOfLocalDay(now: number): number {
 function totals(store: RowSource, filters: Filters, options: QueryOptions): Summary {
   const plan = options.rollups === false ? null : rollupPlan(filters);
   if (plan) {
-    const [n = 0, successes = 0, execSum = 0, execN = 0, tokens = 0, tokensN = 0, tokenSuccesses = 0, unknown = 0] =
+    const [n = 0, successes = 0, execSum = 0, execN = 0, tokens = 0, tokensN = 0, tokenSuccesses = 0, unknown = 0, knownTokens = 0] =
       store.rows<(number | null)[]>(
-        `SELECT sum(r.n), ${rollupSuccesses('r')}, sum(r.exec_sum), sum(r.exec_n), sum(r.tokens), sum(r.tokens_n), ${rollupTokenSuccesses('r')}, ${rollupUnknown('r')} FROM ${plan.table} r WHERE ${plan.where}`,
+        `SELECT sum(r.n), ${rollupSuccesses('r')}, sum(r.exec_sum), sum(r.exec_n), sum(r.tokens), sum(r.tokens_n), ${rollupTokenSuccesses('r')}, ${rollupUnknown('r')}, ${rollupKnownTokens('r')}
+         FROM ${plan.table} r WHERE ${plan.where}`,
         plan.params,
       )[0] ?? [];
     return {
       rate: successRate(Number(successes ?? 0), Number(n ?? 0), Number(unknown ?? 0)),
       avgExecutionTime: Number(execN ?? 0) > 0 ? Number(execSum) / Number(execN) : null,
-      tokens: { tokens: Number(tokens ?? 0), tokenExamples: Number(tokensN ?? 0), tokenSuccesses: Number(tokenSuccesses ?? 0) },
+      tokens: { tokens: Number(tokens ?? 0), tokenExamples: Number(tokensN ?? 0), tokenSuccesses: Number(tokenSuccesses ?? 0), knownTokens: Number(knownTokens ?? 0) },
       previous: null,
       activity: null,
     };
   }
   const where = whereOf(store, filters);
-  const [total = 0, successes = 0, avgExec = null, tokens = 0, withTokens = 0, tokenSuccesses = 0, unknown = 0] =
-    store.rows<[number, number | null, number | null, number | null, number, number | null, number | null]>(
-      `SELECT count(*), ${successesOf('e')}, avg(e.exec_time), sum(e.tokens), count(e.tokens), ${tokenSuccessesOf('e')}, ${unknownOf('e')} FROM examples e WHERE ${where.sql}`,
+  const [total = 0, successes = 0, avgExec = null, tokens = 0, withTokens = 0, tokenSuccesses = 0, unknown = 0, knownTokens = 0] =
+    store.rows<[number, number | null, number | null, number | null, number, number | null, number | null, number | null]>(
+      `SELECT count(*), ${successesOf('e')}, avg(e.exec_time), sum(e.tokens), count(e.tokens), ${tokenSuccessesOf('e')}, ${unknownOf('e')}, ${knownTokensOf('e')} FROM examples e WHERE ${where.sql}`,
       where.params,
     )[0] ?? [];
   return {
     rate: successRate(Number(successes ?? 0), Number(total), Number(unknown ?? 0)),
     avgExecutionTime: avgExec === null ? null : Number(avgExec),
-    tokens: { tokens: Number(tokens ?? 0), tokenExamples: Number(withTokens), tokenSuccesses: Number(tokenSuccesses ?? 0) },
+    tokens: { tokens: Number(tokens ?? 0), tokenExamples: Number(withTokens), tokenSuccesses: Number(tokenSuccesses ?? 0), knownTokens: Number(knownTokens ?? 0) },
     previous: null,
     activity: null,
   };

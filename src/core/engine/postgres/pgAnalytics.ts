@@ -15,7 +15,7 @@ import { rollupPlan } from '../../queries/rollupPlan';
 import { analyticsQueries, comparedFilters, comparisonFrom, reportFrom, type AnalyticsOptions } from '../../queries/analyticsReport';
 import { predict } from '../../analytics/trends';
 import { numbered, Params, pgDailyCounts, pgWhere } from './pgFigures';
-import { pgFailuresOf, pgRollupSuccesses, pgRollupTokenSuccesses, pgRollupUnknown, pgSuccessesOf, pgTokenSuccessesOf, pgUnknownOf } from './pgOutcomeSql';
+import { pgFailuresOf, pgKnownTokensOf, pgRollupKnownTokens, pgRollupSuccesses, pgRollupTokenSuccesses, pgRollupUnknown, pgSuccessesOf, pgTokenSuccessesOf, pgUnknownOf } from './pgOutcomeSql';
 
 const num = (v: unknown): number => Number(v ?? 0);
 
@@ -37,10 +37,10 @@ export async function pgTagDays(pool: Pool, filters: Filters): Promise<TagDay[]>
   const inner =
     plan && !plan.tagged
       ? `SELECT r.tag_id, r.day, sum(r.n) AS total, ${pgRollupSuccesses('r')} AS successes, sum(r.tokens) AS tokens, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n,
-                sum(r.tokens_n) AS tokens_n, ${pgRollupTokenSuccesses('r')} AS token_successes, ${pgRollupUnknown('r')} AS unknown
+                sum(r.tokens_n) AS tokens_n, ${pgRollupTokenSuccesses('r')} AS token_successes, ${pgRollupUnknown('r')} AS unknown, ${pgRollupKnownTokens('r')} AS known_tokens
          FROM rollup_tag_daily r WHERE ${numbered(plan.where, plan.params, p)} GROUP BY r.tag_id, r.day`
       : `SELECT et.tag_id, e.day, count(*) AS total, ${pgSuccessesOf('e')} AS successes, sum(e.tokens) AS tokens, sum(e.exec_time) AS exec_sum, count(e.exec_time) AS exec_n,
-                count(e.tokens) AS tokens_n, ${pgTokenSuccessesOf('e')} AS token_successes, ${pgUnknownOf('e')} AS unknown
+                count(e.tokens) AS tokens_n, ${pgTokenSuccessesOf('e')} AS token_successes, ${pgUnknownOf('e')} AS unknown, ${pgKnownTokensOf('e')} AS known_tokens
          FROM example_tags et JOIN examples e ON e.k = et.k WHERE ${pgWhere(filters, p)} GROUP BY et.tag_id, e.day`;
   const { rows } = await pool.query(`SELECT t.name, c.* FROM (${inner}) c JOIN tags t ON t.tag_id = c.tag_id`, p.values);
   return rows.map((r) => ({
@@ -52,6 +52,7 @@ export async function pgTagDays(pool: Pool, filters: Filters): Promise<TagDay[]>
     tokens: num(r.tokens),
     tokenExamples: num(r.tokens_n),
     tokenSuccesses: num(r.token_successes),
+    knownTokens: num(r.known_tokens),
     execSum: num(r.exec_sum),
     execN: num(r.exec_n),
   }));

@@ -17,7 +17,7 @@ import { dayLabel } from '../../../shared/series';
 import { FLAG_TASK_EXAMPLE } from '../../storage/schema';
 import { ANNOUNCE_CHANGE } from './schema';
 import { filterCode, successFromCode } from '../../model/successCode';
-import { pgRollupSuccesses, pgRollupTokenSuccesses, pgRollupUnknown, pgSuccessesOf, pgTokenSuccessesOf, pgUnknownOf } from './pgOutcomeSql';
+import { pgKnownTokensOf, pgRollupKnownTokens, pgRollupSuccesses, pgRollupTokenSuccesses, pgRollupUnknown, pgSuccessesOf, pgTokenSuccessesOf, pgUnknownOf } from './pgOutcomeSql';
 import type { Activity } from '../../../shared/figures';
 
 /** Bound values, each a $n in the statement. */
@@ -91,14 +91,15 @@ async function totals(pool: Pool, f: Filters): Promise<Summary> {
     const where = numbered(plan.where, plan.params, p);
     const { rows } = await pool.query(
       `SELECT sum(r.n) AS n, ${pgRollupSuccesses('r')} AS s, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n, sum(r.tokens) AS tokens,
-              sum(r.tokens_n) AS tokens_n, ${pgRollupTokenSuccesses('r')} AS token_s, ${pgRollupUnknown('r')} AS u FROM ${plan.table} r WHERE ${where}`,
+              sum(r.tokens_n) AS tokens_n, ${pgRollupTokenSuccesses('r')} AS token_s, ${pgRollupUnknown('r')} AS u, ${pgRollupKnownTokens('r')} AS known_tokens
+       FROM ${plan.table} r WHERE ${where}`,
       p.values,
     );
     const r = rows[0] ?? {};
     return {
       rate: successRate(num(r.s), num(r.n), num(r.u)),
       avgExecutionTime: num(r.exec_n) > 0 ? num(r.exec_sum) / num(r.exec_n) : null,
-      tokens: { tokens: num(r.tokens), tokenExamples: num(r.tokens_n), tokenSuccesses: num(r.token_s) },
+      tokens: { tokens: num(r.tokens), tokenExamples: num(r.tokens_n), tokenSuccesses: num(r.token_s), knownTokens: num(r.known_tokens) },
       previous: null,
       activity: null,
     };
@@ -106,14 +107,14 @@ async function totals(pool: Pool, f: Filters): Promise<Summary> {
   const where = pgWhere(f, p);
   const { rows } = await pool.query(
     `SELECT count(*) AS n, ${pgSuccessesOf('e')} AS s, avg(e.exec_time) AS exec, sum(e.tokens) AS tokens, count(e.tokens) AS tokens_n,
-            ${pgTokenSuccessesOf('e')} AS token_s, ${pgUnknownOf('e')} AS u FROM examples e WHERE ${where}`,
+            ${pgTokenSuccessesOf('e')} AS token_s, ${pgUnknownOf('e')} AS u, ${pgKnownTokensOf('e')} AS known_tokens FROM examples e WHERE ${where}`,
     p.values,
   );
   const r = rows[0] ?? {};
   return {
     rate: successRate(num(r.s), num(r.n), num(r.u)),
     avgExecutionTime: numOrNull(r.exec),
-    tokens: { tokens: num(r.tokens), tokenExamples: num(r.tokens_n), tokenSuccesses: num(r.token_s) },
+    tokens: { tokens: num(r.tokens), tokenExamples: num(r.tokens_n), tokenSuccesses: num(r.token_s), knownTokens: num(r.known_tokens) },
     previous: null,
     activity: null,
   };
@@ -170,13 +171,14 @@ export async function pgByModel(pool: Pool, filters: Filters): Promise<ModelRow[
   const p = new Params();
   const inner = plan
     ? `SELECT r.model_id, sum(r.n) AS total, ${pgRollupSuccesses('r')} AS successes, sum(r.tokens) AS tokens, sum(r.tokens_n) AS tokens_n,
-              ${pgRollupTokenSuccesses('r')} AS token_successes, sum(r.exec_sum) / nullif(sum(r.exec_n), 0) AS exec, ${pgRollupUnknown('r')} AS unknown
+              ${pgRollupTokenSuccesses('r')} AS token_successes, sum(r.exec_sum) / nullif(sum(r.exec_n), 0) AS exec, ${pgRollupUnknown('r')} AS unknown,
+              ${pgRollupKnownTokens('r')} AS known_tokens
        FROM ${plan.table} r WHERE r.model_id <> 0 AND ${numbered(plan.where, plan.params, p)} GROUP BY r.model_id`
     : `SELECT e.model_id, count(*) AS total, ${pgSuccessesOf('e')} AS successes, sum(e.tokens) AS tokens, count(e.tokens) AS tokens_n,
-              ${pgTokenSuccessesOf('e')} AS token_successes, avg(e.exec_time) AS exec, ${pgUnknownOf('e')} AS unknown
+              ${pgTokenSuccessesOf('e')} AS token_successes, avg(e.exec_time) AS exec, ${pgUnknownOf('e')} AS unknown, ${pgKnownTokensOf('e')} AS known_tokens
        FROM examples e WHERE e.model_id IS NOT NULL AND ${pgWhere(filters, p)} GROUP BY e.model_id`;
   const { rows } = await pool.query(
-    `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec, c.unknown FROM (${inner}) c
+    `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec, c.unknown, c.known_tokens FROM (${inner}) c
      JOIN models m ON m.model_id = c.model_id ORDER BY c.total DESC, m.name COLLATE "C"`,
     p.values,
   );
@@ -185,7 +187,7 @@ export async function pgByModel(pool: Pool, filters: Filters): Promise<ModelRow[
     total: num(r.total),
     successes: num(r.successes),
     unknown: num(r.unknown),
-    tokens: { tokens: num(r.tokens), tokenExamples: num(r.tokens_n), tokenSuccesses: num(r.token_successes) },
+    tokens: { tokens: num(r.tokens), tokenExamples: num(r.tokens_n), tokenSuccesses: num(r.token_successes), knownTokens: num(r.known_tokens) },
     avgExecutionTime: numOrNull(r.exec),
   }));
 }

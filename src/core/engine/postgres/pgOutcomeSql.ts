@@ -15,3 +15,7 @@ export const pgRollupSuccesses = (r: string): string => `coalesce(sum(${r}.n) FI
 export const pgRollupUnknown = (r: string): string => `coalesce(sum(${r}.n) FILTER (WHERE ${r}.success = 2), 0)`;
 /** Successes with a token count in rollup rows. */
 export const pgRollupTokenSuccesses = (r: string): string => `coalesce(sum(${r}.tokens_n) FILTER (WHERE ${r}.success = 1), 0)`;
+/** Tokens of examples whose outcome is known. */
+export const pgKnownTokensOf = (a: string): string => `coalesce(sum(${a}.tokens) FILTER (WHERE ${a}.success <> 2), 0)`;
+/** Tokens in rollup rows of known outcome. */
+export const pgRollupKnownTokens = (r: string): string => `coalesce(sum(${r}.tokens) FILTER (WHERE ${r}.success <> 2), 0)`;

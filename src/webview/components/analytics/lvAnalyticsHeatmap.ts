@@ -24,7 +24,7 @@ export class LvAnalyticsHeatmap extends LitElement {
     const max = Math.max(1, ...h.cells.map((c) => c.total));
     const level = (n: number) => (n === 0 ? 0 : Math.min(4, 1 + Math.floor((n / max) * 3.999)));
     const describe = (c: Heatmap['cells'][number]) =>
-      `${WEEKDAYS[c.weekday]} ${String(c.hour).padStart(2, '0')}:00–${String(c.hour + 1).padStart(2, '0')}:00: ${formatCount(c.total)} examples${c.total ? `, ${formatPercent(c.successes / c.total)} success` : ''}`;
+      `${WEEKDAYS[c.weekday]} ${String(c.hour).padStart(2, '0')}:00–${String(c.hour + 1).padStart(2, '0')}:00: ${formatCount(c.total)} examples${c.total > c.unknown ? `, ${formatPercent(c.successes / (c.total - c.unknown))} success` : ''}${c.unknown ? ` (${formatCount(c.unknown)} unknown)` : ''}`;
     const busiest = [...h.cells].sort((a, b) => b.total - a.total)[0];
     return html`<section data-testid="heatmap">
       <h2>Activity</h2>
