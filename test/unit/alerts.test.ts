@@ -163,6 +163,17 @@ describe('alerts', () => {
       const r = await check(store, emptyAlertState(NOW), rules({ id: 'drop', kind: 'successDrop' }, { id: 't', kind: 'successDrop', method: 'test' }), NOW);
       assert.ok(r.observations.every((o) => o.status !== 'breach'), JSON.stringify(r.observations.map((o) => o.reason)));
       assert.equal(r.observations[0]!.measure.windowCount, 60, 'the sample is the known outcomes');
+      // A real drop among the known outcomes is still one, and says what it was measured on.
+      const dropped = LearningStore.open({ SQL: await testSqlJs(), dataDir: join(tmp.path, 'dropped') });
+      try {
+        add(dropped, records([...baseline(0.8), ...window(60, 24)]));
+        add(dropped, records(window(200, 0)).map((x) => ({ ...x, success: null })));
+        const d = await check(dropped, emptyAlertState(NOW), rules({ id: 'drop', kind: 'successDrop' }), NOW);
+        assert.equal(d.observations[0]!.status, 'breach');
+        assert.match(d.observations[0]!.title, /80% → 40% on 60 examples of known outcome$/);
+      } finally {
+        dropped.close();
+      }
       // And with only unknown outcomes in the window, there is nothing to judge.
       const alone = LearningStore.open({ SQL: await testSqlJs(), dataDir: join(tmp.path, 'alone') });
       try {

@@ -96,10 +96,10 @@ async function successDrop(figures: AlertFigures, rule: Extract<AlertRule, { kin
   }
   const level = `${Math.round((1 - rule.level) * 100)}%`;
   const points = Math.round((w.rate - b.rate) * 100);
-  const title = `Success rate of ${who} down ${Math.abs(points)} points: ${pct(b.rate)} → ${pct(w.rate)} on ${count(w.total)}`;
+  const title = `Success rate of ${who} down ${Math.abs(points)} points: ${pct(b.rate)} → ${pct(w.rate)} on ${count(w.total)}${known}`;
   const detail =
-    `${pct(w.rate)} (${level} interval ${range(wi)}) on ${count(w.total)} in ${days(rule.windowDays)}, ` +
-    `against ${pct(b.rate)} (${range(bi)}) on ${count(b.total)} in the ${rule.baselineDays} days before: ` +
+    `${pct(w.rate)} (${level} interval ${range(wi)}) on ${count(w.total)}${known} in ${days(rule.windowDays)}, ` +
+    `against ${pct(b.rate)} (${range(bi)}) on ${count(b.total)}${known} in the ${rule.baselineDays} days before: ` +
     `${points > 0 ? '+' : points < 0 ? '−' : ''}${Math.abs(points)} points, ${formatP(cmp.pValue)} (${cmp.test}).`;
   const breach = rule.method === 'wilson' ? wi[1] < bi[0] : cmp.pValue < rule.level && w.rate < b.rate;
   // Resolved only once the rate is back inside the baseline's interval: between the two thresholds an alert holds.
