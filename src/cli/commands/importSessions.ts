@@ -70,7 +70,8 @@ async function runImportSessions(paths: string[], values: Values): Promise<numbe
   if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else {
     process.stdout.write(
-      `sessions ${report.sessions}, turns ${report.turns}, added ${report.added}, already present ${report.duplicates}, conflicts ${report.conflicts}, still running ${report.waiting}\n`,
+      `sessions ${report.sessions}, turns ${report.turns}, added ${report.added}, already present ${report.duplicates}, conflicts ${report.conflicts}, still running ${report.waiting}` +
+        `${report.notStored ? `, not stored ${report.notStored} (before the retention cutoff, or text the database cannot hold)` : ''}\n`,
     );
     for (const agent of AGENTS) {
       const a = report.byAgent[agent];

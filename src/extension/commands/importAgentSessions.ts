@@ -37,7 +37,8 @@ export function describeSessionReport(r: SessionImportReportMessage): string {
     .join(', ');
   return (
     `${r.turns} turns from ${r.sessions} sessions${agents ? ` (${agents})` : ''}: added ${r.added}, already present ${r.duplicates}` +
-    `${r.waiting ? `, ${r.waiting} still running (imported once they end)` : ''}${outcomes ? `. Outcomes: ${outcomes}` : ''}`
+    `${r.waiting ? `, ${r.waiting} still running (imported once they end)` : ''}` +
+    `${r.notStored ? `, ${r.notStored} not stored (dated before the retention cutoff, or text the database cannot hold)` : ''}${outcomes ? `. Outcomes: ${outcomes}` : ''}`
   );
 }
 

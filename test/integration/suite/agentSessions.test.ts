@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LearningViewerApi } from '../../../src/extension/extension';
 import type { SessionImportReportMessage } from '../../../src/shared/agentSessions';
-import { screenshot, webviewText } from './bridge';
+import { screenshot, webviewClick, webviewText } from './bridge';
 import { makeAgentHome } from '../../helpers/agentHome';
 
 const EXTENSION_ID = 'learning-viewer.learning-viewer';
@@ -25,10 +25,17 @@ describe('agent sessions, in a real VS Code', () => {
     const all = (await vscode.commands.executeCommand('learningViewer.importAgentSessions', { sessions: 'all' })) as SessionImportReportMessage;
     assert.deepEqual([all.sessions, all.added, all.duplicates], [6, total - turns['kimi-cli']!, turns['kimi-cli']]);
     try {
+      // Only the agents' examples, whatever an earlier suite left in the filters.
+      await a.container.filters.clear();
       await a.container.filters.set({ tags: AGENT_TAGS, tagMode: 'any' });
       await vscode.commands.executeCommand('learningViewer.openDashboard');
+      // An earlier suite may have left the panel on another tab.
+      await webviewClick('tab', 'Overview');
       // One turn failed (Codex), none is known to have succeeded, the rest are unknown: the rate says so.
-      const card = await webviewText('card-success', `${total - 1} unknown`);
+      const card = await webviewText('card-success', `${total - 1} unknown`).catch(async (e: Error) => {
+        await screenshot('agent-sessions-unexpected');
+        throw new Error(`${e.message}; the card reads "${await webviewText('card-success')}", the footer "${await webviewText('examples-stored')}"`);
+      });
       assert.match(card, new RegExp(`Success rate\\s*0 of 1\\s*only 1 known: between 0\\.0% and [\\d.]+% · ${total - 1} unknown`));
       assert.match(await webviewText('card-examples'), new RegExp(`Examples\\s*${total}\\s*0 succeeded · 1 failed · ${total - 1} unknown`));
       await screenshot('agent-sessions-overview');

@@ -17,6 +17,8 @@ export function run(): Promise<void> {
   require('./layout.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./analytics.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above; before the backup suite sets a retention period, whose cutoff the samples' dates predate
+  require('./agentSessions.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./tasks.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
@@ -31,8 +33,6 @@ export function run(): Promise<void> {
   require('./git.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require('./delete.test');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
-  require('./agentSessions.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above; last: it switches the data to a team database and back
   require('./team.test');
   return new Promise((resolve, reject) => {
