@@ -114,6 +114,11 @@ export function movingAverage(days: readonly DayCount[], window = 7): (number | 
   return result;
 }
 
+/** " of known outcome" where some examples' outcome is unknown: the counts in the words are of the known ones. */
+function knownWord(days: readonly DayCount[]): string {
+  return days.some((d) => d.unknown > 0) ? ' of known outcome' : '';
+}
+
 function usable(weeks: readonly WeekCount[]): WeekCount[] {
   return weeks.filter((w) => knownOutcomes(w) >= MIN_WEEK_EXAMPLES);
 }
@@ -149,7 +154,7 @@ export function trend(days: readonly DayCount[]): Trend {
       pValue: null,
       rSquared: null,
       significant: false,
-      statement: `Too little history for a trend: ${used.length} ${used.length === 1 ? 'week' : 'weeks'} with at least ${MIN_WEEK_EXAMPLES} examples, ${MIN_TREND_WEEKS} needed.`,
+      statement: `Too little history for a trend: ${used.length} ${used.length === 1 ? 'week' : 'weeks'} with at least ${MIN_WEEK_EXAMPLES} examples${knownWord(sorted)}, ${MIN_TREND_WEEKS} needed.`,
     };
   }
   const significant = fit.pValue < SIGNIFICANCE_LEVEL;
@@ -184,7 +189,7 @@ export function predict(days: readonly DayCount[], tag: string | null = null): P
       history,
       forecasts: [],
       backtest: null,
-      explanation: `No prediction for ${subject}: ${used.length} ${used.length === 1 ? 'week has' : 'weeks have'} at least ${MIN_WEEK_EXAMPLES} examples; ${MIN_PREDICTION_WEEKS} are needed to fit and test one.`,
+      explanation: `No prediction for ${subject}: ${used.length} ${used.length === 1 ? 'week has' : 'weeks have'} at least ${MIN_WEEK_EXAMPLES} examples${knownWord(days)}; ${MIN_PREDICTION_WEEKS} are needed to fit and test one.`,
     };
   }
   const heldOut = Math.max(2, Math.floor(used.length / 4));
