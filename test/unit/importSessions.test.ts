@@ -108,7 +108,22 @@ describe('agent sessions: finding and importing them', () => {
     const ref = (await findSessions(home, {}, ['kimi-cli']))[0]!;
     const turn = (await readSession(ref)).turns[0]!;
     const e = turnToExample({ ...turn, cwd: `${home}/code/app`, files: [`${home}/code/app/a.py`, '/etc/hosts'] }, { now: Date.now(), home });
-    assert.match(e.codeContext!, /^cwd: ~\/code\/app\nfiles written: ~\/code\/app\/a\.py, \/etc\/hosts/);
+    assert.ok(e.ok);
+    assert.match(e.example.codeContext!, /^cwd: ~\/code\/app\nfiles written: ~\/code\/app\/a\.py, \/etc\/hosts/);
+  });
+
+  it('checks a turn as it checks a KIMI line: what cannot be stored is refused, named, and the rest stored', async () => {
+    const home = join(tmp.path, 'home');
+    makeAgentHome(home);
+    const ref = (await findSessions(home, {}, ['kimi-cli'])).find((x) => x.sessionId === 'recent-protocol-1.10')!;
+    const [good, bad] = (await readSession(ref)).turns;
+    // A lone UTF-16 surrogate cannot be stored as UTF-8 and read back the same.
+    const refused = turnToExample({ ...bad!, prompt: 'broken \ud800 text' }, { now: Date.now(), home });
+    assert.ok(!refused.ok);
+    assert.match(refused.reason, /task_description/);
+    const longTool = turnToExample({ ...good!, tools: { ['x'.repeat(5000)]: { calls: 1, errors: 0 } } }, { now: Date.now(), home });
+    assert.ok(longTool.ok);
+    assert.ok(longTool.example.tags.every((t) => t.length <= 105));
   });
 
   it('on the command line: import-sessions from a home folder, then stats with the unknown outcomes said', () => {

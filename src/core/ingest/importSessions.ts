@@ -94,19 +94,33 @@ export async function importSessions(target: IngestTarget, sessions: readonly Se
       }
       return true;
     });
-    if (turns.length === 0) continue;
+    const kept: typeof turns = [];
+    const examples = [];
+    for (const t of turns) {
+      const e = turnToExample(t, { now: options.now, home: options.home });
+      if (e.ok) {
+        kept.push(t);
+        examples.push(e.example);
+      } else {
+        report.notStored++;
+        problem(ref.path, `turn ${t.turn} (${t.id}): ${e.reason}`);
+      }
+    }
+    if (kept.length === 0) continue;
     const sourceId = await target.sourceKey(ref.path);
-    const items = turns.map((t) => ({ example: turnToExample(t, { now: options.now, home: options.home }), sourceId }));
-    const counts = await target.writeBatch(items, null);
-    report.turns += turns.length;
-    report.byAgent[ref.agent].turns += turns.length;
+    const counts = await target.writeBatch(
+      examples.map((example) => ({ example, sourceId })),
+      null,
+    );
+    report.turns += kept.length;
+    report.byAgent[ref.agent].turns += kept.length;
     report.byAgent[ref.agent].added += counts.added;
     report.added += counts.added;
     report.duplicates += counts.duplicates;
     report.conflicts += counts.conflicts;
     report.notStored += counts.expiredIndexes.length + (counts.refused?.length ?? 0);
-    for (const t of turns) report.outcomes[t.outcome]++;
-    for (const c of counts.refused ?? []) problem(ref.path, `turn ${turns[c.index]?.turn ?? c.index}: ${c.reason}`);
+    for (const t of kept) report.outcomes[t.outcome]++;
+    for (const c of counts.refused ?? []) problem(ref.path, `turn ${kept[c.index]?.turn ?? c.index}: ${c.reason}`);
     options.onProgress?.({ done: i + 1, total: sessions.length, session: ref.path, added: report.added });
   }
   return report;

@@ -1,5 +1,5 @@
-import { contentHash, type NormalizedExample } from '../../model/example';
-import { DAY_MS, localDay } from '../../../shared/series';
+import type { NormalizedExample } from '../../model/example';
+import { normalizeRecord } from '../parseKimiLine';
 import type { AgentTurn } from './agentTurn';
 
 export interface ToExampleOptions {
@@ -11,6 +11,8 @@ export interface ToExampleOptions {
 
 /** Tools named in tags at most, the most used first. */
 const MAX_TOOL_TAGS = 12;
+/** A tool's name in a tag is cut at this many characters (the name comes from the log). */
+const MAX_TOOL_NAME = 100;
 
 function homeRelative(path: string, home: string | null | undefined): string {
   if (!home || home === '/') return path;
@@ -25,7 +27,7 @@ function homeRelative(path: string, home: string | null | undefined): string {
  * (tokens, calls, errors, interruptions, rejections), the outcome and its
  * evidence. Never a tool's output or a file's contents.
  */
-export function turnToExample(turn: AgentTurn, options: ToExampleOptions): NormalizedExample {
+export function turnToExample(turn: AgentTurn, options: ToExampleOptions): { ok: true; example: NormalizedExample } | { ok: false; reason: string } {
   const home = options.home ?? null;
   const rel = (p: string) => homeRelative(p, home);
   const context: string[] = [];
@@ -57,7 +59,7 @@ export function turnToExample(turn: AgentTurn, options: ToExampleOptions): Norma
   }
   const tags = [`agent:${turn.agent}`, `outcome:${turn.outcome}`];
   const tools = Object.entries(turn.tools).sort((a, b) => b[1].calls - a[1].calls || a[0].localeCompare(b[0]));
-  for (const [name] of tools.slice(0, MAX_TOOL_TAGS)) tags.push(`tool:${name}`);
+  for (const [name] of tools.slice(0, MAX_TOOL_TAGS)) tags.push(`tool:${name.slice(0, MAX_TOOL_NAME)}`);
   if (turn.interruptions > 0) tags.push('interrupted');
   if (turn.rejections > 0) tags.push('rejected');
   if (turn.planMode) tags.push('plan-mode');
@@ -66,24 +68,22 @@ export function turnToExample(turn: AgentTurn, options: ToExampleOptions): Norma
   if (turn.successBasis) extra.success_basis = turn.successBasis;
   if (turn.tsInferred) extra.time_inferred = true;
   if (turn.promptTruncated) extra.prompt_truncated = true;
-  const body = {
-    ts: turn.ts,
-    sessionId: turn.sessionId,
-    taskDescription: turn.prompt || null,
-    codeContext: context.length ? context.join('\n') : null,
-    success: turn.success,
-    tags: [...new Set(tags)],
-    model: turn.model,
-    tokens,
-    metrics,
-    extra,
-  };
-  return {
+  // The turn goes through the validator every KIMI line does: the same limits, the same refusals
+  // (text that cannot be stored, numbers out of range), the same normal form and fingerprint.
+  const record = {
     id: turn.id,
-    day: localDay(turn.ts),
-    humanFeedback: turn.feedback,
-    futureTimestamp: turn.ts > options.now + DAY_MS,
-    contentHash: contentHash(body),
-    ...body,
+    timestamp: turn.ts,
+    session_id: turn.sessionId,
+    task_description: turn.prompt || null,
+    code_context: context.length ? context.join('\n') : null,
+    success: turn.success,
+    metrics,
+    tags: [...new Set(tags)],
+    model_used: turn.model,
+    tokens_consumed: tokens,
+    human_feedback: turn.feedback,
+    ...extra,
   };
+  const parsed = normalizeRecord(record, { assumeTimeZone: 'utc', now: options.now });
+  return parsed.ok ? { ok: true, example: parsed.example } : { ok: false, reason: parsed.reason };
 }
