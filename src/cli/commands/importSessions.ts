@@ -75,7 +75,8 @@ async function runImportSessions(paths: string[], values: Values): Promise<numbe
     );
     for (const agent of AGENTS) {
       const a = report.byAgent[agent];
-      if (a.sessions) process.stdout.write(`  ${agent}: ${a.sessions} sessions, ${a.turns} turns, ${a.added} added\n`);
+      const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
+      if (a.sessions) process.stdout.write(`  ${agent}: ${n(a.sessions, 'session')}, ${n(a.turns, 'turn')}, ${a.added} added\n`);
     }
     const outcomes = Object.entries(report.outcomes).filter(([, n]) => n > 0);
     if (outcomes.length) process.stdout.write(`  outcomes: ${outcomes.map(([o, n]) => `${o} ${n}`).join(', ')}\n`);
