@@ -139,6 +139,28 @@ describe('agent session adapters', () => {
       assert.deepEqual(ruled.turns.map((t) => [t.success, t.successBasis]), [[false, 'explicit failure'], [true, 'rule: last test exited 0'], [null, null]]);
     });
 
+    it("counts a sub-agent's calls from its own folder (newer versions) in the turn that ran it, once", () => {
+      const t0 = 1_780_000_000;
+      const usage = (input: number) => ({ token_usage: { input_other: input, output: 1, input_cache_read: 0, input_cache_creation: 0 } });
+      const wire = jsonl(
+        { timestamp: t0, message: { type: 'TurnBegin', payload: { user_input: 'delegate' } } },
+        { timestamp: t0 + 1, message: { type: 'StatusUpdate', payload: usage(10) } },
+        { timestamp: t0 + 60, message: { type: 'TurnEnd', payload: {} } },
+      );
+      const sub = jsonl(
+        { timestamp: t0 + 5, message: { type: 'StatusUpdate', payload: usage(100) } },
+        { timestamp: t0 + 6, message: { type: 'StatusUpdate', payload: usage(200) } },
+        { timestamp: t0 + 500, message: { type: 'StatusUpdate', payload: usage(999) } },
+      );
+      const r = readKimiCliSession({ sessionId: 's', files: { wire, subagents: [sub] } });
+      assert.deepEqual(r.turns[0]!.usage, { input: 310, output: 3, cacheRead: 0, cacheCreation: 0 });
+      assert.equal(r.report.orphanRecords, 1, 'the call after the turn ended belongs to none');
+      // An older log that embeds the sub-agent's events already counted them: its folder is not added again.
+      const embedded = wire.replace('{"timestamp":1780000060', `{"timestamp":1780000005,"message":{"type":"SubagentEvent","payload":{"event":{"type":"StatusUpdate","payload":${JSON.stringify(usage(100))}}}}}\n{"timestamp":1780000060`);
+      const again = readKimiCliSession({ sessionId: 's', files: { wire: embedded, subagents: [sub] } });
+      assert.deepEqual(again.turns[0]!.usage, { input: 110, output: 2, cacheRead: 0, cacheCreation: 0 });
+    });
+
     it('truncates long prompts to the limit', () => {
       const wire = jsonl({ timestamp: 1, message: { type: 'TurnBegin', payload: { user_input: 'x'.repeat(50) } } }, { timestamp: 2, message: { type: 'TurnEnd', payload: {} } });
       const r = readKimiCliSession({ sessionId: 's', files: { wire } }, { maxPromptChars: 10 });

@@ -1,6 +1,6 @@
 import {
   type AdapterOptions, type AdapterResult, type AgentTurn, type JsonObject, TurnDraft, contentText, countUnknown, emptyReport,
-  exitCodeFromText, jsonObjects, num, obj, settleTimes, str,
+  exitCodeFromText, jsonObjects, num, obj, settleTimes, str, turnAt,
 } from './agentTurn';
 
 /** The files of one Kimi CLI session folder, as text (missing ones left out). */
@@ -11,6 +11,8 @@ export interface KimiCliSessionFiles {
   context?: string;
   /** `state.json`. */
   state?: string;
+  /** `subagents/<id>/wire.jsonl` of newer versions: their LLM calls count in the main turn running when they ran. */
+  subagents?: string[];
 }
 
 export interface KimiCliSessionInput {
@@ -58,6 +60,8 @@ function parseState(text: string | undefined, report: AdapterResult['report']): 
 
 function readWire(input: KimiCliSessionInput, text: string, report: AdapterResult['report'], options: AdapterOptions, state: JsonObject): AgentTurn[] {
   const turns: AgentTurn[] = [];
+  const drafts: TurnDraft[] = [];
+  let embeddedSubagentUsage = false;
   let draft: TurnDraft | null = null;
   let ended = false;
   let interruptedStep: number | null = null;
@@ -68,6 +72,7 @@ function readWire(input: KimiCliSessionInput, text: string, report: AdapterResul
     else if (ended) draft.end('completed', 'TurnEnd');
     const turn = draft.finish(options, ended || interruptedStep !== null);
     turns.push(turn);
+    drafts.push(draft);
     draft = null;
   };
   for (const { value } of jsonObjects(text, report)) {
@@ -115,7 +120,10 @@ function readWire(input: KimiCliSessionInput, text: string, report: AdapterResul
       case 'SubagentEvent': {
         // A sub-agent's work is part of the turn that launched it: its tokens count, its prompt is not a task.
         const event = obj(payload.event);
-        if (event.type === 'StatusUpdate') addStatusUsage(d, obj(event.payload));
+        if (event.type === 'StatusUpdate') {
+          embeddedSubagentUsage = true;
+          addStatusUsage(d, obj(event.payload));
+        }
         break;
       }
       case 'ToolCall': {
@@ -147,6 +155,8 @@ function readWire(input: KimiCliSessionInput, text: string, report: AdapterResul
   close();
   const last = turns.at(-1);
   if (last && last.outcome === 'incomplete') last.open = true;
+  // Newer versions write a sub-agent's events to its own folder instead of the main log: count its calls there, once.
+  if (!embeddedSubagentUsage) for (const sub of input.files.subagents ?? []) addSubagentUsage(sub, drafts, report);
   return turns;
 }
 
@@ -215,4 +225,20 @@ function readContext(input: KimiCliSessionInput, text: string, report: AdapterRe
   }
   close();
   return turns;
+}
+
+/** A sub-agent's StatusUpdate usage, each in the main turn that was running at its time. */
+function addSubagentUsage(text: string, drafts: TurnDraft[], report: AdapterResult['report']): void {
+  const sub = emptyReport();
+  for (const { value } of jsonObjects(text, sub)) {
+    const message = obj(value.message);
+    if (message.type !== 'StatusUpdate') continue;
+    const usage = obj(message.payload).token_usage;
+    if (usage === null || typeof usage !== 'object') continue;
+    const time = num(value.timestamp) !== null ? Math.round(num(value.timestamp)! * 1000) : null;
+    const owner = turnAt(drafts, time);
+    if (owner) addStatusUsage(owner, obj(message.payload));
+    else report.orphanRecords++;
+  }
+  report.badLines += sub.badLines;
 }

@@ -250,7 +250,13 @@ export async function readSession(ref: SessionRef, options: AdapterOptions = {})
       if (!(await stat(ref.path)).isDirectory()) {
         return readKimiCliSession({ sessionId: ref.sessionId, files: { context: await text(ref.path) }, cwd: ref.cwd, fallbackTime: ref.mtime }, options);
       }
-      const files = { wire: await text(join(ref.path, 'wire.jsonl')), context: await text(join(ref.path, 'context.jsonl')), state: await text(join(ref.path, 'state.json')) };
+      const subagents: string[] = [];
+      for (const a of await entries(join(ref.path, 'subagents'))) {
+        if (!a.dir) continue;
+        const t = await text(join(ref.path, 'subagents', a.name, 'wire.jsonl'));
+        if (t !== undefined) subagents.push(t);
+      }
+      const files = { wire: await text(join(ref.path, 'wire.jsonl')), context: await text(join(ref.path, 'context.jsonl')), state: await text(join(ref.path, 'state.json')), subagents };
       return readKimiCliSession({ sessionId: ref.sessionId, files, cwd: ref.cwd, fallbackTime: ref.mtime }, options);
     }
     case 'kimi-code': {
