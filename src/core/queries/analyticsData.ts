@@ -6,7 +6,7 @@ import type { QuarterCount } from '../analytics/heatmap';
 import { QUARTER_HOUR_MS } from '../analytics/heatmap';
 import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
-import { failuresOf, knownTokensOf, rollupKnownTokens, rollupSuccesses, rollupTokenSuccesses, rollupUnknown, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
+import { failuresOf, knownTokensOf, rollupOutcomes, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
 import { UNKNOWN_OUTCOME, successFromCode } from '../model/successCode';
 import type { RowSource } from '../storage/rowSource';
 
@@ -22,10 +22,11 @@ export function tagDays(store: RowSource, filters: Filters): TagDay[] {
   const plan = rollupPlan(filters);
   let rows: TagDayRow[];
   if (plan && !plan.tagged) {
+    const o = rollupOutcomes(store);
     rows = store.rows<TagDayRow>(
       `SELECT t.name, c.day, c.total, c.successes, c.tokens, c.exec_sum, c.exec_n, c.tokens_n, c.token_successes, c.unknown, c.known_tokens FROM
-         (SELECT r.tag_id, r.day, sum(r.n) AS total, ${rollupSuccesses('r')} AS successes, sum(r.tokens) AS tokens, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n,
-                 sum(r.tokens_n) AS tokens_n, ${rollupTokenSuccesses('r')} AS token_successes, ${rollupUnknown('r')} AS unknown, ${rollupKnownTokens('r')} AS known_tokens
+         (SELECT r.tag_id, r.day, sum(r.n) AS total, ${o.successes('r')} AS successes, sum(r.tokens) AS tokens, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n,
+                 sum(r.tokens_n) AS tokens_n, ${o.tokenSuccesses('r')} AS token_successes, ${o.unknown('r')} AS unknown, ${o.knownTokens('r')} AS known_tokens
           FROM rollup_tag_daily r WHERE ${plan.where} GROUP BY r.tag_id, r.day) c
        JOIN tags t ON t.tag_id = c.tag_id`,
       plan.params,

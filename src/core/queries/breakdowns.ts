@@ -6,17 +6,18 @@ import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
 import type { QueryOptions } from './summary';
 import { dayLabel } from '../../shared/series';
-import { knownTokensOf, rollupKnownTokens, rollupSuccesses, rollupTokenSuccesses, rollupUnknown, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
+import { knownTokensOf, rollupOutcomes, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
 
 
 /** Examples and successes per tag, most used first. Unfiltered, it reads only the tag table's key. */
 export function byTag(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): TagRow[] {
   const plan = options.rollups === false ? null : rollupPlan(filters);
   if (plan && !plan.tagged) {
+    const o = rollupOutcomes(store);
     return store
       .rows<[string, number, number, number]>(
         `SELECT t.name, c.total, c.successes, c.unknown FROM
-           (SELECT r.tag_id, sum(r.n) AS total, ${rollupSuccesses('r')} AS successes, ${rollupUnknown('r')} AS unknown FROM rollup_tag_daily r WHERE ${plan.where} GROUP BY r.tag_id) c
+           (SELECT r.tag_id, sum(r.n) AS total, ${o.successes('r')} AS successes, ${o.unknown('r')} AS unknown FROM rollup_tag_daily r WHERE ${plan.where} GROUP BY r.tag_id) c
          JOIN tags t ON t.tag_id = c.tag_id ORDER BY c.total DESC, t.name`,
         plan.params,
       )
@@ -35,12 +36,13 @@ export function byTag(store: RowSource, filters: Filters = NO_FILTERS, options: 
 export function byModel(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): ModelRow[] {
   const plan = options.rollups === false ? null : rollupPlan(filters);
   if (plan) {
+    const o = rollupOutcomes(store);
     return store
       .rows<[string, number, number, number, number, number, number, number, number, number]>(
         `SELECT m.name, c.total, c.successes, c.tokens, c.tokens_n, c.token_successes, c.exec_sum, c.exec_n, c.unknown, c.known_tokens FROM
-           (SELECT r.model_id, sum(r.n) AS total, ${rollupSuccesses('r')} AS successes, sum(r.tokens) AS tokens,
-                   sum(r.tokens_n) AS tokens_n, ${rollupTokenSuccesses('r')} AS token_successes, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n,
-                   ${rollupUnknown('r')} AS unknown, ${rollupKnownTokens('r')} AS known_tokens
+           (SELECT r.model_id, sum(r.n) AS total, ${o.successes('r')} AS successes, sum(r.tokens) AS tokens,
+                   sum(r.tokens_n) AS tokens_n, ${o.tokenSuccesses('r')} AS token_successes, sum(r.exec_sum) AS exec_sum, sum(r.exec_n) AS exec_n,
+                   ${o.unknown('r')} AS unknown, ${o.knownTokens('r')} AS known_tokens
             FROM ${plan.table} r WHERE r.model_id != 0 AND ${plan.where} GROUP BY r.model_id) c
          JOIN models m ON m.model_id = c.model_id ORDER BY c.total DESC, m.name`,
         plan.params,
@@ -78,8 +80,9 @@ export function byModel(store: RowSource, filters: Filters = NO_FILTERS, options
 export function dailyCounts(store: RowSource, filters: Filters = NO_FILTERS, options: QueryOptions = {}): (CountRow & { day: number })[] {
   const plan = options.rollups === false ? null : rollupPlan(filters);
   const where = whereOf(store, filters);
-  const [sql, params] = plan
-    ? [`SELECT r.day, sum(r.n), ${rollupSuccesses('r')}, ${rollupUnknown('r')} FROM ${plan.table} r WHERE ${plan.where} GROUP BY r.day ORDER BY r.day`, plan.params]
+  const o = plan ? rollupOutcomes(store) : null;
+  const [sql, params] = plan && o
+    ? [`SELECT r.day, sum(r.n), ${o.successes('r')}, ${o.unknown('r')} FROM ${plan.table} r WHERE ${plan.where} GROUP BY r.day ORDER BY r.day`, plan.params]
     : [`SELECT e.day, count(*), ${successesOf('e')}, ${unknownOf('e')} FROM examples e WHERE ${where.sql} GROUP BY e.day ORDER BY e.day`, where.params];
   return store.rows<[number, number, number, number]>(sql, params).map(([day, total, successes, unknown]) => ({ day, total, successes, unknown }));
 }

@@ -5,7 +5,7 @@ import { successRate } from '../analytics/successRate';
 import type { RowSource } from '../storage/rowSource';
 import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
-import { knownTokensOf, rollupKnownTokens, rollupSuccesses, rollupTokenSuccesses, rollupUnknown, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
+import { knownTokensOf, rollupOutcomes, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
 import type { Activity } from '../../shared/figures';
 
 export interface QueryOptions {
@@ -24,9 +24,10 @@ export function endOfLocalDay(now: number): number {
 function totals(store: RowSource, filters: Filters, options: QueryOptions): Summary {
   const plan = options.rollups === false ? null : rollupPlan(filters);
   if (plan) {
+    const o = rollupOutcomes(store);
     const [n = 0, successes = 0, execSum = 0, execN = 0, tokens = 0, tokensN = 0, tokenSuccesses = 0, unknown = 0, knownTokens = 0] =
       store.rows<(number | null)[]>(
-        `SELECT sum(r.n), ${rollupSuccesses('r')}, sum(r.exec_sum), sum(r.exec_n), sum(r.tokens), sum(r.tokens_n), ${rollupTokenSuccesses('r')}, ${rollupUnknown('r')}, ${rollupKnownTokens('r')}
+        `SELECT sum(r.n), ${o.successes('r')}, sum(r.exec_sum), sum(r.exec_n), sum(r.tokens), sum(r.tokens_n), ${o.tokenSuccesses('r')}, ${o.unknown('r')}, ${o.knownTokens('r')}
          FROM ${plan.table} r WHERE ${plan.where}`,
         plan.params,
       )[0] ?? [];
