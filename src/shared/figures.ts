@@ -61,7 +61,7 @@ export function tokenCoverage(t: TokenTally, examples: number): string {
  * What an agent session's turns say where their success is unknown: counted over the examples
  * that carry `metrics.tool_calls` (an agent-session turn), as every view shows them.
  */
-export const activitySchema = z.object({
+const activityCounts = {
   /** Turns of agent sessions under the filters. */
   turns: z.number().int().nonnegative(),
   toolCalls: z.number().nonnegative(),
@@ -71,20 +71,54 @@ export const activitySchema = z.object({
   /** Turns in which a test command ran with a known exit code, and of those, the ones whose last test passed. */
   testTurns: z.number().int().nonnegative(),
   testsPassed: z.number().int().nonnegative(),
+};
+const activityRowSchema = z.object({ key: z.string().max(500), ...activityCounts });
+export type ActivityRow = z.infer<typeof activityRowSchema>;
+export const activitySchema = z.object({
+  ...activityCounts,
+  /** The same per agent and per model (the model only where the log names it), most turns first. */
+  byAgent: z.array(activityRowSchema).max(20).default([]),
+  byModel: z.array(activityRowSchema).max(50).default([]),
 });
 export type Activity = z.infer<typeof activitySchema>;
+export type ActivityCounts = Omit<ActivityRow, 'key'>;
+
+/** Turn counts grouped by agent and model (either engine's rows), folded into the totals, per agent and per model. */
+export function foldActivity(rows: readonly (ActivityCounts & { agent: string | null; model: string | null })[]): Activity {
+  const zero = (): ActivityCounts => ({ turns: 0, toolCalls: 0, toolErrors: 0, interruptions: 0, rejections: 0, testTurns: 0, testsPassed: 0 });
+  const add = (a: ActivityCounts, b: ActivityCounts) => {
+    for (const k of Object.keys(a) as (keyof ActivityCounts)[]) a[k] += b[k];
+  };
+  const total = zero();
+  const agents = new Map<string, ActivityCounts>();
+  const models = new Map<string, ActivityCounts>();
+  for (const r of rows) {
+    const { agent, model, ...counts } = r;
+    add(total, counts);
+    const a = agent ?? 'unnamed';
+    if (!agents.has(a)) agents.set(a, zero());
+    add(agents.get(a)!, counts);
+    if (model !== null) {
+      if (!models.has(model)) models.set(model, zero());
+      add(models.get(model)!, counts);
+    }
+  }
+  const ranked = (m: Map<string, ActivityCounts>, max: number) =>
+    [...m].sort((x, y) => y[1].turns - x[1].turns || x[0].localeCompare(y[0])).slice(0, max).map(([key, c]) => ({ key: key.slice(0, 500), ...c }));
+  return { ...total, byAgent: ranked(agents, 20), byModel: ranked(models, 50) };
+}
 
 /** Tool errors ÷ tool calls; null without a call. */
-export function toolErrorRate(a: Activity): number | null {
+export function toolErrorRate(a: ActivityCounts): number | null {
   return a.toolCalls > 0 ? a.toolErrors / a.toolCalls : null;
 }
 
 /** A count per turn (interruptions, rejections); null without a turn. */
-export function perTurn(count: number, a: Activity): number | null {
+export function perTurn(count: number, a: ActivityCounts): number | null {
   return a.turns > 0 ? count / a.turns : null;
 }
 
 /** The test pass rate over the turns where tests ran (the last test of each); null where none ran. */
-export function testPassRate(a: Activity): number | null {
+export function testPassRate(a: ActivityCounts): number | null {
   return a.testTurns > 0 ? a.testsPassed / a.testTurns : null;
 }

@@ -65,7 +65,12 @@ describe('agent sessions: finding and importing them', () => {
       // What is known where success is not: the turns' own counts, summed by the query.
       const read = await Promise.all(sessions.map((x) => readSession(x)));
       const all = read.flatMap((r) => r.turns);
-      assert.deepEqual(s.activity, {
+      const { byAgent, byModel, ...activityTotals } = s.activity!;
+      // Per agent as per turn counts; per model only where the log names one.
+      assert.deepEqual(Object.fromEntries(byAgent.map((r) => [r.key, r.turns])), turns);
+      assert.equal(byAgent.find((r) => r.key === 'codex')!.interruptions, 1);
+      assert.deepEqual(byModel.map((m) => m.key).sort(), [...new Set(all.flatMap((t) => (t.model ? [t.model] : [])))].sort());
+      assert.deepEqual(activityTotals, {
         turns: total,
         toolCalls: all.reduce((n, t) => n + t.toolCalls, 0),
         toolErrors: all.reduce((n, t) => n + t.toolErrors, 0),

@@ -184,7 +184,20 @@ describe('the panel in Chromium (dist/webview.js)', () => {
       const summary = {
         ...base.summary,
         rate: { total: 153, successes: 25, unknown: 113, rate: 25 / 40, interval: [0.47, 0.76] as [number, number] },
-        activity: { turns: 153, toolCalls: 287, toolErrors: 12, interruptions: 46, rejections: 15, testTurns: 9, testsPassed: 7 },
+        activity: {
+          turns: 153,
+          toolCalls: 287,
+          toolErrors: 12,
+          interruptions: 46,
+          rejections: 15,
+          testTurns: 9,
+          testsPassed: 7,
+          byAgent: [
+            { key: 'codex', turns: 120, toolCalls: 250, toolErrors: 10, interruptions: 40, rejections: 0, testTurns: 9, testsPassed: 7 },
+            { key: 'claude-code', turns: 33, toolCalls: 37, toolErrors: 2, interruptions: 6, rejections: 15, testTurns: 0, testsPassed: 0 },
+          ],
+          byModel: [{ key: 'gpt-5.2', turns: 120, toolCalls: 250, toolErrors: 10, interruptions: 40, rejections: 0, testTurns: 9, testsPassed: 7 }],
+        },
       };
       const byTag = [
         { tag: 'agent:codex', total: 120, successes: 20, unknown: 90 },
@@ -198,6 +211,10 @@ describe('the panel in Chromium (dist/webview.js)', () => {
       assert.equal(await p.getByTestId('card-interruptions').getByTestId('value').textContent(), '0.30 · 0.10');
       assert.equal(await p.getByTestId('card-tests').getByTestId('value').textContent(), '77.8%');
       await p.getByTestId('card-tests').getByText('7 of 9 turns where tests ran').waitFor();
+      // Per agent: each agent's own figures, and a click filters to its turns.
+      const agents = p.getByTestId('activity-agents');
+      assert.match(await agents.innerText(), /codex\s+120\s+4\.0%/);
+      assert.match(await agents.innerText(), /claude-code\s+33\s+5\.4%/);
       const [activityBox, successBox] = [await p.getByTestId('activity').boundingBox(), await p.getByTestId('card-success').boundingBox()];
       const above = activityBox!.y < successBox!.y;
       assert.ok(above, 'the agent-session figures come before the success rate');

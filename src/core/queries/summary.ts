@@ -6,7 +6,7 @@ import type { RowSource } from '../storage/rowSource';
 import { whereOf } from './filterSql';
 import { rollupPlan } from './rollupPlan';
 import { knownTokensOf, rollupOutcomes, successesOf, tokenSuccessesOf, unknownOf } from './outcomeSql';
-import type { Activity } from '../../shared/figures';
+import { foldActivity, type Activity } from '../../shared/figures';
 
 export interface QueryOptions {
   /** Answer from the per-day rollups where the filters allow (default); false always reads the examples. */
@@ -60,15 +60,25 @@ function totals(store: RowSource, filters: Filters, options: QueryOptions): Summ
  */
 export function activity(store: RowSource, filters: Filters): Activity {
   const where = whereOf(store, filters);
-  const num = (k: string) => `CASE WHEN json_type(e.metrics, '$.${k}') IN ('integer', 'real') THEN json_extract(e.metrics, '$.${k}') END`;
-  const row = store.rows<(number | null)[]>(
-    `SELECT count(*), sum(${num('tool_calls')}), sum(${num('tool_errors')}), sum(${num('interruptions')}), sum(${num('rejections')}),
-            sum(json_type(e.metrics, '$.tests_passed') IN ('true', 'false')), sum(json_type(e.metrics, '$.tests_passed') = 'true')
-     FROM examples e WHERE ${where.sql} AND json_type(e.metrics, '$.tool_calls') IN ('integer', 'real')`,
+  // A row's JSON is read only where it is JSON: a damaged row counts as no turn, never fails the figures.
+  const metrics = `(CASE WHEN json_valid(e.metrics) THEN e.metrics END)`;
+  const extra = `(CASE WHEN json_valid(e.extra) THEN e.extra END)`;
+  const num = (k: string) => `CASE WHEN json_type(${metrics}, '$.${k}') IN ('integer', 'real') THEN json_extract(${metrics}, '$.${k}') END`;
+  const rows = store.rows<(number | string | null)[]>(
+    `SELECT CASE WHEN json_type(${extra}, '$.agent') = 'text' THEN json_extract(${extra}, '$.agent') END, m.name, count(*),
+            sum(${num('tool_calls')}), sum(${num('tool_errors')}), sum(${num('interruptions')}), sum(${num('rejections')}),
+            sum(json_type(${metrics}, '$.tests_passed') IN ('true', 'false')), sum(json_type(${metrics}, '$.tests_passed') = 'true')
+     FROM examples e LEFT JOIN models m ON m.model_id = e.model_id
+     WHERE ${where.sql} AND json_type(${metrics}, '$.tool_calls') IN ('integer', 'real') GROUP BY 1, 2`,
     where.params,
-  )[0] ?? [];
-  const n = (i: number) => Number(row[i] ?? 0);
-  return { turns: n(0), toolCalls: n(1), toolErrors: n(2), interruptions: n(3), rejections: n(4), testTurns: n(5), testsPassed: n(6) };
+  );
+  return foldActivity(
+    rows.map((r) => {
+      const n = (i: number) => Number(r[i] ?? 0);
+      const text = (i: number) => (typeof r[i] === 'string' ? (r[i] as string) : null);
+      return { agent: text(0), model: text(1), turns: n(2), toolCalls: n(3), toolErrors: n(4), interruptions: n(5), rejections: n(6), testTurns: n(7), testsPassed: n(8) };
+    }),
+  );
 }
 
 /**

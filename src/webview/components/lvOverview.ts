@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { FIGURE_DEFINITIONS, perTurn, testPassRate, tokensPerExample, tokensPerSuccess, toolErrorRate, totalTokens, UNKNOWN, type Activity } from '../../shared/figures';
+import { FIGURE_DEFINITIONS, perTurn, testPassRate, tokensPerExample, tokensPerSuccess, toolErrorRate, totalTokens, UNKNOWN, type Activity, type ActivityRow } from '../../shared/figures';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { DashboardState } from '../../shared/dashboardProtocol';
 import type { Filters } from '../../shared/filters';
@@ -50,6 +50,9 @@ export class LvOverview extends LitElement {
       .subhead {
         margin: 4px 0 6px;
         font-size: 1em;
+      }
+      .activity-grid {
+        margin-bottom: 16px;
       }
       .cards {
         display: grid;
@@ -152,7 +155,42 @@ export class LvOverview extends LitElement {
           .value=${tests === null ? UNKNOWN : formatPercent(tests)}
           .detail=${a.testTurns === 0 ? 'no test ran with a known exit code' : `${formatCount(a.testsPassed)} of ${formatCount(a.testTurns)} turns where tests ran`}
         ></lv-card>
-      </div>`;
+      </div>
+      ${a.byAgent.length > 1 || a.byModel.length > 1
+        ? html`<div class="grid activity-grid">${this.activityTable('Per agent', 'activity-agents', a.byAgent, (key) => ({ tags: [`agent:${key}`], tagMode: 'any' as const }))}
+            ${this.activityTable('Per model', 'activity-models', a.byModel, (key) => ({ model: key }))}</div>`
+        : nothing}`;
+  }
+
+  /** Turns, tool error rate, interruptions and rejections per turn, tests passed: one row per agent or model, a click filters to it. */
+  private activityTable(title: string, testId: string, rows: readonly ActivityRow[], filter: (key: string) => Partial<Filters>) {
+    if (rows.length === 0) return nothing;
+    const pct = (x: number | null) => (x === null ? UNKNOWN : formatPercent(x));
+    return html`<section aria-label=${title}>
+      <h3 class="subhead">${title}</h3>
+      <div class="scroll">
+        <table data-testid=${testId}>
+          <thead>
+            <tr>
+              <th></th><th class="num">Turns</th><th class="num" title="Tool errors ÷ tool calls">Tool errors</th><th class="num wide">Interruptions / turn</th>
+              <th class="num wide">Rejections / turn</th><th class="num" title="Of the turns where tests ran, those whose last test passed">Tests passed</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${rows.map(
+              (r) => html`<tr>
+                <td><button class="cell" title="Filter to these turns" @click=${() => this.filterBy(filter(r.key))}>${showControls(r.key)}</button></td>
+                <td class="num">${formatCount(r.turns)}</td>
+                <td class="num">${pct(toolErrorRate(r))}</td>
+                <td class="num wide">${formatFigureDecimal(perTurn(r.interruptions, r))}</td>
+                <td class="num wide">${formatFigureDecimal(perTurn(r.rejections, r))}</td>
+                <td class="num">${pct(testPassRate(r))}${r.testTurns ? html`<span class="muted"> of ${formatCount(r.testTurns)}</span>` : nothing}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>`;
   }
 
   /** Where most outcomes are unknown, what is known leads; otherwise the success rate does. */

@@ -18,7 +18,7 @@ import { FLAG_TASK_EXAMPLE } from '../../storage/schema';
 import { ANNOUNCE_CHANGE } from './schema';
 import { filterCode, successFromCode } from '../../model/successCode';
 import { pgKnownTokensOf, pgRollupKnownTokens, pgRollupSuccesses, pgRollupTokenSuccesses, pgRollupUnknown, pgSuccessesOf, pgTokenSuccessesOf, pgUnknownOf } from './pgOutcomeSql';
-import type { Activity } from '../../../shared/figures';
+import { foldActivity, type Activity } from '../../../shared/figures';
 
 /** Bound values, each a $n in the statement. */
 export class Params {
@@ -127,21 +127,35 @@ export async function pgActivity(pool: Pool, f: Filters): Promise<Activity> {
   const m = `e.metrics::jsonb`;
   const num = (k: string) => `CASE WHEN jsonb_typeof(${m}->'${k}') = 'number' THEN (${m}->>'${k}')::numeric END`;
   const { rows } = await pool.query(
-    `SELECT count(*) AS turns, sum(${num('tool_calls')}) AS calls, sum(${num('tool_errors')}) AS errors, sum(${num('interruptions')}) AS interruptions,
+    `SELECT CASE WHEN jsonb_typeof(e.extra::jsonb->'agent') = 'string' THEN e.extra::jsonb->>'agent' END AS agent, mo.name AS model,
+            count(*) AS turns, sum(${num('tool_calls')}) AS calls, sum(${num('tool_errors')}) AS errors, sum(${num('interruptions')}) AS interruptions,
             sum(${num('rejections')}) AS rejections, count(*) FILTER (WHERE jsonb_typeof(${m}->'tests_passed') = 'boolean') AS test_turns,
             count(*) FILTER (WHERE ${m}->'tests_passed' = 'true'::jsonb) AS passed
-     FROM examples e WHERE ${where} AND e.metrics IS NOT NULL AND jsonb_typeof(${m}->'tool_calls') = 'number'`,
+     FROM examples e LEFT JOIN models mo ON mo.model_id = e.model_id
+     WHERE ${where} AND e.metrics IS NOT NULL AND jsonb_typeof(${m}->'tool_calls') = 'number' GROUP BY 1, 2`,
     p.values,
   );
-  const r = rows[0] ?? {};
-  return { turns: num0(r.turns), toolCalls: num0(r.calls), toolErrors: num0(r.errors), interruptions: num0(r.interruptions), rejections: num0(r.rejections), testTurns: num0(r.test_turns), testsPassed: num0(r.passed) };
+  return foldActivity(
+    rows.map((r) => ({
+      agent: typeof r.agent === 'string' ? r.agent : null,
+      model: typeof r.model === 'string' ? r.model : null,
+      turns: num0(r.turns),
+      toolCalls: num0(r.calls),
+      toolErrors: num0(r.errors),
+      interruptions: num0(r.interruptions),
+      rejections: num0(r.rejections),
+      testTurns: num0(r.test_turns),
+      testsPassed: num0(r.passed),
+    })),
+  );
 }
 const num0 = (v: unknown): number => Number(v ?? 0);
 
 /** As `summary` in src/core/queries/summary.ts: the figures, and with a start date the period of the same length before it. */
 export async function pgSummary(pool: Pool, filters: Filters, now = Date.now()): Promise<Summary> {
   const current = await totals(pool, filters);
-  if (current.rate.unknown > 0) current.activity = await pgActivity(pool, filters);
+  // A row whose JSON PostgreSQL cannot read fails only this part: the figures stand without it.
+  if (current.rate.unknown > 0) current.activity = await pgActivity(pool, filters).catch(() => null);
   if (filters.since !== null) {
     const until = filters.until ?? endOfLocalDay(now);
     const length = until - filters.since;
