@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat, open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { decompress } from 'fzstd';
+import { Decompress, decompress } from 'fzstd';
 import { AGENTS, type AdapterOptions, type AdapterResult, type AgentName, emptyReport, isObject, obj, realString } from './agentTurn';
 import { readKimiCliSession } from './kimiCli';
 import { readKimiCodeSession } from './kimiCode';
@@ -64,12 +64,35 @@ async function readJson(path: string): Promise<Record<string, unknown> | null> {
 
 /** The first `bytes` of a file as text (enough for its first records). */
 async function head(path: string, bytes = 64 * 1024): Promise<string> {
+  return Buffer.from(await rawHead(path, bytes)).toString('utf8');
+}
+
+/** The first `bytes` of a `.zst` file's decompressed text (its first records): streamed, never the whole file. */
+async function zstHead(path: string, bytes = 64 * 1024): Promise<string> {
+  const compressed = await rawHead(path, 256 * 1024);
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    const stream = new Decompress((chunk) => {
+      if (size < bytes) {
+        parts.push(chunk);
+        size += chunk.length;
+      }
+    });
+    stream.push(compressed, false);
+  } catch {
+    // A damaged or cut frame: what came out before it is still the head.
+  }
+  return Buffer.concat(parts).subarray(0, bytes).toString('utf8');
+}
+
+async function rawHead(path: string, bytes: number): Promise<Uint8Array> {
   const handle = await open(path, 'r').catch(() => null);
-  if (!handle) return '';
+  if (!handle) return new Uint8Array();
   try {
     const buffer = Buffer.alloc(bytes);
     const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8');
+    return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
@@ -159,7 +182,7 @@ async function codexSessions(root: string): Promise<SessionRef[]> {
     // rollout-2025-05-07T17-24-21-<uuid>.jsonl: the id is at the end (session_meta names it too).
     const match = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl(\.zst)?$/i.exec(name);
     const sessionId = match ? match[1]! : name.replace(/\.jsonl(\.zst)?$/, '');
-    out.push({ agent: 'codex', path, sessionId, cwd: name.endsWith('.zst') ? null : cwdInHead(await head(path)), ...i });
+    out.push({ agent: 'codex', path, sessionId, cwd: cwdInHead(name.endsWith('.zst') ? await zstHead(path) : await head(path)), ...i });
   };
   const walk = async (dir: string, depth: number): Promise<void> => {
     for (const e of await entries(dir)) {
