@@ -98,6 +98,24 @@ async function rawHead(path: string, bytes: number): Promise<Uint8Array> {
   }
 }
 
+/**
+ * The work folders already read, by file and its change time: the follower looks every minute, and
+ * a session's first records do not change once written. Bounded: the oldest entries go first.
+ */
+const cwdCache = new Map<string, { mtime: number; cwd: string | null }>();
+const CWD_CACHE_MAX = 20_000;
+
+/** The work folder a session file's first records name, read once per change of the file. */
+async function cwdOf(path: string, mtime: number): Promise<string | null> {
+  const known = cwdCache.get(path);
+  if (known && known.mtime === mtime) return known.cwd;
+  const cwd = cwdInHead(path.endsWith('.zst') ? await zstHead(path) : await head(path));
+  cwdCache.delete(path);
+  cwdCache.set(path, { mtime, cwd });
+  if (cwdCache.size > CWD_CACHE_MAX) cwdCache.delete(cwdCache.keys().next().value!);
+  return cwd;
+}
+
 /** The `cwd` the first records of a JSONL text name (Claude's lines, Codex's session_meta). */
 function cwdInHead(text: string): string | null {
   for (const line of text.split('\n').slice(0, 50)) {
@@ -168,7 +186,7 @@ async function claudeSessions(root: string): Promise<SessionRef[]> {
       if (f.dir || !f.name.endsWith('.jsonl') || f.name.startsWith('agent-')) continue;
       const path = join(root, project.name, f.name);
       const i = await info(path);
-      if (i) out.push({ agent: 'claude-code', path, sessionId: f.name.slice(0, -'.jsonl'.length), cwd: cwdInHead(await head(path)), ...i });
+      if (i) out.push({ agent: 'claude-code', path, sessionId: f.name.slice(0, -'.jsonl'.length), cwd: await cwdOf(path, i.mtime), ...i });
     }
   }
   return out;
@@ -182,7 +200,7 @@ async function codexSessions(root: string): Promise<SessionRef[]> {
     // rollout-2025-05-07T17-24-21-<uuid>.jsonl: the id is at the end (session_meta names it too).
     const match = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl(\.zst)?$/i.exec(name);
     const sessionId = match ? match[1]! : name.replace(/\.jsonl(\.zst)?$/, '');
-    out.push({ agent: 'codex', path, sessionId, cwd: cwdInHead(name.endsWith('.zst') ? await zstHead(path) : await head(path)), ...i });
+    out.push({ agent: 'codex', path, sessionId, cwd: await cwdOf(path, i.mtime), ...i });
   };
   const walk = async (dir: string, depth: number): Promise<void> => {
     for (const e of await entries(dir)) {
@@ -231,7 +249,7 @@ export async function sessionAt(path: string, agent?: AgentName): Promise<Sessio
     return { agent: 'codex', path, sessionId: match ? match[1]! : name.replace(/\.jsonl(\.zst)?$/, ''), cwd: null, ...i };
   }
   if (agent === 'kimi-cli') return { agent, path, sessionId: name.replace(/\.jsonl$/, ''), cwd: null, ...i };
-  if (name.endsWith('.jsonl') && (agent === undefined || agent === 'claude-code')) return { agent: 'claude-code', path, sessionId: name.slice(0, -'.jsonl'.length), cwd: cwdInHead(await head(path)), ...i };
+  if (name.endsWith('.jsonl') && (agent === undefined || agent === 'claude-code')) return { agent: 'claude-code', path, sessionId: name.slice(0, -'.jsonl'.length), cwd: await cwdOf(path, i.mtime), ...i };
   return null;
 }
 
