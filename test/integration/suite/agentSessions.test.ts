@@ -39,6 +39,17 @@ describe('agent sessions, in a real VS Code', () => {
       assert.match(card, new RegExp(`Success rate\\s*0 of 1\\s*only 1 known: between 0\\.0% and [\\d.]+% · ${total - 1} unknown`));
       assert.match(await webviewText('card-examples'), new RegExp(`Examples\\s*${total}\\s*0 succeeded · 1 failed · ${total - 1} unknown`));
       await screenshot('agent-sessions-overview');
+      // The same in a narrow side column, in the dark theme; then the layout and theme as they were.
+      await vscode.commands.executeCommand('notifications.clearAll');
+      const workbench = vscode.workspace.getConfiguration('workbench');
+      const theme = workbench.inspect('colorTheme')?.globalValue;
+      await vscode.commands.executeCommand('workbench.action.moveEditorToRightGroup');
+      await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: 0.75 }, { size: 0.25 }] });
+      await workbench.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+      await webviewText('card-success', `${total - 1} unknown`);
+      await screenshot('agent-sessions-narrow-dark');
+      await vscode.commands.executeCommand('workbench.action.moveEditorToLeftGroup');
+      await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
     } finally {
       // What the other suites count stays as it was.
       await a.container.data.request('deleteExamples', { filters: { ...a.container.filters.filters, tags: AGENT_TAGS, tagMode: 'any' } });
