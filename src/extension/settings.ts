@@ -97,3 +97,20 @@ export function readAlertSettings(): AlertSettings {
     emailUser: c.get('email.user'),
   });
 }
+
+const agentSessionSettingsSchema = z.object({
+  follow: z.boolean().catch(false),
+  successFromTests: z.boolean().catch(false),
+  maxPromptChars: z.number().int().min(100).max(100_000).catch(2000),
+});
+export type AgentSessionSettings = z.infer<typeof agentSessionSettingsSchema>;
+
+/** The agent-session settings (import and follow), read when used. */
+export function readAgentSessionSettings(): AgentSessionSettings {
+  const c = vscode.workspace.getConfiguration('learningViewer');
+  return agentSessionSettingsSchema.parse({
+    follow: c.get('agentSessions.follow'),
+    successFromTests: c.get('agentSessions.successFromTests'),
+    maxPromptChars: c.get('agentSessions.maxPromptChars'),
+  });
+}

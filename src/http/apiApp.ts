@@ -31,6 +31,7 @@ import { API_ROUTES, openApiDocument } from './openapi';
 import type { AlertMonitor } from '../core/alerts/alertMonitor';
 import { feedbackSchema, learnSchema, MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_EXAMPLE_BYTES, searchSchema } from './apiSchemas';
 import { DAY_MS } from '../shared/series';
+import { rateOfRow } from '../core/analytics/successRate';
 
 export { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_EXAMPLE_BYTES } from './apiSchemas';
 
@@ -161,7 +162,7 @@ function intParam(c: Context, name: string, fallback: number, min: number, max: 
  * The statistics in the shape KIMI's client reads: `stats["success_rate"]`, `stats["categories"][tag]["success"]`.
  * A rate is over the known outcomes; `unknown` says how many examples have none.
  */
-const rateOf = (row: { successes: number; total: number; unknown: number }) => (row.total - row.unknown > 0 ? row.successes / (row.total - row.unknown) : null);
+const rateOf = (row: { successes: number; total: number; unknown: number }) => rateOfRow(row).rate;
 
 /** Per tag: `{tag: {examples, success}}`, success a 0–1 rate. */
 async function kimiCategories(store: FigureSource, filters: Filters) {

@@ -1,4 +1,4 @@
-import { wilsonInterval } from '../core/analytics/successRate';
+import { knownOutcomes, successRate } from '../core/analytics/successRate';
 import { formatWhen, formatWhenFull, type Moment } from '../shared/dates';
 import { UNKNOWN } from '../shared/figures';
 const numberFormat = new Intl.NumberFormat(undefined);
@@ -32,17 +32,13 @@ export function formatPercent(rate: number): string {
  * unknown ones named: "62.5% (95% interval …, 40 known · 113 unknown)"; "no examples" without any.
  */
 export function describeRate(successes: number, total: number, unknown = 0): string {
-  const known = total - unknown;
-  const ci = wilsonInterval(successes, known);
-  if (!ci) return unknown > 0 ? `no known outcome · ${formatCount(unknown)} unknown` : 'no examples';
+  const r = successRate(successes, total, unknown);
+  if (r.rate === null || !r.interval) return unknown > 0 ? `no known outcome · ${formatCount(unknown)} unknown` : 'no examples';
+  const known = knownOutcomes(r);
   const sample = unknown > 0 ? `${formatCount(known)} known · ${formatCount(unknown)} unknown` : `${formatCount(known)} ${known === 1 ? 'example' : 'examples'}`;
-  return `${formatPercent(successes / known)} (95% interval ${formatPercent(ci[0])}–${formatPercent(ci[1])}, ${sample})`;
+  return `${formatPercent(r.rate)} (95% interval ${formatPercent(r.interval[0])}–${formatPercent(r.interval[1])}, ${sample})`;
 }
 
-/** "40 known · 113 unknown" when some outcomes are unknown; empty when all are known. */
-export function unknownNote(total: number, unknown: number): string {
-  return unknown > 0 ? `${formatCount(total - unknown)} known · ${formatCount(unknown)} unknown` : '';
-}
 
 /** A moment in local time, the full date and time in its tooltip (the zone is named once, in the footer). */
 export function formatDateTime(when: Moment): { text: string; title: string } {

@@ -2,6 +2,7 @@
 import { tokenCoverage, tokensPerExample, tokensPerSuccess, totalTokens, UNKNOWN } from '../../shared/figures';
 import { EXIT_OK, openEngine, type Command, type DatabaseValues } from '../common';
 import { cliFilters, type FilterValues, FILTER_OPTIONS } from '../options';
+import { knownOutcomes, rateOfRow } from '../../core/analytics/successRate';
 
 export const statsCommand: Command = {
   name: 'stats',
@@ -46,8 +47,8 @@ async function runStats(values: FilterValues & DatabaseValues & { json?: boolean
     else {
       const pct = (x: number | null) => (x === null ? UNKNOWN : `${(x * 100).toFixed(1)}%`);
       const ci = stats.successRateCI ? ` (95% interval ${pct(stats.successRateCI[0])}–${pct(stats.successRateCI[1])})` : '';
-      const known = (t: { total: number; unknown: number }) => (t.unknown > 0 ? ` of ${t.total - t.unknown} known, ${t.unknown} unknown` : '');
-      const rate = (t: { total: number; successes: number; unknown: number }) => pct(t.total - t.unknown > 0 ? t.successes / (t.total - t.unknown) : null);
+      const known = (t: { total: number; unknown: number }) => (t.unknown > 0 ? ` of ${knownOutcomes(t)} known, ${t.unknown} unknown` : '');
+      const rate = (t: { total: number; successes: number; unknown: number }) => pct(rateOfRow(t).rate);
       process.stdout.write(`examples ${stats.total}, succeeded ${stats.successes}, success rate ${pct(stats.successRate)}${known(stats)}${ci}\n`);
       const count = (x: number | null) => (x === null ? '—' : Math.round(x).toLocaleString('en-US'));
       const coverage = tokenCoverage(s.tokens, stats.total);

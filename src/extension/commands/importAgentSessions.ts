@@ -8,17 +8,12 @@ import { AGENT_LABELS, inFolder, type SessionImportReportMessage } from '../../s
 import type { WorkerResult } from '../../shared/workerProtocol';
 import { formatWhen } from '../../shared/dates';
 import { showControls } from '../../shared/plainText';
+import { readAgentSessionSettings } from '../settings';
 
 type SessionRef = WorkerResult<'findSessions'>[number];
 
 /** What a caller (a test, another command) may pass instead of picking: every session, or this workspace's. */
 const argsSchema = z.object({ sessions: z.enum(['all', 'workspace']) }).partial();
-
-function readAgentSettings(): { successFromTests: boolean; maxPromptChars: number } {
-  const c = vscode.workspace.getConfiguration('learningViewer');
-  const s = z.object({ successFromTests: z.boolean().catch(false), maxPromptChars: z.number().int().min(100).max(100_000).catch(2000) });
-  return s.parse({ successFromTests: c.get('agentSessions.successFromTests'), maxPromptChars: c.get('agentSessions.maxPromptChars') });
-}
 
 /** The sessions whose work folder is one of this workspace's folders (or inside one). */
 export function workspaceSessions(sessions: readonly SessionRef[]): SessionRef[] {
@@ -45,7 +40,7 @@ export function describeSessionReport(r: SessionImportReportMessage): string {
 /** Runs the import in the data worker with progress and Cancel; the report, or undefined if nothing was chosen. */
 export async function runSessionImport(container: Container, sessions: SessionRef[], title: string): Promise<SessionImportReportMessage> {
   const importId = randomUUID();
-  const settings = readAgentSettings();
+  const { successFromTests, maxPromptChars } = readAgentSessionSettings();
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     token.onCancellationRequested(() => void container.data.request('cancel', { operationId: importId }));
     let last = 0;
@@ -57,7 +52,7 @@ export async function runSessionImport(container: Container, sessions: SessionRe
     };
     container.data.on('importProgress', onProgress);
     try {
-      return await container.trackImport(() => container.data.request('importSessions', { sessions, importId, ...settings }, 0));
+      return await container.trackImport(() => container.data.request('importSessions', { sessions, importId, successFromTests, maxPromptChars }, 0));
     } finally {
       container.data.off('importProgress', onProgress);
     }

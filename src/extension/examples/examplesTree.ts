@@ -9,6 +9,7 @@ import { formatDay, formatWhen, timeZoneName } from '../../shared/dates';
 import { ExamplePages, groupId, type Node } from './examplePages';
 import { outcomeWord } from '../../shared/outcome';
 import { UNKNOWN } from '../../shared/figures';
+import { knownOutcomes, rateOfRow } from '../../core/analytics/successRate';
 
 const GROUP_KEY = 'learningViewer.groupBy';
 
@@ -142,8 +143,9 @@ function groupItem(g: Extract<Node, { kind: 'group' }>): vscode.TreeItem {
   item.id = groupId(g);
   // Over the known outcomes; the unknown ones are said, never counted as failures.
   const unknown = g.unknown ?? 0;
-  const known = g.total - unknown;
-  const rate = known > 0 ? (g.successes / known) * 100 : null;
+  const known = knownOutcomes(g);
+  const share = rateOfRow(g).rate;
+  const rate = share === null ? null : share * 100;
   const rateText = rate === null ? UNKNOWN : `${rate.toFixed(1)}%`;
   const unknownText = unknown > 0 ? ` · ${unknown.toLocaleString()} unknown` : '';
   item.description = `${g.total.toLocaleString()} · ${rateText}${unknownText}`;

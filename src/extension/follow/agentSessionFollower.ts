@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { Container } from '../container';
 import type { WorkerResult } from '../../shared/workerProtocol';
 import { workspaceSessions } from '../commands/importAgentSessions';
+import { readAgentSessionSettings } from '../settings';
 
 /** How often the agents' folders are looked at (they live outside the workspace, where no watcher reaches cheaply). */
 export const AGENT_POLL_MS = 60_000;
@@ -29,14 +29,10 @@ export class AgentSessionFollower implements vscode.Disposable {
     this.start();
   }
 
-  private enabled(): boolean {
-    return z.boolean().catch(false).parse(vscode.workspace.getConfiguration('learningViewer').get('agentSessions.follow'));
-  }
-
   start(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    if (!this.enabled()) return;
+    if (!readAgentSessionSettings().follow) return;
     this.timer = setInterval(() => void this.look(), AGENT_POLL_MS);
     void this.look();
   }
@@ -48,17 +44,15 @@ export class AgentSessionFollower implements vscode.Disposable {
   }
 
   private async lookOnce(): Promise<void> {
-    if (!this.enabled()) return;
+    const { follow, successFromTests, maxPromptChars } = readAgentSessionSettings();
+    if (!follow) return;
     try {
       const found: WorkerResult<'findSessions'> = await this.container.data.request('findSessions', {}, 0);
       const changed = workspaceSessions(found).filter((s) => (this.seen.get(s.path) ?? -1) < s.mtime);
       if (changed.length === 0) return;
-      const c = vscode.workspace.getConfiguration('learningViewer');
-      const settings = {
-        successFromTests: z.boolean().catch(false).parse(c.get('agentSessions.successFromTests')),
-        maxPromptChars: z.number().int().min(100).max(100_000).catch(2000).parse(c.get('agentSessions.maxPromptChars')),
-      };
-      const report = await this.container.trackImport(() => this.container.data.request('importSessions', { sessions: changed, importId: randomUUID(), ...settings }, 0));
+      const report = await this.container.trackImport(() =>
+        this.container.data.request('importSessions', { sessions: changed, importId: randomUUID(), successFromTests, maxPromptChars }, 0),
+      );
       // A session with a turn still running is looked at again next time, even if it does not change.
       if (report.waiting === 0) for (const s of changed) this.seen.set(s.path, s.mtime);
       else for (const s of changed) this.seen.set(s.path, s.mtime - 1);

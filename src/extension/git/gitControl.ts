@@ -10,13 +10,15 @@ import type { Container } from '../container';
 import { gitOk } from '../../core/git/gitCommand';
 import { showError } from '../notify';
 import type { GitRefresh } from '../../shared/git';
+import { rateOfRow } from '../../core/analytics/successRate';
 
 export const COMMIT_SCHEME = 'learning-viewer-commit';
 const REFRESH_MS = 5 * 60_000;
 
-/** A rate over the known outcomes (total − unknown), "—" without one. */
+/** A rate over the known outcomes, "—" without one. */
 function percent(successes: number, total: number, unknown = 0): string {
-  return total - unknown > 0 ? `${Math.round((successes / (total - unknown)) * 100)}%` : UNKNOWN;
+  const rate = rateOfRow({ successes, total, unknown }).rate;
+  return rate === null ? UNKNOWN : `${Math.round(rate * 100)}%`;
 }
 
 export class GitControl implements vscode.Disposable, vscode.CodeLensProvider, vscode.TextDocumentContentProvider {

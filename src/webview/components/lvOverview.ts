@@ -3,7 +3,7 @@ import { FIGURE_DEFINITIONS, perTurn, testPassRate, tokensPerExample, tokensPerS
 import { customElement, property, state } from 'lit/decorators.js';
 import type { DashboardState } from '../../shared/dashboardProtocol';
 import type { Filters } from '../../shared/filters';
-import { knownOutcomes, SMALL_SAMPLE, wilsonInterval } from '../../core/analytics/successRate';
+import { knownOutcomes, SMALL_SAMPLE, successRate } from '../../core/analytics/successRate';
 import { describeChange, rateChange } from '../../core/analytics/statistics';
 import { formatCount, formatDay, formatFigure, formatFigureDecimal, formatPercent, periodName } from '../format';
 import { localDayRange } from '../../shared/series';
@@ -20,15 +20,16 @@ const sumTotals = (rows: readonly { total: number }[]) => rows.reduce((n, r) => 
 /** A rate and its interval: two columns, or in a narrow column the interval under the rate (a rate never goes without it). */
 function rateCell(successes: number, total: number, unknown = 0) {
   // Over the known outcomes: an example whose outcome is unknown is counted, never in the rate.
-  const known = total - unknown;
+  const { rate, interval } = successRate(successes, total, unknown);
   const unknownText = unknown > 0 ? html` <span class="unknown" title="examples whose outcome is unknown: not in the rate">· ${formatCount(unknown)} unknown</span>` : nothing;
-  if (known === 0) {
+  if (rate === null || !interval) {
     return html`<td class="num muted">${UNKNOWN}${unknown > 0 ? html`<span class="inline-interval muted">${unknownText}</span>` : nothing}</td><td class="muted interval">${UNKNOWN}${unknownText}</td>`;
   }
-  const [lo, hi] = wilsonInterval(successes, known)!;
-  const interval = html`${formatPercent(lo)}–${formatPercent(hi)}${known < SMALL_SAMPLE ? html` <span title="fewer than ${SMALL_SAMPLE} examples of known outcome">(small)</span>` : nothing}${unknownText}`;
-  return html`<td class="num">${formatPercent(successes / known)}<span class="inline-interval muted">${interval}</span></td>
-    <td class="muted interval">${interval}</td>`;
+  const [lo, hi] = interval;
+  const small = knownOutcomes({ total, unknown }) < SMALL_SAMPLE;
+  const shown = html`${formatPercent(lo)}–${formatPercent(hi)}${small ? html` <span title="fewer than ${SMALL_SAMPLE} examples of known outcome">(small)</span>` : nothing}${unknownText}`;
+  return html`<td class="num">${formatPercent(rate)}<span class="inline-interval muted">${shown}</span></td>
+    <td class="muted interval">${shown}</td>`;
 }
 
 /** Overview: the four headline cards, the daily trend, per tag and per model. */

@@ -224,7 +224,7 @@ const MAX_COMMAND_CHARS = 300;
 const MAX_COMMANDS = 50;
 const MAX_FILES = 200;
 
-/** A turn being read: the adapters fill it, `finishTurn` decides its outcome fields. */
+/** A turn being read: the adapters fill it, `finish` decides its outcome fields. */
 export class TurnDraft {
   readonly turn: AgentTurn;
   private readonly callIds = new Map<string, { name: string; command: string | null }>();

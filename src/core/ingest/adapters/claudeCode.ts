@@ -138,7 +138,7 @@ export function readClaudeCodeSession(input: ClaudeCodeSessionInput, options: Ad
       const key = id ? `${id}|${str(value.requestId) ?? ''}` : `#${anonymous++}`;
       replies.set(key, {
         open: replies.get(key)?.open ?? current,
-        usage: { input: num(usage.input_tokens) ?? 0, output: num(usage.output_tokens) ?? 0, cacheRead: num(usage.cache_read_input_tokens) ?? 0, cacheCreation: num(usage.cache_creation_input_tokens) ?? 0 },
+        usage: usageOf(usage),
       });
     }
     if (sidechain) continue;
@@ -204,7 +204,7 @@ function addSubagentUsage(text: string, drafts: TurnDraft[], report: AdapterResu
     const usage = obj(message.usage);
     if (message.model === '<synthetic>' || Object.keys(usage).length === 0) continue;
     const key = realString(message.id) ?? `#${n++}`;
-    seen.set(key, { time: seen.get(key)?.time ?? isoTime(value.timestamp), usage: { input: num(usage.input_tokens) ?? 0, output: num(usage.output_tokens) ?? 0, cacheRead: num(usage.cache_read_input_tokens) ?? 0, cacheCreation: num(usage.cache_creation_input_tokens) ?? 0 } });
+    seen.set(key, { time: seen.get(key)?.time ?? isoTime(value.timestamp), usage: usageOf(usage) });
   }
   for (const { time, usage } of seen.values()) {
     const owner = turnAt(drafts, time);
@@ -212,4 +212,9 @@ function addSubagentUsage(text: string, drafts: TurnDraft[], report: AdapterResu
     else report.orphanRecords++;
   }
   report.badLines += sub.badLines;
+}
+
+/** A reply's `usage` counts. */
+function usageOf(u: JsonObject): TurnUsage {
+  return { input: num(u.input_tokens) ?? 0, output: num(u.output_tokens) ?? 0, cacheRead: num(u.cache_read_input_tokens) ?? 0, cacheCreation: num(u.cache_creation_input_tokens) ?? 0 };
 }

@@ -1,5 +1,5 @@
 import {
-  type AdapterOptions, type AdapterResult, type AgentTurn, type JsonObject, type Outcome, TurnDraft, contentText, countUnknown,
+  type AdapterOptions, type AdapterResult, type AgentTurn, type JsonObject, type Outcome, type TurnUsage, TurnDraft, contentText, countUnknown,
   emptyReport, exitCodeFromText, jsonObjects, num, obj, settleTimes, str, turnAt,
 } from './agentTurn';
 
@@ -160,7 +160,7 @@ function loopEvent(d: TurnDraft, event: JsonObject): void {
 
 function addUsage(d: TurnDraft, value: JsonObject): void {
   const u = obj(value.usage);
-  d.addUsage({ input: num(u.inputOther) ?? 0, output: num(u.output) ?? 0, cacheRead: num(u.inputCacheRead) ?? 0, cacheCreation: num(u.inputCacheCreation) ?? 0 });
+  d.addUsage(usageOf(u));
   d.setModel(str(value.model));
 }
 
@@ -176,7 +176,12 @@ function addSubagentUsage(text: string, drafts: TurnDraft[], report: AdapterResu
       continue;
     }
     const u = obj(value.usage);
-    owner.addUsage({ input: num(u.inputOther) ?? 0, output: num(u.output) ?? 0, cacheRead: num(u.inputCacheRead) ?? 0, cacheCreation: num(u.inputCacheCreation) ?? 0 });
+    owner.addUsage(usageOf(u));
   }
   report.badLines += sub.badLines;
+}
+
+/** A `usage.record`'s counts. */
+function usageOf(u: JsonObject): TurnUsage {
+  return { input: num(u.inputOther) ?? 0, output: num(u.output) ?? 0, cacheRead: num(u.inputCacheRead) ?? 0, cacheCreation: num(u.inputCacheCreation) ?? 0 };
 }

@@ -231,14 +231,15 @@ export async function findSessions(home: string, env: Record<string, string | un
 
 /** What a path given on the command line is: a session of one of the layouts, if it is one. */
 export async function sessionAt(path: string, agent?: AgentName): Promise<SessionRef | null> {
-  const i = await info(path);
-  if (!i) return null;
+  const s = await stat(path).catch(() => null);
+  if (!s) return null;
+  const i = { mtime: s.mtimeMs, bytes: s.size };
   const name = basename(path);
-  const isDir = (await stat(path)).isDirectory();
-  if (isDir) {
-    if ((agent === undefined || agent === 'kimi-code') && (await info(join(path, 'agents', 'main', 'wire.jsonl')))) {
+  if (s.isDirectory()) {
+    const kimiCodeWire = agent === undefined || agent === 'kimi-code' ? await info(join(path, 'agents', 'main', 'wire.jsonl')) : null;
+    if (kimiCodeWire) {
       const state = await readJson(join(path, 'state.json'));
-      return { agent: 'kimi-code', path, sessionId: name.replace(/^session_/, ''), cwd: realString(state?.workDir), ...(await info(join(path, 'agents', 'main', 'wire.jsonl')))! };
+      return { agent: 'kimi-code', path, sessionId: name.replace(/^session_/, ''), cwd: realString(state?.workDir), ...kimiCodeWire };
     }
     const main = (await info(join(path, 'wire.jsonl'))) ?? (await info(join(path, 'context.jsonl')));
     if (main && (agent === undefined || agent === 'kimi-cli')) return { agent: 'kimi-cli', path, sessionId: name, cwd: null, ...main };

@@ -5,6 +5,7 @@ import { formatCount, formatDate, formatPercent } from '../../format';
 import { panelStyles } from '../panel.css';
 import { lvAnalyticsHeatmapStyles } from './lvAnalyticsHeatmap.css';
 import { analyticsSectionStyles } from './analyticsStyles.css';
+import { rateOfRow } from '../../../core/analytics/successRate';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -23,8 +24,10 @@ export class LvAnalyticsHeatmap extends LitElement {
   private renderHeatmap(h: Heatmap) {
     const max = Math.max(1, ...h.cells.map((c) => c.total));
     const level = (n: number) => (n === 0 ? 0 : Math.min(4, 1 + Math.floor((n / max) * 3.999)));
-    const describe = (c: Heatmap['cells'][number]) =>
-      `${WEEKDAYS[c.weekday]} ${String(c.hour).padStart(2, '0')}:00–${String(c.hour + 1).padStart(2, '0')}:00: ${formatCount(c.total)} examples${c.total > c.unknown ? `, ${formatPercent(c.successes / (c.total - c.unknown))} success` : ''}${c.unknown ? ` (${formatCount(c.unknown)} unknown)` : ''}`;
+    const describe = (c: Heatmap['cells'][number]) => {
+      const rate = rateOfRow(c).rate;
+      return `${WEEKDAYS[c.weekday]} ${String(c.hour).padStart(2, '0')}:00–${String(c.hour + 1).padStart(2, '0')}:00: ${formatCount(c.total)} examples${rate !== null ? `, ${formatPercent(rate)} success` : ''}${c.unknown ? ` (${formatCount(c.unknown)} unknown)` : ''}`;
+    };
     const busiest = [...h.cells].sort((a, b) => b.total - a.total)[0];
     return html`<section data-testid="heatmap">
       <h2>Activity</h2>
