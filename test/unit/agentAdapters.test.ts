@@ -161,6 +161,13 @@ describe('agent session adapters', () => {
       assert.deepEqual(again.turns[0]!.usage, { input: 110, output: 2, cacheRead: 0, cacheCreation: 0 });
     });
 
+    it('reads the oldest layout, a context file alone, without calling its wire log missing', () => {
+      const r = readKimiCliSession({ sessionId: 'flat', files: { context: read('kimi-cli', 'tiny-hello-world', 'context.jsonl') }, fallbackTime: 1_700_000_000_000 });
+      assert.deepEqual(r.turns.map((t) => t.prompt), ['hi']);
+      assert.deepEqual(r.report.missingFiles, []);
+      assert.deepEqual(readKimiCliSession({ sessionId: 'none', files: {} }).report.missingFiles, ['wire.jsonl']);
+    });
+
     it('truncates long prompts to the limit', () => {
       const wire = jsonl({ timestamp: 1, message: { type: 'TurnBegin', payload: { user_input: 'x'.repeat(50) } } }, { timestamp: 2, message: { type: 'TurnEnd', payload: {} } });
       const r = readKimiCliSession({ sessionId: 's', files: { wire } }, { maxPromptChars: 10 });

@@ -42,7 +42,8 @@ export function readKimiCliSession(input: KimiCliSessionInput, options: AdapterO
   const cwd = input.cwd ?? null;
   let turns: AgentTurn[] = [];
   if (input.files.wire !== undefined) turns = readWire(input, input.files.wire, report, options, state);
-  else report.missingFiles.push('wire.jsonl');
+  // The oldest layout has only the model history: no wire log is missing there.
+  else if (input.files.context === undefined) report.missingFiles.push('wire.jsonl');
   if (turns.length === 0 && input.files.context !== undefined) turns = readContext(input, input.files.context, report, options);
   for (const turn of turns) turn.cwd = cwd;
   return { sessionId: input.sessionId, cwd, turns: settleTimes(turns, report, fallback), report };
