@@ -175,6 +175,8 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
     nativeInsertMs += performance.now() - s;
     batch = [];
   };
+  // The reading and checking of the lines alone, timed apart from the stores: the parse worker's share of an import.
+  const parseStarted = performance.now();
   for await (const line of readLines(log)) {
     if (!line.text) continue;
     const p = parseKimiLine(line.text, { assumeTimeZone: 'utc', now: END });
@@ -182,6 +184,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
     if (batch.length === 5000) flush();
   }
   flush();
+  result.parseAloneMs = performance.now() - parseStarted - sqljsInsertMs - nativeInsertMs;
   const comparison: Record<string, { sqljsMs: number; nativeMs: number; ratio: number }> = {
     insertAll: { sqljsMs: sqljsInsertMs, nativeMs: nativeInsertMs, ratio: sqljsInsertMs / nativeInsertMs },
   };
@@ -222,6 +225,7 @@ function markdown(results: Record<string, unknown>[]): string {
     `|---|${sizes.map(() => '---:').join('|')}|`,
     row('log file', (r) => `${(r.fileBytes / 1048576).toFixed(1)} MB`),
     row('import end to end (worker)', (r) => `${fmt(r.import.ms)} (${Math.round(r.import.rowsPerSecond).toLocaleString('en-US')} rows/s)`),
+    row('beside it: reading and checking the lines alone (one thread) / storing the parsed rows alone (sql.js)', (r) => `${fmt(r.parseAloneMs)} / ${fmt(r.sqljsVsNative.insertAll.sqljsMs)}`),
     row('snapshot save (quick_check + export + write)', (r) => `${fmt(r.save.ms)} (${fmt(r.save.checkMs ?? 0)} + ${fmt(r.save.exportMs)} + ${fmt(r.save.writeMs)})`),
     row('snapshot size (code file beside it)', (r) => `${(r.save.snapshotBytes / 1048576).toFixed(1)} MB (${(r.save.codeFileBytes / 1048576).toFixed(1)} MB)`),
     row('host event-loop delay p99 / max, import + save', (r) => `${r.hostEventLoopDelayMs.p99.toFixed(1)} / ${r.hostEventLoopDelayMs.max.toFixed(1)} ms`),
@@ -258,7 +262,7 @@ function targetsTable(results: Record<string, any>[]): string[] { // eslint-disa
     ``,
     `| target | measured | goal | met, or why not |`,
     `|---|---:|---:|---|`,
-    target('import end to end', r.import.ms, 15_000, fmt(r.import.ms), `native SQLite alone takes ${fmt(r.sqljsVsNative.insertAll.nativeMs)} to insert the same rows into the same schema (its indexes, rollups and id checks) in this run: the time is SQLite's, not the parser's`),
+    target('import end to end', r.import.ms, 15_000, fmt(r.import.ms), `both cores are full for the whole import: reading and checking the lines alone takes ${fmt(r.parseAloneMs)} (the parse worker's share, one core), storing the parsed rows alone ${fmt(r.sqljsVsNative.insertAll.sqljsMs)} in sql.js (the data worker's, the other core), where native SQLite takes ${fmt(r.sqljsVsNative.insertAll.nativeMs)} for the same rows into the same schema (its indexes, rollups and id checks); the import runs the two side by side, so it takes about the larger of the two`),
     target('a followed 1,000-line append in the views', r.followAppend.ms, 300, fmt(r.followAppend.ms), 'the read from the saved offset and the first answer after it'),
     target('text search, any text, first time or not', search, 200, `${fmt(q.textSearch)} / ${fmt(q.textSearchCode)} / ${fmt(q.textSearchNewText)} (a common text / a text in half the codes / a new text)`, `a text not searched before is looked for in the ${mb(r.save.codeFileBytes)} code file (no index over code), and a text in half the codes counts every match`),
     target('export of everything to CSV', r.exportCsv.ms, 8_000, `${fmt(r.exportCsv.ms)}, RSS +${mb(r.exportCsv.rssGrowthBytes)}`, 'by a CPU profile (`node --import tsx --cpu-prof` of `exportExamples` on this store, 10.3 s): reading the rows out of sql.js 2.5 s, garbage collection 1.8 s, reading and checking each code record 1.5 s, CSV quoting 1.2 s, UTF-8 encoding 0.7 s'),
