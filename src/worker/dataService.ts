@@ -15,7 +15,8 @@ import { exampleCommit, fileRates, gitRates, refreshGit } from '../core/git/gitL
 import { PatchIdCache } from '../core/git/gitJudge';
 import { compareModels, predictionFor, storeAnalyticsReport } from '../core/queries/analyticsReport';
 import { learnAndStore, storeLearnerRecords } from '../core/tasks/storeLearning';
-import { LearningStore } from '../core/storage/learningStore';
+import { LearningStore, SNAPSHOT_FILE } from '../core/storage/learningStore';
+import { prefetchSnapshot } from '../core/storage/snapshotCheck';
 import { EmbeddedEngine } from '../core/engine/embeddedEngine';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 import { unavailableHealth, type Health } from '../shared/example';
@@ -65,7 +66,10 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
   const sqlJs = loadSqlJs(init.wasmPath);
   /** The store every request is served from; replaced (after the old one is closed) by a restore. */
   let ready: Promise<LearningStore> = (async () => {
-    const store = LearningStore.open({ SQL: await sqlJs, dataDir: init.dataDir });
+    // The snapshot is read and its CRC taken while sql.js compiles, each chunk's CRC while the next is read.
+    // (A local: its bytes are not kept once the store is open.)
+    const [SQL, snapshot] = await Promise.all([sqlJs, prefetchSnapshot(join(init.dataDir, SNAPSHOT_FILE))]);
+    const store = LearningStore.open({ SQL, dataDir: init.dataDir, snapshot });
     lastImport = store.lastIngest();
     return store;
   })();

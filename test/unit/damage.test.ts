@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { normalizeRecord } from '../../src/core/ingest/parseKimiLine';
 import { BACKUP_FILE, JOURNAL_FILE, LearningStore, SNAPSHOT_FILE } from '../../src/core/storage/learningStore';
 import { byTag } from '../../src/core/queries/breakdowns';
-import { SUMS_FILE } from '../../src/core/storage/snapshotCheck';
+import { fingerprint, prefetchSnapshot, SUMS_FILE } from '../../src/core/storage/snapshotCheck';
 import { exampleById } from '../../src/core/queries/examples';
 import { testSqlJs } from '../helpers/sqlJs';
 import { useTempDir } from '../helpers/tempDir';
@@ -84,6 +84,52 @@ describe('damage to the stored data', () => {
       } finally {
         store.close();
       }
+    }
+  });
+
+  it('a snapshot read ahead of the open (its CRC taken chunk by chunk) is checked as one read at the open', async () => {
+    await savedTwice();
+    const path = join(dir(), SNAPSHOT_FILE);
+    const ahead = await prefetchSnapshot(path, 4096);
+    assert.ok(ahead && ahead.data.length > 3 * 4096, 'read in several chunks');
+    assert.deepEqual(ahead.print, fingerprint(readFileSync(path)), 'the CRC of the chunks is the CRC of the file');
+    const store = LearningStore.open({ SQL: await testSqlJs(), dataDir: dir(), readOnly: true, snapshot: ahead });
+    try {
+      assert.equal(store.reason, 'opened read-only on request');
+      assert.equal(store.count(), 300);
+    } finally {
+      store.close();
+    }
+    assert.equal(await prefetchSnapshot(join(dir(), 'no-such-file')), null);
+  });
+
+  it('a snapshot another save replaced after it was read ahead is read again at the open: the newer data is shown', async () => {
+    await savedTwice();
+    const stale = await prefetchSnapshot(join(dir(), SNAPSHOT_FILE));
+    const writer = LearningStore.open({ SQL: await testSqlJs(), dataDir: dir() });
+    writer.insert(examples(300, 350));
+    await writer.save();
+    writer.close();
+    const store = LearningStore.open({ SQL: await testSqlJs(), dataDir: dir(), readOnly: true, snapshot: stale });
+    try {
+      assert.equal(store.count(), 350, 'not the 300 of the bytes read ahead');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a flipped byte in a snapshot read ahead is detected as in one read: the backup is shown', async () => {
+    await savedTwice();
+    const path = join(dir(), SNAPSHOT_FILE);
+    const bad = readFileSync(path);
+    bad[Math.floor(bad.length / 2)] ^= 0x10;
+    writeFileSync(path, bad);
+    const store = LearningStore.open({ SQL: await testSqlJs(), dataDir: dir(), readOnly: true, snapshot: await prefetchSnapshot(path, 4096) });
+    try {
+      assert.match(store.reason ?? '', /is damaged: its checksum does not match/);
+      assert.equal(store.count(), 200);
+    } finally {
+      store.close();
     }
   });
 

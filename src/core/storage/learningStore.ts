@@ -7,7 +7,7 @@ import { contentHash, executionTime, type NormalizedExample } from '../model/exa
 import { writeFileAtomic } from './atomicWrite';
 import { FLAG_FUTURE_TIMESTAMP, FLAG_TASK_EXAMPLE, migrate, SCHEMA_VERSION } from './schema';
 import { acquireLock, processAlive, releaseLock, stillHeld } from './storeLock';
-import { fingerprint, loadSnapshot, readSums, removeStaleTempFiles, SUMS_FILE, type Fingerprint, type LoadedSnapshot } from './snapshotCheck';
+import { fingerprint, loadSnapshot, readSums, removeStaleTempFiles, SUMS_FILE, type Fingerprint, type LoadedSnapshot, type PrefetchedSnapshot } from './snapshotCheck';
 import { DELETE_SLICE, Journal, type JournalEntry, type JournalOp } from './journal';
 import { RollupBatch } from './rollups';
 import { CodeFile } from './codeFile';
@@ -36,6 +36,8 @@ export interface OpenOptions {
   dataDir: string;
   /** Open without taking the lock and never write. */
   readOnly?: boolean;
+  /** The snapshot read ahead (`prefetchSnapshot`), used if the file is still the one read. */
+  snapshot?: PrefetchedSnapshot | null;
 }
 
 /**
@@ -106,7 +108,7 @@ export class LearningStore implements IngestTarget {
       if (!lock.acquired) readOnlyReason = `another window (${lock.holder}) is writing to this workspace's learning data; this one is read-only`;
     }
     if (lockHeld) removeStaleTempFiles(dataDir, (pid) => processAlive(pid));
-    const loaded = loadSnapshot(SQL, dataDir, SNAPSHOT_FILE, BACKUP_FILE, lockHeld);
+    const loaded = loadSnapshot(SQL, dataDir, SNAPSHOT_FILE, BACKUP_FILE, lockHeld, options.snapshot);
     const db = loaded.db;
     const store = new LearningStore(db, dataDir);
     store.lockHeld = lockHeld;

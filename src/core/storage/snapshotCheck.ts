@@ -7,7 +7,8 @@
 // is not checked again; a file the list does not vouch for (saved by an older
 // version, or a backup older than the list) gets `quick_check` (1.3 to 3.5 s
 // at a million examples), which catches structural damage.
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Database, SqlJsStatic } from 'sql.js';
@@ -43,6 +44,73 @@ function same(a: Fingerprint, b: Fingerprint | null): boolean {
   return b !== null && a.bytes === b.bytes && a.crc === b.crc;
 }
 
+/**
+ * A snapshot file read before the open, its CRC-32 taken chunk by chunk while the next chunk was
+ * being read (the two overlap, where reading and then checking the whole file take one after the
+ * other), with the file's identity, so the open uses it only if the file is still that one.
+ */
+export interface PrefetchedSnapshot {
+  path: string;
+  data: Buffer;
+  print: Fingerprint;
+  identity: string;
+}
+
+/** Which file a path names, and its state: another save renames a new file in (another inode), a change in place moves the size or the time. */
+function identityOf(st: Stats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+}
+
+const PREFETCH_CHUNK = 8 * 1024 * 1024;
+
+/**
+ * Reads the snapshot at `path` ahead of the open (which may wait for sql.js meanwhile), or null when it
+ * cannot be read or changed while it was (the open then reads it itself, as without a prefetch).
+ * Nothing is believed here: the open checks the fingerprint against the list as always.
+ */
+export async function prefetchSnapshot(path: string, chunkBytes = PREFETCH_CHUNK): Promise<PrefetchedSnapshot | null> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const before = await handle.stat();
+    const size = before.size;
+    const data = Buffer.allocUnsafe(size);
+    let crc = 0;
+    let done = 0;
+    let reading = size > 0 ? handle.read(data, 0, Math.min(chunkBytes, size), 0) : null;
+    while (reading) {
+      const { bytesRead } = await reading;
+      if (bytesRead === 0) return null;
+      const from = done;
+      done += bytesRead;
+      // The next chunk is read (on libuv's threads) while this one's CRC is taken.
+      reading = done < size ? handle.read(data, done, Math.min(chunkBytes, size - done), done) : null;
+      crc = crc32(data.subarray(from, done), crc);
+    }
+    const identity = identityOf(before);
+    if (identityOf(await handle.stat()) !== identity) return null;
+    return { path, data, print: { bytes: size, crc }, identity };
+  } catch {
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The prefetched bytes of `path`, when they are still what the path holds. */
+function stillPrefetched(path: string, prefetched: PrefetchedSnapshot | null | undefined): PrefetchedSnapshot | null {
+  if (!prefetched || prefetched.path !== path) return null;
+  try {
+    return identityOf(statSync(path)) === prefetched.identity ? prefetched : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The result of believing, or not, one snapshot file. */
 export type CheckedSnapshot =
   | { ok: true; db: Database; verified: boolean; quickCheckMs: number; print: Fingerprint }
@@ -54,14 +122,21 @@ export type CheckedSnapshot =
  * snapshot itself); otherwise it is merely unverified (a backup may predate
  * the list's two entries) and rests on quick_check.
  */
-export function checkSnapshot(SQL: SqlJsStatic, path: string, sums: SnapshotSums | null, mustBeListed: boolean): CheckedSnapshot {
+export function checkSnapshot(SQL: SqlJsStatic, path: string, sums: SnapshotSums | null, mustBeListed: boolean, prefetched?: PrefetchedSnapshot | null): CheckedSnapshot {
   let data: Uint8Array;
-  try {
-    data = readFileSync(path);
-  } catch (e) {
-    return { ok: false, problem: `it could not be read (${(e as Error).message})` };
+  let print: Fingerprint;
+  const ahead = stillPrefetched(path, prefetched);
+  if (ahead) {
+    data = ahead.data;
+    print = ahead.print;
+  } else {
+    try {
+      data = readFileSync(path);
+    } catch (e) {
+      return { ok: false, problem: `it could not be read (${(e as Error).message})` };
+    }
+    print = fingerprint(data);
   }
-  const print = fingerprint(data);
   const listed = sums !== null && (same(print, sums.current) || same(print, sums.previous));
   if (sums !== null && !listed && mustBeListed) {
     const expected = sums.current;
@@ -148,14 +223,14 @@ function when(path: string): string {
  * checked; and says what happened. The lock holder moves a damaged snapshot
  * aside (never deletes it); a reader leaves every file as it is.
  */
-export function loadSnapshot(SQL: SqlJsStatic, dataDir: string, snapshotName: string, backupName: string, isWriter: boolean): LoadedSnapshot {
+export function loadSnapshot(SQL: SqlJsStatic, dataDir: string, snapshotName: string, backupName: string, isWriter: boolean, prefetched?: PrefetchedSnapshot | null): LoadedSnapshot {
   const snapshot = join(dataDir, snapshotName);
   const backup = join(dataDir, backupName);
   const sums = readSums(dataDir);
   const base = { note: null, movedTo: null, fromBackup: false, nothingReadable: false, fromDisk: true, onDisk: null, quickCheckMs: 0 };
   let problem: string;
   if (existsSync(snapshot)) {
-    const main = checkSnapshot(SQL, snapshot, sums, true);
+    const main = checkSnapshot(SQL, snapshot, sums, true, prefetched);
     if (main.ok) return { ...base, db: main.db, onDisk: main.print, quickCheckMs: main.quickCheckMs };
     problem = `The saved learning data (${snapshot}) is damaged: ${main.problem}.`;
   } else if (existsSync(backup)) {
