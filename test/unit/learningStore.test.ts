@@ -51,6 +51,24 @@ describe('the learning store', () => {
     b.close();
   });
 
+  it('after a reopen, an example of a session stored before joins that session (its key read when first needed)', async () => {
+    const SQL = await testSqlJs();
+    const inSession = (id: string, session: string) => {
+      const r = parseKimiLine(JSON.stringify({ id, timestamp: '2026-11-20T10:00:00Z', success: true, session_id: session }), { assumeTimeZone: 'utc', now: Date.UTC(2026, 10, 21) });
+      if (!r.ok) throw new Error(r.reason);
+      return { example: r.example };
+    };
+    const a = LearningStore.open({ SQL, dataDir: dir() });
+    a.insert([inSession('1', 's1'), inSession('2', 's2')]);
+    await a.save();
+    a.close();
+    const b = LearningStore.open({ SQL, dataDir: dir() });
+    b.insert([inSession('3', 's1'), inSession('4', 's3')]);
+    assert.deepEqual(b.rows('SELECT name FROM sessions ORDER BY name'), [['s1'], ['s2'], ['s3']], 'no session twice');
+    assert.equal(examplesPage(b, { filters: filtersSchema.parse({ session: 's1' }), limit: 10 }).rows.length, 2);
+    b.close();
+  });
+
   it('keeps the previous snapshot as a backup and leaves no temp files', async () => {
     const SQL = await testSqlJs();
     const a = LearningStore.open({ SQL, dataDir: dir() });

@@ -78,7 +78,8 @@ export class LearningStore implements IngestTarget {
   private replaying = false;
   private readonly modelIds = new Map<string, number>();
   private readonly tagIds = new Map<string, number>();
-  private readonly sessionKeys = new Map<string, number>();
+  /** Session names to keys, read when the first example is written: a reader never needs them, and at a million examples (100k sessions) they cost 75 ms of every open. */
+  private sessionKeys: Map<string, number> | null = null;
   /** The next key to give in each name table. */
   private nextNameKey = { models: 1, tags: 1, sessions: 1 };
   private statements: Record<string, Statement> = {};
@@ -550,11 +551,16 @@ export class LearningStore implements IngestTarget {
     this.nextK = Number(this.db.exec('SELECT coalesce(max(k), 0) + 1 FROM examples')[0]!.values[0]![0]);
     for (const [id, name] of this.rows<[number, string]>('SELECT model_id, name FROM models')) this.modelIds.set(name, id);
     for (const [id, name] of this.rows<[number, string]>('SELECT tag_id, name FROM tags')) this.tagIds.set(name, id);
-    for (const [key, name] of this.rows<[number, string]>('SELECT session_k, name FROM sessions')) this.sessionKeys.set(name, key);
     for (const [id] of this.rows<[number]>('SELECT source_id FROM sources WHERE substr(path, 1, ?) = ?', [TASK_SOURCE_PREFIX.length, TASK_SOURCE_PREFIX])) this.taskSources.add(id);
     for (const table of ['models', 'tags', 'sessions'] as const) {
       this.nextNameKey[table] = Number(this.rows<[number]>(`SELECT coalesce(max(rowid), 0) + 1 FROM ${table}`)[0]![0]);
     }
+  }
+
+  private loadSessionKeys(): Map<string, number> {
+    const keys = new Map<string, number>();
+    for (const [key, name] of this.rows<[number, string]>('SELECT session_k, name FROM sessions')) keys.set(name, key);
+    return keys;
   }
 
   rows<T extends unknown[]>(sql: string, params: (string | number | null)[] = []): T[] {
@@ -613,7 +619,7 @@ export class LearningStore implements IngestTarget {
    * SQLite for last_insert_rowid cost 2.5 s of a 1M-line import (100k sessions).
    */
   private nameKey(table: 'models' | 'tags' | 'sessions', name: string): number {
-    const cache = { models: this.modelIds, tags: this.tagIds, sessions: this.sessionKeys }[table];
+    const cache = table === 'models' ? this.modelIds : table === 'tags' ? this.tagIds : (this.sessionKeys ??= this.loadSessionKeys());
     let key = cache.get(name);
     if (key === undefined) {
       key = this.nextNameKey[table]++;
@@ -719,7 +725,7 @@ export class LearningStore implements IngestTarget {
       this.nextK = firstK;
       this.modelIds.clear();
       this.tagIds.clear();
-      this.sessionKeys.clear();
+      this.sessionKeys = null;
       this.loadCaches();
       throw err;
     }
