@@ -69,6 +69,21 @@ describe('the learning store', () => {
     b.close();
   });
 
+  it('says when the last example was stored, after a reopen too', async () => {
+    const SQL = await testSqlJs();
+    const a = LearningStore.open({ SQL, dataDir: dir() });
+    assert.equal(a.lastIngest(), null, 'nothing stored yet');
+    const t = Date.UTC(2026, 10, 21, 9);
+    a.insert([example('1'), example('2')], t);
+    a.insert([example('3')], t + 60_000);
+    assert.equal(a.lastIngest(), t + 60_000);
+    await a.save();
+    a.close();
+    const b = LearningStore.open({ SQL, dataDir: dir() });
+    assert.equal(b.lastIngest(), t + 60_000);
+    b.close();
+  });
+
   it('keeps the previous snapshot as a backup and leaves no temp files', async () => {
     const SQL = await testSqlJs();
     const a = LearningStore.open({ SQL, dataDir: dir() });

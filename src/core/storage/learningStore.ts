@@ -814,8 +814,9 @@ export class LearningStore implements IngestTarget {
     return Number(this.db.exec('SELECT count(*) FROM examples')[0]!.values[0]![0]);
   }
 
+  /** When the last example stored was stored: the one with the highest key (found by the key, where max(ingested_at) reads every row: 170 ms of each open at 1M). */
   lastIngest(): number | null {
-    const v = this.db.exec('SELECT max(ingested_at) FROM examples')[0]?.values[0]?.[0];
+    const v = this.db.exec('SELECT ingested_at FROM examples ORDER BY k DESC LIMIT 1')[0]?.values[0]?.[0];
     return v === null || v === undefined ? null : Number(v);
   }
 
