@@ -73,7 +73,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   await client.opened;
   eld.enable();
   // The process's RSS sampled through the import and through the save, apart: where the peak comes from.
-  const phasePeak = { import: 0, save: 0 };
+  const phasePeak = { import: 0, save: 0, queries: 0, export: 0, coldStart: 0, checkedOpen: 0 };
   let rssPhase: keyof typeof phasePeak = 'import';
   const rssSampler = setInterval(() => (phasePeak[rssPhase] = Math.max(phasePeak[rssPhase], process.memoryUsage().rss)), 20);
   let t = performance.now();
@@ -83,8 +83,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   t = performance.now();
   const save = await client.request('save', {}, 0);
   const saveMs = performance.now() - t;
-  clearInterval(rssSampler);
-  result.peakRssDuringBytes = phasePeak;
+  rssPhase = 'queries';
   eld.disable();
   result.import = { ms: importMs, rowsPerSecond: (report.added / importMs) * 1000, added: report.added, rejected: report.rejected };
   result.save = {
@@ -138,6 +137,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   result.panelStateMessageBytes = Buffer.byteLength(JSON.stringify({ type: 'didChangeState', state: { summary: summaryAll, ...breakdownsAll } }));
   result.workerQueriesMs = workerQueries;
   // Export of every example to CSV, streamed; memory sampled meanwhile.
+  rssPhase = 'export';
   const csv = join(dataRoot, `export-${n}.csv`);
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
@@ -150,12 +150,14 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   await client.dispose();
 
   // 3. Cold start: a new worker loads the snapshot and answers its first question.
+  rssPhase = 'coldStart';
   t = performance.now();
   const cold = new DataClient(workerPath, { dataDir, wasmPath });
   await cold.opened;
   await cold.request('summary', {});
   result.coldStartToFirstAnswerMs = performance.now() - t;
   await cold.dispose();
+  rssPhase = 'checkedOpen';
   // The checks every open makes before it believes the snapshot: its CRC-32 against the saved list, and quick_check;
   // the snapshot read ahead as the data worker does (each chunk's CRC taken while the next is read).
   const SQLForCheck = await loadSqlJs(wasmPath);
@@ -163,6 +165,8 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   const checked = LearningStore.open({ SQL: SQLForCheck, dataDir, readOnly: true, snapshot: await prefetchSnapshot(join(dataDir, SNAPSHOT_FILE)) });
   result.openWithChecks = { ms: performance.now() - t, quickCheckMs: checked.loaded.quickCheckMs, verified: checked.loaded.note === null };
   checked.close();
+  clearInterval(rssSampler);
+  result.peakRssDuringBytes = phasePeak;
   result.peakRssBytes = process.resourceUsage().maxRSS * 1024;
 
   // 4. sql.js against native SQLite, in this process: the same batches, the same statements, the same queries.
@@ -242,7 +246,9 @@ function markdown(results: Record<string, unknown>[]): string {
     row('cold start to first answer', (r) => fmt(r.coldStartToFirstAnswerMs)),
     row('open with integrity checks (of which quick_check)', (r) => `${fmt(r.openWithChecks.ms)} (${fmt(r.openWithChecks.quickCheckMs)})${r.openWithChecks.verified ? '' : ', not verified'}`),
     row('peak RSS (host + worker)', (r) => `${(r.peakRssBytes / 1048576).toFixed(0)} MB`),
-    row('of which: peak during the import / during the save', (r) => `${(r.peakRssDuringBytes.import / 1048576).toFixed(0)} MB / ${(r.peakRssDuringBytes.save / 1048576).toFixed(0)} MB`),
+    row('peak RSS sampled in each step: import / save / queries / export / cold start / open with checks', (r) =>
+      ['import', 'save', 'queries', 'export', 'coldStart', 'checkedOpen'].map((k) => `${((r.peakRssDuringBytes[k] ?? 0) / 1048576).toFixed(0)}`).join(' / ') + ' MB',
+    ),
     row('export to CSV (all)', (r) => `${fmt(r.exportCsv.ms)}, RSS +${(r.exportCsv.rssGrowthBytes / 1048576).toFixed(0)} MB`),
     row('panel state message', (r) => `${(r.panelStateMessageBytes / 1024).toFixed(1)} KB`),
     row('largest tree group', (r) => `${Number(r.treeLargestGroupExamples).toLocaleString('en-US')} examples`),
@@ -277,7 +283,7 @@ function targetsTable(results: Record<string, any>[]): string[] { // eslint-disa
     target('a followed 1,000-line append in the views', r.followAppend.ms, 300, fmt(r.followAppend.ms), 'the read from the saved offset and the first answer after it'),
     target('text search, any text, first time or not', search, 200, `${fmt(q.textSearch)} / ${fmt(q.textSearchCode)} / ${fmt(q.textSearchNewText)} (a common text / a text in half the codes / a new text)`, `a text not searched before is looked for in the ${mb(r.save.codeFileBytes)} code file (no index over code), and a text in half the codes counts every match`),
     target('export of everything to CSV', r.exportCsv.ms, 8_000, `${fmt(r.exportCsv.ms)}, RSS +${mb(r.exportCsv.rssGrowthBytes)}`, 'by a CPU profile (`node --import tsx --cpu-prof` of `exportExamples` on this store, 10.3 s): reading the rows out of sql.js 2.5 s, garbage collection 1.8 s, reading and checking each code record 1.5 s, CSV quoting 1.2 s, UTF-8 encoding 0.7 s'),
-    target('peak RSS (host + worker)', r.peakRssBytes / 1048576, 1024, mb(r.peakRssBytes), `sql.js holds the database as one in-memory file (the ${mb(r.save.snapshotBytes)} snapshot): during the import (peak ${mb(r.peakRssDuringBytes.import)}) that file grows 12.5% at a time by copying itself into a larger array, the old one alive until the copy is done, and a save (peak ${mb(r.peakRssDuringBytes.save)}) exports it whole as another array`, '1024 MB'),
+    target('peak RSS (host + worker)', r.peakRssBytes / 1048576, 1024, mb(r.peakRssBytes), `sql.js holds the database as one in-memory file (the ${mb(r.save.snapshotBytes)} snapshot), and every step that touches it whole holds a second copy for a while: the import (peak ${mb(r.peakRssDuringBytes.import)}) grows that file 12.5% at a time by copying it into a larger array, a save (${mb(r.peakRssDuringBytes.save)}) exports it as another array, an open (cold start ${mb(r.peakRssDuringBytes.coldStart)}, open with checks ${mb(r.peakRssDuringBytes.checkedOpen)}) reads the file whole`, '1024 MB'),
     target('snapshot save', r.save.ms, 1_000, fmt(r.save.ms), `quick_check ${fmt(r.save.checkMs ?? 0)} + export ${fmt(r.save.exportMs)} + write ${fmt(r.save.writeMs)} of the whole ${mb(r.save.snapshotBytes)} file: sql.js can only write the database whole`),
     target('cold start to first answer', r.coldStartToFirstAnswerMs, 600, fmt(r.coldStartToFirstAnswerMs), `of which ${fmt(r.openWithChecks.ms)} read the whole ${mb(r.save.snapshotBytes)} snapshot, check its CRC-32 (each chunk's while the next is read) and open it: sql.js holds the database in memory, so it is read whole before the first answer; the rest is the worker's start and the first question`),
   ];
