@@ -20,8 +20,7 @@ import type { RowSource } from '../src/core/storage/rowSource';
 import { summary } from '../src/core/queries/summary';
 import { analyticsReport, compareModels, predictionFor } from '../src/core/queries/analyticsReport';
 import { writeKimiLog } from '../src/core/sample/generateExamples';
-import { CODE_FILE, LearningStore, SNAPSHOT_FILE } from '../src/core/storage/learningStore';
-import { prefetchSnapshot } from '../src/core/storage/snapshotCheck';
+import { CODE_FILE, LearningStore, readSnapshotAhead, SNAPSHOT_FILE } from '../src/core/storage/learningStore';
 import { loadSqlJs } from '../src/core/storage/loadSqlJs';
 import { filtersSchema } from '../src/shared/filters';
 import { NativeStore } from './nativeStore';
@@ -72,7 +71,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   const client = new DataClient(workerPath, { dataDir, wasmPath, assumeTimeZone: 'utc', saveIdleMs: 3_600_000, saveMaxMs: 3_600_000 });
   await client.opened;
   eld.enable();
-  // The process's RSS sampled through the import and through the save, apart: where the peak comes from.
+  // The process's RSS sampled in each step apart (import, save, queries, export, cold start, open with checks): where the peak comes from.
   const phasePeak = { import: 0, save: 0, queries: 0, export: 0, coldStart: 0, checkedOpen: 0 };
   let rssPhase: keyof typeof phasePeak = 'import';
   const rssSampler = setInterval(() => (phasePeak[rssPhase] = Math.max(phasePeak[rssPhase], process.memoryUsage().rss)), 20);
@@ -162,7 +161,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   // the snapshot read ahead as the data worker does (each chunk's CRC taken while the next is read).
   const SQLForCheck = await loadSqlJs(wasmPath);
   t = performance.now();
-  const checked = LearningStore.open({ SQL: SQLForCheck, dataDir, readOnly: true, snapshot: await prefetchSnapshot(join(dataDir, SNAPSHOT_FILE)) });
+  const checked = LearningStore.open({ SQL: SQLForCheck, dataDir, readOnly: true, snapshot: await readSnapshotAhead(dataDir) });
   result.openWithChecks = { ms: performance.now() - t, quickCheckMs: checked.loaded.quickCheckMs, verified: checked.loaded.note === null };
   checked.close();
   clearInterval(rssSampler);

@@ -3,8 +3,7 @@
 // the shape of a command.
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { LearningStore, SNAPSHOT_FILE } from '../core/storage/learningStore';
-import { prefetchSnapshot } from '../core/storage/snapshotCheck';
+import { LearningStore, readSnapshotAhead } from '../core/storage/learningStore';
 import type { LearningEngine } from '../core/engine/contract';
 import { EmbeddedEngine } from '../core/engine/embeddedEngine';
 import { PgEngine } from '../core/engine/postgres/pgEngine';
@@ -43,7 +42,7 @@ export function wasmPath(): string {
 
 export async function openStore(db: string | undefined, readOnly: boolean): Promise<LearningStore> {
   if (!db) throw new UsageError('--db DIR is required: the folder that holds the learning database');
-  const [SQL, snapshot] = await Promise.all([loadSqlJs(wasmPath()), prefetchSnapshot(join(db, SNAPSHOT_FILE))]);
+  const [SQL, snapshot] = await Promise.all([loadSqlJs(wasmPath()), readSnapshotAhead(db)]);
   const store = LearningStore.open({ SQL, dataDir: db, readOnly, snapshot });
   if (!readOnly && store.readOnly) {
     store.close();

@@ -15,8 +15,7 @@ import { exampleCommit, fileRates, gitRates, refreshGit } from '../core/git/gitL
 import { PatchIdCache } from '../core/git/gitJudge';
 import { compareModels, predictionFor, storeAnalyticsReport } from '../core/queries/analyticsReport';
 import { learnAndStore, storeLearnerRecords } from '../core/tasks/storeLearning';
-import { LearningStore, SNAPSHOT_FILE } from '../core/storage/learningStore';
-import { prefetchSnapshot } from '../core/storage/snapshotCheck';
+import { LearningStore, readSnapshotAhead } from '../core/storage/learningStore';
 import { EmbeddedEngine } from '../core/engine/embeddedEngine';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 import { unavailableHealth, type Health } from '../shared/example';
@@ -68,7 +67,7 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
   let ready: Promise<LearningStore> = (async () => {
     // The snapshot is read and its CRC taken while sql.js compiles, each chunk's CRC while the next is read.
     // (A local: its bytes are not kept once the store is open.)
-    const [SQL, snapshot] = await Promise.all([sqlJs, prefetchSnapshot(join(init.dataDir, SNAPSHOT_FILE))]);
+    const [SQL, snapshot] = await Promise.all([sqlJs, readSnapshotAhead(init.dataDir)]);
     const store = LearningStore.open({ SQL, dataDir: init.dataDir, snapshot });
     lastImport = store.lastIngest();
     return store;

@@ -7,7 +7,7 @@ import { contentHash, executionTime, type NormalizedExample } from '../model/exa
 import { writeFileAtomic } from './atomicWrite';
 import { FLAG_FUTURE_TIMESTAMP, FLAG_TASK_EXAMPLE, migrate, SCHEMA_VERSION } from './schema';
 import { acquireLock, processAlive, releaseLock, stillHeld } from './storeLock';
-import { fingerprint, loadSnapshot, readSums, removeStaleTempFiles, SUMS_FILE, type Fingerprint, type LoadedSnapshot, type PrefetchedSnapshot } from './snapshotCheck';
+import { fingerprint, loadSnapshot, prefetchSnapshot, readSums, removeStaleTempFiles, SUMS_FILE, type Fingerprint, type LoadedSnapshot, type PrefetchedSnapshot } from './snapshotCheck';
 import { DELETE_SLICE, Journal, type JournalEntry, type JournalOp } from './journal';
 import { RollupBatch } from './rollups';
 import { CodeFile } from './codeFile';
@@ -38,6 +38,14 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** The snapshot read ahead (`prefetchSnapshot`), used if the file is still the one read. */
   snapshot?: PrefetchedSnapshot | null;
+}
+
+/**
+ * Reads the store's snapshot in `dataDir` ahead of `LearningStore.open` (given as its `snapshot`), so that
+ * reading it and taking its CRC overlap each other and whatever the caller awaits meanwhile (sql.js compiling).
+ */
+export function readSnapshotAhead(dataDir: string): Promise<PrefetchedSnapshot | null> {
+  return prefetchSnapshot(join(dataDir, SNAPSHOT_FILE));
 }
 
 /**
