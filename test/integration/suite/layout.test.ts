@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { LearningViewerApi } from '../../../src/extension/extension';
 import { describeChange, rateChange } from '../../../src/core/analytics/statistics';
 import type { Filters } from '../../../src/shared/filters';
-import { screenshot, webviewFillLabel, webviewLayout, webviewSelect, webviewText } from './bridge';
+import { screenshot, webviewClick, webviewFillLabel, webviewLayout, webviewSelect, webviewText } from './bridge';
 
 async function api(): Promise<LearningViewerApi> {
   return vscode.extensions.getExtension<LearningViewerApi>('learning-viewer.learning-viewer')!.activate();
@@ -52,6 +52,8 @@ describe('the panel in a real VS Code: a custom range, every width and theme', (
     const { container } = await api();
     await container.filters.clear();
     await vscode.commands.executeCommand('learningViewer.openDashboard');
+    // The panel keeps its tab: an earlier suite may have left it on Examples (a tree click shows details there).
+    await webviewClick('tab', 'Overview');
     await webviewText('card-examples');
     await webviewSelect('Date range', 'custom');
     // The inputs stay open (Custom… once snapped back to a preset); from yesterday to today, local days.
@@ -81,6 +83,7 @@ describe('the panel in a real VS Code: a custom range, every width and theme', (
     const { container } = await api();
     await container.filters.clear();
     await vscode.commands.executeCommand('learningViewer.openDashboard');
+    await webviewClick('tab', 'Overview');
     await webviewText('card-examples', '505');
     // Earlier suites' notifications would cover the panel in the screenshots.
     await vscode.commands.executeCommand('notifications.clearAll');
