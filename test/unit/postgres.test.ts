@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { PgEngine } from '../../src/core/engine/postgres/pgEngine';
 import { migratePg, PG_SCHEMA_VERSION } from '../../src/core/engine/postgres/schema';
-import { connectionProblem, describeUrl, redact } from '../../src/core/engine/postgres/connect';
+import { connectionProblem, describeUrl, isTransient, openPool, redact } from '../../src/core/engine/postgres/connect';
 import { importFile } from '../../src/core/ingest/importFile';
 import { generateKimiRecords } from '../../src/core/sample/generateExamples';
 import { freshDatabase, postgresUrl } from '../helpers/postgres';
@@ -129,6 +129,25 @@ describe('the PostgreSQL engine', function () {
       assert.equal(s.rate.total, 3000);
     } finally {
       await Promise.all(engines.map((e) => e.close()));
+    }
+  });
+
+  it('survives a connection cut while a client is lent out between two queries: the next query fails as a lost connection, nothing is thrown', async () => {
+    const proxy = await startProxy(db.url);
+    const pool = openPool(proxy.url);
+    try {
+      const client = await pool.connect();
+      await client.query('SELECT 1');
+      const ended = new Promise((r) => client.once('end', r));
+      proxy.cut();
+      await ended;
+      await assert.rejects(client.query('SELECT 1'), (e: Error) => isTransient(e));
+      client.release(true);
+      await proxy.restore();
+      assert.equal((await pool.query('SELECT 1 AS one')).rows[0].one, 1, 'a new connection once the server is back');
+    } finally {
+      await pool.end();
+      proxy.close();
     }
   });
 

@@ -86,5 +86,9 @@ export function openPool(url: string, options: ConnectOptions = {}, onIdleError?
   };
   const pool = new Pool(config);
   pool.on('error', (e) => onIdleError?.(connectionProblem(e, url)));
+  // A client lent out has no listener of the pool's: a connection cut then (the server restarting) would
+  // be thrown from its 'error' event and end the process. The query it was running fails with the same
+  // error (a transient one, retried), and a client so broken is dropped when it is given back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
