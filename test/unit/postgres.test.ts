@@ -184,6 +184,79 @@ describe('the PostgreSQL engine', function () {
     }
   });
 
+  describe('an import two batches at a time', () => {
+    // 2,000 lines in batches of 500; line 1,250 (the third batch) carries a marker a trigger fails on.
+    const MARKED = 1250;
+    function markedLog(extra: (records: Record<string, unknown>[]) => void = () => undefined): string {
+      const records = [...generateKimiRecords(2000, { seed: 5, end: NOW, days: 10 })] as Record<string, unknown>[];
+      records[MARKED - 1]!.code_context = `${String(records[MARKED - 1]!.code_context)}\n// FAIL-HERE`;
+      extra(records);
+      const log = join(dir, 'marked.jsonl');
+      writeFileSync(log, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+      return log;
+    }
+    // In the code (after the batch's rows are merged and the next batch merges its own) or in the rows (during the merge).
+    const WHERE = { code: `example_code FOR EACH ROW WHEN (NEW.code LIKE '%FAIL-HERE%')`, rows: `examples FOR EACH ROW WHEN (NEW.source_line = ${MARKED})` };
+    async function failOn(engine: PgEngine, where: keyof typeof WHERE, condition: string, sqlstate: string): Promise<void> {
+      await engine.database.query(`CREATE SEQUENCE lv_test_failures;
+        CREATE FUNCTION lv_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF ${condition} THEN RAISE EXCEPTION 'refused by a test trigger' USING ERRCODE = '${sqlstate}'; END IF; RETURN NEW; END $$;
+        CREATE TRIGGER lv_test_fail BEFORE INSERT ON ${WHERE[where]} EXECUTE FUNCTION lv_test_fail()`);
+    }
+    async function assertRecounted(engine: PgEngine, n: number): Promise<void> {
+      const one = async (sql: string) => Number((await engine.database.query(sql)).rows[0].n);
+      assert.equal(await one('SELECT count(*) AS n FROM examples'), n);
+      assert.equal(await one('SELECT count(*) AS n FROM example_code'), n, 'every stored example has its code');
+      assert.equal(await one('SELECT coalesce(sum(n), 0) AS n FROM rollup_daily'), n, 'the rollups count what is stored, once');
+    }
+
+    it('stores nothing after a batch that cannot be stored: the next one is rolled back, the offset stays at the last stored batch', async () => {
+      const log = markedLog();
+      const engine = await PgEngine.open(db.url);
+      try {
+        await failOn(engine, 'code', 'true', 'P0001');
+        await assert.rejects(importFile(engine, log, { ...opts, batchSize: 500, follow: true }), /refused by a test trigger/);
+        await assertRecounted(engine, 1000);
+        const { rows } = await engine.database.query('SELECT max(source_line) AS line FROM examples');
+        assert.equal(Number(rows[0].line), 1000, 'the fourth batch, on its way beside the third, was not stored');
+        assert.equal((await engine.sourceOffset(log))?.line, 1000, 'a follow resumes at the failed batch');
+        // The trigger gone, following the file again stores the rest, once.
+        await engine.database.query('DROP TRIGGER lv_test_fail ON example_code');
+        const again = await importFile(engine, log, { ...opts, batchSize: 500, follow: true });
+        assert.equal(again.added, 1000);
+        assert.equal(again.duplicates, 0, 'resumed from the offset, nothing read twice');
+        await assertRecounted(engine, 2000);
+      } finally {
+        await engine.close();
+      }
+    });
+
+    for (const where of ['code', 'rows'] as const) {
+      it(`writes a batch again after a passing failure in its ${where}, and the one after it too, keeping the first of an id`, async () => {
+        // Line 1,600 (the fourth batch) has line 1,300's id (the third) with other content: the third's must win.
+        const log = markedLog((records) => {
+          records[1599] = { ...records[1599]!, id: records[1299]!.id };
+        });
+        const engine = await PgEngine.open(db.url);
+        try {
+          // A serialization failure (transient) the first time only: a sequence does not roll back.
+          await failOn(engine, where, "nextval('lv_test_failures') = 1", '40001');
+          const report = await importFile(engine, log, { ...opts, batchSize: 500, follow: true });
+          assert.ok(Number((await engine.database.query("SELECT last_value AS n FROM lv_test_failures")).rows[0].n) >= 2, 'the marked batch failed once and was written again');
+          assert.equal(report.added, 1999);
+          assert.equal(report.conflicts, 1);
+          assert.deepEqual(report.problems.map((p) => p.line), [1600], 'the later line is the conflict');
+          await assertRecounted(engine, 1999);
+          const { rows } = await engine.database.query('SELECT source_line FROM examples WHERE id = $1', [JSON.parse(readFileSync(log, 'utf8').split('\n')[1299]!).id]);
+          assert.deepEqual(rows.map((r) => Number(r.source_line)), [1300]);
+          assert.equal((await engine.sourceOffset(log))?.line, 2000);
+        } finally {
+          await engine.close();
+        }
+      });
+    }
+  });
+
   it('copies a folder into PostgreSQL and back: every example, field by field, the feedback and the offsets; again adds nothing', async () => {
     if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
     const log = join(dir, 'log.jsonl');

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
-import type { IngestTarget } from '../model/batch';
+import type { BatchItem, IngestTarget, InsertCounts, SourceOffset } from '../model/batch';
 import type { NormalizedExample } from '../model/example';
 import type { ParseOptions } from './parseKimiLine';
 import { normalizeRecord } from './parseKimiLine';
 import { parseBatches, parseBatchesInWorker, type ParseBatchesOptions } from './parseBatches';
 import type { ImportProblem, ImportReport } from '../../shared/importReport';
-import type { SourceOffset } from '../model/batch';
 
 export type { ImportProblem, ImportReport };
 
@@ -21,7 +20,7 @@ export interface ImportOptions extends ParseOptions {
   maxLines?: number;
   maxBytes?: number;
   signal?: AbortSignal;
-  /** Awaited after each committed batch (for example, to save a snapshot). */
+  /** Awaited after each batch is handed over and the ones before it are committed (for example, to save a snapshot). */
   afterBatch?: () => Promise<void>;
   onProgress?: (p: { file: string; linesRead: number; bytesRead: number; totalBytes: number; added: number }) => void;
   /** The parse worker's bundle: with it, a large file is read and validated in that thread while this one stores. */
@@ -75,44 +74,86 @@ function headLength(head: string | null): number {
   return Number.isInteger(n) && n > 0 && n <= HEAD_BYTES ? n : HEAD_BYTES;
 }
 
+/** Stores a batch and the offset its source reached, together. */
+type Write = (batch: readonly BatchItem[], offset: SourceOffset | null) => Promise<InsertCounts>;
+
 class Collector {
   report = emptyReport();
   batch: { example: NormalizedExample; sourceId: number; line: number }[] = [];
+  /** Batches handed to the store and not yet accounted for, in order. */
+  private readonly onTheirWay: { items: Collector['batch']; counts: Promise<InsertCounts> }[] = [];
   constructor(
     private readonly file: string,
     private readonly maxProblems: number,
+    private readonly store: IngestTarget,
+    /** How the batches are written, and how many may be on their way at once. */
+    private readonly write: Write,
+    private readonly depth: number,
   ) {}
   problem(line: number, reason: string): void {
     if (this.report.problems.length < this.maxProblems) this.report.problems.push({ file: this.file, line, reason });
     else this.report.problemsOmitted++;
   }
-  /** Stores the batch and, with it, the offset its source reached (null: none to keep, as for a .gz or a JSON array). */
-  async flush(store: IngestTarget, offset: SourceOffset | null = null): Promise<void> {
-    if (this.batch.length === 0) {
-      if (offset) await store.writeBatch([], offset);
-      return;
+  /**
+   * Hands the batch to the store with the offset its source reached (null: none to keep, as for a .gz or
+   * a JSON array), and returns once no more than `depth - 1` batches are still on their way.
+   */
+  async flush(offset: SourceOffset | null = null): Promise<void> {
+    if (this.batch.length === 0 && !offset) return;
+    const items = this.batch;
+    this.batch = [];
+    const counts = this.write(items, offset);
+    // Accounted for in order below; a failure is met there, not left unheard.
+    counts.catch(() => undefined);
+    this.onTheirWay.push({ items, counts });
+    while (this.onTheirWay.length >= this.depth) await this.settleOne();
+  }
+  /** Waits for every batch on its way. */
+  async drain(): Promise<void> {
+    while (this.onTheirWay.length) await this.settleOne();
+  }
+  private async settleOne(): Promise<void> {
+    const { items, counts: pending } = this.onTheirWay.shift()!;
+    let counts: InsertCounts;
+    try {
+      counts = await pending;
+    } catch (e) {
+      // The batches after a failed one are not stored either: wait for them to end before saying so.
+      await Promise.allSettled(this.onTheirWay.splice(0).map((w) => w.counts));
+      throw e;
     }
-    const counts = await store.writeBatch(this.batch, offset);
+    this.account(items, counts);
+    // Older than what retention keeps: its day's figures already count what was there, so it is not stored again.
+    if (counts.expiredIndexes.length) {
+      const cutoff = await this.store.retentionCutoff();
+      for (const index of counts.expiredIndexes) {
+        const item = items[index]!;
+        this.report.rejected++;
+        this.problem(item.line, `dated ${new Date(item.example.ts).toISOString()}, before ${new Date(cutoff ?? 0).toISOString()}: older than the retention period keeps (learningViewer.retention.days)`);
+      }
+    }
+  }
+  private account(items: Collector['batch'], counts: InsertCounts): void {
     this.report.added += counts.added;
     this.report.duplicates += counts.duplicates;
     this.report.conflicts += counts.conflicts;
     for (const index of counts.conflictIndexes) {
-      const item = this.batch[index]!;
+      const item = items[index]!;
       this.problem(item.line, `id ${item.example.id} is already stored with other content; the first one was kept`);
     }
     for (const { index, reason } of counts.refused ?? []) {
       this.report.rejected++;
-      this.problem(this.batch[index]!.line, reason);
+      this.problem(items[index]!.line, reason);
     }
-    // Older than what retention keeps: its day's figures already count what was there, so it is not stored again.
-    const cutoff = counts.expiredIndexes.length ? await store.retentionCutoff() : null;
-    for (const index of counts.expiredIndexes) {
-      const item = this.batch[index]!;
-      this.report.rejected++;
-      this.problem(item.line, `dated ${new Date(item.example.ts).toISOString()}, before ${new Date(cutoff ?? 0).toISOString()}: older than the retention period keeps (learningViewer.retention.days)`);
-    }
-    this.batch = [];
   }
+}
+
+/** Writes one batch at a time, or through the store's ordered writer where it has one. */
+function collectorFor(store: IngestTarget, path: string, options: ImportOptions, ordered: boolean): Collector {
+  const writer = ordered ? store.orderedWriter?.() : undefined;
+  const maxProblems = options.maxProblems ?? 1000;
+  if (writer) return new Collector(path, maxProblems, store, (batch, offset) => writer.write(batch, offset), writer.depth);
+  return new Collector(path, maxProblems, store, (batch, offset) => store.writeBatch(batch, offset), 1);
 }
 
 /**
@@ -123,14 +164,14 @@ class Collector {
  */
 export async function importFile(store: IngestTarget, path: string, options: ImportOptions): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 5000;
-  const collector = new Collector(path, options.maxProblems ?? 1000);
   const stat = await fs.stat(path);
   const gzip = /\.gz$/i.test(path);
   const sourceId = await store.sourceKey(path);
 
   if (/\.json$/i.test(path)) {
-    return importJsonArray(store, path, stat.size, sourceId, collector, options);
+    return importJsonArray(path, stat.size, sourceId, collectorFor(store, path, options, false), options);
   }
+  const collector = collectorFor(store, path, options, true);
 
   let startOffset = 0;
   let startLine = 0;
@@ -147,7 +188,7 @@ export async function importFile(store: IngestTarget, path: string, options: Imp
   let lastOffset = startOffset;
   let lastLine = startLine;
   let linesRead = 0;
-  const commit = () => collector.flush(store, gzip ? null : { path, byteOffset: lastOffset, line: lastLine, head });
+  const commit = () => collector.flush(gzip ? null : { path, byteOffset: lastOffset, line: lastLine, head });
   const parseOptions: ParseBatchesOptions = {
     assumeTimeZone: options.assumeTimeZone,
     now: options.now,
@@ -176,6 +217,7 @@ export async function importFile(store: IngestTarget, path: string, options: Imp
     options.onProgress?.({ file: path, linesRead, bytesRead: lastOffset, totalBytes: stat.size, added: collector.report.added });
     if (options.signal?.aborted) {
       // Leaving the loop stops the parse worker.
+      await collector.drain();
       collector.report.cancelled = true;
       return collector.report;
     }
@@ -183,13 +225,13 @@ export async function importFile(store: IngestTarget, path: string, options: Imp
     await new Promise((r) => setImmediate(r));
   }
   await commit();
+  await collector.drain();
   await options.afterBatch?.();
   options.onProgress?.({ file: path, linesRead, bytesRead: stat.size, totalBytes: stat.size, added: collector.report.added });
   return collector.report;
 }
 
 async function importJsonArray(
-  store: IngestTarget,
   path: string,
   size: number,
   sourceId: number,
@@ -223,13 +265,13 @@ async function importJsonArray(
       collector.problem(i + 1, `item ${i + 1}: ${result.reason}`);
     }
     if (collector.batch.length >= (options.batchSize ?? 5000)) {
-      await collector.flush(store);
+      await collector.flush();
       if (options.signal?.aborted) {
         collector.report.cancelled = true;
         return collector.report;
       }
     }
   }
-  await collector.flush(store);
+  await collector.flush();
   return collector.report;
 }

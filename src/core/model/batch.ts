@@ -43,5 +43,21 @@ export interface IngestTarget {
   retentionCutoff(): Promise<number | null>;
   /** Every source read so far with the offset it reached (a copy takes them along). */
   sourceOffsets(): Promise<SourceOffset[]>;
+  /**
+   * Where an engine can store a source's next batch while the one before is still being stored
+   * (PostgreSQL: on a second server process), a writer that does, keeping writeBatch's promises.
+   */
+  orderedWriter?(): OrderedBatchWriter;
+}
+
+/**
+ * Takes a source's batches one after another without waiting for each to be stored: they are
+ * stored as if written one at a time in that order (the first of an id wins, offsets only grow,
+ * no batch is committed after one before it failed).
+ */
+export interface OrderedBatchWriter {
+  /** Batches on their way at once that pay off. */
+  readonly depth: number;
+  write(batch: readonly BatchItem[], offset: SourceOffset | null): Promise<InsertCounts>;
 }
 

@@ -1,7 +1,7 @@
 // The PostgreSQL engine: a team's database, many writers at once (importers,
 // `serve` processes, editors), no lock file and no journal (a commit is durable).
 import type { Pool, PoolClient } from 'pg';
-import type { BatchItem, InsertCounts, SourceOffset } from '../../model/batch';
+import type { BatchItem, InsertCounts, OrderedBatchWriter, SourceOffset } from '../../model/batch';
 import type { LearningEngine, RetentionState } from '../contract';
 import type { AlertStateStore } from '../../model/alertStateStore';
 import { PgAlertState } from './pgAlerts';
@@ -14,7 +14,8 @@ import { groupPage, type GroupSource } from '../../queries/treeGroups';
 import type { GroupField } from '../../../shared/workerProtocol';
 import type { GroupRow } from '../../../shared/rows';
 import { pgBranches, pgDistinct, pgSessions, type DistinctField } from './pgBrowse';
-import { writeBatchPg } from './pgWrite';
+import { writeBatchPg, writeBatchPgInTurn, type WriteContext } from './pgWrite';
+import { PgOrderedWriter } from './pgOrderedWriter';
 import { prunePg } from './pgRetention';
 import { pgAnalytics, pgCompareModels, pgCoOccurrence, pgFailingWith, pgOutcomeTotals, pgPrediction } from './pgAnalytics';
 import { pgAddKnowledge, pgOthersTasks, pgAppendTaskEvents, pgForgetTask, pgKnowledge, pgSaveTask, pgTaskEvents, pgTasks } from './pgTasks';
@@ -74,6 +75,8 @@ export class PgEngine implements LearningEngine {
   private readonly taskSources = new Set<number>();
   /** Month partitions known to exist. */
   private readonly partitions = new Set<string>();
+  /** Month partitions being made, by name. */
+  private readonly creating = new Map<string, Promise<unknown>>();
   /** The machine this engine's followed files are on. */
   readonly machine: string;
 
@@ -109,20 +112,23 @@ export class PgEngine implements LearningEngine {
     return withRetry(this.url, work, this.options.attempts ?? 5, this.options.onRetry);
   }
 
-  private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    return this.run(async () => {
-      const client = await this.pool.connect();
-      let broken = false;
-      try {
-        return await work(client);
-      } catch (e) {
-        // A client whose connection failed is not given back to the pool to be used again.
-        broken = isTransient(e);
-        throw e;
-      } finally {
-        client.release(broken);
-      }
-    });
+  /** A client of the pool for `work`, once. */
+  private async onClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      return await work(client);
+    } catch (e) {
+      // A client whose connection failed is not given back to the pool to be used again.
+      broken = isTransient(e);
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.run(() => this.onClient(work));
   }
 
   private async loadPartitions(): Promise<void> {
@@ -135,12 +141,20 @@ export class PgEngine implements LearningEngine {
   /** Creates the month partitions a batch needs, each once, one creator at a time. */
   private async ensurePartitions(batch: readonly BatchItem[]): Promise<void> {
     const needed = new Map<string, { from: number; to: number }>();
+    // Two batches on their way at once may need the same new month: it is made once, and both wait for it.
+    const others = new Set<Promise<unknown>>();
     for (const { example } of batch) {
       const part = partitionOf(example.ts);
-      if (part && !this.partitions.has(part.name)) needed.set(part.name, part);
+      if (!part || this.partitions.has(part.name)) continue;
+      const making = this.creating.get(part.name);
+      if (making) others.add(making);
+      else needed.set(part.name, part);
     }
-    if (needed.size === 0) return;
-    await this.withClient(async (client) => {
+    if (needed.size === 0) {
+      await Promise.all(others);
+      return;
+    }
+    const made = this.withClient(async (client) => {
       await client.query('BEGIN');
       try {
         await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK]);
@@ -153,6 +167,12 @@ export class PgEngine implements LearningEngine {
         throw e;
       }
     });
+    for (const name of needed.keys()) this.creating.set(name, made.catch(() => undefined));
+    try {
+      await Promise.all([made, ...others]);
+    } finally {
+      for (const name of needed.keys()) this.creating.delete(name);
+    }
     for (const name of needed.keys()) this.partitions.add(name);
   }
 
@@ -182,13 +202,30 @@ export class PgEngine implements LearningEngine {
     return r && (Number(r.byte_offset) > 0 || r.head !== null) ? { path, byteOffset: Number(r.byte_offset), line: Number(r.line), head: r.head } : null;
   }
 
-  async writeBatch(batch: readonly BatchItem[], offset: SourceOffset | null): Promise<InsertCounts> {
+  /** What writing a batch needs to know, its partitions made. */
+  private async writeContext(batch: readonly BatchItem[], offset: SourceOffset | null): Promise<WriteContext> {
     await this.ensurePartitions(batch);
     const cutoff = await this.retentionCutoff();
     const now = (this.options.now ?? Date.now)();
-    // The whole batch again after a transient failure: it rolled back, and ids make it idempotent.
     const machine = offset ? this.machineOf(offset.path) : '';
-    return this.withClient((client) => writeBatchPg(client, batch, offset, { taskSources: this.taskSources, cutoff, now, machine }));
+    return { taskSources: this.taskSources, cutoff, now, machine };
+  }
+
+  async writeBatch(batch: readonly BatchItem[], offset: SourceOffset | null): Promise<InsertCounts> {
+    const context = await this.writeContext(batch, offset);
+    // The whole batch again after a transient failure: it rolled back, and ids make it idempotent.
+    return this.withClient((client) => writeBatchPg(client, batch, offset, context));
+  }
+
+  /** An import's batches two at a time, on two server processes (see PgOrderedWriter). */
+  orderedWriter(): OrderedBatchWriter {
+    return new PgOrderedWriter(
+      async (batch, offset, turn) => {
+        const context = await this.writeContext(batch, offset);
+        return this.onClient((client) => writeBatchPgInTurn(client, batch, offset, context, turn));
+      },
+      (batch, offset) => this.writeBatch(batch, offset),
+    );
   }
 
   /** The offsets of this machine's files and of learning tasks. */

@@ -135,13 +135,32 @@ function* chunks(lines: readonly string[]): Generator<string> {
 const ROLLUP_SET = `n = r.n + excluded.n, tokens = r.tokens + excluded.tokens, tokens_n = r.tokens_n + excluded.tokens_n,
   exec_sum = r.exec_sum + excluded.exec_sum, exec_n = r.exec_n + excluded.exec_n`;
 
-/** The statements that merge the staged batch, in order, after the write lock is taken. */
-const MERGE = [
-  // Names first (their keys are shared by every writer).
+/** Names first (their keys are shared by every writer). */
+const NAMES = [
   `INSERT INTO models (name) SELECT DISTINCT model FROM lv_stage WHERE model IS NOT NULL ORDER BY 1 ON CONFLICT (name) DO NOTHING`,
   `INSERT INTO sessions (name) SELECT DISTINCT session FROM lv_stage WHERE session IS NOT NULL ORDER BY 1 ON CONFLICT (name) DO NOTHING`,
   `INSERT INTO tags (name) SELECT DISTINCT t FROM lv_stage, jsonb_array_elements_text(tags::jsonb) AS t ORDER BY 1 ON CONFLICT (name) DO NOTHING`,
-  // The first of each id in the batch, kept only where no stored example has it: exactly the rows inserted.
+];
+
+/** The models, sessions and tags of a batch's rows (not those refused), outside a transaction. */
+async function insertNames(client: PoolClient, batch: readonly BatchItem[], refused: readonly { index: number }[]): Promise<void> {
+  const skip = new Set(refused.map((r) => r.index));
+  const models = new Set<string>();
+  const sessions = new Set<string>();
+  const tags = new Set<string>();
+  batch.forEach(({ example: e }, index) => {
+    if (skip.has(index)) return;
+    if (e.model !== null) models.add(e.model);
+    if (e.sessionId !== null) sessions.add(e.sessionId);
+    for (const t of e.tags) tags.add(t);
+  });
+  for (const [table, names] of [['models', models], ['sessions', sessions], ['tags', tags]] as const) {
+    if (names.size) await client.query(`INSERT INTO ${table} (name) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (name) DO NOTHING`, [[...names]]);
+  }
+}
+
+/** The rows: the first of each id in the batch, kept only where no stored example has it (exactly the rows inserted), with their tags and commit. */
+const ROWS = [
   `WITH firsts AS (SELECT DISTINCT ON (id) * FROM lv_stage ORDER BY id, ord),
         ins AS (INSERT INTO example_ids (id, ts, content_hash) SELECT id, ts, content_hash FROM firsts WHERE NOT expired ORDER BY ord ON CONFLICT (id) DO NOTHING RETURNING id, k)
    INSERT INTO lv_new SELECT ${NEW_COLUMNS.map((c) => `f.${c}`).join(', ')}, ins.k, m.model_id
@@ -151,12 +170,17 @@ const MERGE = [
    SELECT n.k, n.id, n.ts, n.day, n.success, n.model_id, s.session_k, n.task_description, n.tokens, n.exec_time, n.metrics, n.human_feedback, n.extra,
           n.source_id, n.source_line, n.ingested_at, n.flags
    FROM lv_new n LEFT JOIN sessions s ON s.name = n.session ORDER BY n.ord`,
-  `INSERT INTO example_code (k, code) SELECT k, code FROM lv_new WHERE code IS NOT NULL`,
   `INSERT INTO example_tags (tag_id, k, day, success)
    SELECT t.tag_id, n.k, n.day, n.success FROM lv_new n, jsonb_array_elements_text(n.tags::jsonb) AS tg(name) JOIN tags t ON t.name = tg.name
    ON CONFLICT DO NOTHING`,
   `INSERT INTO example_commits (k, sha, repository, branch, via) SELECT k, commit_sha, commit_repository, commit_branch, 'example' FROM lv_new WHERE commit_sha IS NOT NULL`,
-  // The rollups count the agent's own examples; a learning task's practice is read from the rows when a filter asks for it.
+];
+
+/** The code, apart: its trigram index makes it the dearest statement of a batch, and it touches no row another writer shares. */
+const CODE = `INSERT INTO example_code (k, code) SELECT k, code FROM lv_new WHERE code IS NOT NULL`;
+
+/** The rollups count the agent's own examples; a learning task's practice is read from the rows when a filter asks for it. */
+const ROLLUPS = [
   `INSERT INTO rollup_daily AS r (day, model_id, success, n, tokens, tokens_n, exec_sum, exec_n)
    SELECT day, coalesce(model_id, 0), success, count(*), coalesce(sum(tokens), 0), count(tokens), coalesce(sum(exec_time), 0), count(exec_time)
    FROM lv_new WHERE (flags & ${FLAG_TASK_EXAMPLE}) = 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
@@ -175,46 +199,134 @@ const NOT_INSERTED = `SELECT s.ord, s.expired, i.id IS NOT NULL AS stored, (i.co
 const SET_OFFSET = `INSERT INTO sources (path, byte_offset, line, head, updated_at, machine) VALUES ($1, $2, $3, $4, $5, $6)
   ON CONFLICT (machine, path) DO UPDATE SET byte_offset = excluded.byte_offset, line = excluded.line, head = excluded.head, updated_at = excluded.updated_at`;
 
+export interface WriteContext {
+  taskSources: ReadonlySet<number>;
+  cutoff: number | null;
+  now: number;
+  machine: string;
+}
+
+/** Stages the batch in this session's temporary table (no lock: writers COPY side by side). */
+async function stage(client: PoolClient, lines: readonly string[]): Promise<void> {
+  await client.query(CREATE_STAGE);
+  await pipeline(Readable.from(chunks(lines)), client.query(copyFrom(`COPY lv_stage (${NEW_COLUMNS.join(', ')}) FROM STDIN (FORMAT csv)`)));
+}
+
+/** What was added, and why each staged row that was not added was not: read after the rows are merged. */
+async function countMerged(client: PoolClient, counts: InsertCounts): Promise<void> {
+  counts.added = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM lv_new')).rows[0]!.n);
+  for (const row of (await client.query<{ ord: number; expired: boolean; stored: boolean; same: boolean }>(NOT_INSERTED)).rows) {
+    if (!row.stored) counts.expiredIndexes.push(row.ord);
+    else if (row.same) {
+      counts.duplicates++;
+      (counts.duplicateIndexes ??= []).push(row.ord);
+    } else {
+      counts.conflicts++;
+      counts.conflictIndexes.push(row.ord);
+    }
+  }
+}
+
+async function runAll(client: PoolClient, statements: readonly string[]): Promise<void> {
+  for (const sql of statements) await client.query(sql);
+}
+
+/** The offset, the change announced, the commit: the end of every batch's transaction. */
+async function finish(client: PoolClient, counts: InsertCounts, offset: SourceOffset | null, context: WriteContext): Promise<void> {
+  if (offset) await client.query(SET_OFFSET, [offset.path, offset.byteOffset, offset.line, offset.head, context.now, context.machine]);
+  if (counts.added > 0) await client.query(ANNOUNCE_CHANGE, ['examples']);
+  await client.query('COMMIT');
+}
+
+function emptyCounts(refused: InsertCounts['refused'] & object): InsertCounts {
+  const counts: InsertCounts = { added: 0, duplicates: 0, conflicts: 0, conflictIndexes: [], expiredIndexes: [] };
+  if (refused.length) counts.refused = refused;
+  return counts;
+}
+
 /**
  * Writes one batch on `client` in one transaction (the caller has created the time partitions
  * its examples need). Examples dated before `cutoff` are not stored (retention), unless already there (a duplicate).
  */
-export async function writeBatchPg(
-  client: PoolClient,
-  batch: readonly BatchItem[],
-  offset: SourceOffset | null,
-  context: { taskSources: ReadonlySet<number>; cutoff: number | null; now: number; machine: string },
-): Promise<InsertCounts> {
-  const counts: InsertCounts = { added: 0, duplicates: 0, conflicts: 0, conflictIndexes: [], expiredIndexes: [] };
+export async function writeBatchPg(client: PoolClient, batch: readonly BatchItem[], offset: SourceOffset | null, context: WriteContext): Promise<InsertCounts> {
   const { lines, refused } = stageRows(batch, context.taskSources, context.now, context.cutoff);
-  if (refused.length) counts.refused = refused;
+  const counts = emptyCounts(refused);
   await client.query('BEGIN');
   try {
     if (lines.length) {
-      await client.query(CREATE_STAGE);
-      await pipeline(Readable.from(chunks(lines)), client.query(copyFrom(`COPY lv_stage (${NEW_COLUMNS.join(', ')}) FROM STDIN (FORMAT csv)`)));
+      await stage(client, lines);
       // Merging is one writer at a time: the rollup rows of today are every writer's, so they would wait for each other there anyway,
       // and in one order there is no deadlock to retry. Parsing and COPY above run side by side.
       await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-      for (const sql of MERGE) await client.query(sql);
-      counts.added = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM lv_new')).rows[0]!.n);
-      for (const row of (await client.query<{ ord: number; expired: boolean; stored: boolean; same: boolean }>(NOT_INSERTED)).rows) {
-        if (!row.stored) counts.expiredIndexes.push(row.ord);
-        else if (row.same) {
-          counts.duplicates++;
-          (counts.duplicateIndexes ??= []).push(row.ord);
-        }
-        else {
-          counts.conflicts++;
-          counts.conflictIndexes.push(row.ord);
-        }
-      }
+      await runAll(client, [...NAMES, ...ROWS, CODE, ...ROLLUPS]);
+      await countMerged(client, counts);
     }
-    if (offset) await client.query(SET_OFFSET, [offset.path, offset.byteOffset, offset.line, offset.head, context.now, context.machine]);
-    if (counts.added > 0) await client.query(ANNOUNCE_CHANGE, ['examples']);
-    await client.query('COMMIT');
+    await finish(client, counts, offset, context);
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+  return counts;
+}
+
+/** Where a batch of an ordered import stands, for the batch after it. */
+export interface BatchTurn {
+  /** True once its rows are merged (the next may merge its own); false when that attempt was given up. */
+  merged: Promise<boolean>;
+  /** True once committed (the next may commit); false when that attempt was rolled back. */
+  committed: Promise<boolean>;
+}
+
+/** Raised when the batch before gave its attempt up: this one rolled back too, and is written again after it. */
+export class TurnGivenUp extends Error {
+  constructor() {
+    super('the batch before this one was not stored at its turn');
+    this.name = 'TurnGivenUp';
+  }
+}
+
+/**
+ * One batch of an import whose next batch is already on its way, on a client of its own. The first of
+ * each id must win and the offset must only grow, so the rows merge in batch order and the commits happen
+ * in batch order; what lies between (the code and its trigram index, the dearest part) runs beside the
+ * next batch's merge, on the server's other core. Only the merge holds the write lock; the rollups, which
+ * every writer shares, are written after the batch before committed, so this batch never holds a row that
+ * one before it waits for. Throws TurnGivenUp, having rolled back, when the batch before gave up.
+ */
+export async function writeBatchPgInTurn(
+  client: PoolClient,
+  batch: readonly BatchItem[],
+  offset: SourceOffset | null,
+  context: WriteContext,
+  turn: { before: BatchTurn; merged: () => void },
+): Promise<InsertCounts> {
+  const { lines, refused } = stageRows(batch, context.taskSources, context.now, context.cutoff);
+  const counts = emptyCounts(refused);
+  let locked = false;
+  // The names on their own, each committed at once: the batch before, when it brings a name this one has too (a
+  // session that spans both), would otherwise hold this one's merge until it commits. A name no row uses is never shown.
+  await insertNames(client, batch, refused);
+  await client.query('BEGIN');
+  try {
+    if (lines.length) await stage(client, lines);
+    if (!(await turn.before.merged)) throw new TurnGivenUp();
+    if (lines.length) {
+      await client.query('SELECT pg_advisory_lock($1)', [WRITE_LOCK]);
+      locked = true;
+      await runAll(client, ROWS);
+      await countMerged(client, counts);
+      await client.query('SELECT pg_advisory_unlock($1)', [WRITE_LOCK]);
+      locked = false;
+    }
+    turn.merged();
+    if (lines.length) await client.query(CODE);
+    if (!(await turn.before.committed)) throw new TurnGivenUp();
+    if (lines.length) await runAll(client, ROLLUPS);
+    await finish(client, counts, offset, context);
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    // A session's lock outlives a rollback; a lost connection took it along.
+    if (locked) await client.query('SELECT pg_advisory_unlock($1)', [WRITE_LOCK]).catch(() => undefined);
     throw e;
   }
   return counts;
