@@ -135,14 +135,7 @@ function* chunks(lines: readonly string[]): Generator<string> {
 const ROLLUP_SET = `n = r.n + excluded.n, tokens = r.tokens + excluded.tokens, tokens_n = r.tokens_n + excluded.tokens_n,
   exec_sum = r.exec_sum + excluded.exec_sum, exec_n = r.exec_n + excluded.exec_n`;
 
-/** Names first (their keys are shared by every writer). */
-const NAMES = [
-  `INSERT INTO models (name) SELECT DISTINCT model FROM lv_stage WHERE model IS NOT NULL ORDER BY 1 ON CONFLICT (name) DO NOTHING`,
-  `INSERT INTO sessions (name) SELECT DISTINCT session FROM lv_stage WHERE session IS NOT NULL ORDER BY 1 ON CONFLICT (name) DO NOTHING`,
-  `INSERT INTO tags (name) SELECT DISTINCT t FROM lv_stage, jsonb_array_elements_text(tags::jsonb) AS t ORDER BY 1 ON CONFLICT (name) DO NOTHING`,
-];
-
-/** The models, sessions and tags of a batch's rows (not those refused), outside a transaction. */
+/** The models, sessions and tags of a batch's rows (not those refused): their keys are shared by every writer. */
 async function insertNames(client: PoolClient, batch: readonly BatchItem[], refused: readonly { index: number }[]): Promise<void> {
   const skip = new Set(refused.map((r) => r.index));
   const models = new Set<string>();
@@ -258,7 +251,8 @@ export async function writeBatchPg(client: PoolClient, batch: readonly BatchItem
       // Merging is one writer at a time: the rollup rows of today are every writer's, so they would wait for each other there anyway,
       // and in one order there is no deadlock to retry. Parsing and COPY above run side by side.
       await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-      await runAll(client, [...NAMES, ...ROWS, CODE, ...ROLLUPS]);
+      await insertNames(client, batch, refused);
+      await runAll(client, [...ROWS, CODE, ...ROLLUPS]);
       await countMerged(client, counts);
     }
     await finish(client, counts, offset, context);
@@ -278,7 +272,7 @@ export interface BatchTurn {
 }
 
 /** Raised when the batch before gave its attempt up: this one rolled back too, and is written again after it. */
-export class TurnGivenUp extends Error {
+class TurnGivenUp extends Error {
   constructor() {
     super('the batch before this one was not stored at its turn');
     this.name = 'TurnGivenUp';
