@@ -28,6 +28,7 @@ export class NativeStore implements RowSource {
     const search = new TextSearch(this, this.code);
     this.search = search;
     this.db.function('search_keys', (needle: unknown) => (typeof needle === 'string' ? search.keys(needle) : '[]'));
+    this.db.function('search_has', (id: unknown, k: unknown) => (typeof id === 'number' && typeof k === 'number' ? search.has(id, k) : 0));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     // The same page cache as the sql.js store.
@@ -61,6 +62,11 @@ export class NativeStore implements RowSource {
     // better-sqlite3 allows no query from inside search_keys: the (empty) indexes are built now and grow with each insert.
     while (search.buildStep());
     this.db.function('regexp', (pattern: unknown, text: unknown) => (typeof pattern === 'string' && typeof text === 'string' && new RegExp(pattern, 'u').test(text) ? 1 : 0));
+  }
+
+  searchMatches(needle: string): { id: number; count: number; span: number } {
+    const { id, count } = this.search.match(needle);
+    return { id, count, span: this.search.span };
   }
 
   /** The benchmark's data comes from files only: no learning task's examples. */

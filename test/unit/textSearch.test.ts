@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { normalizeRecord } from '../../src/core/ingest/parseKimiLine';
-import { examplesPage } from '../../src/core/queries/examples';
+import { deleteMatching } from '../../src/core/queries/deleteMatching';
+import { examplesPage, iterateExamples } from '../../src/core/queries/examples';
 import { summary } from '../../src/core/queries/summary';
 import { asciiLower } from '../../src/core/storage/textSearch';
 import { filtersSchema } from '../../src/shared/filters';
@@ -60,6 +61,58 @@ describe('text search (description, feedback and code)', () => {
       assert.equal(store.setFeedback('t2', 'now about pagination'), true);
       assert.deepEqual(ids('pagination'), ['t1', 't2', 't4', 't7']);
       assert.deepEqual(ids('def'), ['t6'], 'the old feedback is no longer found');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('reads a text many examples hold and a text few hold alike, with other filters, pages and after deletes', async () => {
+    // 300 examples a minute apart: "common" in every other one (description or code), "rare" in three, "absent" in none.
+    const start = Date.UTC(2026, 10, 1);
+    const all = Array.from({ length: 300 }, (_, i) => ({
+      id: `m${String(i).padStart(3, '0')}`,
+      timestamp: new Date(start + i * 60_000).toISOString(),
+      success: i % 3 !== 0,
+      task_description: i % 4 === 0 ? `a COMMON task ${i}` : `task ${i}`,
+      code_context: i % 4 === 2 ? `common(${i})` : i % 100 === 7 ? `const rare = ${i};` : `x = ${i}`,
+    }));
+    const store = await storeWith(tmp.path, all.map((r) => kimi(r)));
+    try {
+      const check = (label: string) => {
+        const alive = new Set(examplesPage(store, { limit: 1000 }).rows.map((e) => e.id));
+        for (const needle of ['common', 'Rare', 'absent']) {
+          const extras: { since?: number; success?: boolean }[] = [{}, { since: start + 100 * 60_000 }, { success: true }];
+          for (const extra of extras) {
+            const filters = filtersSchema.parse({ search: needle, ...extra });
+            // Newest first, the rule written out: the text in a field, the other conditions, the newest first.
+            const want = all
+              .filter((r) => alive.has(r.id) && [r.task_description, r.code_context].some((v) => asciiLower(v).includes(asciiLower(needle))))
+              .filter((r) => extra.since === undefined || Date.parse(r.timestamp) >= extra.since)
+              .filter((r) => extra.success === undefined || r.success === extra.success)
+              .map((r) => r.id)
+              .reverse();
+            const what = `${label}: ${needle} ${JSON.stringify(extra)}`;
+            const first = examplesPage(store, { filters, limit: 10 });
+            assert.equal(first.total, want.length, `count, ${what}`);
+            assert.deepEqual(first.rows.map((e) => e.id), want.slice(0, 10), `first page, ${what}`);
+            assert.deepEqual(examplesPage(store, { filters, limit: 10, offset: 20 }).rows.map((e) => e.id), want.slice(20, 30), `third page, ${what}`);
+            assert.equal(summary(store, filters).rate.total, want.length, `summary, ${what}`);
+          }
+        }
+      };
+      check('as stored');
+      // An export reads in slices, and other searches run between them: it still reads its own text's examples.
+      const slices = iterateExamples(store, { filters: filtersSchema.parse({ search: 'common' }) }, 7);
+      const exported: string[] = [];
+      for (let next = slices.next(); !next.done; next = slices.next()) {
+        exported.push(next.value.id);
+        if (exported.length % 20 === 0) for (const other of ['task 1', 'x = 2', 'rare', 'task 3', 'x = 4', 'a common']) examplesPage(store, { filters: filtersSchema.parse({ search: other }), limit: 5 });
+      }
+      assert.deepEqual(exported, all.filter((r) => `${r.task_description} ${r.code_context}`.includes('common') || r.task_description.includes('COMMON')).map((r) => r.id).reverse());
+      // Deleted examples stay in the search's indexes: they must not be counted or shown.
+      assert.equal((await deleteMatching(store, { filters: filtersSchema.parse({ search: 'common', success: false }), sourcePath: null })).deleted, 50);
+      assert.equal((await deleteMatching(store, { filters: filtersSchema.parse({ search: 'rare' }), sourcePath: null })).deleted, 3);
+      check('after deletes');
     } finally {
       store.close();
     }

@@ -2,7 +2,7 @@ import type { StoredExample } from '../../shared/example';
 import type { Filters, PageRequest, SortColumn } from '../../shared/filters';
 import { NO_FILTERS, pageRequestSchema } from '../../shared/filters';
 import type { RowSource } from '../storage/rowSource';
-import { whereOf } from './filterSql';
+import { countByTextAlone, whereOf } from './filterSql';
 import { stringKey } from '../storage/keys';
 import type { CsvCells } from '../model/csvCells';
 import { successFromCode } from '../model/successCode';
@@ -93,7 +93,7 @@ export function examplesPage(store: RowSource, request: PageRequest): { rows: St
   const where = whereOf(store, r.filters);
   const dir = r.direction === 'asc' ? 'ASC' : 'DESC';
   // Counting can cost more than the page itself; callers that know the total (the tree) skip it.
-  const total = r.countTotal ? Number(store.rows<[number]>(`SELECT count(*) FROM examples e WHERE ${where.sql}`, where.params)[0]![0]) : null;
+  const total = r.countTotal ? (countByTextAlone(store, r.filters) ?? Number(store.rows<[number]>(`SELECT count(*) FROM examples e WHERE ${where.sql}`, where.params)[0]![0])) : null;
   // The page's keys first, then its rows: SQLite's sorter would otherwise build every output column
   // (joins, the tag list) for every matching row, not just the page's.
   const order = orderSql(r.sort, dir);

@@ -307,6 +307,7 @@ export class LearningStore implements IngestTarget {
       this.db.exec('ROLLBACK');
       throw e;
     }
+    this.search.removed(keys);
     return keys.length;
   }
 
@@ -522,6 +523,8 @@ export class LearningStore implements IngestTarget {
     let lastRegex: RegExp | null = null;
     // The keys of the examples whose description, feedback or code contains a text, as a JSON array: called once per statement.
     this.db.create_function('search_keys', (needle: unknown) => (typeof needle === 'string' ? this.search.keys(needle) : '[]'));
+    // Whether the example with key k contains a text: called once per row the statement reads (a text many examples hold).
+    this.db.create_function('search_has', (id: unknown, k: unknown) => (typeof id === 'number' && typeof k === 'number' ? this.search.has(id, k) : 0));
     // An example's code from the side file (null when the file does not hold it).
     this.db.create_function('code_text', (off: unknown, len: unknown) => (typeof off === 'number' && typeof len === 'number' ? this.code.read(off, len) : null));
     this.db.create_function('regexp', (pattern: unknown, text: unknown) => {
@@ -532,6 +535,11 @@ export class LearningStore implements IngestTarget {
       }
       return lastRegex.test(text) ? 1 : 0;
     });
+  }
+
+  searchMatches(needle: string): { id: number; count: number; span: number } {
+    const { id, count } = this.search.match(needle);
+    return { id, count, span: this.search.span };
   }
 
   /** Builds a slice of the text-search indexes; true while more remain (the data worker calls it in idle time). */
@@ -883,6 +891,7 @@ export class LearningStore implements IngestTarget {
       this.db.exec('ROLLBACK');
       throw e;
     }
+    this.search.removed(keys);
     this.prunedCutoff = Math.max(this.prunedCutoff ?? 0, cutoff);
     this.dirty = true;
     return slice;

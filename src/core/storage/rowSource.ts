@@ -11,4 +11,11 @@ export interface RowSource {
   codeRecord(offset: number, length: number, crc: number | null): { text: string | null; problem: string | null };
   /** Whether a learning task's example may be stored: without any, the filter that leaves them out is no condition at all. */
   hasTaskExamples(): boolean;
+  /**
+   * How many examples hold a text in their description, feedback or code, and how many keys they are
+   * among (the highest key, plus one). The text filter picks its SQL by the share, and a count by the
+   * text alone is this count; `id` names this answer to the statement's `search_has(id, k)`. A source
+   * without it has the filter read the list of keys.
+   */
+  searchMatches?(needle: string): { id: number; count: number; span: number };
 }

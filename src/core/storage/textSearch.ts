@@ -1,9 +1,11 @@
 // The text filter ("examples whose description, feedback or code contains
-// this"), without asking SQLite to call JavaScript once per row. The matching
-// example keys are found here, once per text, and SQL reads them as one JSON
-// array (`search_keys(?)` in filterSql). Descriptions and feedback are kept in
-// one in-memory buffer, ASCII-lowered as SQLite's LIKE folds case, and
-// searched with Buffer.indexOf; codes are searched in their side file.
+// this"). The matching example keys are found here, once per text, and SQL
+// reads them either as one JSON array (`search_keys(?)`, for a text few
+// examples hold) or as one flag per key (`search_has(?, e.k)`, for a text many
+// hold: a page walks the time index and stops at its end). Descriptions and
+// feedback are kept in one in-memory buffer, ASCII-lowered as SQLite's LIKE
+// folds case, and searched with Buffer.indexOf; codes are searched in their
+// side file.
 import type { RowSource } from './rowSource';
 import type { CodeFile } from './codeFile';
 
@@ -14,6 +16,18 @@ export interface SearchRow {
   feedback: string | null;
   /** Where its code is in the code file, if it has code. */
   code: readonly [offset: number, length: number] | null;
+}
+
+/** The examples a text was found in. */
+export interface SearchMatch {
+  /** This answer's number, new for each text searched and after each change: a statement names it instead of the text. */
+  readonly id: number;
+  /** How many examples hold the text. */
+  readonly count: number;
+  /** One byte per key, 1 where that example holds the text (keys past its end hold 0). */
+  readonly has: Uint8Array;
+  /** The keys as a JSON array, ascending. */
+  json(): string;
 }
 
 /** Lower case for ASCII letters only: SQLite's LIKE folds no others. */
@@ -64,7 +78,16 @@ export class TextSearch {
   private code: CodeIndex | null = null;
   /** Indexes being built, and the key (text) or offset (code) read up to. */
   private building: { text: TextIndex; code: CodeIndex; textAfter: number; codeAfter: number } | null = null;
-  private last: { needle: string; keys: string } | null = null;
+  private last: { needle: string; match: SearchMatch } | null = null;
+  /** Keys of examples deleted since the indexes were built: they still sit in the indexes, and are left out of every match. */
+  private readonly gone = new Set<number>();
+  /** Answers given so far (each answer's id). */
+  private answers = 0;
+  /** The last few answers, and the texts of the last thousand, by id: for statements read in slices. */
+  private readonly recent = new Map<number, SearchMatch>();
+  private readonly texts = new Map<number, string>();
+  /** The highest key indexed. */
+  private topKey = 0;
 
   constructor(
     /** The store (sql.js) or the benchmark's native SQLite. */
@@ -77,7 +100,12 @@ export class TextSearch {
    * `needle` (ASCII case ignored, as LIKE), as a JSON array, ascending.
    */
   keys(needle: string): string {
-    if (this.last?.needle === needle) return this.last.keys;
+    return this.match(needle).json();
+  }
+
+  /** The examples whose description, feedback or code contains `needle` (ASCII case ignored, as LIKE); the last text's answer is kept. */
+  match(needle: string): SearchMatch {
+    if (this.last?.needle === needle) return this.last.match;
     const found = new Set<number>();
     this.build();
     const text = this.text!;
@@ -106,14 +134,73 @@ export class TextSearch {
     }
     const code = this.code!;
     for (const i of this.codeFile.codesContaining(needle, code.offsets.values, code.lengths.values, code.keys.length)) found.add(code.keys.values[i]!);
-    const keys = JSON.stringify(Array.from(found).sort((a, b) => a - b));
-    this.last = { needle, keys };
-    return keys;
+    for (const k of this.gone) found.delete(k);
+    let top = 0;
+    for (const k of found) if (k > top) top = k;
+    const has = new Uint8Array(found.size ? top + 1 : 0);
+    for (const k of found) has[k] = 1;
+    let json: string | null = null;
+    const match: SearchMatch = {
+      id: ++this.answers,
+      count: found.size,
+      has,
+      // Made from the flags, which are in key order: no sort.
+      json: () => {
+        if (json !== null) return json;
+        const keys: number[] = [];
+        for (let k = 0; k < has.length; k++) if (has[k]) keys.push(k);
+        return (json = JSON.stringify(keys));
+      },
+    };
+    this.last = { needle, match };
+    this.keep(this.recent, match.id, match, 4);
+    this.keep(this.texts, match.id, needle, 1000);
+    return match;
+  }
+
+  /**
+   * Whether the example with key `k` holds the text of answer `id`, which a statement asks once per
+   * row. Mostly the last answer given; a statement read in slices (an export, between which other
+   * searches run) may name an older one, kept or found again by its text.
+   */
+  has(id: number, k: number): number {
+    const last = this.last?.match;
+    return (last?.id === id ? last : this.answer(id)).has[k] ?? 0;
+  }
+
+  private answer(id: number): SearchMatch {
+    const kept = this.recent.get(id);
+    if (kept) return kept;
+    const needle = this.texts.get(id);
+    if (needle === undefined) throw new Error(`the text search has no answer ${id}`);
+    const again = this.match(needle);
+    this.keep(this.recent, id, again, 4);
+    return again;
+  }
+
+  /** Remembers `value` under `id`, forgetting the oldest beyond `most`. */
+  private keep<T>(map: Map<number, T>, id: number, value: T, most: number): void {
+    map.set(id, value);
+    if (map.size > most) map.delete(map.keys().next().value!);
+  }
+
+  /** How many keys the indexes span (the highest key indexed, plus one): what a match's count is a share of. */
+  get span(): number {
+    return this.topKey + 1;
+  }
+
+  /** Examples the store has deleted: left out of every match from now on. */
+  removed(keys: readonly number[]): void {
+    if (keys.length === 0) return;
+    this.last = null;
+    for (const k of keys) this.gone.add(k);
   }
 
   /** Examples the store has just committed: indexed if the indexes are built, and earlier results forgotten. */
   added(rows: readonly SearchRow[]): void {
     this.last = null;
+    // A key deleted before may be given again.
+    if (this.gone.size > 0) for (const r of rows) this.gone.delete(r.k);
     if (this.text) this.addTexts(this.text, rows.map((r) => [r.k, r.description, r.feedback] as const));
     if (this.code) for (const r of rows) if (r.code) this.addCode(this.code, r.k, r.code[0], r.code[1]);
   }
@@ -169,6 +256,7 @@ export class TextSearch {
     const parts: string[] = [];
     let at = index.bytes;
     for (const [k, description, feedback] of rows) {
+      if (k > this.topKey) this.topKey = k;
       for (const value of [description, feedback]) {
         // An empty field matches nothing a search can ask for (the filter ignores an empty text).
         if (!value) continue;
@@ -187,6 +275,7 @@ export class TextSearch {
   }
 
   private addCode(index: CodeIndex, k: number, offset: number, length: number): void {
+    if (k > this.topKey) this.topKey = k;
     index.offsets.push(offset);
     index.lengths.push(length);
     index.keys.push(k);
