@@ -1,4 +1,4 @@
-// Builds the five bundles (extension host, data worker, parse worker, webview, command line)
+// Builds the six bundles (extension host, data worker, parse worker, code search worker, webview, command line)
 // and copies the sql.js wasm beside them. Flags: --watch, --production,
 // --tests (integration suite), --bench (benchmark).
 import * as esbuild from 'esbuild';
@@ -26,6 +26,7 @@ const builds = [
   { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...nodeCommon, entryPoints: ['src/worker/dataWorker.ts'], outfile: 'dist/worker.js' },
   { ...nodeCommon, entryPoints: ['src/worker/parseWorker.ts'], outfile: 'dist/parseWorker.js' },
+  { ...nodeCommon, entryPoints: ['src/worker/scanWorker.ts'], outfile: 'dist/scanWorker.js' },
   {
     ...nodeCommon,
     entryPoints: ['src/cli/cli.ts'],

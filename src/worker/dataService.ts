@@ -15,7 +15,8 @@ import { exampleCommit, fileRates, gitRates, refreshGit } from '../core/git/gitL
 import { PatchIdCache } from '../core/git/gitJudge';
 import { compareModels, predictionFor, storeAnalyticsReport } from '../core/queries/analyticsReport';
 import { learnAndStore, storeLearnerRecords } from '../core/tasks/storeLearning';
-import { LearningStore, readSnapshotAhead } from '../core/storage/learningStore';
+import { CODE_FILE, LearningStore, readSnapshotAhead } from '../core/storage/learningStore';
+import { CodeScanner } from './codeScanner';
 import { EmbeddedEngine } from '../core/engine/embeddedEngine';
 import { loadSqlJs } from '../core/storage/loadSqlJs';
 import { unavailableHealth, type Health } from '../shared/example';
@@ -42,6 +43,8 @@ export interface DataServiceDeps {
   post(message: WorkerToHost): void;
   /** The parse worker's bundle (absent when run from sources: then parsing stays in this thread). */
   parseWorker?: string;
+  /** The code search thread's bundle (absent: a text search runs on this thread alone). */
+  scanWorker?: string;
 }
 
 export interface DataService {
@@ -53,7 +56,7 @@ export interface DataService {
  * Opens the store of `init.dataDir` and starts the timers (snapshot, daily backup and retention, alerts);
  * with `init.database`, serves a team's PostgreSQL database instead (src/worker/teamDataService.ts).
  */
-export function createDataService({ init, post, parseWorker }: DataServiceDeps): DataService {
+export function createDataService({ init, post, parseWorker, scanWorker }: DataServiceDeps): DataService {
   if (init.database) return createTeamDataService({ init: { ...init, database: init.database }, post, parseWorker });
   let lastImport: number | null = null;
   /** Every operation under way that a cancel can stop (imports, exports, deletes, learning tasks), by its id. */
@@ -477,7 +480,14 @@ export function createDataService({ init, post, parseWorker }: DataServiceDeps):
     },
   );
 
+  // A request filtered by a text has it found first, half the code file on the code search thread.
+  const scanner = scanWorker ? new CodeScanner(scanWorker, join(init.dataDir, CODE_FILE), (message) => post({ kind: 'log', level: 'warn', message })) : null;
+  const searchFirst = (store: LearningStore, params: unknown): Promise<void> | undefined => {
+    const text = (params as { filters?: { search?: unknown } } | null)?.filters?.search;
+    return scanner && typeof text === 'string' && text.trim() !== '' ? store.searchAhead(text.trim(), scanner.scan) : undefined;
+  };
+
   return {
-    dispatch: (message) => answer(message, () => ready, handlers, post),
+    dispatch: (message) => answer(message, () => ready, handlers, post, searchFirst),
   };
 }

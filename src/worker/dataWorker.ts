@@ -10,9 +10,11 @@ import { createDataService } from './dataService';
 if (!parentPort) throw new Error('dataWorker.js must run as a worker thread');
 const port = parentPort;
 const parseWorker = join(__dirname, 'parseWorker.js');
+const scanWorker = join(__dirname, 'scanWorker.js');
 const service = createDataService({
   init: workerInitSchema.parse(workerData),
   post: (message) => port.postMessage(message),
   parseWorker: existsSync(parseWorker) ? parseWorker : undefined,
+  scanWorker: existsSync(scanWorker) ? scanWorker : undefined,
 });
 port.on('message', (message: unknown) => void service.dispatch(message));

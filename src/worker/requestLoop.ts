@@ -20,7 +20,14 @@ export function checkedFilters(filters: Filters | undefined): Filters {
 }
 
 /** Answers one message from the host: validated, served from what `ready` gives, its response posted. */
-export async function answer<S>(message: unknown, ready: () => Promise<S>, handlers: Handlers<S>, post: (m: WorkerToHost) => void): Promise<void> {
+export async function answer<S>(
+  message: unknown,
+  ready: () => Promise<S>,
+  handlers: Handlers<S>,
+  post: (m: WorkerToHost) => void,
+  /** Work done for a request before its handler, with its checked parameters (a text search's own). */
+  prepare?: (source: S, params: unknown) => Promise<void> | undefined,
+): Promise<void> {
   const request = workerRequestSchema.safeParse(message);
   if (!request.success) {
     post({ kind: 'log', level: 'error', message: `data worker: dropped an invalid request: ${request.error.issues[0]?.message ?? ''}` });
@@ -30,6 +37,7 @@ export async function answer<S>(message: unknown, ready: () => Promise<S>, handl
   try {
     const source = await ready();
     const parsed = workerMethods[method].params.parse(params);
+    await prepare?.(source, parsed);
     const result = await (handlers[method] as (s: S, p: unknown) => unknown)(source, parsed);
     post({ kind: 'response', id, ok: true, result });
   } catch (e) {

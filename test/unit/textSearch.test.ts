@@ -1,9 +1,14 @@
 import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { normalizeRecord } from '../../src/core/ingest/parseKimiLine';
 import { deleteMatching } from '../../src/core/queries/deleteMatching';
 import { examplesPage, iterateExamples } from '../../src/core/queries/examples';
 import { summary } from '../../src/core/queries/summary';
-import { asciiLower } from '../../src/core/storage/textSearch';
+import { CodeFile } from '../../src/core/storage/codeFile';
+import { CODE_FILE } from '../../src/core/storage/learningStore';
+import { asciiLower, TextSearch, type CodeScan } from '../../src/core/storage/textSearch';
+import { CodeScanner } from '../../src/worker/codeScanner';
 import { filtersSchema } from '../../src/shared/filters';
 import { kimi, storeWith } from '../helpers/storeWith';
 import { useTempDir } from '../helpers/tempDir';
@@ -116,5 +121,62 @@ describe('text search (description, feedback and code)', () => {
     } finally {
       store.close();
     }
+  });
+
+  describe('with half the code file searched on the code search thread', () => {
+    const script = join(__dirname, '..', '..', 'dist', 'scanWorker.js');
+    // Codes of every length, some holding the texts near their ends or across two codes' boundary.
+    const records = Array.from({ length: 400 }, (_, i) => ({
+      id: `s${i}`,
+      timestamp: new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString(),
+      task_description: i % 50 === 0 ? 'about Retry' : `task ${i}`,
+      code_context: i % 7 === 0 ? null : `${'y'.repeat(i % 97)}${i % 3 === 0 ? 'retry()' : 'x'}${i % 11 === 0 ? 'Promise.ALL' : ''}${i % 13 === 0 ? 'pro' : ''}`,
+    }));
+    // "promise" also spans the end of one code and the start of the next ("pro" + "mise..." never): no false match.
+    const needles = ['retry', 'PROMISE.all', 'promise', 'yyyy', 'absent', 'y', 'about'];
+
+    /** The store's own answer (one thread) and the split one, for each text. */
+    async function compare(scanFar: CodeScan): Promise<number> {
+      const store = await storeWith(tmp.path, records.map((r) => kimi(r)));
+      const codeFile = new CodeFile(join(tmp.path, 'db', CODE_FILE), false);
+      try {
+        let splits = 0;
+        for (const needle of needles) {
+          const alone = new TextSearch(store, codeFile).match(needle);
+          const split = new TextSearch(store, codeFile);
+          await split.matchAhead(
+            needle,
+            (...args) => {
+              splits++;
+              return scanFar(...args);
+            },
+            0,
+          );
+          const answer = split.match(needle);
+          assert.equal(answer.json(), alone.json(), `keys for ${needle}`);
+          assert.equal(answer.count, alone.count, `count for ${needle}`);
+          const want = records.filter((r) => [r.task_description, r.code_context].some((v) => v !== null && asciiLower(v).includes(asciiLower(needle)))).length;
+          assert.equal(answer.count, want, `the rule for ${needle}`);
+        }
+        return splits;
+      } finally {
+        codeFile.close();
+        store.close();
+      }
+    }
+
+    it('finds what one thread finds, through the real code search thread', async () => {
+      if (!existsSync(script)) throw new Error('dist/scanWorker.js is missing: run `npm run build` first');
+      const scanner = new CodeScanner(script, join(tmp.path, 'db', CODE_FILE));
+      try {
+        assert.equal(await compare(scanner.scan), needles.length, 'every text was split');
+      } finally {
+        await scanner.close();
+      }
+    });
+
+    it('finds it alone when the other thread fails', async () => {
+      assert.equal(await compare(() => Promise.reject(new Error('the thread stopped'))), needles.length);
+    });
   });
 });

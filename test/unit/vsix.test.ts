@@ -19,7 +19,7 @@ describe('the packaged VSIX', function () {
   });
 
   it('contains what the extension needs to run', () => {
-    for (const f of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/worker.js', 'extension/dist/parseWorker.js', 'extension/dist/webview.js', 'extension/dist/cli.js', 'extension/dist/sql-wasm.wasm', 'extension/media/icon.png', 'extension/readme.md', 'extension/changelog.md', 'extension/docs/images/vscode-dashboard.png', 'extension/docs/images/vscode-examples.png', 'extension/examples/learner/example-learner.mjs']) {
+    for (const f of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/worker.js', 'extension/dist/parseWorker.js', 'extension/dist/scanWorker.js', 'extension/dist/webview.js', 'extension/dist/cli.js', 'extension/dist/sql-wasm.wasm', 'extension/media/icon.png', 'extension/readme.md', 'extension/changelog.md', 'extension/docs/images/vscode-dashboard.png', 'extension/docs/images/vscode-examples.png', 'extension/examples/learner/example-learner.mjs']) {
       assert.ok(files.includes(f), `${f} is missing`);
     }
   });

@@ -40,6 +40,11 @@ export class CodeFile {
     this.written = this.fd === null ? 0 : fstatSync(this.fd).size;
   }
 
+  /** Bytes on disk: what another thread reading the file sees. */
+  get flushedEnd(): number {
+    return this.written;
+  }
+
   /** Where the next append lands. */
   get end(): number {
     return this.written + this.pendingBytes;
@@ -161,6 +166,9 @@ export class CodeFile {
       })
       .join('');
     const pattern = new RegExp(source, 'g');
+    // Where the last of these codes ends: nothing after it is read (the codes may be some of the file's).
+    let stop = 0;
+    for (let c = 0; c < count; c++) stop = Math.max(stop, offsets[c]! + lengths[c]!);
     let i = 0;
     /** Where the search goes on, absolute: past the last code that matched. */
     let next = offsets[0]!;
@@ -182,11 +190,11 @@ export class CodeFile {
       }
       next = Math.max(next, limit);
     };
-    const chunkSize = 8 * 1024 * 1024;
+    const chunkSize = 1024 * 1024;
     const overlap = bytes.length - 1;
     if (this.fd !== null && this.written > 0) {
       const buffer = Buffer.allocUnsafe(chunkSize + overlap);
-      for (let start = 0; start < this.written && i < count; start += chunkSize) {
+      for (let start = 0; start < Math.min(this.written, stop) && i < count; start += chunkSize) {
         // Chunks wholly inside codes already matched (or before the first code) are not read.
         if (next >= start + chunkSize) continue;
         const want = Math.min(chunkSize + overlap, this.written - start);
@@ -200,7 +208,7 @@ export class CodeFile {
         scan(buffer.toString('latin1', 0, done), start, Math.min(start + chunkSize, this.written));
       }
     }
-    if (this.pendingBytes > 0 && i < count) scan(Buffer.concat(this.pending, this.pendingBytes).toString('latin1'), this.written, this.end);
+    if (this.pendingBytes > 0 && i < count && stop > this.written) scan(Buffer.concat(this.pending, this.pendingBytes).toString('latin1'), this.written, this.end);
     return found;
   }
 

@@ -13,7 +13,7 @@ import { RollupBatch } from './rollups';
 import { CodeFile } from './codeFile';
 import { contentKey, stringKey } from './keys';
 import { commitOf } from '../model/commitRef';
-import { TextSearch, type SearchRow } from './textSearch';
+import { TextSearch, type CodeScan, type SearchRow } from './textSearch';
 import type { BatchItem, IngestTarget, InsertCounts, SourceOffset } from '../model/batch';
 import { successCode, successFromCode } from '../model/successCode';
 
@@ -535,6 +535,11 @@ export class LearningStore implements IngestTarget {
       }
       return lastRegex.test(text) ? 1 : 0;
     });
+  }
+
+  /** Finds a text ahead of the statements that filter by it, half the code file searched by `scanFar` on another thread. */
+  searchAhead(needle: string, scanFar: CodeScan): Promise<void> {
+    return this.search.matchAhead(needle, scanFar);
   }
 
   searchMatches(needle: string): { id: number; count: number; span: number } {

@@ -70,6 +70,18 @@ interface CodeIndex {
   keys: Column;
 }
 
+/** Searches a run of codes (their offsets ascending, and lengths) in the code file for a text: the indexes of those that hold it, ascending. */
+export type CodeScan = (needle: string, offsets: Float64Array, lengths: Uint32Array) => Promise<ArrayLike<number>>;
+
+/** The examples found so far for a text: a flag per key, and how many are set. */
+interface Found {
+  has: Uint8Array;
+  count: number;
+}
+
+/** Code files smaller than this are searched by one thread: sending half away costs more than it saves. */
+const SPLIT_BYTES = 32 * 1024 * 1024;
+
 /** Rows read per slice while the indexes are built. */
 const SLICE = 20_000;
 
@@ -81,6 +93,8 @@ export class TextSearch {
   private last: { needle: string; match: SearchMatch } | null = null;
   /** Keys of examples deleted since the indexes were built: they still sit in the indexes, and are left out of every match. */
   private readonly gone = new Set<number>();
+  /** Changes to what the indexes hold (examples added or deleted, feedback edited), counted. */
+  private changes = 0;
   /** Answers given so far (each answer's id). */
   private answers = 0;
   /** The last few answers, and the texts of the last thousand, by id: for statements read in slices. */
@@ -106,8 +120,57 @@ export class TextSearch {
   /** The examples whose description, feedback or code contains `needle` (ASCII case ignored, as LIKE); the last text's answer is kept. */
   match(needle: string): SearchMatch {
     if (this.last?.needle === needle) return this.last.match;
-    const found = new Set<number>();
     this.build();
+    const code = this.code!;
+    const found = this.inTexts(needle);
+    this.addCodes(found, this.codeFile.codesContaining(needle, code.offsets.values, code.lengths.values, code.keys.length), 0);
+    return this.answer(needle, found);
+  }
+
+  /**
+   * Finds `needle` as `match` does, with the later half of the code file searched by `scanFar` (on
+   * another thread) while this thread searches the first half and the texts: the next `match` of it
+   * is then the answer. Anything that stops the split (a small file, codes not yet on disk, the
+   * other thread failing, examples added meanwhile) has this thread search alone.
+   */
+  async matchAhead(needle: string, scanFar: CodeScan, splitBytes = SPLIT_BYTES): Promise<void> {
+    if (this.last?.needle === needle) return;
+    this.build();
+    const code = this.code!;
+    const n = code.keys.length;
+    const offsets = code.offsets.values;
+    const lengths = code.lengths.values;
+    const first = n > 0 ? offsets[0]! : 0;
+    const end = n > 0 ? offsets[n - 1]! + lengths[n - 1]! : 0;
+    if (n < 2 || end - first < splitBytes || end > this.codeFile.flushedEnd) {
+      this.match(needle);
+      return;
+    }
+    // The first code that starts in the second half of the bytes.
+    let mid = 0;
+    for (let hi = n; mid < hi; ) {
+      const m = (mid + hi) >>> 1;
+      if (offsets[m]! < first + (end - first) / 2) mid = m + 1;
+      else hi = m;
+    }
+    const changes = this.changes;
+    const far = scanFar(needle, offsets.slice(mid, n) as Float64Array, lengths.slice(mid, n) as Uint32Array).catch(() => null);
+    // Meanwhile the texts and the first half here.
+    const found = this.inTexts(needle);
+    this.addCodes(found, this.codeFile.codesContaining(needle, offsets, lengths, mid), 0);
+    const farHits = await far;
+    if (farHits === null || this.changes !== changes || this.last?.needle === needle) {
+      this.match(needle);
+      return;
+    }
+    this.addCodes(found, farHits, mid);
+    this.answer(needle, found);
+  }
+
+  /** One flag per key: the examples whose description or feedback holds `needle`. */
+  private inTexts(needle: string): Found {
+    const found: Found = { has: new Uint8Array(this.topKey + 1), count: 0 };
+    const { has } = found;
     const text = this.text!;
     if (text.chunks.length !== 1) text.chunks = [Buffer.concat(text.chunks, text.bytes)];
     const all = text.chunks[0]!;
@@ -128,21 +191,37 @@ export class TextSearch {
       // A match that runs into the separator after its segment spans two texts: it does not count.
       const end = (segment + 1 < segments ? starts[segment + 1]! : text.bytes) - 1;
       if (at + pattern.length <= end) {
-        found.add(text.keys.values[segment]!);
+        const k = text.keys.values[segment]!;
+        if (!has[k]) found.count++;
+        has[k] = 1;
         at = all.indexOf(pattern, end + 1);
       } else at = all.indexOf(pattern, at + 1);
     }
-    const code = this.code!;
-    for (const i of this.codeFile.codesContaining(needle, code.offsets.values, code.lengths.values, code.keys.length)) found.add(code.keys.values[i]!);
-    for (const k of this.gone) found.delete(k);
-    let top = 0;
-    for (const k of found) if (k > top) top = k;
-    const has = new Uint8Array(found.size ? top + 1 : 0);
-    for (const k of found) has[k] = 1;
+    return found;
+  }
+
+  /** Flags the examples of the codes that hold the text: `hits` index the code index from `from`. */
+  private addCodes(found: Found, hits: ArrayLike<number>, from: number): void {
+    const keys = this.code!.keys.values;
+    for (let h = 0; h < hits.length; h++) {
+      const k = keys[hits[h]! + from]!;
+      if (!found.has[k]) found.count++;
+      found.has[k] = 1;
+    }
+  }
+
+  /** The answer for `needle` from its flags, the deleted left out: the last answer from now on. */
+  private answer(needle: string, found: Found): SearchMatch {
+    const { has } = found;
+    let count = found.count;
+    for (const k of this.gone) {
+      if (has[k]) count--;
+      has[k] = 0;
+    }
     let json: string | null = null;
     const match: SearchMatch = {
       id: ++this.answers,
-      count: found.size,
+      count,
       has,
       // Made from the flags, which are in key order: no sort.
       json: () => {
@@ -165,10 +244,10 @@ export class TextSearch {
    */
   has(id: number, k: number): number {
     const last = this.last?.match;
-    return (last?.id === id ? last : this.answer(id)).has[k] ?? 0;
+    return (last?.id === id ? last : this.numbered(id)).has[k] ?? 0;
   }
 
-  private answer(id: number): SearchMatch {
+  private numbered(id: number): SearchMatch {
     const kept = this.recent.get(id);
     if (kept) return kept;
     const needle = this.texts.get(id);
@@ -193,12 +272,14 @@ export class TextSearch {
   removed(keys: readonly number[]): void {
     if (keys.length === 0) return;
     this.last = null;
+    this.changes++;
     for (const k of keys) this.gone.add(k);
   }
 
   /** Examples the store has just committed: indexed if the indexes are built, and earlier results forgotten. */
   added(rows: readonly SearchRow[]): void {
     this.last = null;
+    this.changes++;
     // A key deleted before may be given again.
     if (this.gone.size > 0) for (const r of rows) this.gone.delete(r.k);
     if (this.text) this.addTexts(this.text, rows.map((r) => [r.k, r.description, r.feedback] as const));
@@ -208,6 +289,7 @@ export class TextSearch {
   /** Feedback was edited: the indexes are built again. */
   textChanged(): void {
     this.last = null;
+    this.changes++;
     this.text = null;
     this.building = null;
   }
