@@ -1,7 +1,9 @@
 // The second thread a text search sends the later half of the code file to,
 // while the data worker searches the first half and the texts: on two cores a
 // new text is found in about half the time. Started at the first search, it
-// does not keep the process alive, and is started again after it fails.
+// does not keep the process alive, stops after a minute without searches
+// (an idle thread holds memory for nothing), and is started again when needed.
+import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { CodeScan } from '../core/storage/textSearch';
 import type { ScanReply, ScanRequest } from './scanWorker';
@@ -17,10 +19,27 @@ export class CodeScanner {
     /** The code file searched. */
     private readonly codePath: string,
     private readonly log: (message: string) => void = () => undefined,
+    /** How long the thread stays without a search before it stops. */
+    private readonly idleMs = 60_000,
   ) {}
+
+  private idle: NodeJS.Timeout | null = null;
+
+  /** Whether the thread is running. */
+  get running(): boolean {
+    return this.worker !== null;
+  }
+
+  /** Resolves when the thread running now has stopped (at once when none runs). */
+  whenStopped(): Promise<void> {
+    const worker = this.worker;
+    return worker ? once(worker, 'exit').then(() => undefined) : Promise.resolve();
+  }
 
   readonly scan: CodeScan = (needle, offsets, lengths) =>
     new Promise<Uint32Array>((resolve, reject) => {
+      if (this.idle) clearTimeout(this.idle);
+      this.idle = null;
       const worker = this.start();
       const id = this.nextId++;
       this.waiting.set(id, { resolve, reject });
@@ -39,6 +58,10 @@ export class CodeScanner {
       this.waiting.delete(m.id);
       if (m.hits instanceof Uint32Array) waiter.resolve(m.hits);
       else waiter.reject(new Error(`the code search thread failed: ${m.error ?? 'no answer'}`));
+      if (this.waiting.size === 0) {
+        this.idle = setTimeout(() => void this.close(), this.idleMs);
+        this.idle.unref();
+      }
     });
     worker.on('error', (e) => this.fail(worker, e));
     worker.on('exit', () => this.fail(worker, new Error('the code search thread stopped')));
@@ -56,6 +79,8 @@ export class CodeScanner {
   }
 
   async close(): Promise<void> {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
     const worker = this.worker;
     this.worker = null;
     if (worker) await worker.terminate();

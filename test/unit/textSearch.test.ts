@@ -167,9 +167,14 @@ describe('text search (description, feedback and code)', () => {
 
     it('finds what one thread finds, through the real code search thread', async () => {
       if (!existsSync(script)) throw new Error('dist/scanWorker.js is missing: run `npm run build` first');
-      const scanner = new CodeScanner(script, join(tmp.path, 'db', CODE_FILE));
+      const scanner = new CodeScanner(script, join(tmp.path, 'db', CODE_FILE), undefined, 50);
       try {
         assert.equal(await compare(scanner.scan), needles.length, 'every text was split');
+        // Idle, the thread stops; the next search starts it again.
+        await scanner.whenStopped();
+        assert.equal(scanner.running, false);
+        assert.equal(await compare(scanner.scan), needles.length);
+        assert.equal(scanner.running, true);
       } finally {
         await scanner.close();
       }
