@@ -98,6 +98,8 @@ export function createDataService({ init, post, parseWorker, scanWorker }: DataS
         const report = await prune(store, cutoff);
         if (report.removed > 0) {
           scheduler?.touch();
+          // Many deleted, the search indexes are built again: now, in idle time.
+          warmSearch(store);
           post({ kind: 'changed', examples: store.count() });
           post({ kind: 'log', level: 'info', message: `retention removed ${report.removed} examples dated before ${new Date(cutoff).toISOString()} in ${report.slices} slices (longest ${report.longestSliceMs.toFixed(0)} ms); their per-day figures stay` });
         }
@@ -383,6 +385,7 @@ export function createDataService({ init, post, parseWorker, scanWorker }: DataS
       const result = await deleteMatching(store, { filters: checked(p.filters), sourcePath: p.sourcePath });
       if (result.deleted > 0) {
         scheduler?.touch();
+        warmSearch(store);
         post({ kind: 'changed', examples: store.count() });
       }
       return result;

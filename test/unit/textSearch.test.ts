@@ -184,4 +184,32 @@ describe('text search (description, feedback and code)', () => {
       assert.equal(await compare(() => Promise.reject(new Error('the thread stopped'))), needles.length);
     });
   });
+
+  it('builds its indexes again once many of the examples in them are deleted', async () => {
+    const records = Array.from({ length: 60 }, (_, i) => ({ id: `g${i}`, task_description: i % 2 ? 'odd one' : 'even one', code_context: `value = ${i}` }));
+    const store = await storeWith(tmp.path, records.map((r) => kimi(r)));
+    const codeFile = new CodeFile(join(tmp.path, 'db', CODE_FILE), false);
+    try {
+      const search = new TextSearch(store, codeFile, 10);
+      assert.equal(search.match('odd').count, 30);
+      const keyOf = (id: string) => store.rows<[number]>('SELECT k FROM examples WHERE id = ?', [id])[0]![0];
+      const remove = (ids: string[]) => {
+        const keys = ids.map(keyOf);
+        store.deleteExamples(ids);
+        search.removed(keys);
+      };
+      remove(['g1', 'g3', 'g5']);
+      assert.equal(search.deletedHeld, 3, 'a few deleted are left out of the answers');
+      assert.equal(search.match('odd').count, 27);
+      remove(['g7', 'g9', 'g11', 'g13', 'g15', 'g17', 'g19', 'g21']);
+      assert.equal(search.deletedHeld, 0, 'past ten, the indexes are dropped');
+      // Built again from the rows that remain: the same answers as the rule.
+      assert.equal(search.match('odd').count, 19);
+      assert.equal(search.match('even').count, 30);
+      assert.equal(search.match('value = 1').count, records.filter((r, i) => !(i % 2 && i <= 21) && r.code_context.includes('value = 1')).length);
+    } finally {
+      codeFile.close();
+      store.close();
+    }
+  });
 });

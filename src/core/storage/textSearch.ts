@@ -79,6 +79,9 @@ interface Found {
   count: number;
 }
 
+/** Deleted examples the indexes keep (and every answer leaves out) before they are built again without them. */
+const GONE_MOST = 50_000;
+
 /** Code files smaller than this are searched by one thread: sending half away costs more than it saves. */
 const SPLIT_BYTES = 32 * 1024 * 1024;
 
@@ -107,7 +110,14 @@ export class TextSearch {
     /** The store (sql.js) or the benchmark's native SQLite. */
     private readonly source: Pick<RowSource, 'rows'>,
     private readonly codeFile: CodeFile,
+    /** Deleted examples kept in the indexes before they are built again without them. */
+    private readonly goneMost = GONE_MOST,
   ) {}
+
+  /** Deleted examples the indexes still hold. */
+  get deletedHeld(): number {
+    return this.gone.size;
+  }
 
   /**
    * The keys of the examples whose description, feedback or code contains
@@ -268,12 +278,21 @@ export class TextSearch {
     return this.topKey + 1;
   }
 
-  /** Examples the store has deleted: left out of every match from now on. */
+  /**
+   * Examples the store has deleted: left out of every match from now on. Past `goneMost` of them
+   * (a retention run, a large delete) the indexes are dropped instead, to be built again from the
+   * rows that remain: the data worker does it in its idle time, or the next search.
+   */
   removed(keys: readonly number[]): void {
     if (keys.length === 0) return;
     this.last = null;
     this.changes++;
     for (const k of keys) this.gone.add(k);
+    if (this.gone.size <= this.goneMost) return;
+    this.text = null;
+    this.code = null;
+    this.building = null;
+    this.gone.clear();
   }
 
   /** Examples the store has just committed: indexed if the indexes are built, and earlier results forgotten. */
