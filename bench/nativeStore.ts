@@ -65,8 +65,7 @@ export class NativeStore implements RowSource {
   }
 
   searchMatches(needle: string): { id: number; count: number; span: number } {
-    const { id, count } = this.search.match(needle);
-    return { id, count, span: this.search.span };
+    return this.search.matches(needle);
   }
 
   /** The benchmark's data comes from files only: no learning task's examples. */

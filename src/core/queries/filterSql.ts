@@ -102,8 +102,9 @@ export function whereOf(store: RowSource, f: Filters, options: { newestFirstPage
 
 /**
  * The text search's answer for the text filter's text, if the source searches itself: none held
- * (no row is read), or so many that a flag per row read costs less than the list of their keys: one in 64 for a page walked from the newest (about 6,400 rows read
- * for a page of 100), one in 8 for a count (the calls to every row against a lookup per match).
+ * (no row is read), or so many that a flag per row read costs less than the list of their keys:
+ * one in 64 for a page walked from the newest (about 6,400 rows read for a page of 100), one in 8
+ * for a count (the calls to every row against a lookup per match).
  */
 function searchAnswer(store: RowSource, f: Filters, page: boolean): SearchAnswer | undefined {
   const text = f.search?.trim();

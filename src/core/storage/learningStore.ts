@@ -543,8 +543,7 @@ export class LearningStore implements IngestTarget {
   }
 
   searchMatches(needle: string): { id: number; count: number; span: number } {
-    const { id, count } = this.search.match(needle);
-    return { id, count, span: this.search.span };
+    return this.search.matches(needle);
   }
 
   /** Builds a slice of the text-search indexes; true while more remain (the data worker calls it in idle time). */

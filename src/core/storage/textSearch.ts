@@ -273,9 +273,10 @@ export class TextSearch {
     if (map.size > most) map.delete(map.keys().next().value!);
   }
 
-  /** How many keys the indexes span (the highest key indexed, plus one): what a match's count is a share of. */
-  get span(): number {
-    return this.topKey + 1;
+  /** `match`'s answer as a row source gives it (`RowSource.searchMatches`): its number, its count, and the keys the indexes span (the highest, plus one). */
+  matches(needle: string): { id: number; count: number; span: number } {
+    const { id, count } = this.match(needle);
+    return { id, count, span: this.topKey + 1 };
   }
 
   /**
